@@ -1,0 +1,531 @@
+"""Altair chart builders: each takes a tidy aggregate table and returns a chart.
+
+Every builder keeps only the columns it draws, so no other column of the input (a respondent id,
+say) can reach the chart's data. Rows whose drawn value is missing (hidden by
+:func:`analysis.privacy.filter_aggregates`, or undefined) are left out rather than drawn as a
+number; a table with nothing left to draw is refused. Positions and means are on the index's
+scale, 0 (fully contractual) .. 100 (fully purpose-driven), and refused outside it; an interval
+may reach past either end and is drawn cut at the axis, its tooltip keeping the value. Colours
+come from the Okabe & Ito (2008) palette, which stays distinguishable with every common
+colour-vision deficiency, and the heatmaps use Vega's blue-orange and blues schemes, which do
+too. Groups and waves are drawn in the order they first appear in the table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from analysis.privacy import DEFAULT_K, check_k
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe & Ito (2008), "Color Universal Design": blue, orange, green, pink, sky, red, yellow."""
+POSITION_TITLE = "Position (0 = contractual, 100 = purpose-driven)"
+INDEX_TITLE = "Mindset index (0 = contractual, 100 = purpose-driven)"
+PHONE_WIDTH = "container"
+"""Width of the personal chart: the phone column it sits in (340 px on the thank-you page)."""
+
+_CONTINUUM = alt.Scale(domain=[0, 100], clamp=True)
+
+
+def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Draw the mindset index of each team over the waves, with its 95% confidence band.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per (group, wave): ``group``, ``wave``, ``n``, ``mean``, ``ci_low``,
+        ``ci_high``; rows in wave order. A row without an interval gets a point but no band.
+
+    Returns
+    -------
+    alt.LayerChart
+        Band, line and points; the tooltip gives n, mean and interval.
+    """
+    data = _tidy(table, ["group", "wave"], ["n", "mean"], ["ci_low", "ci_high"], ["mean"])
+    waves = _order(data["wave"])
+    x = alt.X("wave:O", title="Wave", sort=waves, axis=alt.Axis(labelAngle=0))
+    colour = _colour("group:N", "Team", data["group"])
+    base = alt.Chart(data).encode(x=x, color=colour)
+    band_rows = data.dropna(subset=["ci_low", "ci_high"])
+    band = (
+        alt.Chart(band_rows)
+        .mark_area(opacity=0.2)
+        .encode(x=x, y=alt.Y("ci_low:Q", scale=_CONTINUUM), y2="ci_high:Q", color=colour)
+    )
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=INDEX_TITLE, scale=_CONTINUUM))
+    points = base.mark_point(filled=True, size=60).encode(
+        y="mean:Q",
+        tooltip=[
+            alt.Tooltip("group:N", title="Team"),
+            alt.Tooltip("wave:O", title="Wave"),
+            alt.Tooltip("n:Q", title="Answers"),
+            alt.Tooltip("mean:Q", title="Index", format=".1f"),
+            alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
+            alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+        ],
+    )
+    return alt.layer(band, line, points).properties(
+        width=alt.Step(90),
+        title=alt.Title(
+            "Mindset index per team, wave by wave",
+            subtitle="Shaded: the range the true value lies in with 95% confidence",
+        ),
+    )
+
+
+def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.Chart:
+    """Draw how individual positions are spread along the continuum, per group.
+
+    Parameters
+    ----------
+    bins : DataFrame
+        Binned counts, never individual rows: ``group``, ``bin_start``, ``bin_end``, ``count``
+        (whole numbers), bins within 0 .. 100.
+    k : int, default 5
+        Minimum group size: a group with fewer answers is refused.
+
+    Returns
+    -------
+    alt.Chart
+        Bars of each group's share per bin, side by side.
+    """
+    check_k(k)
+    data = _tidy(bins, ["group"], ["bin_start", "bin_end", "count"], [], [])
+    if ((data["count"] % 1 != 0) | (data["count"] < 0)).any():
+        raise ValueError("column 'count' must hold non-negative whole numbers")
+    if (data["bin_start"] >= data["bin_end"]).any():
+        raise ValueError("every bin must have bin_start below bin_end")
+    totals = data.groupby("group", sort=False)["count"].transform("sum")
+    for group, total in data.groupby("group", sort=False)["count"].sum().items():
+        if total < k:
+            raise ValueError(
+                f"group {group!r} has {total:.0f} answers; a distribution needs at least {k}"
+            )
+    data["count"] = data["count"].astype(int)
+    data["share"] = data["count"] / totals
+    data["bin"] = [f"{s:g}–{e:g}" for s, e in zip(data["bin_start"], data["bin_end"], strict=True)]
+    bin_order = list(dict.fromkeys(data.sort_values("bin_start")["bin"]))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("bin:O", title=POSITION_TITLE, sort=bin_order, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("group:N", sort=_order(data["group"])),
+            y=alt.Y("share:Q", title="Share of the group", axis=alt.Axis(format="%")),
+            color=_colour("group:N", "Team", data["group"]),
+            tooltip=[
+                alt.Tooltip("group:N", title="Team"),
+                alt.Tooltip("bin:O", title="Position"),
+                alt.Tooltip("count:Q", title="People"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(title="How far individual positions are spread")
+    )
+
+
+def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Draw the profile on the six dimensions, this wave against the previous one.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per (dimension, wave): ``dimension``, ``wave``, ``n``, ``mean``, ``ci_low``,
+        ``ci_high``; earlier wave first, dimensions in the questionnaire's order.
+
+    Returns
+    -------
+    alt.LayerChart
+        A dot per dimension and wave with its 95% interval as a line.
+    """
+    data = _tidy(table, ["dimension", "wave"], ["n", "mean"], ["ci_low", "ci_high"], ["mean"])
+    y = alt.Y("dimension:N", title=None, sort=_order(data["dimension"]))
+    y_offset = alt.YOffset("wave:N", sort=_order(data["wave"]))
+    colour = _colour("wave:N", "Wave", data["wave"])
+    intervals = (
+        alt.Chart(data.dropna(subset=["ci_low", "ci_high"]))
+        .mark_rule(strokeWidth=2)
+        .encode(x=alt.X("ci_low:Q", scale=_CONTINUUM), x2="ci_high:Q", y=y, yOffset=y_offset)
+        .encode(color=colour)
+    )
+    dots = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=80)
+        .encode(
+            x=alt.X("mean:Q", title=POSITION_TITLE, scale=_CONTINUUM),
+            y=y,
+            yOffset=y_offset,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("n:Q", title="Answers"),
+                alt.Tooltip("mean:Q", title="Mean", format=".1f"),
+                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
+                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+            ],
+        )
+    )
+    return alt.layer(intervals, dots).properties(
+        title=alt.Title(
+            "The six dimensions, against the previous wave",
+            subtitle="Line: the range the true value lies in with 95% confidence",
+        )
+    )
+
+
+def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
+    """Draw each team's mean on each dimension as a coloured grid with the values written in.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per (group, dimension): ``group``, ``dimension``, ``n``, ``mean``.
+
+    Returns
+    -------
+    alt.LayerChart
+        Coloured cells (blue towards contractual, orange towards purpose-driven) and labels.
+    """
+    data = _tidy(table, ["group", "dimension"], ["n", "mean"], [], ["mean"])
+    x = alt.X(
+        "dimension:N",
+        title="Dimension",
+        sort=_order(data["dimension"]),
+        axis=alt.Axis(labelAngle=-30, labelAlign="right"),
+    )
+    y = alt.Y("group:N", title="Team", sort=_order(data["group"]))
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "mean:Q",
+            title=["Position", "0 = contractual", "100 = purpose-driven"],
+            scale=alt.Scale(scheme="blueorange", domain=[0, 100], domainMid=50),
+        ),
+        tooltip=[
+            alt.Tooltip("group:N", title="Team"),
+            alt.Tooltip("dimension:N", title="Dimension"),
+            alt.Tooltip("n:Q", title="Answers"),
+            alt.Tooltip("mean:Q", title="Mean", format=".1f"),
+        ],
+    )
+    extreme = (alt.datum.mean < 20) | (alt.datum.mean > 80)
+    labels = base.mark_text().encode(
+        text=alt.Text("mean:Q", format=".0f"),
+        color=alt.when(extreme).then(alt.value("white")).otherwise(alt.value("black")),
+    )
+    return alt.layer(cells, labels).properties(
+        width=alt.Step(60), height=alt.Step(30), title="Mindset by team and dimension"
+    )
+
+
+def ladder_top_rung_chart(
+    table: pd.DataFrame, rungs: Sequence[str] | None = None, k: int = DEFAULT_K
+) -> alt.Chart:
+    """Draw where the WHY ladder ends, as shares stacked per wave.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per (wave, rung): ``wave``, ``rung`` (where the last answer points), ``count``.
+    rungs : sequence of str, optional
+        Order of the rungs in the stack and legend (contractual to purpose-driven); by default
+        the order they first appear in.
+    k : int, default 5
+        Minimum answers per wave: a wave with fewer is refused.
+
+    Returns
+    -------
+    alt.Chart
+        One bar per wave split by rung.
+    """
+    check_k(k)
+    data = _tidy(table, ["wave", "rung"], ["count"], [], [])
+    if ((data["count"] % 1 != 0) | (data["count"] < 0)).any():
+        raise ValueError("column 'count' must hold non-negative whole numbers")
+    order = _order(data["rung"]) if rungs is None else list(rungs)
+    unknown = [rung for rung in _order(data["rung"]) if rung not in order]
+    if unknown:
+        raise ValueError(f"rung {unknown[0]!r} is not among rungs")
+    for wave, total in data.groupby("wave", sort=False)["count"].sum().items():
+        if total < k:
+            raise ValueError(f"wave {wave!r} has {total:.0f} answers; the chart needs at least {k}")
+    data["count"] = data["count"].astype(int)
+    data["share"] = data["count"] / data.groupby("wave", sort=False)["count"].transform("sum")
+    data["rung_order"] = data["rung"].map(order.index)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("wave:O", title="Wave", sort=_order(data["wave"]), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("share:Q", title="Share of answers", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "rung:N",
+                title="The last WHY points to",
+                sort=order,
+                scale=alt.Scale(domain=order, range=list(OKABE_ITO[: len(order)])),
+            ),
+            order=alt.Order("rung_order:Q"),
+            tooltip=[
+                alt.Tooltip("wave:O", title="Wave"),
+                alt.Tooltip("rung:N", title="Last WHY"),
+                alt.Tooltip("count:Q", title="Answers"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(width=alt.Step(70), title="Where the ladder of WHYs ends, wave by wave")
+    )
+
+
+def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Draw who helps whom as a team x team grid of counted links.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per pair: ``from_group`` (gave help), ``to_group`` (got help), ``count``.
+
+    Returns
+    -------
+    alt.LayerChart
+        Cells shaded by the number of links, with the number written in.
+    """
+    data = _tidy(table, ["from_group", "to_group"], ["count"], [], [])
+    if ((data["count"] % 1 != 0) | (data["count"] < 0)).any():
+        raise ValueError("column 'count' must hold non-negative whole numbers")
+    data["count"] = data["count"].astype(int)
+    teams = _order(pd.concat([data["from_group"], data["to_group"]]))
+    base = alt.Chart(data).encode(
+        x=alt.X("to_group:N", title="Team that got help", sort=teams),
+        y=alt.Y("from_group:N", title="Team that gave help", sort=teams),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("count:Q", title="Times help was given", scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("from_group:N", title="Gave help"),
+            alt.Tooltip("to_group:N", title="Got help"),
+            alt.Tooltip("count:Q", title="Times"),
+        ],
+    )
+    darkest = alt.datum.count > data["count"].max() / 2
+    labels = base.mark_text().encode(
+        text="count:Q",
+        color=alt.when(darkest).then(alt.value("white")).otherwise(alt.value("black")),
+    )
+    return alt.layer(cells, labels).properties(
+        width=alt.Step(40), height=alt.Step(40), title="Who helps whom"
+    )
+
+
+def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Draw a manager's own score on each dimension against their team's mean and interval.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per dimension: ``dimension``, ``manager_score``, ``team_mean``, ``ci_low``,
+        ``ci_high`` (the team mean's 95% interval).
+
+    Returns
+    -------
+    alt.LayerChart
+        The team's interval as a line, the team's mean and the manager's score as dots.
+    """
+    data = _tidy(
+        table,
+        ["dimension"],
+        ["manager_score", "team_mean"],
+        ["ci_low", "ci_high"],
+        ["manager_score", "team_mean"],
+    )
+    views = ["The manager's own view", "The team's view"]
+    long = pd.concat(
+        [
+            data.assign(view=views[0], score=data["manager_score"]),
+            data.assign(view=views[1], score=data["team_mean"]),
+        ]
+    )[["dimension", "view", "score", "ci_low", "ci_high"]]
+    long.loc[long["view"] == views[0], ["ci_low", "ci_high"]] = None
+    y = alt.Y("dimension:N", title=None, sort=_order(data["dimension"]))
+    colour = alt.Color(
+        "view:N", title=None, sort=views, scale=alt.Scale(domain=views, range=list(OKABE_ITO[:2]))
+    )
+    intervals = (
+        alt.Chart(data.dropna(subset=["ci_low", "ci_high"]))
+        .mark_rule(strokeWidth=2, color=OKABE_ITO[1], opacity=0.6)
+        .encode(x=alt.X("ci_low:Q", scale=_CONTINUUM), x2="ci_high:Q", y=y)
+    )
+    dots = (
+        alt.Chart(long)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("score:Q", title=POSITION_TITLE, scale=_CONTINUUM),
+            y=y,
+            color=colour,
+            shape=alt.Shape("view:N", title=None, sort=views, scale=alt.Scale(domain=views)),
+            tooltip=[
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("view:N", title="Whose view"),
+                alt.Tooltip("score:Q", title="Score", format=".1f"),
+                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
+                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+            ],
+        )
+    )
+    return alt.layer(intervals, dots).properties(
+        title=alt.Title(
+            "How the manager sees it, and how the team does",
+            subtitle="Line: the team's mean with 95% confidence",
+        )
+    )
+
+
+def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.LayerChart:
+    """Draw one rep's own positions for their thank-you page, sized for a phone.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per dimension: ``dimension`` (a plain label) and ``position`` (0 .. 100); a
+        missing position (too few answers) is written as "Not enough answers".
+    index : float or None
+        The rep's mindset index (0 .. 100), None when it could not be scored.
+
+    Returns
+    -------
+    alt.LayerChart
+        A track per dimension and for the overall mindset, with a dot where the rep sits; as
+        wide as its container.
+    """
+    data = _tidy(table, ["dimension"], [], ["position"], [])
+    overall = "Overall mindset"
+    if index is not None and math.isnan(index):
+        index = None
+    if index is not None and not 0 <= index <= 100:
+        raise ValueError(f"index must lie between 0 and 100, got {index}")
+    if overall in set(data["dimension"]):
+        raise ValueError(f"dimension {overall!r} is reserved for the index")
+    index_row = pd.DataFrame({"dimension": [overall], "position": [index]}, dtype=object)
+    rows = pd.concat([data.astype({"position": object}), index_row], ignore_index=True)
+    rows["overall"] = rows["dimension"] == overall
+    labels = _order(rows["dimension"])
+    y = alt.Y(
+        "dimension:N",
+        title=None,
+        sort=labels,
+        axis=alt.Axis(labelLimit=120, domain=False, ticks=False),
+    )
+    x = alt.X(
+        "position:Q",
+        title=None,
+        scale=_CONTINUUM,
+        axis=alt.Axis(
+            values=[0, 50, 100],
+            labelExpr=(
+                "datum.value == 0 ? 'Contractual' : "
+                "datum.value == 100 ? 'Purpose-driven' : 'Balanced'"
+            ),
+            labelAlign=alt.ExprRef(
+                expr="datum.value == 0 ? 'left' : datum.value == 100 ? 'right' : 'center'"
+            ),
+            grid=False,
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("position:Q", title="Your position", format=".0f"),
+    ]
+    tracks = (
+        alt.Chart(rows[["dimension"]].assign(start=0, end=100))
+        .mark_rule(color="#BBBBBB")
+        .encode(x=alt.X("start:Q", title=None, scale=_CONTINUUM), x2="end:Q", y=y)
+    )
+    scored = rows[rows["position"].notna()].astype({"position": float})
+    layers = [tracks]
+    for is_overall, colour, size in ((False, OKABE_ITO[0], 110), (True, OKABE_ITO[5], 220)):
+        dots = scored[scored["overall"] == is_overall][["dimension", "position"]]
+        if not dots.empty:
+            layers.append(
+                alt.Chart(dots)
+                .mark_circle(color=colour, size=size, opacity=1)
+                .encode(x=x, y=y, tooltip=tooltip)
+            )
+    unscored = rows[rows["position"].isna()][["dimension"]]
+    if not unscored.empty:
+        layers.append(
+            alt.Chart(unscored.assign(note="Not enough answers", middle=50))
+            .mark_text(color="#555555", fontStyle="italic")
+            .encode(x=alt.X("middle:Q", title=None, scale=_CONTINUUM), y=y, text="note:N")
+        )
+    return alt.layer(*layers).properties(
+        width=PHONE_WIDTH,
+        height=30 * len(labels),
+        title=alt.Title(
+            "Where you stand",
+            anchor="start",
+            subtitle=["Left: work as a contract.", "Right: work for a purpose beyond yourself."],
+        ),
+    )
+
+
+def _tidy(
+    table: pd.DataFrame,
+    labels: list[str],
+    numbers: list[str],
+    optional: list[str],
+    required: list[str],
+) -> pd.DataFrame:
+    """Return only the drawn columns of ``table``, checked.
+
+    ``labels`` are category columns; ``numbers`` and ``optional`` hold numbers, on 0 .. 100
+    unless they are ``n``, ``count`` or an interval bound. A row missing a label or a
+    ``required`` value (any of ``numbers`` when ``required`` is empty) is left out; missing
+    ``optional`` values stay missing.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    columns = labels + numbers + optional
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise ValueError(f"table is missing columns: {', '.join(missing)}")
+    data = table.loc[:, columns].dropna(subset=labels + (required or numbers))
+    if data.empty:
+        raise ValueError("nothing to draw: the table has no rows with values")
+    for column in numbers + optional:
+        try:
+            values = pd.to_numeric(data[column].astype(object), errors="raise").astype(float)
+        except (TypeError, ValueError):
+            raise ValueError(f"column {column!r} must hold numbers") from None
+        if values.abs().eq(math.inf).any():
+            raise ValueError(f"column {column!r} holds an infinite value")
+        data[column] = values
+    for column in [c for c in numbers + optional if c not in ("n", "count", "ci_low", "ci_high")]:
+        outside = data[column][(data[column] < 0) | (data[column] > 100)]
+        if not outside.empty:
+            raise ValueError(
+                f"column {column!r} must lie between 0 and 100, got {outside.iloc[0]:g}"
+            )
+    for column in labels:
+        data[column] = data[column].astype(str)
+    return data.reset_index(drop=True)
+
+
+def _order(values: pd.Series) -> list[str]:
+    """Return the distinct values in the order they first appear."""
+    return list(dict.fromkeys(values))
+
+
+def _colour(field: str, title: str, values: pd.Series) -> alt.Color:
+    """Return a colour channel with the Okabe-Ito palette, in order of first appearance."""
+    domain = _order(values)
+    return alt.Color(
+        field,
+        title=title,
+        sort=domain,
+        scale=alt.Scale(domain=domain, range=list(OKABE_ITO)),
+        legend=alt.Legend(symbolType="circle", symbolOpacity=1),
+    )

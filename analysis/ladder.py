@@ -1,0 +1,279 @@
+"""The WHY ladder: how deep the whys go, where the top rung points, and how that moved.
+
+A ladder is stored as a responses x rungs matrix of category codes (an index into the
+questionnaire's list of targets, e.g. my pay .. society and the planet), ``-1`` where a rung was
+not answered. Rungs are answered from the first one on, so a ladder's depth is its number of
+answered rungs and its top rung is the last one answered.
+"""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+NO_RUNG = -1
+MIN_EXPECTED_FOR_CHI_SQUARE = 5
+"""Cochran's (1954) rule: the chi-square approximation is used only when every expected count
+of the waves x categories table is at least this."""
+MONTE_CARLO_RESAMPLES = 9999
+MONTE_CARLO_SEED = 1991
+CHI_SQUARE = "Pearson chi-square"
+FISHER_EXACT = "Fisher exact"
+FISHER_MONTE_CARLO = "Fisher-Freeman-Halton exact test, Monte Carlo p-value"
+
+
+@dataclass(frozen=True)
+class TopRungChange:
+    """How the distribution of top rungs moved between two waves.
+
+    ``purpose_*``: the share of ladders whose top rung points to a purpose category (customers,
+    society and the planet), compared with Fisher's exact test on the waves x (purpose,
+    contractual) table. ``distribution_*``: the whole distribution over categories, compared with
+    the test named in ``distribution_test``.
+    """
+
+    categories: tuple[str, ...]
+    counts_before: tuple[int, ...]
+    counts_after: tuple[int, ...]
+    n_before: int
+    n_after: int
+    purpose_share_before: float
+    purpose_share_after: float
+    purpose_share_difference: float
+    purpose_p_value: float
+    distribution_test: str
+    distribution_statistic: float
+    distribution_p_value: float
+    undefined_reason: str | None
+
+
+def _ladders(rungs: ArrayLike) -> np.ndarray:
+    matrix = np.asarray(rungs)
+    if matrix.ndim != 2:
+        raise ValueError("rungs must be a two-dimensional array (responses x rungs)")
+    if matrix.size and not np.issubdtype(matrix.dtype, np.integer):
+        raise ValueError("rungs must hold integer category codes, -1 for an unanswered rung")
+    if (matrix < NO_RUNG).any():
+        raise ValueError("rungs must hold category codes >= 0, or -1 for an unanswered rung")
+    answered = matrix != NO_RUNG
+    if (answered[:, 1:] & ~answered[:, :-1]).any():
+        raise ValueError("rungs must be answered in order: an answered rung follows an empty one")
+    return matrix
+
+
+def ladder_depth(rungs: ArrayLike) -> np.ndarray:
+    """Number of answered rungs of each ladder; NaN for a respondent who answered none.
+
+    Float, so that it feeds :func:`analysis.groups.group_summaries` directly (NaN = missing).
+
+    Examples
+    --------
+    >>> ladder_depth([[0, 2, 5], [1, -1, -1], [-1, -1, -1]]).tolist()
+    [3.0, 1.0, nan]
+    """
+    depth = (_ladders(rungs) != NO_RUNG).sum(axis=1).astype(float)
+    depth[depth == 0] = np.nan
+    return depth
+
+
+def top_rung(rungs: ArrayLike) -> np.ndarray:
+    """Category code of each ladder's last answered rung; -1 for a respondent who answered none.
+
+    Examples
+    --------
+    >>> top_rung([[0, 2, 5], [1, -1, -1], [-1, -1, -1]]).tolist()
+    [5, 1, -1]
+    """
+    matrix = _ladders(rungs)
+    depth = (matrix != NO_RUNG).sum(axis=1)
+    last = matrix[np.arange(matrix.shape[0]), np.maximum(depth - 1, 0)]
+    return np.where(depth > 0, last, NO_RUNG)
+
+
+def _top_codes(top: ArrayLike, n_categories: int, name: str) -> np.ndarray:
+    codes = np.asarray(top)
+    if codes.ndim != 1 or not (codes.size == 0 or np.issubdtype(codes.dtype, np.integer)):
+        raise ValueError(f"{name} must be a one-dimensional array of integer category codes")
+    if ((codes < NO_RUNG) | (codes >= n_categories)).any():
+        raise ValueError(
+            f"{name} must hold -1 (no ladder) or category codes from 0 to {n_categories - 1}"
+        )
+    return codes[codes != NO_RUNG]
+
+
+def _check_categories(categories: Sequence[str]) -> tuple[str, ...]:
+    names = tuple(categories)
+    if not names:
+        raise ValueError("categories must name at least one category")
+    if len(set(names)) != len(names):
+        raise ValueError("categories must be distinct")
+    return names
+
+
+def top_rung_shares(groups: ArrayLike, top: ArrayLike, categories: Sequence[str]) -> pd.DataFrame:
+    """Count and share of each top-rung category per group (e.g. per wave or per team).
+
+    Parameters
+    ----------
+    groups : array_like of int
+        Group code of each respondent, ``>= 0``.
+    top : array_like of int
+        Top-rung code of each respondent (see :func:`top_rung`); -1 = no ladder, not counted.
+    categories : sequence of str
+        Name of each category code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group present in ``groups``, category): ``group``, ``category``, ``count``,
+        ``n`` (the group's ladders), ``share = count / n`` and ``undefined_reason``
+        (``"no ladder answers"`` when ``n == 0``, else missing).
+
+    Examples
+    --------
+    >>> table = top_rung_shares([0, 0, 1], [1, 0, 1], ["pay", "customers"])
+    >>> table["share"].tolist()
+    [0.5, 0.5, 0.0, 1.0]
+    """
+    names = _check_categories(categories)
+    codes = np.asarray(groups)
+    if codes.ndim != 1 or not (codes.size == 0 or np.issubdtype(codes.dtype, np.integer)):
+        raise ValueError("groups must be a one-dimensional array of integer codes")
+    tops = np.asarray(top)
+    if tops.shape != codes.shape:
+        raise ValueError(
+            f"groups and top must have one entry per respondent, got {codes.size} and {tops.size}"
+        )
+    if codes.size == 0:
+        raise ValueError("groups has no respondents")
+    if codes.min() < 0:
+        raise ValueError("group codes must be non-negative")
+    _top_codes(tops, len(names), "top")
+    k = len(names)
+    size = int(codes.max()) + 1
+    present = np.flatnonzero(np.bincount(codes, minlength=size))
+    laddered = tops != NO_RUNG
+    counts = np.bincount(codes[laddered] * k + tops[laddered], minlength=size * k)
+    counts = counts.reshape(size, k)[present]
+    n = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        shares = counts / n
+    n = np.broadcast_to(n, counts.shape).ravel()
+    return pd.DataFrame(
+        {
+            "group": np.repeat(present, k),
+            "category": np.tile(np.asarray(names, dtype=object), present.size),
+            "count": counts.ravel(),
+            "n": n,
+            "share": shares.ravel(),
+            "undefined_reason": pd.Series(
+                np.where(n == 0, "no ladder answers", ""), dtype="string"
+            ).replace("", pd.NA),
+        }
+    )
+
+
+def _distribution_test(table: np.ndarray) -> tuple[str, float, float]:
+    used = table[:, table.sum(axis=0) > 0]
+    if used.shape[1] == 1:
+        return FISHER_EXACT, 1.0, 1.0
+    if stats.contingency.expected_freq(used).min() >= MIN_EXPECTED_FOR_CHI_SQUARE:
+        result = stats.chi2_contingency(used, correction=False)
+        return CHI_SQUARE, float(result.statistic), float(result.pvalue)
+    if used.shape[1] == 2:
+        probability = stats.random_table(used.sum(axis=1), used.sum(axis=0)).pmf(used)
+        return FISHER_EXACT, float(probability), float(stats.fisher_exact(used).pvalue)
+    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=MONTE_CARLO_SEED)
+    result = stats.fisher_exact(used, method=method)
+    return FISHER_MONTE_CARLO, float(result.statistic), float(result.pvalue)
+
+
+def compare_top_rungs(
+    before: ArrayLike,
+    after: ArrayLike,
+    categories: Sequence[str],
+    purpose: Collection[str],
+) -> TopRungChange:
+    """Compare where the ladders' top rungs point in two waves.
+
+    Parameters
+    ----------
+    before, after : array_like of int
+        Top-rung code of each respondent in each wave (see :func:`top_rung`); -1 = no ladder.
+    categories : sequence of str
+        Name of each category code.
+    purpose : collection of str
+        The categories that point to purpose (e.g. customers, society and the planet); the
+        others count as contractual. Must name some but not all categories.
+
+    Returns
+    -------
+    TopRungChange
+        With no ladder in a wave, every share and test is NaN and ``undefined_reason`` says why.
+
+    Notes
+    -----
+    Purpose against contractual: Fisher's (1935) exact test on the 2 x 2 table waves x (purpose,
+    contractual), ``scipy.stats.fisher_exact``, two-sided; exact at every sample size.
+
+    The whole distribution (categories nobody chose dropped), by Cochran's (1954) rule: when every
+    expected count ``row total · column total / N`` is at least 5, Pearson's chi-square test of
+    homogeneity (``scipy.stats.chi2_contingency(table, correction=False)``); otherwise an exact
+    test: Fisher's for two categories, and for three or more the Fisher-Freeman-Halton test
+    (Freeman & Halton 1951), whose p-value is estimated from 9,999 Monte Carlo tables with the
+    observed margins (``scipy.stats.fisher_exact(table, method=MonteCarloMethod(...))``, fixed
+    seed, so the same data always give the same p-value; its Monte Carlo standard error is at
+    most 0.005). For the exact tests ``distribution_statistic`` is the probability of the observed
+    table given its margins; when a single category was chosen that table is the only possible
+    one, and both it and the p-value are 1.
+
+    Examples
+    --------
+    >>> result = compare_top_rungs([0, 0, 0, 1], [1, 1, 1, 0], ["pay", "customers"], {"customers"})
+    >>> result.purpose_share_difference, round(result.purpose_p_value, 4)
+    (0.5, 0.4857)
+    """
+    names = _check_categories(categories)
+    purpose_names = set(purpose)
+    if not purpose_names <= set(names):
+        unknown = ", ".join(sorted(purpose_names - set(names)))
+        raise ValueError(f"purpose names categories that are not in categories: {unknown}")
+    if not purpose_names or purpose_names == set(names):
+        raise ValueError("purpose must name some but not all categories")
+    k = len(names)
+    table = np.array(
+        [
+            np.bincount(_top_codes(before, k, "before"), minlength=k),
+            np.bincount(_top_codes(after, k, "after"), minlength=k),
+        ]
+    )
+    n_before, n_after = (int(total) for total in table.sum(axis=1))
+    is_purpose = np.array([name in purpose_names for name in names])
+    counts = (tuple(int(c) for c in table[0]), tuple(int(c) for c in table[1]))
+    if n_before == 0 or n_after == 0:
+        return TopRungChange(
+            names, *counts, n_before, n_after, np.nan, np.nan, np.nan, np.nan, "none", np.nan,
+            np.nan, f"no ladder answers in a wave (before: {n_before}, after: {n_after})",
+        )  # fmt: skip
+    purpose_counts = table[:, is_purpose].sum(axis=1)
+    two_by_two = np.column_stack([purpose_counts, table.sum(axis=1) - purpose_counts])
+    share_before, share_after = purpose_counts / table.sum(axis=1)
+    test, statistic, p_value = _distribution_test(table)
+    return TopRungChange(
+        categories=names,
+        counts_before=counts[0],
+        counts_after=counts[1],
+        n_before=n_before,
+        n_after=n_after,
+        purpose_share_before=float(share_before),
+        purpose_share_after=float(share_after),
+        purpose_share_difference=float(share_after - share_before),
+        purpose_p_value=float(stats.fisher_exact(two_by_two).pvalue),
+        distribution_test=test,
+        distribution_statistic=statistic,
+        distribution_p_value=p_value,
+        undefined_reason=None,
+    )

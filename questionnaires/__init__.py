@@ -1,0 +1,39 @@
+"""The survey's instruments as data files, and the loader that validates them."""
+
+from questionnaires.loader import (
+    DEFAULT_DIRECTORY,
+    QuestionnaireError,
+    load_directory,
+    load_questionnaire,
+)
+from questionnaires.model import (
+    AUDIENCES,
+    DIMENSION_KEYS,
+    PERSPECTIVES,
+    POLES,
+    CooperationMap,
+    Dimension,
+    Item,
+    Ladder,
+    LadderTarget,
+    Questionnaire,
+    Scale,
+)
+
+__all__ = [
+    "AUDIENCES",
+    "DEFAULT_DIRECTORY",
+    "DIMENSION_KEYS",
+    "PERSPECTIVES",
+    "POLES",
+    "CooperationMap",
+    "Dimension",
+    "Item",
+    "Ladder",
+    "LadderTarget",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Scale",
+    "load_directory",
+    "load_questionnaire",
+]

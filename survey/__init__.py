@@ -1,0 +1,38 @@
+"""Mindset Survey: the Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from survey import cli, config, errors, instruments, static_assets
+from survey.db import db
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from defaults, the environment and, in tests, ``test_config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        instance_path=str(config.PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    instruments.init_app(app)
+    static_assets.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from survey.main import bp as main_bp
+    from survey.rep import bp as rep_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(rep_bp)
+    return app

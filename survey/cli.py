@@ -1,0 +1,164 @@
+"""Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from survey.db import db
+from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
+from survey.models import Organisation, Person, Team, User, Wave
+from survey.models._columns import utcnow
+from survey.models.organisation import subtree_ids, team_paths, teams_of
+from survey.models.people import USER_ROLES
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, seed_demo, create_user, invite):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create the database tables (existing data is kept)."""
+    db.create_all()
+    click.echo("Database ready.")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo organisation unless it is there; print its logins and open links."""
+    from survey.demo import seed_demo as build
+    from survey.instruments import all_questionnaires
+
+    db.create_all()
+    demo = build(db.session, all_questionnaires(), utcnow())
+    click.echo(("Created" if demo.created else "Found") + f" the demo organisation "
+               f"{demo.organisation.name!r}.")
+    click.echo("\nDemo logins:")
+    for login in demo.logins:
+        click.echo(f"  {login.email:<40} {login.password:<18} {login.role:<11} {login.scope}")
+    click.echo(f"\nOpen survey links for {demo.open_wave.name}:")
+    public_url = current_app.config["PUBLIC_URL"]
+    for link in demo.links:
+        who = link.email or "anyone in the team (reusable team link)"
+        click.echo(f"  {link_url(public_url, link.token)}  ({who})")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(USER_ROLES), required=True)
+@click.option("--organisation", help="For a consultant: the organisation they work for.")
+@click.option("--team", "team_path", help="For a manager: their team's path, e.g. Global/France.")
+@click.password_option(help="At least 12 characters; asked for if not given.")
+def create_user(email: str, role: str, organisation: str | None, team_path: str | None,
+                password: str) -> None:
+    """Create a login for an admin, a consultant or a manager."""
+    session = db.session
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.UsageError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if session.scalar(select(User).where(User.email == email.lower())):
+        raise click.UsageError(f"A user with the e-mail {email!r} exists already.")
+    user = User(email=email.lower(), role=role, password_hash=generate_password_hash(password))
+    if role in ("consultant", "manager"):
+        org = _organisation(organisation)
+        if role == "consultant":
+            user.organisations.append(org)
+        else:
+            if not team_path:
+                raise click.UsageError("A manager needs --team, the path of the team they lead.")
+            user.team = _team(org, team_path)
+    session.add(user)
+    session.commit()
+    click.echo(f"Created {role} {user.email}.")
+
+
+@click.command("invite")
+@click.option("--wave", "wave_id", type=int, required=True, help="The wave's id.")
+@click.option("--team", "team_path", help="Team path; its whole subtree with --roster.")
+@click.option("--roster", is_flag=True, help="One personal link per person on the roster.")
+@click.option("--count", type=click.IntRange(1, 10_000), help="Unnamed single-use links.")
+@click.option("--team-link", "make_team_link", is_flag=True, help="One reusable team link.")
+@click.option("--role", type=click.Choice(("rep", "manager")), default="rep", show_default=True)
+@click.option("--days", type=click.IntRange(1, 366), default=None,
+              help="Days the links stay valid (at least until the wave closes).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the links to this CSV file instead of printing them.")
+def invite(wave_id: int, team_path: str | None, roster: bool, count: int | None,
+           make_team_link: bool, role: str, days: int | None, csv_path: Path | None) -> None:
+    """Make personal invitations or a team link for a wave and print the links."""
+    if sum((roster, count is not None, make_team_link)) != 1:
+        raise click.UsageError("Choose exactly one of --roster, --count N or --team-link.")
+    session = db.session
+    wave = session.get(Wave, wave_id)
+    if wave is None:
+        raise click.UsageError(f"There is no wave with id {wave_id}.")
+    now = utcnow()
+    if wave.closes_at <= now:
+        raise click.UsageError(f"{wave.name} closed on {wave.closes_at:%Y-%m-%d}.")
+    organisation = wave.assessment.organisation
+    team = _team(organisation, team_path) if team_path else None
+    days = days or current_app.config["INVITATION_DAYS"]
+    if roster:
+        people = _roster(organisation, team)
+        if not people:
+            raise click.UsageError("Nobody is on the roster there.")
+        links = invite_people(session, wave, people, now, days)
+    else:
+        if team is None:
+            raise click.UsageError("--count and --team-link need --team.")
+        links = (invite_unnamed(session, wave, team.id, count, role, now, days) if count
+                 else [team_link(session, wave, team.id, role, now, days)])
+    session.commit()
+    _write_links(links, organisation, csv_path)
+
+
+def _write_links(links: list[Link], organisation: Organisation, csv_path: Path | None) -> None:
+    public_url = current_app.config["PUBLIC_URL"]
+    if csv_path is None:
+        for link in links:
+            click.echo(link_url(public_url, link.token))
+        return
+    paths = team_paths(list(db.session.scalars(teams_of(organisation.id))))
+    with csv_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["email", "team", "role", "kind", "link"])
+        for link in links:
+            writer.writerow([link.email or "", paths.get(link.team_id, ""), link.role, link.kind,
+                             link_url(public_url, link.token)])
+    click.echo(f"Wrote {len(links)} link(s) to {csv_path}.")
+
+
+def _organisation(name: str | None) -> Organisation:
+    if not name:
+        raise click.UsageError("Name the organisation with --organisation.")
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        raise click.UsageError(f"There is no organisation called {name!r}.")
+    return organisation
+
+
+def _team(organisation: Organisation, path: str) -> Team:
+    paths = team_paths(list(db.session.scalars(teams_of(organisation.id))))
+    wanted = "/".join(part.strip() for part in path.strip("/").split("/"))
+    for team_id, team_path in paths.items():
+        if team_path == wanted:
+            return db.session.get(Team, team_id)
+    raise click.UsageError(f"{organisation.name} has no team {path!r}.")
+
+
+def _roster(organisation: Organisation, team: Team | None) -> list[Person]:
+    people = db.session.scalars(
+        select(Person).where(Person.organisation_id == organisation.id).order_by(Person.email)
+    ).all()
+    if team is None:
+        return list(people)
+    inside = subtree_ids(list(db.session.scalars(teams_of(organisation.id))), team.id)
+    return [person for person in people if person.team_id in inside]

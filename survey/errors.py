@@ -1,0 +1,55 @@
+"""Plain error pages: a clear message and the right status, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from survey.instruments import InstrumentChanged, InstrumentMissing
+
+TITLES = {
+    400: "This request could not be understood",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too much data",
+    422: "Please check your answers",
+    429: "Too many requests",
+    500: "Something went wrong on our side",
+}
+MESSAGES = {
+    404: "There is nothing at this address.",
+    413: "The form sent more data than any survey page needs, so nothing was saved.",
+    500: "Nothing you entered was lost. Please try again in a moment.",
+}
+
+
+def error_page(status: int, message: str | None = None):
+    title = TITLES.get(status, "Error")
+    text = message or MESSAGES.get(status, title)
+    return render_template("error.html", status=status, title=title, message=text), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return error_page(
+            400,
+            "This form has expired or was not sent from this site, so nothing was saved. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        described = error.description if error.description != type(error).description else None
+        return error_page(status, described)
+
+    @app.errorhandler(InstrumentChanged)
+    @app.errorhandler(InstrumentMissing)
+    def instrument_problem(error: Exception):
+        app.logger.error("Questionnaire refused: %s", error)
+        return error_page(
+            409, f"This survey is paused while its questionnaire is checked. {error}"
+        )

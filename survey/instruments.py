@@ -1,0 +1,43 @@
+"""The questionnaire files the app serves, loaded once, and the check that they did not change."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from questionnaires import DEFAULT_DIRECTORY, Questionnaire, load_directory
+
+
+class InstrumentChanged(Exception):
+    """A questionnaire file differs from the one an assessment was started with."""
+
+    def __init__(self, key: str, version: int) -> None:
+        super().__init__(
+            f"Questionnaire {key!r} version {version} has changed since this assessment started. "
+            "Restore the original file or publish the change as a new version."
+        )
+
+
+class InstrumentMissing(Exception):
+    """An assessment names a questionnaire version that is not installed."""
+
+    def __init__(self, key: str, version: int) -> None:
+        super().__init__(f"Questionnaire {key!r} version {version} is not installed.")
+
+
+def init_app(app: Flask) -> None:
+    directory = app.config["QUESTIONNAIRE_DIRECTORY"] or DEFAULT_DIRECTORY
+    app.extensions["questionnaires"] = load_directory(directory)
+
+
+def all_questionnaires() -> dict[tuple[str, int], Questionnaire]:
+    return current_app.extensions["questionnaires"]
+
+
+def questionnaire_for(key: str, version: int, sha256: str) -> Questionnaire:
+    """The installed questionnaire, refused if its file no longer matches the recorded hash."""
+    questionnaire = all_questionnaires().get((key, version))
+    if questionnaire is None:
+        raise InstrumentMissing(key, version)
+    if questionnaire.sha256 != sha256:
+        raise InstrumentChanged(key, version)
+    return questionnaire

@@ -1,0 +1,22 @@
+"""Database models, one module per area; importing this package registers them all."""
+
+from survey.models.assessment import Assessment, Wave
+from survey.models.invitation import Draft, Invitation, TeamLink
+from survey.models.organisation import Organisation, Team
+from survey.models.people import Person, User
+from survey.models.response import CooperationLink, LadderRung, Response
+
+__all__ = [
+    "Assessment",
+    "CooperationLink",
+    "Draft",
+    "Invitation",
+    "LadderRung",
+    "Organisation",
+    "Person",
+    "Response",
+    "Team",
+    "TeamLink",
+    "User",
+    "Wave",
+]

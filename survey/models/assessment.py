@@ -1,0 +1,71 @@
+"""Assessments (one questionnaire version, one mode) and their waves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.models._columns import utcnow
+from survey.models.organisation import Organisation
+
+MODES = ("anonymous", "confidential")
+
+
+class Assessment(Base):
+    """What is asked of whom: the exact questionnaire versions (and file hashes) and the mode."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        CheckConstraint("min_group_size >= 3", name="min_group_size_at_least_3"),
+        CheckConstraint("mode IN ('anonymous', 'confidential')", name="known_mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(20), default="anonymous")
+    min_group_size: Mapped[int] = mapped_column(default=5)
+    rep_questionnaire_key: Mapped[str] = mapped_column(String(100))
+    rep_questionnaire_version: Mapped[int]
+    rep_questionnaire_sha256: Mapped[str] = mapped_column(String(64))
+    manager_questionnaire_key: Mapped[str | None] = mapped_column(String(100))
+    manager_questionnaire_version: Mapped[int | None]
+    manager_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    waves: Mapped[list[Wave]] = relationship(back_populates="assessment", order_by="Wave.opens_at")
+
+    def instrument(self, role: str) -> tuple[str, int, str]:
+        """(key, version, sha256) of the questionnaire a rep or a manager answers."""
+        if role == "manager" and self.manager_questionnaire_key:
+            return (
+                self.manager_questionnaire_key,
+                self.manager_questionnaire_version,
+                self.manager_questionnaire_sha256,
+            )
+        return (
+            self.rep_questionnaire_key,
+            self.rep_questionnaire_version,
+            self.rep_questionnaire_sha256,
+        )
+
+
+class Wave(Base):
+    """One round of an assessment, open between two moments (UTC)."""
+
+    __tablename__ = "wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+
+    assessment: Mapped[Assessment] = relationship(back_populates="waves")
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at

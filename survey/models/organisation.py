@@ -1,0 +1,74 @@
+"""Client organisations and their team tree (global -> country -> territory, plus departments)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.models._columns import utcnow
+
+DEPARTMENTS = ("sales", "product", "marketing", "other")
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(back_populates="organisation")
+
+
+class Team(Base):
+    """A node of an organisation's team tree; any depth. Archived, never deleted, once used."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(20), default="sales")
+    archived_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+    parent: Mapped[Team | None] = relationship(remote_side=[id])
+
+
+def teams_of(organisation_id: int):
+    """All active teams of an organisation, as a select."""
+    return select(Team).where(Team.organisation_id == organisation_id, Team.archived_at.is_(None))
+
+
+def team_paths(teams: list[Team]) -> dict[int, str]:
+    """Each team's path from the root, such as ``Global/France/South-West``."""
+    by_id = {team.id: team for team in teams}
+    paths: dict[int, str] = {}
+
+    def path(team: Team) -> str:
+        if team.id not in paths:
+            parent = by_id.get(team.parent_id) if team.parent_id else None
+            paths[team.id] = f"{path(parent)}/{team.name}" if parent else team.name
+        return paths[team.id]
+
+    for team in teams:
+        path(team)
+    return paths
+
+
+def subtree_ids(teams: list[Team], root_id: int) -> set[int]:
+    """The ids of ``root_id`` and every team below it."""
+    children: dict[int | None, list[int]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team.id)
+    found, stack = set(), [root_id]
+    while stack:
+        team_id = stack.pop()
+        found.add(team_id)
+        stack.extend(children.get(team_id, ()))
+    return found

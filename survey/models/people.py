@@ -1,0 +1,62 @@
+"""People on a client's roster, and the users who log in (consultants, managers, admins)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.models._columns import utcnow
+from survey.models.organisation import Organisation, Team
+
+ROSTER_ROLES = ("rep", "manager")
+USER_ROLES = ("admin", "consultant", "manager")
+
+
+def new_pseudonym() -> str:
+    """A random key that pairs one person's responses across waves without naming them."""
+    return secrets.token_hex(16)
+
+
+class Person(Base):
+    """Someone on a client's roster who can be invited to answer."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20), default="rep")
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True, default=new_pseudonym)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship()
+
+
+consultant_organisation = Table(
+    "consultant_organisation",
+    Base.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    """An account that logs in; a manager is scoped to one team and everything below it."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)

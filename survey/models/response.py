@@ -1,0 +1,85 @@
+"""Submitted responses: answers packed one byte per item, the WHY ladder and cooperation links.
+
+A response keeps no link to an invitation or a person, no IP address and no user agent, and its
+time only to the day; its id is random, so ids do not give away the order of submissions. In confidential mode it carries the person's pseudonym, so that waves can be
+paired; that key is never shown.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.models.assessment import Wave
+from survey.models.organisation import Team
+
+MISSING = 255  # the byte stored for an unanswered item; scale points lie in 0..254
+
+
+def pack_values(values: list[int | None]) -> bytes:
+    """Answers in questionnaire order as bytes; ``None`` becomes ``MISSING``."""
+    return bytes(MISSING if value is None else value for value in values)
+
+
+def new_response_id() -> int:
+    """A random id, so that neither ids nor row order reveal the order of submissions."""
+    return secrets.randbits(62) + 1
+
+
+def unpack_values(packed: bytes) -> list[int | None]:
+    return [None if byte == MISSING else byte for byte in packed]
+
+
+RandomId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Response(Base):
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(
+        RandomId, primary_key=True, autoincrement=False, default=new_response_id
+    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="rep")
+    questionnaire_key: Mapped[str] = mapped_column(String(100))
+    questionnaire_version: Mapped[int]
+    values: Mapped[bytes] = mapped_column(LargeBinary)
+    submitted_on: Mapped[date]
+    respondent_key: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    wave: Mapped[Wave] = relationship()
+    team: Mapped[Team] = relationship()
+    ladder: Mapped[list[LadderRung]] = relationship(
+        order_by="LadderRung.position", cascade="all, delete-orphan"
+    )
+    cooperation: Mapped[list[CooperationLink]] = relationship(cascade="all, delete-orphan")
+
+
+class LadderRung(Base):
+    """One rung of the WHY ladder: where the answer points, and optional words."""
+
+    __tablename__ = "ladder_rung"
+
+    response_id: Mapped[int] = mapped_column(
+        RandomId, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(40))
+    words: Mapped[str | None] = mapped_column(String(500))
+
+
+class CooperationLink(Base):
+    """A team the respondent got help from (``received``) or gave help to (``given``)."""
+
+    __tablename__ = "cooperation_link"
+
+    response_id: Mapped[int] = mapped_column(
+        RandomId, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -1,0 +1,180 @@
+"""Routes of the rep's journey; the work is done in access, answers, store and result."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+
+from survey.db import db
+from survey.instruments import questionnaire_for
+from survey.models._columns import utcnow
+from survey.models.organisation import team_paths, teams_of
+from survey.rep import bp
+from survey.rep.access import Entry, open_entry
+from survey.rep.answers import (
+    MalformedAnswer,
+    PageInput,
+    first_incomplete_page,
+    read_cooperation,
+    read_items,
+    read_ladder,
+)
+from survey.rep.forms import PageForm
+from survey.rep.pages import Page, plan_pages
+from survey.rep.result import personal_chart_spec, personal_result
+from survey.rep.store import find_draft, save_draft, submit_response, was_submitted
+
+
+class LinkNotOpen(Exception):
+    """Unknown, used or expired token, or a closed wave: all answered with the same 404 page."""
+
+
+@bp.errorhandler(LinkNotOpen)
+def link_not_open(_error: LinkNotOpen):
+    return render_template("rep/link_not_open.html"), 404
+
+
+def _open(token: str):
+    now = utcnow()
+    entry = open_entry(db.session, token, now)
+    if entry is None:
+        raise LinkNotOpen
+    questionnaire = questionnaire_for(*entry.assessment.instrument(entry.role))
+    pages = plan_pages(questionnaire, current_app.config["ITEMS_PER_PAGE"])
+    draft = find_draft(db.session, entry, _cookie_draft_id(entry))
+    return entry, questionnaire, pages, draft
+
+
+def _cookie_draft_id(entry: Entry) -> int | None:
+    if entry.team_link is None:
+        return None
+    return session.get("drafts", {}).get(str(entry.team_link.id))
+
+
+def _remember_draft(entry: Entry, draft_id: int) -> None:
+    if entry.team_link is not None:
+        session["drafts"] = {**session.get("drafts", {}), str(entry.team_link.id): draft_id}
+
+
+def _forget_draft(entry: Entry) -> None:
+    if entry.team_link is not None:
+        drafts = dict(session.get("drafts", {}))
+        drafts.pop(str(entry.team_link.id), None)
+        session["drafts"] = drafts
+
+
+@bp.get("/r/<token>")
+def intro(token: str):
+    entry, questionnaire, pages, draft = _open(token)
+    reached = draft.state.get("reached", 1) if draft else None
+    return render_template(
+        "rep/intro.html",
+        token=token,
+        questionnaire=questionnaire,
+        assessment=entry.assessment,
+        pages=pages,
+        resume_page=reached,
+    )
+
+
+@bp.route("/r/<token>/<int:number>", methods=["GET", "POST"])
+def page(token: str, number: int):
+    entry, questionnaire, pages, draft = _open(token)
+    if not 1 <= number <= len(pages):
+        abort(404)
+    if draft is None and was_submitted(db.session, entry, _cookie_draft_id(entry)):
+        return render_template("rep/already_submitted.html"), 409
+    state = dict(draft.state) if draft else {}
+    reached = state.get("reached", 1)
+    if number > reached:
+        return redirect(url_for("rep.page", token=token, number=reached))
+    current = pages[number - 1]
+    teams = _other_teams(entry) if current.kind == "cooperation" else {}
+    if request.method == "GET":
+        return _render_page(token, questionnaire, pages, current, state, PageInput(), teams)
+
+    form = PageForm()
+    if not form.validate_on_submit():
+        abort(400, "This form was sent without a valid action.")
+    action = form.action.data
+    try:
+        posted = _read_page(current, questionnaire, teams)
+    except MalformedAnswer as error:
+        abort(400, str(error))
+    state = _merge(state, posted, keep_invalid=False)
+
+    if action == "back":
+        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        return redirect(url_for("rep.page", token=token, number=max(1, number - 1)))
+    if posted.errors:
+        return _render_page(token, questionnaire, pages, current, state, posted, teams), 422
+    last = number == len(pages)
+    if action == "next" or not last:
+        state["reached"] = max(reached, min(number + 1, len(pages)))
+        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        return redirect(url_for("rep.page", token=token, number=min(number + 1, len(pages))))
+
+    item_pages = [p.items for p in pages if p.kind == "items"]
+    incomplete = first_incomplete_page(state, questionnaire, item_pages)
+    if incomplete is not None:
+        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        return redirect(url_for("rep.page", token=token, number=incomplete, incomplete=1))
+    if not submit_response(db.session, entry, draft, state, questionnaire, utcnow().date()):
+        return render_template("rep/already_submitted.html"), 409
+    _forget_draft(entry)
+    session["result"] = personal_result(questionnaire, state.get("answers", {}))
+    return redirect(url_for("rep.thanks"))
+
+
+@bp.get("/thanks")
+def thanks():
+    result = session.get("result")
+    spec = personal_chart_spec(result) if result and result["index"] is not None else None
+    return render_template("rep/thanks.html", result=result, chart_spec=spec)
+
+
+def _read_page(current: Page, questionnaire, teams: dict[int, str]) -> PageInput:
+    if current.kind == "items":
+        return read_items(request.form, current.items, questionnaire.scale)
+    if current.kind == "ladder":
+        return read_ladder(request.form, questionnaire.ladder)
+    return read_cooperation(request.form, questionnaire.cooperation, teams)
+
+
+def _merge(state: dict, posted: PageInput, keep_invalid: bool) -> dict:
+    """A new state with this page's answers; blocks with errors are not kept."""
+    merged = {**state, "answers": {**state.get("answers", {}), **posted.answers}}
+    if posted.ladder is not None and (keep_invalid or not posted.errors):
+        merged["ladder"] = posted.ladder
+    if posted.cooperation is not None and (keep_invalid or not posted.errors):
+        merged["cooperation"] = posted.cooperation
+    return merged
+
+
+def _other_teams(entry: Entry) -> dict[int, str]:
+    """Every active team of the organisation but the respondent's own, by path."""
+    teams = list(db.session.scalars(teams_of(entry.assessment.organisation_id)))
+    paths = team_paths(teams)
+    return dict(
+        sorted(
+            ((team_id, path) for team_id, path in paths.items() if team_id != entry.team_id),
+            key=lambda pair: pair[1],
+        )
+    )
+
+
+def _render_page(token, questionnaire, pages, current, state, posted: PageInput, teams):
+    shown = _merge(state, posted, keep_invalid=True)
+    return render_template(
+        f"rep/page_{current.kind}.html",
+        token=token,
+        questionnaire=questionnaire,
+        pages=pages,
+        page=current,
+        answers=shown.get("answers", {}),
+        ladder=shown.get("ladder") or [],
+        cooperation=shown.get("cooperation") or {},
+        teams=teams,
+        errors=posted.errors,
+        incomplete=request.args.get("incomplete") == "1",
+    )
+

@@ -1,0 +1,464 @@
+"""Chart builders (analysis/charts.py): every spec validates and encodes what it should."""
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analysis.charts import (
+    INDEX_TITLE,
+    OKABE_ITO,
+    POSITION_TITLE,
+    cooperation_matrix_chart,
+    dimension_profile_chart,
+    index_trend_chart,
+    ladder_top_rung_chart,
+    perception_gap_chart,
+    personal_profile_chart,
+    position_distribution_chart,
+    team_dimension_heatmap,
+)
+from analysis.privacy import filter_aggregates, suppress
+
+DIMENSIONS = [
+    "Motivation",
+    "Scope of responsibility",
+    "Cooperation",
+    "Management style",
+    "Change and complexity",
+    "Incentives",
+]
+RUNGS = [
+    "My pay",
+    "My team's target",
+    "The company's target",
+    "Shareholders",
+    "Customers",
+    "Society and the planet",
+]
+RESPONDENT_COLUMNS = {"respondent_id", "token"}
+
+
+def spec_of(chart):
+    """Return the chart's Vega-Lite dict; to_dict() validates it against the schema."""
+    return chart.to_dict()
+
+
+def layers(spec):
+    return spec.get("layer", [spec])
+
+
+def dataset_rows(spec):
+    return [row for rows in spec["datasets"].values() for row in rows]
+
+
+def dataset_columns(spec):
+    return {column for row in dataset_rows(spec) for column in row}
+
+
+def encoded(layer, channel):
+    definition = layer["encoding"][channel]
+    return definition.get("field"), definition.get("type")
+
+
+def tooltip_fields(layer):
+    return [item["field"] for item in layer["encoding"]["tooltip"]]
+
+
+def trend_table():
+    rows = [
+        {
+            "group": group,
+            "wave": wave,
+            "n": 12,
+            "mean": 40.0 + 10 * i + 5 * j,
+            "ci_low": 33.0 + 10 * i + 5 * j,
+            "ci_high": 47.0 + 10 * i + 5 * j,
+            "respondent_id": 1000 + i,
+            "token": "secret",
+        }
+        for i, group in enumerate(["North", "South"])
+        for j, wave in enumerate(["2025 spring", "2025 autumn", "2026 spring"])
+    ]
+    return pd.DataFrame(rows)
+
+
+# Trend -----------------------------------------------------------------------------------------
+
+
+def test_index_trend_chart_draws_band_line_and_points_per_team():
+    spec = spec_of(index_trend_chart(trend_table()))
+    band, line, points = layers(spec)
+    assert [band["mark"]["type"], line["mark"]["type"], points["mark"]["type"]] == [
+        "area",
+        "line",
+        "point",
+    ]
+    assert encoded(band, "y") == ("ci_low", "quantitative")
+    assert encoded(band, "y2") == ("ci_high", None)
+    assert encoded(line, "x") == ("wave", "ordinal")
+    assert line["encoding"]["x"]["sort"] == ["2025 spring", "2025 autumn", "2026 spring"]
+    assert encoded(line, "y") == ("mean", "quantitative")
+    assert line["encoding"]["y"]["title"] == INDEX_TITLE
+    assert line["encoding"]["y"]["scale"]["domain"] == [0, 100]
+    assert encoded(line, "color") == ("group", "nominal")
+    assert line["encoding"]["color"]["scale"]["range"] == list(OKABE_ITO)
+    assert tooltip_fields(points) == ["group", "wave", "n", "mean", "ci_low", "ci_high"]
+    assert spec["title"]["text"] == "Mindset index per team, wave by wave"
+    assert dataset_columns(spec) == {"group", "wave", "n", "mean", "ci_low", "ci_high"}
+    assert isinstance(index_trend_chart(trend_table()), alt.LayerChart)
+
+
+def test_index_trend_chart_leaves_out_hidden_rows_and_undefined_intervals():
+    table = trend_table().drop(columns=["respondent_id", "token"])
+    table.loc[0, ["ci_low", "ci_high"]] = float("nan")
+    parents = {"North": None, "South": None}
+    own = {("North", w): 12 for w in table["wave"]} | {("South", "2026 spring"): 12}
+    own |= {("South", "2025 spring"): 3, ("South", "2025 autumn"): 3}
+    table.loc[table["group"].eq("South") & table["wave"].ne("2026 spring"), "n"] = 3
+    shown = filter_aggregates(table, suppress(parents, own))
+    spec = spec_of(index_trend_chart(shown))
+    band, line, points = layers(spec)
+    band_rows = spec["datasets"][band["data"]["name"]]
+    point_rows = spec["datasets"][points["data"]["name"]]
+    assert line["data"] == points["data"]
+    assert len(band_rows) == 3
+    assert len(point_rows) == 4
+    assert point_rows[0] == {
+        "group": "North",
+        "wave": "2025 spring",
+        "n": 12.0,
+        "mean": 40.0,
+        "ci_low": None,
+        "ci_high": None,
+    }
+    assert all(row["group"] == "North" or row["wave"] == "2026 spring" for row in band_rows)
+    assert "hidden_reason" not in dataset_columns(spec)
+
+
+# Distribution ----------------------------------------------------------------------------------
+
+
+def bins_table(counts_north=(1, 2, 3, 2, 2), counts_south=(0, 1, 2, 3, 4)):
+    rows = []
+    for group, counts in (("North", counts_north), ("South", counts_south)):
+        for start, count in zip(range(0, 100, 20), counts, strict=True):
+            rows.append({"group": group, "bin_start": start, "bin_end": start + 20, "count": count})
+    return pd.DataFrame(rows)
+
+
+def test_position_distribution_chart_draws_shares_per_bin_and_group():
+    chart = position_distribution_chart(bins_table())
+    assert isinstance(chart, alt.Chart)
+    spec = spec_of(chart)
+    assert spec["mark"]["type"] == "bar"
+    assert encoded(spec, "x") == ("bin", "ordinal")
+    assert spec["encoding"]["x"]["sort"] == ["0–20", "20–40", "40–60", "60–80", "80–100"]
+    assert spec["encoding"]["x"]["title"] == POSITION_TITLE
+    assert encoded(spec, "xOffset") == ("group", "nominal")
+    assert encoded(spec, "y") == ("share", "quantitative")
+    assert tooltip_fields(spec) == ["group", "bin", "count", "share"]
+    rows = dataset_rows(spec)
+    assert {row["group"]: 0 for row in rows} == {"North": 0, "South": 0}
+    assert sum(row["share"] for row in rows if row["group"] == "North") == pytest.approx(1.0)
+    assert next(row for row in rows if row["group"] == "South" and row["bin_start"] == 80)[
+        "share"
+    ] == pytest.approx(0.4)
+    assert dataset_columns(spec) == {"group", "bin_start", "bin_end", "count", "share", "bin"}
+
+
+def test_position_distribution_chart_refuses_groups_under_k():
+    with pytest.raises(ValueError) as error:
+        position_distribution_chart(bins_table(counts_north=(1, 1, 1, 1, 0)))
+    assert str(error.value) == "group 'North' has 4 answers; a distribution needs at least 5"
+    chart = position_distribution_chart(bins_table(counts_north=(1, 1, 1, 1, 0)), k=4)
+    assert spec_of(chart)["mark"]["type"] == "bar"
+    with pytest.raises(ValueError, match=r"^k must be at least 3, got 2$"):
+        position_distribution_chart(bins_table(), k=2)
+
+
+def test_position_distribution_chart_refuses_raw_rows_and_bad_bins():
+    raw = pd.DataFrame({"group": ["North"] * 6, "position": [10, 20, 30, 40, 50, 60]})
+    with pytest.raises(ValueError, match=r"^table is missing columns: bin_start, bin_end, count$"):
+        position_distribution_chart(raw)
+    with pytest.raises(ValueError, match=r"^column 'count' must hold non-negative whole numbers$"):
+        position_distribution_chart(bins_table(counts_north=(1, 2, 3, 2, 2.5)))
+    backwards = bins_table().assign(bin_end=0)
+    with pytest.raises(ValueError, match=r"^every bin must have bin_start below bin_end$"):
+        position_distribution_chart(backwards)
+    with pytest.raises(ValueError, match=r"^column 'bin_end' must lie between 0 and 100, got 120$"):
+        position_distribution_chart(bins_table().assign(bin_end=bins_table()["bin_end"] + 20))
+
+
+# Profile ---------------------------------------------------------------------------------------
+
+
+def profile_table():
+    rows = [
+        {
+            "dimension": dimension,
+            "wave": wave,
+            "n": 30,
+            "mean": 30.0 + 7 * i + 8 * j,
+            "ci_low": 25.0 + 7 * i + 8 * j,
+            "ci_high": 35.0 + 7 * i + 8 * j,
+        }
+        for i, dimension in enumerate(DIMENSIONS)
+        for j, wave in enumerate(["2025 autumn", "2026 spring"])
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_dimension_profile_chart_shows_each_dimension_per_wave():
+    spec = spec_of(dimension_profile_chart(profile_table()))
+    intervals, dots = layers(spec)
+    assert intervals["mark"]["type"] == "rule"
+    assert encoded(intervals, "x") == ("ci_low", "quantitative")
+    assert encoded(dots, "x") == ("mean", "quantitative")
+    assert dots["encoding"]["x"]["title"] == POSITION_TITLE
+    assert encoded(dots, "y") == ("dimension", "nominal")
+    assert dots["encoding"]["y"]["sort"] == DIMENSIONS
+    assert encoded(dots, "yOffset") == ("wave", "nominal")
+    assert encoded(dots, "color") == ("wave", "nominal")
+    assert dots["encoding"]["color"]["scale"]["domain"] == ["2025 autumn", "2026 spring"]
+    assert tooltip_fields(dots) == ["dimension", "wave", "n", "mean", "ci_low", "ci_high"]
+    assert spec["title"]["text"] == "The six dimensions, against the previous wave"
+    assert len(spec["datasets"][dots["data"]["name"]]) == 12
+
+
+def test_intervals_may_reach_past_the_ends_but_means_may_not():
+    table = profile_table()
+    table.loc[0, "ci_high"] = 103.5
+    spec = spec_of(dimension_profile_chart(table))
+    assert spec["layer"][0]["encoding"]["x"]["scale"] == {"domain": [0, 100], "clamp": True}
+    table.loc[0, "mean"] = 101.0
+    with pytest.raises(ValueError, match=r"^column 'mean' must lie between 0 and 100, got 101$"):
+        dimension_profile_chart(table)
+
+
+# Heatmap ---------------------------------------------------------------------------------------
+
+
+def test_team_dimension_heatmap_colours_cells_on_a_diverging_scale():
+    table = pd.DataFrame(
+        [
+            {"group": group, "dimension": dimension, "n": 10, "mean": (10 + 17 * i + 23 * j) % 100}
+            for i, group in enumerate(["North", "South", "East"])
+            for j, dimension in enumerate(DIMENSIONS)
+        ]
+    )
+    spec = spec_of(team_dimension_heatmap(table))
+    cells, labels = layers(spec)
+    assert cells["mark"]["type"] == "rect"
+    assert encoded(cells, "x") == ("dimension", "nominal")
+    assert encoded(cells, "y") == ("group", "nominal")
+    assert encoded(cells, "color") == ("mean", "quantitative")
+    assert cells["encoding"]["color"]["scale"] == {
+        "scheme": "blueorange",
+        "domain": [0, 100],
+        "domainMid": 50,
+    }
+    assert labels["mark"]["type"] == "text"
+    assert encoded(labels, "text") == ("mean", "quantitative")
+    assert tooltip_fields(cells) == ["group", "dimension", "n", "mean"]
+    assert cells["encoding"]["x"]["title"] == "Dimension"
+    assert cells["encoding"]["y"]["title"] == "Team"
+    assert dataset_columns(spec) == {"group", "dimension", "n", "mean"}
+
+
+# Ladder ----------------------------------------------------------------------------------------
+
+
+def ladder_table():
+    return pd.DataFrame(
+        [
+            {"wave": wave, "rung": rung, "count": (i * 3 + j * 5) % 7 + 1}
+            for j, wave in enumerate(["2025 spring", "2026 spring"])
+            for i, rung in enumerate(reversed(RUNGS))
+        ]
+    )
+
+
+def test_ladder_top_rung_chart_stacks_shares_in_the_given_order():
+    spec = spec_of(ladder_top_rung_chart(ladder_table(), rungs=RUNGS))
+    assert spec["mark"]["type"] == "bar"
+    assert encoded(spec, "x") == ("wave", "ordinal")
+    assert encoded(spec, "y") == ("share", "quantitative")
+    assert encoded(spec, "color") == ("rung", "nominal")
+    assert spec["encoding"]["color"]["scale"]["domain"] == RUNGS
+    assert spec["encoding"]["color"]["scale"]["range"] == list(OKABE_ITO[:6])
+    assert encoded(spec, "order") == ("rung_order", "quantitative")
+    rows = dataset_rows(spec)
+    for wave in ("2025 spring", "2026 spring"):
+        assert sum(row["share"] for row in rows if row["wave"] == wave) == pytest.approx(1.0)
+    assert {row["rung"]: row["rung_order"] for row in rows} == {r: i for i, r in enumerate(RUNGS)}
+    default = spec_of(ladder_top_rung_chart(ladder_table()))
+    assert default["encoding"]["color"]["scale"]["domain"] == list(reversed(RUNGS))
+
+
+def test_ladder_top_rung_chart_refuses_small_waves_and_unknown_rungs():
+    table = ladder_table()
+    small = table[table["wave"] == "2025 spring"].assign(count=[1, 1, 1, 0, 0, 1])
+    with pytest.raises(ValueError) as error:
+        ladder_top_rung_chart(pd.concat([small, table[table["wave"] == "2026 spring"]]))
+    assert str(error.value) == "wave '2025 spring' has 4 answers; the chart needs at least 5"
+    with pytest.raises(ValueError, match=r"^rung 'Society and the planet' is not among rungs$"):
+        ladder_top_rung_chart(table, rungs=RUNGS[:5])
+
+
+# Cooperation -----------------------------------------------------------------------------------
+
+
+def test_cooperation_matrix_chart_shows_who_helps_whom():
+    teams = ["North", "South", "Marketing"]
+    table = pd.DataFrame(
+        [
+            {"from_group": a, "to_group": b, "count": (i * 3 + j) % 5}
+            for i, a in enumerate(teams)
+            for j, b in enumerate(teams)
+        ]
+    )
+    spec = spec_of(cooperation_matrix_chart(table))
+    cells, labels = layers(spec)
+    assert encoded(cells, "x") == ("to_group", "nominal")
+    assert cells["encoding"]["x"]["title"] == "Team that got help"
+    assert encoded(cells, "y") == ("from_group", "nominal")
+    assert cells["encoding"]["y"]["title"] == "Team that gave help"
+    assert cells["encoding"]["x"]["sort"] == teams
+    assert encoded(cells, "color") == ("count", "quantitative")
+    assert cells["encoding"]["color"]["scale"] == {"scheme": "blues"}
+    assert encoded(labels, "text") == ("count", "quantitative")
+    assert tooltip_fields(cells) == ["from_group", "to_group", "count"]
+    assert spec["title"] == "Who helps whom"
+    assert dataset_columns(spec) == {"from_group", "to_group", "count"}
+
+
+# Perception gap --------------------------------------------------------------------------------
+
+
+def test_perception_gap_chart_sets_the_managers_view_against_the_teams_interval():
+    table = pd.DataFrame(
+        {
+            "dimension": DIMENSIONS,
+            "manager_score": [70.0, 67, 64, 61, 58, 55],
+            "team_mean": [40.0, 44, 48, 52, 56, 60],
+            "ci_low": [33.0, 37, 41, 45, 49, 53],
+            "ci_high": [47.0, 51, 55, 59, 63, 67],
+        }
+    )
+    spec = spec_of(perception_gap_chart(table))
+    intervals, dots = layers(spec)
+    assert encoded(intervals, "x") == ("ci_low", "quantitative")
+    assert encoded(dots, "x") == ("score", "quantitative")
+    assert encoded(dots, "color") == ("view", "nominal")
+    assert encoded(dots, "shape") == ("view", "nominal")
+    views = ["The manager's own view", "The team's view"]
+    assert dots["encoding"]["color"]["scale"] == {"domain": views, "range": list(OKABE_ITO[:2])}
+    rows = spec["datasets"][dots["data"]["name"]]
+    manager = {row["dimension"]: row for row in rows if row["view"] == views[0]}
+    team = {row["dimension"]: row for row in rows if row["view"] == views[1]}
+    assert manager["Motivation"]["score"] == 70.0
+    assert manager["Motivation"]["ci_low"] is None
+    assert (team["Motivation"]["score"], team["Motivation"]["ci_low"]) == (40.0, 33.0)
+    assert spec["title"]["text"] == "How the manager sees it, and how the team does"
+
+
+# Personal profile ------------------------------------------------------------------------------
+
+
+def test_personal_profile_chart_fits_a_phone_and_speaks_plainly():
+    table = pd.DataFrame({"dimension": DIMENSIONS, "position": [80, 55, 30, 20, 65, 40]})
+    chart = personal_profile_chart(table, 48.3)
+    assert isinstance(chart, alt.LayerChart)
+    spec = spec_of(chart)
+    assert spec["width"] == "container"
+    assert spec["title"]["text"] == "Where you stand"
+    tracks, dimension_dots, index_dot = layers(spec)
+    assert tracks["mark"]["type"] == "rule"
+    assert encoded(dimension_dots, "x") == ("position", "quantitative")
+    assert encoded(dimension_dots, "y") == ("dimension", "nominal")
+    assert dimension_dots["encoding"]["y"]["sort"] == [*DIMENSIONS, "Overall mindset"]
+    axis = dimension_dots["encoding"]["x"]["axis"]
+    assert axis["values"] == [0, 50, 100]
+    assert "'Contractual'" in axis["labelExpr"] and "'Purpose-driven'" in axis["labelExpr"]
+    assert dimension_dots["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert tooltip_fields(dimension_dots) == ["dimension", "position"]
+    assert spec["datasets"][index_dot["data"]["name"]] == [
+        {"dimension": "Overall mindset", "position": 48.3}
+    ]
+    assert index_dot["mark"]["size"] > dimension_dots["mark"]["size"]
+    assert dataset_columns(spec) == {"dimension", "position", "start", "end"}
+
+
+def test_personal_profile_chart_says_when_a_dimension_has_too_few_answers():
+    table = pd.DataFrame({"dimension": DIMENSIONS, "position": [80, 55, None, 20, 65, 40]})
+    spec = spec_of(personal_profile_chart(table, None))
+    tracks, dots, notes = layers(spec)
+    assert len(spec["datasets"][tracks["data"]["name"]]) == 7
+    assert [row["dimension"] for row in spec["datasets"][dots["data"]["name"]]] == [
+        "Motivation",
+        "Scope of responsibility",
+        "Management style",
+        "Change and complexity",
+        "Incentives",
+    ]
+    assert notes["mark"]["type"] == "text"
+    assert [row["dimension"] for row in spec["datasets"][notes["data"]["name"]]] == [
+        "Cooperation",
+        "Overall mindset",
+    ]
+    assert {row["note"] for row in spec["datasets"][notes["data"]["name"]]} == {
+        "Not enough answers"
+    }
+
+
+def test_personal_profile_chart_refuses_positions_off_the_scale():
+    table = pd.DataFrame({"dimension": DIMENSIONS, "position": [80, 55, 30, 20, 65, 40]})
+    with pytest.raises(ValueError, match=r"^index must lie between 0 and 100, got 101$"):
+        personal_profile_chart(table, 101)
+    table.loc[2, "position"] = -4
+    with pytest.raises(ValueError, match=r"^column 'position' must lie between 0 and 100, got -4$"):
+        personal_profile_chart(table, 50.0)
+    reserved = pd.DataFrame({"dimension": ["Overall mindset"], "position": [50.0]})
+    with pytest.raises(
+        ValueError, match=r"^dimension 'Overall mindset' is reserved for the index$"
+    ):
+        personal_profile_chart(reserved, 50.0)
+
+
+# Bad input shared by every builder -------------------------------------------------------------
+
+
+BUILDERS = [
+    (index_trend_chart, "group, wave, n, mean, ci_low, ci_high"),
+    (dimension_profile_chart, "dimension, wave, n, mean, ci_low, ci_high"),
+    (team_dimension_heatmap, "group, dimension, n, mean"),
+    (cooperation_matrix_chart, "from_group, to_group, count"),
+    (perception_gap_chart, "dimension, manager_score, team_mean, ci_low, ci_high"),
+    (position_distribution_chart, "group, bin_start, bin_end, count"),
+    (ladder_top_rung_chart, "wave, rung, count"),
+]
+
+
+@pytest.mark.parametrize(("builder", "columns"), BUILDERS)
+def test_every_builder_names_the_columns_it_needs(builder, columns):
+    with pytest.raises(ValueError) as error:
+        builder(pd.DataFrame({"respondent_id": [1, 2]}))
+    assert str(error.value) == f"table is missing columns: {columns}"
+
+
+@pytest.mark.parametrize(("builder", "columns"), BUILDERS)
+def test_every_builder_refuses_a_table_with_nothing_to_draw(builder, columns):
+    empty = pd.DataFrame({column: [] for column in columns.split(", ")})
+    with pytest.raises(ValueError, match=r"^nothing to draw: the table has no rows with values$"):
+        builder(empty)
+
+
+def test_builders_refuse_text_where_numbers_belong_and_anything_but_a_dataframe():
+    table = trend_table().astype({"mean": object})
+    table.loc[1, "mean"] = "high"
+    with pytest.raises(ValueError, match=r"^column 'mean' must hold numbers$"):
+        index_trend_chart(table)
+    with pytest.raises(ValueError, match=r"^column 'mean' holds an infinite value$"):
+        index_trend_chart(trend_table().assign(mean=float("inf")))
+    with pytest.raises(ValueError, match=r"^table must be a pandas DataFrame, got list$"):
+        team_dimension_heatmap([{"group": "North"}])

@@ -1,0 +1,79 @@
+"""A rep answers on a phone-sized Chromium: keyboard, Back once, submit, own result, axe."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import make_invitation, make_world
+from tests.survey.journey import pages_of
+
+pytestmark = pytest.mark.browser
+SERIOUS = {"serious", "critical"}
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page)
+    bad = [
+        (violation["id"], violation["impact"], len(violation["nodes"]))
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert not bad, f"{page.url}: {bad}"
+
+
+def answer_by_keyboard(page, items, presses: int) -> None:
+    """Space picks the focused radio, arrows move along the scale, Tab goes to the next group."""
+    page.focus(f'input[name="q-{items[0].id}"]')
+    for item in items:
+        page.keyboard.press("Space")
+        for _ in range(presses):
+            page.keyboard.press("ArrowDown")
+        if item is not items[-1]:
+            page.keyboard.press("Tab")
+
+
+def test_rep_answers_every_page_on_a_phone(app, live_server, phone, dbs):
+    world = make_world(dbs)
+    token = make_invitation(dbs, world)
+    pages = pages_of(world.questionnaire)
+    page = phone
+
+    page.goto(f"{live_server}/r/{token}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Start").click()
+
+    for number, plan in enumerate(pages, start=1):
+        page.wait_for_url(f"**/r/{token}/{number}")
+        assert f"Page {number} of {len(pages)}" in page.content()
+        assert_accessible(page)
+        if plan.kind == "items":
+            answer_by_keyboard(page, plan.items, presses=4)  # 1 + 4 = "Somewhat agree" (5)
+            for item in plan.items:
+                assert page.is_checked(f'input[name="q-{item.id}"][value="5"]')
+            if number == 2:
+                page.get_by_role("button", name="Back").click()
+                page.wait_for_url(f"**/r/{token}/1")
+                first = pages[0].items[0]
+                assert page.is_checked(f'input[name="q-{first.id}"][value="5"]')
+                page.get_by_role("button", name="Next").click()
+                page.wait_for_url(f"**/r/{token}/2")
+                assert page.is_checked(f'input[name="q-{plan.items[0].id}"][value="5"]')
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")  # the first button after the last group is Next
+        elif plan.kind == "ladder":
+            page.select_option("#ladder-1-target", "customers")
+            page.select_option("#ladder-2-target", "society")
+            page.fill("#ladder-2-words", "Every roof means less CO2")
+            page.get_by_role("button", name="Next").click()
+        else:
+            page.get_by_label("Product").check()
+            page.get_by_role("button", name="Send my answers").click()
+
+    page.wait_for_url("**/thanks")
+    page.wait_for_selector("#personal-chart svg")
+    assert "Where you personally stand" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    outside = [url for url in page.requested if not url.startswith(live_server)]
+    assert outside == []
