@@ -1,15 +1,35 @@
-"""Input checks shared by the analysis modules, each raising ``ValueError`` with an exact message.
+"""Input checks and block processing shared by the analysis modules.
 
-Rows and columns in messages are 0-based, as in numpy.
+Checks raise ``ValueError`` with an exact message; rows and columns in messages are 0-based, as
+in numpy.
 """
 
+import functools
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 import numpy as np
 from numpy.typing import ArrayLike
+from threadpoolctl import ThreadpoolController
 
 BLOCK_ROWS = 8192
 """Rows per block when a matrix is processed in pieces that stay in the CPU cache."""
+
+
+def one_blas_thread() -> AbstractContextManager:
+    """Context in which BLAS runs on one thread.
+
+    The per-block matrix products are small: split across threads they gain little, and the
+    threads stall for whole scheduler slices when other processes (web workers, other jobs)
+    hold the cores, which made a 0.3 s pass take seconds. The limit is process-wide while the
+    context lasts.
+    """
+    return _threadpools().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def response_matrix(matrix: ArrayLike, name: str = "matrix") -> np.ndarray:

@@ -35,6 +35,9 @@ TOO_FEW = "too few answers to tell"
 NOT_TESTABLE = "cannot be tested"
 UNKNOWN = "unknown"
 
+NOBODY_CHANGED = "nobody changed: every difference is 0"
+SAME_CHANGE = "everyone changed by the same amount: the t-test is not defined"
+
 _NAN_PAIR = (np.nan, np.nan)
 
 
@@ -188,17 +191,31 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
     mean_a = float(a.mean()) if n_a else np.nan
     difference = mean_a - mean_b
 
-    def undefined(reason: str) -> WaveChange:
-        return WaveChange(
-            n_b, n_a, mean_b, mean_a, difference, _NAN_PAIR, np.nan, np.nan, np.nan,
-            np.nan, _NAN_PAIR, np.nan, np.nan, confidence, reason,
-        )  # fmt: skip
-
+    described = {
+        "n_before": n_b,
+        "n_after": n_a,
+        "mean_before": mean_b,
+        "mean_after": mean_a,
+        "difference": difference,
+        "confidence": confidence,
+    }
+    untested = {
+        "ci": _NAN_PAIR,
+        "statistic": np.nan,
+        "df": np.nan,
+        "p_value": np.nan,
+        "hedges_g": np.nan,
+        "hedges_g_ci": _NAN_PAIR,
+        "mannwhitney_u": np.nan,
+        "mannwhitney_p_value": np.nan,
+    }
     if n_b < 2 or n_a < 2:
-        return undefined(f"fewer than 2 answers in a wave (before: {n_b}, after: {n_a})")
+        reason = f"fewer than 2 answers in a wave (before: {n_b}, after: {n_a})"
+        return WaveChange(**described, **untested, undefined_reason=reason)
     var_b, var_a = float(b.var(ddof=1)), float(a.var(ddof=1))
     if var_b == 0.0 and var_a == 0.0:
-        return undefined("no spread in either wave: every answer within a wave is the same")
+        reason = "no spread in either wave: every answer within a wave is the same"
+        return WaveChange(**described, **untested, undefined_reason=reason)
 
     share_b, share_a = var_b / n_b, var_a / n_a
     se = np.sqrt(share_b + share_a)
@@ -214,11 +231,7 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
 
     rank_test = stats.mannwhitneyu(a, b, alternative="two-sided")
     return WaveChange(
-        n_before=n_b,
-        n_after=n_a,
-        mean_before=mean_b,
-        mean_after=mean_a,
-        difference=difference,
+        **described,
         ci=(float(difference - critical * se), float(difference + critical * se)),
         statistic=float(statistic),
         df=float(df),
@@ -227,7 +240,6 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
         hedges_g_ci=(float(g - g_critical * g_se), float(g + g_critical * g_se)),
         mannwhitney_u=float(rank_test.statistic),
         mannwhitney_p_value=float(rank_test.pvalue),
-        confidence=confidence,
         undefined_reason=None,
     )
 
@@ -288,36 +300,41 @@ def paired_change(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
     differences = a - b
     difference = float(differences.mean()) if n else np.nan
 
-    def undefined(reason: str, wilcoxon: tuple[float, float] = _NAN_PAIR) -> PairedChange:
+    described = {
+        "n": n,
+        "mean_before": mean_b,
+        "mean_after": mean_a,
+        "difference": difference,
+        "confidence": confidence,
+    }
+    untested = {"ci": _NAN_PAIR, "statistic": np.nan, "df": np.nan, "p_value": np.nan}
+    if n < 2 or not differences.any():
+        reason = f"fewer than 2 complete pairs ({n})" if n < 2 else NOBODY_CHANGED
         return PairedChange(
-            n, mean_b, mean_a, difference, _NAN_PAIR, np.nan, np.nan, np.nan, *wilcoxon,
-            confidence, reason,
-        )  # fmt: skip
-
-    if n < 2:
-        return undefined(f"fewer than 2 complete pairs ({n})")
-    if not differences.any():
-        return undefined("nobody changed: every difference is 0")
+            **described,
+            **untested,
+            wilcoxon_statistic=np.nan,
+            wilcoxon_p_value=np.nan,
+            undefined_reason=reason,
+        )
     rank_test = stats.wilcoxon(differences, correction=True)
-    wilcoxon = (float(rank_test.statistic), float(rank_test.pvalue))
+    wilcoxon = {
+        "wilcoxon_statistic": float(rank_test.statistic),
+        "wilcoxon_p_value": float(rank_test.pvalue),
+    }
     sd = float(differences.std(ddof=1))
     if sd == 0.0:
-        return undefined("everyone changed by the same amount: the t-test is not defined", wilcoxon)
+        return PairedChange(**described, **untested, **wilcoxon, undefined_reason=SAME_CHANGE)
     se = sd / np.sqrt(n)
     statistic = difference / se
     critical = stats.t.ppf(0.5 + confidence / 2, n - 1)
     return PairedChange(
-        n=n,
-        mean_before=mean_b,
-        mean_after=mean_a,
-        difference=difference,
+        **described,
         ci=(float(difference - critical * se), float(difference + critical * se)),
         statistic=float(statistic),
         df=float(n - 1),
         p_value=_two_sided_t(statistic, n - 1),
-        wilcoxon_statistic=wilcoxon[0],
-        wilcoxon_p_value=wilcoxon[1],
-        confidence=confidence,
+        **wilcoxon,
         undefined_reason=None,
     )
 
@@ -485,34 +502,30 @@ def trend(wave: ArrayLike, values: ArrayLike, *, confidence: float = 0.95) -> Tr
     n = int(x.size)
     n_waves = int(np.unique(x).size)
 
-    def undefined(reason: str, slope: float = np.nan, intercept: float = np.nan) -> Trend:
-        return Trend(
-            n, n_waves, slope, intercept, _NAN_PAIR, np.nan, np.nan, np.nan, confidence, reason
-        )
-
+    counted = {"n": n, "n_waves": n_waves, "confidence": confidence}
+    untested = {"ci": _NAN_PAIR, "statistic": np.nan, "df": np.nan, "p_value": np.nan}
     if n_waves < 3:
-        return undefined(f"fewer than 3 waves with answers ({n_waves})")
+        reason = f"fewer than 3 waves with answers ({n_waves})"
+        return Trend(**counted, **untested, slope=np.nan, intercept=np.nan, undefined_reason=reason)
     dx = x - x.mean()
     sxx = float(dx @ dx)
-    slope = float(dx @ (y - y.mean())) / sxx
-    intercept = float(y.mean() - slope * x.mean())
-    residuals = y - intercept - slope * x
+    line = {"slope": float(dx @ (y - y.mean())) / sxx}
+    line["intercept"] = float(y.mean() - line["slope"] * x.mean())
+    residuals = y - line["intercept"] - line["slope"] * x
     df = n - 2
     se = np.sqrt(float(residuals @ residuals) / df / sxx)
     if se == 0.0:
-        return undefined("every score lies exactly on the trend line", slope, intercept)
-    statistic = slope / se
+        reason = "every score lies exactly on the trend line"
+        return Trend(**counted, **untested, **line, undefined_reason=reason)
+    statistic = line["slope"] / se
     critical = stats.t.ppf(0.5 + confidence / 2, df)
     return Trend(
-        n=n,
-        n_waves=n_waves,
-        slope=slope,
-        intercept=intercept,
-        ci=(float(slope - critical * se), float(slope + critical * se)),
+        **counted,
+        **line,
+        ci=(float(line["slope"] - critical * se), float(line["slope"] + critical * se)),
         statistic=float(statistic),
         df=float(df),
         p_value=_two_sided_t(statistic, df),
-        confidence=confidence,
         undefined_reason=None,
     )
 
@@ -559,10 +572,11 @@ def classify_change(
     direction = (
         TOWARDS_PURPOSE if difference > 0 else TOWARDS_CONTRACTUAL if difference < 0 else NO_CHANGE
     )
-    if np.isnan(p_adjusted):
-        return ChangeVerdict(direction, NOT_TESTABLE, f"{direction}, {NOT_TESTABLE}")
-    evidence = LIKELY_REAL if p_adjusted < alpha else COULD_BE_CHANCE
     moved = NO_CHANGE if direction == NO_CHANGE else f"moved {direction}"
+    if np.isnan(p_adjusted):
+        evidence = NOT_TESTABLE
+    else:
+        evidence = LIKELY_REAL if p_adjusted < alpha else COULD_BE_CHANCE
     return ChangeVerdict(direction, evidence, f"{moved}, {evidence}")
 
 
@@ -571,9 +585,11 @@ def classify_changes(
 ) -> list[ChangeVerdict]:
     """Benjamini-Hochberg-adjust the p-values of many changes and classify each one.
 
-    The changes are one family (e.g. every team's index change between the same two waves); the
-    Welch (or paired t) p-values are adjusted with :func:`benjamini_hochberg`, then each change
-    goes through :func:`classify_change`.
+    The changes are one family (e.g. every team's index change between the same two waves). The
+    Welch (or paired t) p-values of the changes with at least :data:`MIN_N_LIKELY_REAL` answers
+    per wave are adjusted together with :func:`benjamini_hochberg`; smaller ones can never be
+    called "likely real", so they are left out of the family (a choice made on ``n`` alone, before
+    seeing any p-value). Then each change goes through :func:`classify_change`.
 
     Examples
     --------
@@ -581,7 +597,9 @@ def classify_changes(
     >>> classify_changes(changes)[0].label
     'moved towards purpose, likely real'
     """
-    adjusted = benjamini_hochberg([change.p_value for change in changes])
+    adjusted = benjamini_hochberg(
+        [c.p_value if c.n_smallest >= MIN_N_LIKELY_REAL else np.nan for c in changes]
+    )
     return [
         classify_change(change.difference, p, change.n_smallest, alpha=alpha)
         for change, p in zip(changes, adjusted, strict=True)

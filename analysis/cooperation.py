@@ -38,7 +38,7 @@ def _team_codes(codes: ArrayLike, n_teams: int, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be a one-dimensional array of integer team codes")
     if ((array < 0) | (array >= n_teams)).any():
         raise ValueError(f"{name} must hold team codes from 0 to {n_teams - 1}")
-    return array
+    return array.astype(np.int64)
 
 
 def cooperation_matrix(

@@ -155,8 +155,8 @@ def group_summaries(
     Examples
     --------
     >>> table = group_summaries([0, 0, 1], [[4.0], [6.0], [5.0]], ["index"])
-    >>> table[["group", "n", "mean"]].to_numpy().tolist()
-    [[0, 2, 5.0], [1, 1, 5.0]]
+    >>> table[["group", "n"]].to_numpy().tolist(), table["mean"].tolist()
+    ([[0, 2], [1, 1]], [5.0, 5.0])
     """
     confidence = check_confidence(confidence)
     codes = np.asarray(groups)

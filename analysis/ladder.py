@@ -255,9 +255,20 @@ def compare_top_rungs(
     counts = (tuple(int(c) for c in table[0]), tuple(int(c) for c in table[1]))
     if n_before == 0 or n_after == 0:
         return TopRungChange(
-            names, *counts, n_before, n_after, np.nan, np.nan, np.nan, np.nan, "none", np.nan,
-            np.nan, f"no ladder answers in a wave (before: {n_before}, after: {n_after})",
-        )  # fmt: skip
+            categories=names,
+            counts_before=counts[0],
+            counts_after=counts[1],
+            n_before=n_before,
+            n_after=n_after,
+            purpose_share_before=np.nan,
+            purpose_share_after=np.nan,
+            purpose_share_difference=np.nan,
+            purpose_p_value=np.nan,
+            distribution_test="none",
+            distribution_statistic=np.nan,
+            distribution_p_value=np.nan,
+            undefined_reason=f"no ladder answers in a wave (before: {n_before}, after: {n_after})",
+        )
     purpose_counts = table[:, is_purpose].sum(axis=1)
     two_by_two = np.column_stack([purpose_counts, table.sum(axis=1) - purpose_counts])
     share_before, share_after = purpose_counts / table.sum(axis=1)

@@ -5,8 +5,8 @@ attached to the group itself (its *own* respondents) plus everyone in the groups
 country's figure therefore includes its territories, and ``country - sum(territories)`` is the
 figure of the people attached to the country directly.
 
-Rule (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, sections 4.2 and 5.2:
-threshold rule, then secondary cell suppression):
+Rule (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, chapter 4: a threshold
+rule for primary suppression, then secondary cell suppression in hierarchical tables):
 
 1. *Primary suppression*: a cell with fewer than ``k`` answers is hidden ("fewer than 5 answers";
    a cell without answers is hidden as "no answers").
@@ -27,6 +27,8 @@ After :func:`suppress`, every visible cell has ``n >= k`` and every visible cell
 ``0`` or ``>= k`` (the *residual invariant*). Consequence: any linear combination of visible cell
 aggregates (counts, sums, means, SDs, binned counts, differences between waves or between a
 parent and its children) depends on respondents only through sums over blocks of ``k`` or more.
+A change between two waves is shown only when both cells are
+(:meth:`Suppression.change_reason`); it is then a function of visible cells and adds nothing.
 
 Proof. The visible cells of all waves form a laminar family of respondent sets: two subtrees of
 one wave are nested or disjoint, and different waves hold different responses. For a visible
@@ -55,6 +57,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from numbers import Integral
 
 import pandas as pd
 
@@ -154,11 +157,12 @@ def suppress(
     [None, 'fewer than 5 answers', 'hidden so that a smaller group cannot be worked out', None]
     """
     check_k(k)
-    order = _depth_first_order(parents)
+    k = int(k)
+    order = _top_down_order(parents)
     for (group, wave), count in own_counts.items():
         if group not in parents:
             raise ValueError(f"count given for unknown group {group!r} in wave {wave!r}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if isinstance(count, bool) or not isinstance(count, Integral) or count < 0:
             raise ValueError(
                 f"count for group {group!r} in wave {wave!r} must be a non-negative integer, "
                 f"got {count!r}"
@@ -166,7 +170,7 @@ def suppress(
     waves = list(dict.fromkeys(wave for _, wave in own_counts))
     cells: dict[tuple[Hashable, Hashable], CellDecision] = {}
     for wave in waves:
-        own = {group: own_counts.get((group, wave), 0) for group in order}
+        own = {group: int(own_counts.get((group, wave), 0)) for group in order}
         reasons = _suppress_wave(parents, order, own, k)
         totals = _subtree_totals(parents, order, own)
         for group in order:
@@ -221,24 +225,16 @@ def filter_aggregates(
     return result
 
 
-def subtree_totals(
-    parents: Mapping[Hashable, Hashable | None], own: Mapping[Hashable, int]
-) -> dict[Hashable, int]:
-    """Return each group's answers including every group below it (one wave)."""
-    order = _depth_first_order(parents)
-    return _subtree_totals(parents, order, {g: own.get(g, 0) for g in order})
-
-
 def check_k(k: int) -> None:
     """Raise ValueError unless ``k`` is an integer of at least :data:`MIN_K`."""
-    if isinstance(k, bool) or not isinstance(k, int):
+    if isinstance(k, bool) or not isinstance(k, Integral):
         raise ValueError(f"k must be an integer, got {k!r}")
     if k < MIN_K:
         raise ValueError(f"k must be at least {MIN_K}, got {k}")
 
 
-def _depth_first_order(parents: Mapping[Hashable, Hashable | None]) -> list[Hashable]:
-    """Return the groups ordered so that every parent comes before its children."""
+def _top_down_order(parents: Mapping[Hashable, Hashable | None]) -> list[Hashable]:
+    """Return the groups ordered by depth, so that every parent comes before its children."""
     for group, parent in parents.items():
         if parent is not None and parent not in parents:
             raise ValueError(f"group {group!r} has unknown parent {parent!r}")

@@ -26,6 +26,7 @@ from analysis._validation import (
     BLOCK_ROWS,
     confidence_level,
     item_dimensions,
+    one_blas_thread,
     response_matrix,
     reversed_mask,
 )
@@ -337,7 +338,8 @@ def _covariances(
 ) -> list[_Covariance]:
     """Covariance matrix of each group of columns, keyed by ``reversed_items``."""
     accumulate = _pairwise if rule == "pairwise" else _listwise
-    covariances = accumulate(answers, groups)
+    with one_blas_thread():
+        covariances = accumulate(answers, groups)
     if reversed_items is None:
         return covariances
     sign = np.where(reversed_mask(reversed_items, answers.shape[1]), -1.0, 1.0)
@@ -359,24 +361,22 @@ def _pairwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     respondents = np.zeros(len(groups), dtype=np.int64)
     stacked = np.empty((min(BLOCK_ROWS, n_rows), 2 * k))
     for start in range(0, n_rows, BLOCK_ROWS):
-        block = answers[start : start + BLOCK_ROWS]
-        _check_finite(block, start)
-        missing = np.isnan(block)
+        block, missing = _block(answers, start)
         rows = stacked[: block.shape[0]]
         shifted, answered = rows[:, :k], rows[:, k:]
         np.subtract(block, shift, out=shifted)
-        if missing.any():
-            np.copyto(shifted, 0.0, where=missing)
-            np.logical_not(missing, out=answered)
-            products += rows.T @ rows
-            respondents += np.count_nonzero(answered @ membership, axis=0)
-        else:
+        if missing is None:
             column_sums = shifted.sum(axis=0)
             products[:k, :k] += shifted.T @ shifted
             products[:k, k:] += column_sums[:, None]
             products[k:, :k] += column_sums[None, :]
             products[k:, k:] += block.shape[0]
             respondents += block.shape[0]
+        else:
+            np.copyto(shifted, 0.0, where=missing)
+            np.logical_not(missing, out=answered)
+            products += rows.T @ rows
+            respondents += np.count_nonzero(answered @ membership, axis=0)
 
     pair_products, pair_sums, pairs = products[:k, :k], products[:k, k:], products[k:, k:]
     enough = pairs >= 2
@@ -406,19 +406,20 @@ def _pairwise_reason(pairs: np.ndarray, cols: np.ndarray, n_used: int) -> str | 
 
 def _listwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance]:
     shift = _provisional_means(answers)
+    selections = [_columns(cols) for cols in groups]
     products = [np.zeros((cols.size, cols.size)) for cols in groups]
     sums = [np.zeros(cols.size) for cols in groups]
     complete_rows = [0] * len(groups)
     for start in range(0, answers.shape[0], BLOCK_ROWS):
-        block = answers[start : start + BLOCK_ROWS]
-        _check_finite(block, start)
-        missing = np.isnan(block)
-        for index, cols in enumerate(groups):
-            complete = ~missing[:, cols].any(axis=1)
-            shifted = block[np.ix_(complete, cols)] - shift[cols]
+        block, missing = _block(answers, start)
+        for index, columns in enumerate(selections):
+            values = block[:, columns]
+            if missing is not None:
+                values = values[~missing[:, columns].any(axis=1)]
+            shifted = values - shift[columns]
             products[index] += shifted.T @ shifted
             sums[index] += shifted.sum(axis=0)
-            complete_rows[index] += int(np.count_nonzero(complete))
+            complete_rows[index] += shifted.shape[0]
 
     covariances = []
     for product, total, n_used in zip(products, sums, complete_rows, strict=True):
@@ -431,21 +432,37 @@ def _listwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     return covariances
 
 
+def _columns(cols: np.ndarray) -> slice | np.ndarray:
+    """A slice (a view, no copy) when the columns are consecutive, else the index array."""
+    if cols.size and (np.diff(cols) == 1).all():
+        return slice(int(cols[0]), int(cols[-1]) + 1)
+    return cols
+
+
 def _provisional_means(answers: np.ndarray) -> np.ndarray:
     """Column means of the first block, 0 for a column without answers there."""
-    block = answers[:BLOCK_ROWS]
-    _check_finite(block, 0)
-    answered = ~np.isnan(block)
+    block, missing = _block(answers, 0)
+    answered = np.ones(block.shape, dtype=bool) if missing is None else ~missing
     sums = np.where(answered, block, 0).sum(axis=0, dtype=np.float64)
     counts = answered.sum(axis=0)
     return np.divide(sums, counts, out=np.zeros(answers.shape[1]), where=counts > 0)
 
 
-def _check_finite(block: np.ndarray, start: int) -> None:
-    infinite = np.isinf(block)
+def _block(answers: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The block of rows from ``start`` and its missing cells (None when all are answered).
+
+    Raises ``ValueError`` at the first infinite value.
+    """
+    block = answers[start : start + BLOCK_ROWS]
+    finite = np.isfinite(block)
+    if finite.all():
+        return block, None
+    missing = np.isnan(block)
+    infinite = ~finite & ~missing
     if infinite.any():
         row, column = np.argwhere(infinite)[0]
         raise ValueError(
             f"value {float(block[row, column])!r} at row {start + row}, column {column} is "
             "infinite; use NaN for a missing answer"
         )
+    return block, missing

@@ -17,6 +17,7 @@ from analysis._validation import (
     answer_blocks,
     check_on_scale,
     item_dimensions,
+    one_blas_thread,
     response_matrix,
     reversed_mask,
     scale_bounds,
@@ -127,15 +128,20 @@ def dimension_scores(
     needed = np.ceil(share * membership.sum(axis=0) - SHARE_TOLERANCE)
 
     scores = np.full((answers.shape[0], n_dimensions), np.nan)
-    for start, answered, steps in answer_blocks(answers, low, high):
-        counts = answered.astype(answers.dtype) @ count_weights
-        n_answered, n_reversed = counts[:, :n_dimensions], counts[:, n_dimensions:]
-        step_sums = steps @ signed + (high - low) * n_reversed
-        block_scores = scores[start : start + answered.shape[0]]
-        np.divide(
-            step_sums, n_answered, out=block_scores, where=n_answered >= needed, dtype=np.float64
-        )
-        block_scores += low
+    with one_blas_thread():
+        for start, answered, steps in answer_blocks(answers, low, high):
+            counts = answered.astype(answers.dtype) @ count_weights
+            n_answered, n_reversed = counts[:, :n_dimensions], counts[:, n_dimensions:]
+            step_sums = steps @ signed + (high - low) * n_reversed
+            block_scores = scores[start : start + answered.shape[0]]
+            np.divide(
+                step_sums,
+                n_answered,
+                out=block_scores,
+                where=n_answered >= needed,
+                dtype=np.float64,
+            )
+            block_scores += low
     return scores
 
 

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/bench_analysis.py
+    .venv/bin/python -m bench.bench_analysis
 
 Generates 1,000,000 synthetic responses x 30 seven-point items (six dimensions of five items,
 every other item reverse-keyed, a latent trait per respondent around a team effect plus item
@@ -14,19 +14,15 @@ run: speed ratio and largest absolute difference, which must stay within 1e-9.
 """
 
 import resource
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from analysis.groups import group_summaries  # noqa: E402
-from analysis.reliability import cronbach_alpha, scale_reliability  # noqa: E402
-from analysis.scoring import dimension_scores, mindset_index, recode  # noqa: E402
+from analysis.groups import group_summaries
+from analysis.reliability import cronbach_alpha, scale_reliability
+from analysis.scoring import dimension_scores, mindset_index, recode
 
 N_RESPONSES = 1_000_000
 N_TEAMS = 1_000
@@ -78,9 +74,7 @@ def analyse(answers: np.ndarray, teams: np.ndarray) -> tuple[pd.DataFrame, list]
     )
     index = mindset_index(scores, SCALE_MIN, SCALE_MAX)
     summaries = group_summaries(teams, np.column_stack([index, scores]), MEASURES)
-    alphas = scale_reliability(
-        answers, ITEM_DIMENSION, N_DIMENSIONS, reversed_items=REVERSED_ITEMS
-    )
+    alphas = scale_reliability(answers, ITEM_DIMENSION, N_DIMENSIONS, reversed_items=REVERSED_ITEMS)
     return summaries, alphas
 
 

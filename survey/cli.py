@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database tables (existing data is kept)."""
     db.create_all()
@@ -33,6 +35,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load the demo organisation unless it is there; print its logins and open links."""
     from survey.demo import seed_demo as build
@@ -40,26 +43,31 @@ def seed_demo() -> None:
 
     db.create_all()
     demo = build(db.session, all_questionnaires(), utcnow())
-    click.echo(("Created" if demo.created else "Found") + f" the demo organisation "
-               f"{demo.organisation.name!r}.")
+    click.echo(
+        ("Created" if demo.created else "Found") + f" the demo organisation "
+        f"{demo.organisation.name!r}."
+    )
     click.echo("\nDemo logins:")
     for login in demo.logins:
         click.echo(f"  {login.email:<40} {login.password:<18} {login.role:<11} {login.scope}")
     click.echo(f"\nOpen survey links for {demo.open_wave.name}:")
     public_url = current_app.config["PUBLIC_URL"]
+    paths = team_paths(list(db.session.scalars(teams_of(demo.organisation.id))))
     for link in demo.links:
-        who = link.email or "anyone in the team (reusable team link)"
-        click.echo(f"  {link_url(public_url, link.token)}  ({who})")
+        who = "reusable team link" if link.kind == "team" else f"single-use, {link.role}"
+        click.echo(f"  {link_url(public_url, link.token)}  ({paths[link.team_id]}; {who})")
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(USER_ROLES), required=True)
 @click.option("--organisation", help="For a consultant: the organisation they work for.")
 @click.option("--team", "team_path", help="For a manager: their team's path, e.g. Global/France.")
 @click.password_option(help="At least 12 characters; asked for if not given.")
-def create_user(email: str, role: str, organisation: str | None, team_path: str | None,
-                password: str) -> None:
+def create_user(
+    email: str, role: str, organisation: str | None, team_path: str | None, password: str
+) -> None:
     """Create a login for an admin, a consultant or a manager."""
     session = db.session
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -81,18 +89,35 @@ def create_user(email: str, role: str, organisation: str | None, team_path: str 
 
 
 @click.command("invite")
+@with_appcontext
 @click.option("--wave", "wave_id", type=int, required=True, help="The wave's id.")
 @click.option("--team", "team_path", help="Team path; its whole subtree with --roster.")
 @click.option("--roster", is_flag=True, help="One personal link per person on the roster.")
 @click.option("--count", type=click.IntRange(1, 10_000), help="Unnamed single-use links.")
 @click.option("--team-link", "make_team_link", is_flag=True, help="One reusable team link.")
 @click.option("--role", type=click.Choice(("rep", "manager")), default="rep", show_default=True)
-@click.option("--days", type=click.IntRange(1, 366), default=None,
-              help="Days the links stay valid (at least until the wave closes).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the links to this CSV file instead of printing them.")
-def invite(wave_id: int, team_path: str | None, roster: bool, count: int | None,
-           make_team_link: bool, role: str, days: int | None, csv_path: Path | None) -> None:
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=None,
+    help="Days the links stay valid (at least until the wave closes).",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the links to this CSV file instead of printing them.",
+)
+def invite(
+    wave_id: int,
+    team_path: str | None,
+    roster: bool,
+    count: int | None,
+    make_team_link: bool,
+    role: str,
+    days: int | None,
+    csv_path: Path | None,
+) -> None:
     """Make personal invitations or a team link for a wave and print the links."""
     if sum((roster, count is not None, make_team_link)) != 1:
         raise click.UsageError("Choose exactly one of --roster, --count N or --team-link.")
@@ -114,8 +139,11 @@ def invite(wave_id: int, team_path: str | None, roster: bool, count: int | None,
     else:
         if team is None:
             raise click.UsageError("--count and --team-link need --team.")
-        links = (invite_unnamed(session, wave, team.id, count, role, now, days) if count
-                 else [team_link(session, wave, team.id, role, now, days)])
+        links = (
+            invite_unnamed(session, wave, team.id, count, role, now, days)
+            if count
+            else [team_link(session, wave, team.id, role, now, days)]
+        )
     session.commit()
     _write_links(links, organisation, csv_path)
 
@@ -131,8 +159,15 @@ def _write_links(links: list[Link], organisation: Organisation, csv_path: Path |
         writer = csv.writer(out)
         writer.writerow(["email", "team", "role", "kind", "link"])
         for link in links:
-            writer.writerow([link.email or "", paths.get(link.team_id, ""), link.role, link.kind,
-                             link_url(public_url, link.token)])
+            writer.writerow(
+                [
+                    link.email or "",
+                    paths.get(link.team_id, ""),
+                    link.role,
+                    link.kind,
+                    link_url(public_url, link.token),
+                ]
+            )
     click.echo(f"Wrote {len(links)} link(s) to {csv_path}.")
 
 

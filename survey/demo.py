@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from questionnaires import Questionnaire
-from survey.invitations import Link, invite_people, team_link
+from survey.invitations import Link, invite_unnamed, team_link
 from survey.models import (
     Assessment,
     CooperationLink,
+    Invitation,
     LadderRung,
     Organisation,
     Person,
@@ -30,6 +31,7 @@ from survey.models import (
 )
 from survey.models.organisation import team_paths
 from survey.models.response import pack_values
+from survey.tokens import new_token, token_hash
 
 DEMO_NAME = "SolarBright Energy"
 DEMO_DOMAIN = "solarbright.example"
@@ -42,6 +44,7 @@ COUNTRIES = {
 }
 REPS_PER_TEAM = (6, 11)
 WAVE_MONTHS_AGO = (12, 6)
+ANSWER_RATES = (0.88, 0.85, 0.4)  # the third wave is open and still filling up
 # (e-mail local part, role, team path a manager is scoped to)
 DEMO_USERS = (
     ("admin", "admin", None),
@@ -87,15 +90,11 @@ def seed_demo(
         select(Assessment).where(Assessment.organisation_id == organisation.id)
     )
     open_wave = assessment.waves[-1]
-    people = session.scalars(
-        select(Person).where(Person.organisation_id == organisation.id).order_by(Person.id)
-    ).all()
-    reps = [person for person in people if person.role == "rep"][:4]
-    managers = [person for person in people if person.role == "manager"][:1]
-    links = invite_people(session, open_wave, reps + managers, now, days=30)
-    paris = session.scalar(select(Team).where(Team.organisation_id == organisation.id,
-                                              Team.name == "Paris"))
-    links.append(team_link(session, open_wave, paris.id, "rep", now, days=30))
+    teams = {team.name: team for team in organisation.teams}
+    links = invite_unnamed(session, open_wave, teams["Paris"].id, 3, "rep", now, days=30)
+    links += invite_unnamed(session, open_wave, teams["Bavaria"].id, 2, "rep", now, days=30)
+    links += invite_unnamed(session, open_wave, teams["France"].id, 1, "manager", now, days=30)
+    links.append(team_link(session, open_wave, teams["Paris"].id, "rep", now, days=30))
     session.commit()
     return Demo(organisation, open_wave, _logins(), links, created)
 
@@ -114,8 +113,9 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
     session.flush()
 
     def team(name, parent=None, department="sales"):
-        node = Team(organisation_id=organisation.id, name=name, parent=parent,
-                    department=department)
+        node = Team(
+            organisation_id=organisation.id, name=name, parent=parent, department=department
+        )
         session.add(node)
         return node
 
@@ -144,13 +144,22 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
     )
     session.add(assessment)
     waves = [
-        Wave(assessment=assessment, name=f"Wave {number}",
-             opens_at=now - timedelta(days=30 * months),
-             closes_at=now - timedelta(days=30 * months - 21))
+        Wave(
+            assessment=assessment,
+            name=f"Wave {number}",
+            opens_at=now - timedelta(days=30 * months),
+            closes_at=now - timedelta(days=30 * months - 21),
+        )
         for number, months in enumerate(WAVE_MONTHS_AGO, start=1)
     ]
-    waves.append(Wave(assessment=assessment, name="Wave 3", opens_at=now - timedelta(days=7),
-                      closes_at=now + timedelta(days=30)))
+    waves.append(
+        Wave(
+            assessment=assessment,
+            name="Wave 3",
+            opens_at=now - timedelta(days=7),
+            closes_at=now + timedelta(days=30),
+        )
+    )
     session.add_all(waves)
 
     people: list[tuple[Person, float, float, float]] = []
@@ -158,25 +167,35 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
         size = int(rng.integers(*REPS_PER_TEAM))
         slug = node.name.lower().replace(" ", "-")
         for number in range(1, size + 1):
-            person = Person(organisation_id=organisation.id, team=node, role="rep",
-                            email=f"rep{number:02d}.{slug}@{DEMO_DOMAIN}")
+            person = Person(
+                organisation_id=organisation.id,
+                team=node,
+                role="rep",
+                email=f"rep{number:02d}.{slug}@{DEMO_DOMAIN}",
+            )
             people.append((person, start + rng.normal(0, 0.7), drift, 0.0))
     for node in [sales, *countries.values(), *(t for t, _, _ in territories)]:
         slug = node.name.lower().replace(" ", "-")
-        manager = Person(organisation_id=organisation.id, team=node, role="manager",
-                         email=f"manager.{slug}@{DEMO_DOMAIN}")
+        manager = Person(
+            organisation_id=organisation.id,
+            team=node,
+            role="manager",
+            email=f"manager.{slug}@{DEMO_DOMAIN}",
+        )
         people.append((manager, rng.normal(0.1, 0.5), 0.2, 0.0))
     session.add_all(person for person, *_ in people)
     session.flush()
 
     other_teams = [node for node, _, _ in territories + departments]
-    for wave_number, wave in enumerate(waves[:2]):
+    for wave_number, (wave, answer_rate) in enumerate(zip(waves, ANSWER_RATES, strict=True)):
         for person, base, drift, _ in people:
-            if rng.random() < 0.12:  # some people do not answer every wave
+            if rng.random() >= answer_rate:
                 continue
             questionnaire = manager_q if person.role == "manager" else rep_q
             theta = base + drift * wave_number
             session.add(_synthetic_response(rng, questionnaire, wave, person, theta, other_teams))
+            if wave is waves[-1]:  # the open wave: these people used their invitation already
+                session.add(_used_invitation(wave, person, now))
     session.flush()
     all_teams = [sales, product, marketing, *countries.values()]
     all_teams += [node for node, _, _ in territories]
@@ -184,6 +203,18 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
     _add_users(session, organisation, {paths[node.id]: node for node in all_teams})
     session.flush()
     return organisation
+
+
+def _used_invitation(wave: Wave, person: Person, now: datetime) -> Invitation:
+    return Invitation(
+        wave=wave,
+        team_id=person.team_id,
+        person_id=person.id,
+        role=person.role,
+        token_hash=token_hash(new_token()),
+        expires_at=wave.closes_at,
+        used_on=now.date(),
+    )
 
 
 def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) -> Response:
@@ -195,9 +226,13 @@ def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) ->
         raw = middle + 1.3 * signed + rng.normal(0, 0.9)
         values.append(int(np.clip(round(raw), scale.min, scale.max)))
     response = Response(
-        wave=wave, team_id=person.team_id, role=person.role,
-        questionnaire_key=questionnaire.key, questionnaire_version=questionnaire.version,
-        values=pack_values(values), submitted_on=(wave.opens_at + timedelta(days=3)).date(),
+        wave=wave,
+        team_id=person.team_id,
+        role=person.role,
+        questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version,
+        values=pack_values(values),
+        submitted_on=(wave.opens_at + timedelta(days=3)).date(),
         respondent_key=person.pseudonym,
     )
     if questionnaire.ladder is not None:
@@ -223,8 +258,12 @@ def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) ->
 def _add_users(session, organisation, teams_by_path: dict[str, Team]) -> None:
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for local, role, scope in DEMO_USERS:
-        user = User(email=f"{local}@{DEMO_DOMAIN}", password_hash=password_hash, role=role,
-                    team=teams_by_path[scope] if scope else None)
+        user = User(
+            email=f"{local}@{DEMO_DOMAIN}",
+            password_hash=password_hash,
+            role=role,
+            team=teams_by_path[scope] if scope else None,
+        )
         if role == "consultant":
             user.organisations.append(organisation)
         session.add(user)

@@ -50,6 +50,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InstrumentMissing)
     def instrument_problem(error: Exception):
         app.logger.error("Questionnaire refused: %s", error)
-        return error_page(
-            409, f"This survey is paused while its questionnaire is checked. {error}"
-        )
+        return error_page(409, f"This survey is paused while its questionnaire is checked. {error}")

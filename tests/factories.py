@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -67,8 +67,7 @@ def make_invitation(session: Session, world: World, team: str = "France") -> str
 def make_person_invitation(session: Session, world: World, email: str) -> str:
     from survey.invitations import invite_people
 
-    person = Person(organisation_id=world.organisation.id, team=world.teams["France"],
-                    email=email)
+    person = Person(organisation_id=world.organisation.id, team=world.teams["France"], email=email)
     session.add(person)
     session.flush()
     link = invite_people(session, world.wave, [person], utcnow(), 30)[0]

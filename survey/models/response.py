@@ -1,8 +1,9 @@
 """Submitted responses: answers packed one byte per item, the WHY ladder and cooperation links.
 
 A response keeps no link to an invitation or a person, no IP address and no user agent, and its
-time only to the day; its id is random, so ids do not give away the order of submissions. In confidential mode it carries the person's pseudonym, so that waves can be
-paired; that key is never shown.
+time only to the day; its id is random, so ids do not give away the order of submissions. In
+confidential mode it carries the person's pseudonym, so that waves can be paired; that key is
+never shown.
 """
 
 from __future__ import annotations

@@ -31,9 +31,7 @@ def describe(position: float) -> str:
 def personal_result(questionnaire: Questionnaire, answers: Mapping[str, int]) -> dict:
     """The mindset index and each dimension's position, as plain JSON-ready values."""
     scale = questionnaire.scale
-    row = np.array(
-        [[answers.get(item.id, np.nan) for item in questionnaire.items]], dtype=float
-    )
+    row = np.array([[answers.get(item.id, np.nan) for item in questionnaire.items]], dtype=float)
     scores = dimension_scores(
         row,
         np.asarray(questionnaire.item_dimension_index()),

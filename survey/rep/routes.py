@@ -177,4 +177,3 @@ def _render_page(token, questionnaire, pages, current, state, posted: PageInput,
         errors=posted.errors,
         incomplete=request.args.get("incomplete") == "1",
     )
-

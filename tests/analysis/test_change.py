@@ -376,7 +376,7 @@ class TestClassification:
                 1.0,
                 np.nan,
                 30,
-                ("towards purpose", "cannot be tested", "towards purpose, cannot be tested"),
+                ("towards purpose", "cannot be tested", "moved towards purpose, cannot be tested"),
             ),
             (
                 6.5,
@@ -426,6 +426,17 @@ class TestClassification:
         assert verdicts[1].label == "moved towards purpose, likely real"
         assert verdicts[0].label == "too few answers to tell"
         assert classify_changes([]) == []
+
+    def test_teams_too_small_to_call_stay_out_of_the_family(self):
+        moved = compare_waves([50.0, 52.0, 54.0, 56.0, 58.0], [55.0, 57.0, 59.0, 61.0, 63.0])
+        tiny = compare_waves([50.0, 60.0], [51.0, 59.0])  # 2 per wave, p = 1
+        # Counted, tiny would double moved's p-value (0.0369 -> 0.0739) past alpha.
+        assert benjamini_hochberg([moved.p_value, tiny.p_value])[0] > 0.05
+        verdicts = classify_changes([moved, tiny])
+        assert [verdict.evidence for verdict in verdicts] == [
+            "likely real",
+            "too few answers to tell",
+        ]
 
 
 def test_statistics_agree_with_scipy_across_random_samples():

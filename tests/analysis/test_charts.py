@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert
 
 from analysis.charts import (
     INDEX_TITLE,
@@ -158,7 +159,7 @@ def test_position_distribution_chart_draws_shares_per_bin_and_group():
     assert encoded(spec, "y") == ("share", "quantitative")
     assert tooltip_fields(spec) == ["group", "bin", "count", "share"]
     rows = dataset_rows(spec)
-    assert {row["group"]: 0 for row in rows} == {"North": 0, "South": 0}
+    assert {row["group"] for row in rows} == {"North", "South"}
     assert sum(row["share"] for row in rows if row["group"] == "North") == pytest.approx(1.0)
     assert next(row for row in rows if row["group"] == "South" and row["bin_start"] == 80)[
         "share"
@@ -335,8 +336,8 @@ def test_cooperation_matrix_chart_shows_who_helps_whom():
 # Perception gap --------------------------------------------------------------------------------
 
 
-def test_perception_gap_chart_sets_the_managers_view_against_the_teams_interval():
-    table = pd.DataFrame(
+def gap_table():
+    return pd.DataFrame(
         {
             "dimension": DIMENSIONS,
             "manager_score": [70.0, 67, 64, 61, 58, 55],
@@ -345,7 +346,10 @@ def test_perception_gap_chart_sets_the_managers_view_against_the_teams_interval(
             "ci_high": [47.0, 51, 55, 59, 63, 67],
         }
     )
-    spec = spec_of(perception_gap_chart(table))
+
+
+def test_perception_gap_chart_sets_the_managers_view_against_the_teams_interval():
+    spec = spec_of(perception_gap_chart(gap_table()))
     intervals, dots = layers(spec)
     assert encoded(intervals, "x") == ("ci_low", "quantitative")
     assert encoded(dots, "x") == ("score", "quantitative")
@@ -371,6 +375,9 @@ def test_personal_profile_chart_fits_a_phone_and_speaks_plainly():
     assert isinstance(chart, alt.LayerChart)
     spec = spec_of(chart)
     assert spec["width"] == "container"
+    # vl_convert.vegalite_to_vega compiles the spec as the page's vega-embed does: "fit-x" makes
+    # the whole chart, axis labels included, as wide as the phone column.
+    assert vl_convert.vegalite_to_vega(spec)["autosize"] == {"type": "fit-x", "contains": "padding"}
     assert spec["title"]["text"] == "Where you stand"
     tracks, dimension_dots, index_dot = layers(spec)
     assert tracks["mark"]["type"] == "rule"
@@ -451,6 +458,34 @@ def test_every_builder_refuses_a_table_with_nothing_to_draw(builder, columns):
     empty = pd.DataFrame({column: [] for column in columns.split(", ")})
     with pytest.raises(ValueError, match=r"^nothing to draw: the table has no rows with values$"):
         builder(empty)
+
+
+@pytest.mark.parametrize(
+    ("builder", "table"),
+    [
+        (index_trend_chart, trend_table),
+        (dimension_profile_chart, profile_table),
+        (team_dimension_heatmap, lambda: profile_table().rename(columns={"wave": "group"})),
+        (
+            cooperation_matrix_chart,
+            lambda: ladder_table().set_axis(["from_group", "to_group", "count"], axis=1),
+        ),
+        (perception_gap_chart, gap_table),
+        (position_distribution_chart, bins_table),
+        (ladder_top_rung_chart, ladder_table),
+        (
+            lambda table: personal_profile_chart(table, 50.0),
+            lambda: (
+                profile_table().rename(columns={"mean": "position"}).drop_duplicates("dimension")
+            ),
+        ),
+    ],
+)
+def test_no_builder_lets_a_respondent_level_column_into_the_spec(builder, table):
+    with_ids = table().assign(respondent_id=range(7, 7 + len(table())), token="abc123")
+    spec = spec_of(builder(with_ids))
+    assert not dataset_columns(spec) & RESPONDENT_COLUMNS
+    assert "abc123" not in str(spec)
 
 
 def test_builders_refuse_text_where_numbers_belong_and_anything_but_a_dataframe():

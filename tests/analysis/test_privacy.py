@@ -12,7 +12,6 @@ from analysis.privacy import (
     COMPLEMENTARY,
     NO_ANSWERS,
     filter_aggregates,
-    subtree_totals,
     suppress,
     too_few_answers,
 )
@@ -100,6 +99,13 @@ def test_no_answers_and_waves_are_decided_separately():
     assert result.change_reason("EU", "w1", "w2") is None
 
 
+def test_numpy_integers_are_counts_too():
+    own = {("FR", "w1"): np.int64(3), ("DE", "w1"): np.int64(6), ("IT", "w1"): np.int32(8)}
+    result = suppress(EUROPE, own, k=np.int64(5))
+    assert reasons(result)["DE"] == COMPLEMENTARY
+    assert type(result.decision("EU", "w1").n) is int
+
+
 def test_k_is_configurable_but_never_below_three():
     result = suppress(EUROPE, {("FR", "w1"): 3, ("DE", "w1"): 3, ("IT", "w1"): 4}, k=3)
     assert all(reason is None for reason in reasons(result).values())
@@ -138,16 +144,6 @@ def test_empty_input_gives_an_empty_decision():
     assert result.cells == {}
     with pytest.raises(ValueError, match=r"^no privacy decision for group 'EU' in wave 'w1'$"):
         result.decision("EU", "w1")
-
-
-def test_subtree_totals_add_every_level_below():
-    parents = {"EU": None, "FR": "EU", "PAR": "FR", "DE": "EU"}
-    assert subtree_totals(parents, {"EU": 1, "FR": 2, "PAR": 4}) == {
-        "EU": 7,
-        "FR": 6,
-        "PAR": 4,
-        "DE": 0,
-    }
 
 
 # filter_aggregates -----------------------------------------------------------------------------

@@ -49,7 +49,9 @@ def browser():
 def phone(browser, live_server):
     """A phone-sized page that records every request it makes."""
     context = browser.new_context(
-        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
         device_scale_factor=2,
     )
     page = context.new_page()

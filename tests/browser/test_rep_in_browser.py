@@ -59,6 +59,7 @@ def test_rep_answers_every_page_on_a_phone(app, live_server, phone, dbs):
                 page.get_by_role("button", name="Next").click()
                 page.wait_for_url(f"**/r/{token}/2")
                 assert page.is_checked(f'input[name="q-{plan.items[0].id}"][value="5"]')
+                page.focus(f'input[name="q-{plan.items[-1].id}"][value="5"]')
             page.keyboard.press("Tab")
             page.keyboard.press("Enter")  # the first button after the last group is Next
         elif plan.kind == "ladder":
@@ -67,7 +68,7 @@ def test_rep_answers_every_page_on_a_phone(app, live_server, phone, dbs):
             page.fill("#ladder-2-words", "Every roof means less CO2")
             page.get_by_role("button", name="Next").click()
         else:
-            page.get_by_label("Product").check()
+            page.get_by_role("group", name="I got help from").get_by_label("Product").check()
             page.get_by_role("button", name="Send my answers").click()
 
     page.wait_for_url("**/thanks")

@@ -36,10 +36,16 @@ def answer_all(client: FlaskClient, token: str, questionnaire: Questionnaire, va
         if page.kind == "items":
             data = item_fields(page, value)
         elif page.kind == "ladder":
-            data = {"ladder-1-target": "customers", "ladder-2-target": "society",
-                    "ladder-2-words": "less CO2 with every roof"}
+            data = {
+                "ladder-1-target": "customers",
+                "ladder-2-target": "society",
+                "ladder-2-words": "less CO2 with every roof",
+            }
         else:
             data = {}
         response = page_form(client, token, page.number, data, action)
-        assert response.status_code == 302, (page.number, response.get_data(as_text=True)[-700:-300])
+        assert response.status_code == 302, (
+            page.number,
+            response.get_data(as_text=True)[-700:-300],
+        )
     return response

@@ -24,7 +24,7 @@ def _setup(client, dbs):
 
 
 def test_value_off_the_scale_is_refused(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     data = item_fields(first)
     data[f"q-{first.items[0].id}"] = "9"
     response = page_form(client, token, 1, data)
@@ -34,7 +34,7 @@ def test_value_off_the_scale_is_refused(client, app, dbs):
 
 
 def test_text_instead_of_a_number_is_refused(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     data = item_fields(first)
     data[f"q-{first.items[0].id}"] = "1; DROP TABLE response"
     assert page_form(client, token, 1, data).status_code == 400
@@ -42,7 +42,7 @@ def test_text_instead_of_a_number_is_refused(client, app, dbs):
 
 
 def test_unknown_question_is_refused(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     response = page_form(client, token, 1, {**item_fields(first), "q-nonexistent": "4"})
     assert response.status_code == 400
     assert "does not belong to this page" in response.get_data(as_text=True)
@@ -50,7 +50,7 @@ def test_unknown_question_is_refused(client, app, dbs):
 
 
 def test_missing_answers_rerender_the_page_with_messages(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     data = item_fields(first)
     left_out = first.items[-1]
     del data[f"q-{left_out.id}"]
@@ -64,7 +64,7 @@ def test_missing_answers_rerender_the_page_with_messages(client, app, dbs):
 
 
 def test_missing_or_wrong_csrf_token_is_refused(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     client.get(f"/r/{token}/1")
     missing = client.post(f"/r/{token}/1", data={"action": "next", **item_fields(first)})
     wrong = client.post(
@@ -77,13 +77,13 @@ def test_missing_or_wrong_csrf_token_is_refused(client, app, dbs):
 
 
 def test_unknown_action_is_refused(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, first = _setup(client, dbs)
     assert page_form(client, token, 1, item_fields(first), action="skip").status_code == 400
     assert _counts(dbs) == (0, 0)
 
 
 def test_oversized_body_is_refused_with_413(client, app, dbs):
-    world, token, first = _setup(client, dbs)
+    _world, token, _first = _setup(client, dbs)
     html = client.get(f"/r/{token}/1").get_data(as_text=True)
     data = {"csrf_token": csrf_from(html), "action": "next", "padding": "x" * 100_000}
     response = client.post(f"/r/{token}/1", data=data)

@@ -71,7 +71,9 @@ def test_simultaneous_submissions_store_exactly_one_response(app, server, dbs):
         barrier = threading.Barrier(2)
         results: list[tuple[int, str]] = []
 
-        def submit(body=body, cookie=cookie, token=token, last=last, barrier=barrier):
+        def submit(
+            body=body, cookie=cookie, token=token, last=last, barrier=barrier, results=results
+        ):
             barrier.wait()
             status, text, _ = _request(server, "POST", f"/r/{token}/{last}", body, cookie)
             results.append((status, text))

@@ -113,8 +113,15 @@ def test_anonymous_response_keeps_no_link_to_the_person(client, app, dbs):
     assert response.respondent_key is None
     columns = {column.key for column in inspect(Response).columns}
     assert columns == {
-        "id", "wave_id", "team_id", "role", "questionnaire_key", "questionnaire_version",
-        "values", "submitted_on", "respondent_key",
+        "id",
+        "wave_id",
+        "team_id",
+        "role",
+        "questionnaire_key",
+        "questionnaire_version",
+        "values",
+        "submitted_on",
+        "respondent_key",
     }
     assert type(response.submitted_on).__name__ == "date"
 

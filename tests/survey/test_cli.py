@@ -1,0 +1,201 @@
+"""The command-line tools: init-db, seed-demo, create-user and invite."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from survey.models import Invitation, Organisation, Person, TeamLink, User
+from survey.tokens import token_hash
+from tests.factories import make_world
+
+LINK = re.compile(r"http://localhost/r/([A-Za-z0-9_-]+)")
+
+
+def test_init_db_is_repeatable(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0
+        assert "Database ready." in result.output
+
+
+def test_seed_demo_prints_logins_and_open_links_once_created(runner, client, dbs):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Created the demo organisation" in result.output
+    roles = re.findall(
+        r"^\s+\S+@\S+\s+\S+\s+(admin|consultant|manager)\s+(.+)$", result.output, re.MULTILINE
+    )
+    assert ("consultant", "SolarBright Energy") in roles
+    scopes = {scope for role, scope in roles if role == "manager"}
+    assert scopes == {"Global Sales", "Global Sales/France", "Global Sales/France/Paris"}
+    tokens = LINK.findall(result.output)
+    assert len(tokens) >= 5
+    for token in tokens:
+        assert client.get(f"/r/{token}").status_code == 200
+
+    again = runner.invoke(args=["seed-demo"])
+    assert "Found the demo organisation" in again.output
+    assert dbs.scalar(select(func.count()).select_from(Organisation)) == 1
+    assert len(LINK.findall(again.output)) == len(tokens)
+
+
+def test_demo_has_two_past_waves_some_teams_moving_and_an_open_third(runner, dbs):
+    runner.invoke(args=["seed-demo"])
+    from survey.models import Response, Wave
+
+    waves = dbs.scalars(select(Wave).order_by(Wave.opens_at)).all()
+    assert [wave.name for wave in waves] == ["Wave 1", "Wave 2", "Wave 3"]
+    counts = [dbs.scalar(select(func.count()).where(Response.wave_id == wave.id)) for wave in waves]
+    assert counts[0] > 50 and counts[1] > 50 and 0 < counts[2] < counts[1]
+
+
+def test_create_user_hashes_the_password_and_checks_its_length(runner, dbs):
+    world = make_world(dbs)
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.com",
+            "--role",
+            "manager",
+            "--organisation",
+            "Acme Solar",
+            "--team",
+            "Global/France",
+            "--password",
+            "short",
+        ]
+    )
+    assert short.exit_code == 2
+    assert "at least 12 characters" in short.output
+    no_team = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.com",
+            "--role",
+            "manager",
+            "--organisation",
+            "Acme Solar",
+            "--password",
+            "long-enough-password",
+        ]
+    )
+    assert no_team.exit_code == 2 and "needs --team" in no_team.output
+    made = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "M@Example.com",
+            "--role",
+            "manager",
+            "--organisation",
+            "Acme Solar",
+            "--team",
+            "Global/France",
+            "--password",
+            "long-enough-password",
+        ]
+    )
+    assert made.exit_code == 0, made.output
+    user = dbs.scalar(select(User))
+    assert user.email == "m@example.com"
+    assert user.team_id == world.teams["France"].id
+    assert "long-enough-password" not in user.password_hash
+    assert check_password_hash(user.password_hash, "long-enough-password")
+    duplicate = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.com",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-password",
+        ]
+    )
+    assert duplicate.exit_code == 2 and "exists already" in duplicate.output
+
+
+def test_invite_prints_working_single_use_links_and_stores_only_hashes(runner, client, dbs):
+    world = make_world(dbs)
+    result = runner.invoke(
+        args=["invite", "--wave", str(world.wave.id), "--team", "Global/France", "--count", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    tokens = LINK.findall(result.output)
+    assert len(tokens) == 3 == len(result.output.strip().splitlines())
+    stored = {invitation.token_hash for invitation in dbs.scalars(select(Invitation))}
+    assert stored == {token_hash(token) for token in tokens}
+    assert all(len(token) >= 22 for token in tokens)  # >= 128 bits in base64url
+    for token in tokens:
+        assert client.get(f"/r/{token}").status_code == 200
+
+
+def test_invite_team_link_and_roster_csv(runner, dbs, tmp_path):
+    world = make_world(dbs)
+    dbs.add_all(
+        [
+            Person(
+                organisation_id=world.organisation.id,
+                team_id=world.teams["France"].id,
+                email="a@example.com",
+            ),
+            Person(
+                organisation_id=world.organisation.id,
+                team_id=world.teams["Product"].id,
+                email="b@example.com",
+            ),
+        ]
+    )
+    dbs.commit()
+    team = runner.invoke(
+        args=["invite", "--wave", str(world.wave.id), "--team", "Global", "--team-link"]
+    )
+    assert team.exit_code == 0 and len(LINK.findall(team.output)) == 1
+    assert dbs.scalar(select(func.count()).select_from(TeamLink)) == 1
+
+    out = tmp_path / "links.csv"
+    roster = runner.invoke(
+        args=[
+            "invite",
+            "--wave",
+            str(world.wave.id),
+            "--team",
+            "Global",
+            "--roster",
+            "--csv",
+            str(out),
+        ]
+    )
+    assert roster.exit_code == 0, roster.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["email"], row["team"]) for row in rows] == [("a@example.com", "Global/France")]
+    assert LINK.match(rows[0]["link"])
+
+
+def test_invite_refuses_bad_requests_clearly(runner, dbs):
+    world = make_world(dbs)
+    wave = str(world.wave.id)
+    cases = {
+        ("--wave", "999", "--team", "Global", "--count", "1"): "no wave with id 999",
+        ("--wave", wave, "--team", "Nowhere", "--count", "1"): "has no team 'Nowhere'",
+        ("--wave", wave, "--count", "1"): "need --team",
+        ("--wave", wave, "--team", "Global"): "exactly one of",
+        ("--wave", wave, "--team", "Global", "--roster"): "Nobody is on the roster",
+    }
+    for args, message in cases.items():
+        result = runner.invoke(args=["invite", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+    world.wave.closes_at = world.wave.opens_at + timedelta(seconds=1)
+    dbs.commit()
+    closed = runner.invoke(args=["invite", "--wave", wave, "--team", "Global", "--count", "1"])
+    assert closed.exit_code == 2 and "closed on" in closed.output
+    assert dbs.scalar(select(func.count()).select_from(Invitation)) == 0
