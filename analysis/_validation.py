@@ -22,7 +22,8 @@ def one_blas_thread() -> AbstractContextManager:
     The per-block matrix products are small: split across threads they gain little, and the
     threads stall for whole scheduler slices when other processes (web workers, other jobs)
     hold the cores, which made a 0.3 s pass take seconds. The limit is process-wide while the
-    context lasts.
+    context lasts; threads entering it at once may leave BLAS on one thread afterwards, which
+    changes speed, never results.
     """
     return _threadpools().limit(limits=1, user_api="blas")
 
@@ -41,7 +42,9 @@ def response_matrix(matrix: ArrayLike, name: str = "matrix") -> np.ndarray:
     """
     array = np.asarray(matrix)
     if array.ndim != 2:
-        raise ValueError(f"{name} must be two-dimensional (responses x columns), got {array.ndim}")
+        raise ValueError(
+            f"{name} must be two-dimensional (responses x columns), got {array.ndim}-dimensional"
+        )
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold numbers (NaN for missing), got dtype {array.dtype}")
     if array.shape[1] == 0:

@@ -16,6 +16,7 @@ are the matrix's columns and are named by their 0-based column index in messages
 covariances (``C' = D C D``, ``D = diag(+-1)``, as psych does with ``keys``).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -351,34 +352,27 @@ def _covariances(
 
 def _pairwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance]:
     n_rows, k = answers.shape
-    shift = _provisional_means(answers)
     membership = np.zeros((k, len(groups)))
     for index, cols in enumerate(groups):
         membership[cols, index] = 1.0
-    # [Y M]' [Y M] with Y the shifted answers (0 where missing) and M the answered flags holds
-    # every pair's sum of products Y'Y, sums Y'M and counts M'M.
-    products = np.zeros((2 * k, 2 * k))
+    # With Y the shifted answers (0 where missing) and M the answered flags, Y'Y holds each
+    # pair's sum of products, Y'M each item's sum over the pair's respondents, M'M the counts.
+    pair_products, pair_sums, pairs = (np.zeros((k, k)) for _ in range(3))
     respondents = np.zeros(len(groups), dtype=np.int64)
-    stacked = np.empty((min(BLOCK_ROWS, n_rows), 2 * k))
-    for start in range(0, n_rows, BLOCK_ROWS):
-        block, missing = _block(answers, start)
-        rows = stacked[: block.shape[0]]
-        shifted, answered = rows[:, :k], rows[:, k:]
-        np.subtract(block, shift, out=shifted)
+    flags = np.empty((min(BLOCK_ROWS, n_rows), k))
+    for shifted, column_sums, missing in _shifted_blocks(answers):
+        pair_products += shifted.T @ shifted
         if missing is None:
-            column_sums = shifted.sum(axis=0)
-            products[:k, :k] += shifted.T @ shifted
-            products[:k, k:] += column_sums[:, None]
-            products[k:, :k] += column_sums[None, :]
-            products[k:, k:] += block.shape[0]
-            respondents += block.shape[0]
+            pair_sums += column_sums[:, None]
+            pairs += shifted.shape[0]
+            respondents += shifted.shape[0]
         else:
-            np.copyto(shifted, 0.0, where=missing)
+            answered = flags[: shifted.shape[0]]
             np.logical_not(missing, out=answered)
-            products += rows.T @ rows
+            pair_sums += shifted.T @ answered
+            pairs += answered.T @ answered
             respondents += np.count_nonzero(answered @ membership, axis=0)
 
-    pair_products, pair_sums, pairs = products[:k, :k], products[:k, k:], products[k:, k:]
     enough = pairs >= 2
     cross = np.divide(pair_sums * pair_sums.T, pairs, out=np.zeros_like(pairs), where=enough)
     cov = np.divide(pair_products - cross, pairs - 1, out=np.full_like(pairs, np.nan), where=enough)
@@ -395,31 +389,31 @@ def _pairwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
 def _pairwise_reason(pairs: np.ndarray, cols: np.ndarray, n_used: int) -> str | None:
     if n_used < 2:
         return f"fewer than 2 respondents answered any item (n = {n_used})"
-    short = np.argwhere(np.triu(pairs < 2))
-    if short.size == 0:
-        return None
-    first, second = cols[short[0]]
-    if first == second:
-        return f"item {first} has fewer than 2 answers"
-    return f"items {first} and {second} were answered together by fewer than 2 respondents"
+    sparse_items = np.flatnonzero(np.diag(pairs) < 2)
+    if sparse_items.size:
+        return f"item {cols[sparse_items[0]]} has fewer than 2 answers"
+    sparse_pairs = np.argwhere(pairs < 2)
+    if sparse_pairs.size:
+        first, second = cols[sparse_pairs[0]]
+        return f"items {first} and {second} were answered together by fewer than 2 respondents"
+    return None
 
 
 def _listwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance]:
-    shift = _provisional_means(answers)
     selections = [_columns(cols) for cols in groups]
     products = [np.zeros((cols.size, cols.size)) for cols in groups]
     sums = [np.zeros(cols.size) for cols in groups]
     complete_rows = [0] * len(groups)
-    for start in range(0, answers.shape[0], BLOCK_ROWS):
-        block, missing = _block(answers, start)
+    for shifted, column_sums, missing in _shifted_blocks(answers):
         for index, columns in enumerate(selections):
-            values = block[:, columns]
-            if missing is not None:
-                values = values[~missing[:, columns].any(axis=1)]
-            shifted = values - shift[columns]
-            products[index] += shifted.T @ shifted
-            sums[index] += shifted.sum(axis=0)
-            complete_rows[index] += shifted.shape[0]
+            if missing is None:
+                values, value_sums = shifted[:, columns], column_sums[columns]
+            else:
+                values = shifted[~missing[:, columns].any(axis=1)][:, columns]
+                value_sums = values.sum(axis=0)
+            products[index] += values.T @ values
+            sums[index] += value_sums
+            complete_rows[index] += values.shape[0]
 
     covariances = []
     for product, total, n_used in zip(products, sums, complete_rows, strict=True):
@@ -439,30 +433,47 @@ def _columns(cols: np.ndarray) -> slice | np.ndarray:
     return cols
 
 
+def _shifted_blocks(
+    answers: np.ndarray,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Walk ``answers`` in blocks of rows shifted by provisional column means.
+
+    Yields ``(shifted, column_sums, missing)``: the block minus the means as float64, 0 where
+    missing (a buffer reused by the next block, free to overwrite); its column sums, valid only
+    when nothing is missing; and its missing cells, None when every cell is answered. Raises
+    ``ValueError`` at the first infinite value.
+    """
+    n_rows, k = answers.shape
+    shift = _provisional_means(answers)
+    buffer = np.empty((min(BLOCK_ROWS, n_rows), k))
+    ones = np.ones(buffer.shape[0])
+    for start in range(0, n_rows, BLOCK_ROWS):
+        block = answers[start : start + BLOCK_ROWS]
+        shifted = buffer[: block.shape[0]]
+        np.subtract(block, shift, out=shifted)
+        column_sums = ones[: block.shape[0]] @ shifted  # not finite if a cell is NaN or infinite
+        missing = None if np.isfinite(column_sums).all() else _missing_cells(block, start)
+        if missing is not None:
+            np.copyto(shifted, 0.0, where=missing)
+        yield shifted, column_sums, missing
+
+
 def _provisional_means(answers: np.ndarray) -> np.ndarray:
     """Column means of the first block, 0 for a column without answers there."""
-    block, missing = _block(answers, 0)
-    answered = np.ones(block.shape, dtype=bool) if missing is None else ~missing
+    block = answers[:BLOCK_ROWS]
+    answered = ~_missing_cells(block, 0)
     sums = np.where(answered, block, 0).sum(axis=0, dtype=np.float64)
     counts = answered.sum(axis=0)
     return np.divide(sums, counts, out=np.zeros(answers.shape[1]), where=counts > 0)
 
 
-def _block(answers: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """The block of rows from ``start`` and its missing cells (None when all are answered).
-
-    Raises ``ValueError`` at the first infinite value.
-    """
-    block = answers[start : start + BLOCK_ROWS]
-    finite = np.isfinite(block)
-    if finite.all():
-        return block, None
-    missing = np.isnan(block)
-    infinite = ~finite & ~missing
+def _missing_cells(block: np.ndarray, start: int) -> np.ndarray:
+    """The block's missing (NaN) cells; ``ValueError`` at its first infinite value."""
+    infinite = np.isinf(block)
     if infinite.any():
         row, column = np.argwhere(infinite)[0]
         raise ValueError(
             f"value {float(block[row, column])!r} at row {start + row}, column {column} is "
             "infinite; use NaN for a missing answer"
         )
-    return block, missing
+    return np.isnan(block)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from survey import cli, config, errors, instruments, static_assets
+from survey import auth, cli, config, errors, instruments, static_assets
 from survey.db import db
 
 csrf = CSRFProtect()
@@ -25,14 +25,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    auth.init_app(app)
     instruments.init_app(app)
     static_assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
+    from survey.api import bp as api_bp
+    from survey.auth import bp as auth_bp
+    from survey.dashboard import bp as dashboard_bp
     from survey.main import bp as main_bp
     from survey.rep import bp as rep_bp
 
+    app.register_blueprint(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(rep_bp)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///instance/survey.db"
@@ -36,7 +37,28 @@ def from_environment() -> dict:
         or local_secret_key(PROJECT_ROOT / "instance" / "secret-key"),
         "DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", DEFAULT_DATABASE_URL),
         "PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "SECURE_COOKIES": os.environ.get("SURVEY_SECURE_COOKIES", "auto"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
     }
+
+
+SECURE_COOKIE_CHOICES = {"on": True, "off": False, "auto": None}
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def wants_secure_cookies(setting: str, public_url: str) -> bool:
+    """Whether cookies get the Secure flag: ``on``, ``off``, or ``auto`` (on unless local http).
+
+    ``auto`` leaves the flag off only when the public URL is plain http on this machine, as
+    ``make run`` serves it; a browser would not send a Secure cookie back over http.
+    """
+    choice = setting.strip().lower()
+    if choice not in SECURE_COOKIE_CHOICES:
+        raise ValueError(f"SURVEY_SECURE_COOKIES must be on, off or auto, not {setting!r}.")
+    if SECURE_COOKIE_CHOICES[choice] is not None:
+        return SECURE_COOKIE_CHOICES[choice]
+    url = urlsplit(public_url)
+    return not (url.scheme == "http" and url.hostname in LOCAL_HOSTS)
 
 
 DEFAULTS: dict = {
@@ -48,4 +70,10 @@ DEFAULTS: dict = {
     "QUESTIONNAIRE_DIRECTORY": None,
     "ITEMS_PER_PAGE": 8,
     "INVITATION_DAYS": 60,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Failed logins: each waits this long, then the limits below refuse more (429).
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
+    "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
+    "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
 }

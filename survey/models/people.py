@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,7 +47,7 @@ consultant_organisation = Table(
 )
 
 
-class User(Base):
+class User(UserMixin, Base):
     """An account that logs in; a manager is scoped to one team and everything below it."""
 
     __tablename__ = "user_account"

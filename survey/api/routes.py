@@ -1,0 +1,76 @@
+"""``/api/v1``: the assessments in one's scope, and one team's aggregates for one wave."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from survey import scope
+from survey.api import bp
+from survey.dashboard.export import table_records
+from survey.dashboard.selection import selection
+from survey.dashboard.service import dashboard
+from survey.db import db
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException):
+    return jsonify(error={"status": error.code, "message": error.name}), error.code
+
+
+def api_login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return jsonify(error={"status": 401, "message": "Log in first."}), 401
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/assessments")
+@api_login_required
+def assessments():
+    return jsonify(
+        assessments=[
+            {
+                "id": assessment.id,
+                "name": assessment.name,
+                "organisation": assessment.organisation.name,
+                "min_group_size": assessment.min_group_size,
+                "waves": [{"id": wave.id, "name": wave.name} for wave in assessment.waves],
+                "teams": [
+                    {"id": team.id, "name": team.name}
+                    for team in scope.scope_root_teams(
+                        db.session, current_user, assessment.organisation_id
+                    )
+                ],
+            }
+            for assessment in scope.assessments_in_scope(db.session, current_user)
+        ]
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/teams/<int:team_id>")
+@api_login_required
+def team_aggregates(assessment_id: int, team_id: int):
+    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    board = dashboard(db.session, assessment, team.id, wave.id)
+    return jsonify(
+        assessment={"id": assessment.id, "name": assessment.name},
+        team={"id": team.id, "name": team.name, "path": board.team.path},
+        wave={"id": wave.id, "name": wave.name},
+        min_group_size=board.view.k,
+        children=[{"id": child.id, "name": child.name} for child in board.view.children(team.id)],
+        sections={
+            key: {
+                "title": section.title,
+                "rows": table_records(section.table),
+                "hidden": [{"label": label, "reason": reason} for label, reason in section.hidden],
+            }
+            for key, section in board.sections.items()
+        },
+    )

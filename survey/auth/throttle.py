@@ -1,0 +1,72 @@
+"""Failed logins: each waits a fixed moment, and too many are refused with 429 (Flask-Limiter).
+
+Two limits count failed attempts only, so that people who type their password right are never
+held up: one per remote address and submitted e-mail (an attack on one account), and one per
+remote address (one client trying many accounts). Their sizes are the config keys
+``LOGIN_FAILURES_PER_ACCOUNT`` and ``LOGIN_FAILURES_PER_ADDRESS``; the counts live in
+``RATELIMIT_STORAGE_URI`` (``memory://`` per process; ``redis://...`` to share them between
+app servers). Behind a reverse proxy, the remote address is the proxy's unless the app is
+wrapped in werkzeug's ``ProxyFix``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import Response, current_app, request
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+
+FAILED_LOGIN_STATUS = 401
+REFUSED_MESSAGE = "Too many failed logins. Please wait a few minutes before trying again."
+
+# A moving window: no burst of twice the limit around the edge of a fixed window.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
+
+
+def submitted_email() -> str:
+    """The e-mail of a login form as it is looked up: trimmed and lower-case."""
+    return request.form.get("email", "").strip().lower()
+
+
+def address_and_email() -> str:
+    """The rate-limit key of one account from one address; the e-mail only as a hash."""
+    email = hashlib.sha256(submitted_email().encode()).hexdigest()[:32]
+    return f"{get_remote_address()}/{email}"
+
+
+def failures_per_account() -> str:
+    return current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]
+
+
+def failures_per_address() -> str:
+    return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
+
+
+def is_failed_login(response: Response) -> bool:
+    return response.status_code == FAILED_LOGIN_STATUS
+
+
+def log_refusal(limit: RequestLimit) -> None:
+    current_app.logger.warning(
+        "Login refused from %s: more than %s failed logins", get_remote_address(), limit.limit
+    )
+
+
+def slow_down() -> None:
+    """The fixed wait after every failed login (``LOGIN_FAILURE_DELAY_SECONDS``)."""
+    time.sleep(current_app.config["LOGIN_FAILURE_DELAY_SECONDS"])
+
+
+def limit_failed_logins(view):
+    """Count the view's failed POSTs against both limits, and refuse once either is reached."""
+    shared = {
+        "methods": ["POST"],
+        "deduct_when": is_failed_login,
+        "error_message": REFUSED_MESSAGE,
+        "on_breach": log_refusal,
+    }
+    per_address = limiter.limit(failures_per_address, **shared)
+    per_account = limiter.limit(failures_per_account, key_func=address_and_email, **shared)
+    return per_account(per_address(view))

@@ -1,0 +1,203 @@
+"""Reading a wave's responses into arrays, scored once and cached while the wave is unchanged.
+
+One query per kind of data per changed wave: packed answers (one row per response), top rungs of
+the WHY ladder, cooperation links. A wave's cache entry is keyed by its response count, so a new
+submission to an open wave is picked up by the next request and closed waves are read once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
+from questionnaires import Questionnaire
+from survey.models import CooperationLink, LadderRung, Response
+from survey.models.response import MISSING
+
+CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class WaveScores:
+    """The scored responses of one role in one wave; rows are responses."""
+
+    team_ids: np.ndarray  # int64
+    index: np.ndarray  # 0 .. 100, NaN when not scored
+    dimensions: np.ndarray  # responses x dimensions, 0 .. 100
+    respondent_keys: np.ndarray  # object; None in anonymous mode
+    ladder_team_ids: np.ndarray  # one row per response with a ladder
+    ladder_top: np.ndarray  # the top rung's target key
+    links: tuple[np.ndarray, np.ndarray, np.ndarray]  # respondent team, other team, direction
+
+    @property
+    def n(self) -> int:
+        return int(self.team_ids.size)
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def score_cache() -> _Cache:
+    """The app's cache of scored waves and of what is built from them."""
+    return current_app.extensions.setdefault("score_cache", _Cache(CACHE_SIZE))
+
+
+def _instrument_filter(questionnaire: Questionnaire):
+    return (
+        Response.questionnaire_key == questionnaire.key,
+        Response.questionnaire_version == questionnaire.version,
+    )
+
+
+def wave_scores(
+    session: Session, wave_ids: list[int], questionnaire: Questionnaire, role: str
+) -> dict[int, WaveScores]:
+    """Scores of every listed wave, reading from the database only the waves that changed."""
+    counts = dict(
+        session.execute(
+            select(Response.wave_id, func.count())
+            .where(
+                Response.wave_id.in_(wave_ids),
+                Response.role == role,
+                *_instrument_filter(questionnaire),
+            )
+            .group_by(Response.wave_id)
+        ).all()
+    )
+    cache = score_cache()
+    result, stale = {}, []
+    for wave_id in wave_ids:
+        key = (wave_id, role, questionnaire.key, questionnaire.version, counts.get(wave_id, 0))
+        cached = cache.get(key)
+        if cached is None:
+            stale.append(wave_id)
+        else:
+            result[wave_id] = cached
+    if stale:
+        for wave_id, scores in _load(session, stale, questionnaire, role).items():
+            key = (wave_id, role, questionnaire.key, questionnaire.version, scores.n)
+            cache.put(key, scores)
+            result[wave_id] = scores
+    return result
+
+
+def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
+    """Responses x items float matrix from packed answers; NaN where unanswered."""
+    if not packed:
+        return np.empty((0, n_items))
+    raw = np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(packed), n_items)
+    matrix = raw.astype(np.float64)
+    matrix[raw == MISSING] = np.nan
+    return matrix
+
+
+def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, items=None):
+    """Index (0..100) and dimension positions (0..100) for the chosen items (default: all)."""
+    scale = questionnaire.scale
+    columns = np.arange(len(questionnaire.items)) if items is None else np.asarray(items)
+    dims = dimension_scores(
+        matrix[:, columns],
+        np.asarray(questionnaire.item_dimension_index())[columns],
+        len(questionnaire.dimensions),
+        np.asarray(questionnaire.reversed_mask())[columns],
+        scale.min,
+        scale.max,
+        questionnaire.min_answered_share,
+    )
+    return (
+        mindset_index(dims, scale.min, scale.max),
+        position_on_continuum(dims, scale.min, scale.max),
+    )
+
+
+def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
+    where = (
+        Response.wave_id.in_(wave_ids),
+        Response.role == role,
+        *_instrument_filter(questionnaire),
+    )
+    rows = session.execute(
+        select(Response.wave_id, Response.team_id, Response.values, Response.respondent_key).where(
+            *where
+        )
+    ).all()
+    rungs = session.execute(
+        select(
+            Response.wave_id,
+            Response.team_id,
+            LadderRung.response_id,
+            LadderRung.position,
+            LadderRung.target,
+        )
+        .join(LadderRung, LadderRung.response_id == Response.id)
+        .where(*where)
+        .order_by(LadderRung.response_id, LadderRung.position)
+    ).all()
+    links = session.execute(
+        select(
+            Response.wave_id,
+            Response.team_id,
+            CooperationLink.other_team_id,
+            CooperationLink.direction,
+        )
+        .join(CooperationLink, CooperationLink.response_id == Response.id)
+        .where(*where)
+    ).all()
+    waves = np.array([row[0] for row in rows], dtype=np.int64)
+    matrix = decode_answers([row[2] for row in rows], len(questionnaire.items))
+    index, dims = score_matrix(matrix, questionnaire)
+    teams = np.array([row[1] for row in rows], dtype=np.int64)
+    keys = np.array([row[3] for row in rows], dtype=object)
+    tops = _top_rungs(rungs)
+    result = {}
+    for wave_id in wave_ids:
+        mine = waves == wave_id
+        top = [(team, target) for wave, team, target in tops if wave == wave_id]
+        wave_links = [row for row in links if row[0] == wave_id]
+        result[wave_id] = WaveScores(
+            team_ids=teams[mine],
+            index=index[mine],
+            dimensions=dims[mine],
+            respondent_keys=keys[mine],
+            ladder_team_ids=np.array([team for team, _ in top], dtype=np.int64),
+            ladder_top=np.array([target for _, target in top], dtype=object),
+            links=(
+                np.array([row[1] for row in wave_links], dtype=np.int64),
+                np.array([row[2] for row in wave_links], dtype=np.int64),
+                np.array([row[3] for row in wave_links], dtype=object),
+            ),
+        )
+    return result
+
+
+def _top_rungs(rungs) -> list[tuple[int, int, str]]:
+    """(wave, team, target of the highest rung) per response; rows come in rising position."""
+    top: dict[int, tuple[int, int, str]] = {}
+    for wave_id, team_id, response_id, _position, target in rungs:
+        top[response_id] = (wave_id, team_id, target)
+    return list(top.values())

@@ -1,0 +1,69 @@
+"""Dashboard pages and their CSV downloads; every route checks scope on the server."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from survey import scope
+from survey.dashboard import bp
+from survey.dashboard.export import table_csv
+from survey.dashboard.selection import selection
+from survey.dashboard.service import dashboard
+from survey.db import db
+
+
+@bp.get("/")
+@login_required
+def index():
+    assessments = scope.assessments_in_scope(db.session, current_user)
+    entries = [
+        (assessment, scope.scope_root_teams(db.session, current_user, assessment.organisation_id))
+        for assessment in assessments
+    ]
+    if len(entries) == 1 and len(entries[0][1]) == 1:
+        assessment, (team,) = entries[0]
+        return redirect(url_for("dashboard.team", assessment_id=assessment.id, team_id=team.id))
+    return render_template("dashboard/index.html", entries=entries)
+
+
+@bp.get("/<int:assessment_id>/<int:team_id>")
+@login_required
+def team(assessment_id: int, team_id: int):
+    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    board = dashboard(db.session, assessment, team.id, wave.id)
+    roots = {
+        t.id for t in scope.scope_root_teams(db.session, current_user, assessment.organisation_id)
+    }
+    return render_template(
+        "dashboard/team.html",
+        assessment=assessment,
+        board=board,
+        breadcrumbs=_breadcrumbs(board, roots),
+    )
+
+
+@bp.get("/<int:assessment_id>/<int:team_id>/<section>.csv")
+@login_required
+def section_csv(assessment_id: int, team_id: int, section: str):
+    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    board = dashboard(db.session, assessment, team.id, wave.id)
+    if section not in board.sections:
+        abort(404)
+    filename = f"{section}-team{team.id}-wave{wave.id}.csv"
+    return Response(
+        table_csv(board.sections[section].table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _breadcrumbs(board, roots: set[int]) -> list:
+    """From the highest team the user may see down to this one."""
+    trail, node = [], board.team
+    while node is not None:
+        trail.append(node)
+        if node.id in roots:
+            break
+        node = board.view.teams.get(node.parent_id)
+    return list(reversed(trail))

@@ -1,0 +1,93 @@
+"""Every dashboard and API route refuses the wrong people the same way and leaks nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.auth.helpers import login, make_user
+from tests.dashboard.conftest import build_org
+
+
+def routes(org, team: str) -> list[str]:
+    a, t, w = org.assessment.id, org.teams[team].id, org.waves[-1].id
+    return [
+        f"/dashboard/{a}/{t}",
+        f"/dashboard/{a}/{t}?wave={w}",
+        f"/dashboard/{a}/{t}/trend.csv?wave={w}",
+        f"/api/v1/assessments/{a}/teams/{t}?wave={w}",
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_login(client, org):
+    for url in ["/dashboard/", *routes(org, "Global")]:
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401
+            assert response.get_json()["error"]["status"] == 401
+        else:
+            assert response.status_code == 302
+            assert "/login" in response.headers["Location"]
+    assert client.get("/api/v1/assessments").status_code == 401
+
+
+def test_manager_of_another_branch_gets_the_same_404_as_for_nothing(client, org, users):
+    login(client, "p@example.com")
+    assert client.get(routes(org, "Paris")[0]).status_code == 200
+    missing = client.get(f"/dashboard/{org.assessment.id}/999999")
+    assert missing.status_code == 404
+    for team in ("France", "Global", "Spain", "Product"):
+        for url in routes(org, team):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            body = response.get_data(as_text=True)
+            assert team not in body and "Helio" not in body
+            if not url.startswith("/api/"):
+                assert body == missing.get_data(as_text=True)
+
+
+def test_another_organisations_consultant_sees_nothing_of_this_one(client, dbs, org):
+    other = build_org(dbs, name="Rival Solar")
+    make_user(dbs, "rival@example.com", "consultant", organisations=[other.organisation])
+    login(client, "rival@example.com")
+    for url in routes(org, "Global"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Helio" not in response.get_data(as_text=True)
+    listed = client.get("/api/v1/assessments").get_json()["assessments"]
+    assert [entry["organisation"] for entry in listed] == ["Rival Solar"]
+    # The team belongs to this organisation but the assessment to the other: still 404.
+    mixed = f"/dashboard/{other.assessment.id}/{org.teams['Global'].id}"
+    assert client.get(mixed).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/0/0",
+        "/dashboard/999999/1",
+        "/dashboard/1/1?wave=999999",
+        "/dashboard/1/1?wave=abc",
+        "/dashboard/1/1/nonsense.csv",
+        "/api/v1/assessments/999999/teams/1",
+        "/api/v1/assessments/1/teams/1?wave=-1",
+        "/dashboard/1/99999999999999999999999",
+    ],
+)
+def test_ids_that_do_not_exist_give_404(client, org, users, path):
+    login(client, "admin@example.com")
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Global" not in response.get_data(as_text=True)
+
+
+def test_manager_lands_on_their_own_team_and_can_drill_down(client, org, users):
+    login(client, "g@example.com")
+    landing = client.get("/dashboard/")
+    assert landing.status_code == 302
+    assert landing.headers["Location"].endswith(
+        f"/dashboard/{org.assessment.id}/{org.teams['Global'].id}"
+    )
+    page = client.get(landing.headers["Location"]).get_data(as_text=True)
+    france = f"/dashboard/{org.assessment.id}/{org.teams['France'].id}?wave={org.waves[-1].id}"
+    assert f'href="{france}"' in page
+    assert client.get(france).status_code == 200
