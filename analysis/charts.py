@@ -43,21 +43,30 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
     Returns
     -------
     alt.LayerChart
-        Band, line and points; the tooltip gives n, mean and interval.
+        Band, line and points; the tooltip gives n, mean and interval. Clicking a team in the
+        legend shows that team alone (shift-click adds teams; clicking elsewhere shows all).
     """
     data = _tidy(table, ["group", "wave"], ["n", "mean"], ["ci_low", "ci_high"], ["mean"])
     waves = _order(data["wave"])
     x = alt.X("wave:O", title="Wave", sort=waves, axis=alt.Axis(labelAngle=0))
     colour = _colour("group:N", "Team", data["group"])
-    base = alt.Chart(data).encode(x=x, color=colour)
+    chosen = alt.selection_point(fields=["group"], bind="legend", name="team")
+    fade = alt.condition(chosen, alt.value(1.0), alt.value(0.12))
+    base = alt.Chart(data).encode(x=x, color=colour, opacity=fade)
     band_rows = data.dropna(subset=["ci_low", "ci_high"])
     band = (
         alt.Chart(band_rows)
-        .mark_area(opacity=0.2)
-        .encode(x=x, y=alt.Y("ci_low:Q", scale=_CONTINUUM), y2="ci_high:Q", color=colour)
+        .mark_area()
+        .encode(
+            x=x,
+            y=alt.Y("ci_low:Q", scale=_CONTINUUM),
+            y2="ci_high:Q",
+            color=colour,
+            opacity=alt.condition(chosen, alt.value(0.2), alt.value(0.03)),
+        )
     )
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=INDEX_TITLE, scale=_CONTINUUM))
-    points = base.mark_point(filled=True, size=60).encode(
+    points = base.mark_point(filled=True, size=60).add_params(chosen).encode(
         y="mean:Q",
         tooltip=[
             alt.Tooltip("group:N", title="Team"),
@@ -113,7 +122,7 @@ def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.C
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("bin:O", title=POSITION_TITLE, sort=bin_order, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("bin:O", title=POSITION_TITLE, sort=bin_order, axis=alt.Axis(labelAngle=-45)),
             xOffset=alt.XOffset("group:N", sort=_order(data["group"])),
             y=alt.Y("share:Q", title="Share of the group", axis=alt.Axis(format="%")),
             color=_colour("group:N", "Team", data["group"]),

@@ -1,24 +1,26 @@
 """Benchmark of the rep's survey page and final submit against bare Flask, with wrk and gunicorn.
 
-Run from the repository root (about two minutes)::
+Run from the repository root (about a minute and a half)::
 
     .venv/bin/python bench/bench_rep_journey.py
 
-Each server runs under gunicorn (2 sync workers) on 127.0.0.1 and a fresh SQLite file in WAL
-mode in a temporary folder; wrk (``bench/rep_journey.lua``) loads it for a fixed time after a
-short warm-up. Measured in one run:
+Two servers run under gunicorn (2 sync workers each) on 127.0.0.1, each on a fresh SQLite file
+in WAL mode in a temporary folder: the bare baseline (``bench/bare_app.py``) and the app. wrk
+(``bench/rep_journey.lua``) loads one of them at a time. Measured in one run:
 
-1. bare page: 30 seven-point radio groups in a Jinja loop, no database (``bench/bare_app.py``);
+1. bare page: 30 seven-point radio groups in a Jinja loop, no database;
 2. our page: ``GET /r/<token>/1`` of a real invitation with a draft, session cookie sent;
 3. bare page with our page's 8 items, for context;
 4. bare submit: one 30-answer submission stored in one transaction (a row plus 30 answer rows);
 5. our submit: ``POST /r/<token>/<last>`` with ``action=submit``, a new prepared invitation (with a
    complete draft) per request, the session cookie and its CSRF token.
 
-Prints the rates, the ratios 2/1 and 5/4 against the 0.7 target, and the checks: only the
-expected status codes, and as many stored responses as 302s seen (plus requests still in flight
-when wrk stopped, which the server finishes). Exits non-zero only on such errors, never on a
-missed target.
+The runs that are compared are interleaved in short slices (1, 2, 3, then 3, 2, 1, ...; 4, 5,
+then 5, 4, ...), so that load from other processes on the machine weighs on both sides of a ratio
+alike; each rate is all requests of a run over all its seconds. Prints the rates, the ratios 2/1
+and 5/4 against the 0.7 target, and the checks: only the expected status codes, and as many
+stored submissions as 302s seen (plus requests still in flight when a slice ended, which the
+server finishes). Exits non-zero only when a check fails, never on a missed target.
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from http.client import HTTPConnection
@@ -46,7 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.orm import DeclarativeBase, Session  # noqa: E402
 
 from bench.bare_app import SUBMITTED_ITEMS, Submission, sqlite_engine  # noqa: E402
 from questionnaires import load_directory  # noqa: E402
@@ -77,13 +82,39 @@ ITEMS_PER_PAGE = DEFAULTS["ITEMS_PER_PAGE"]
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 RADIO = 'type="radio"'
 START_TIMEOUT_S = 60
+ROWS = (
+    ("bare_page", f"1 bare page, {BARE_ITEMS} items ({BARE_ITEMS * SCALE_POINTS} radios)"),
+    (
+        "our_page",
+        f"2 our page /r/<token>/1, {ITEMS_PER_PAGE} items ({ITEMS_PER_PAGE * SCALE_POINTS} radios)",
+    ),
+    ("bare_page_8", f"3 bare page, {ITEMS_PER_PAGE} items (context)"),
+    ("bare_submit", f"4 bare submit, {SUBMITTED_ITEMS} answer rows, 1 transaction"),
+    ("our_submit", "5 our submit, action=submit"),
+)
+RATIOS = (
+    ("our_page", "bare_page", "page ratio, 2 / 1"),
+    ("our_submit", "bare_submit", "submit ratio, 5 / 4"),
+)
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk sends to one server; ``{token}`` in the path takes a line of a tokens file."""
+
+    port: int
+    method: str
+    path: str
+    body: str = ""
+    cookie: str = ""
+    token_files: tuple[Path, ...] = ()  # one file per slice
 
 
 @dataclass(frozen=True)
 class WrkResult:
-    """What one wrk run saw: rate, status counts, socket errors and requests left in flight."""
+    """What wrk saw: requests, status counts, socket errors, requests left in flight."""
 
-    rate: float
+    seconds: float
     requests: int
     statuses: dict[int, int]
     socket_errors: int
@@ -91,6 +122,10 @@ class WrkResult:
     exhausted: int
     p50_ms: float
     p99_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
 
 
 @dataclass(frozen=True)
@@ -104,12 +139,15 @@ class SurveyLinks:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def http(port: int, method: str, path: str, body: str = "", cookie: str = ""):
+def http(
+    port: int, method: str, path: str, body: str = "", cookie: str = ""
+) -> tuple[int, dict[str, str], str]:
     """One request on loopback; returns (status, headers, text)."""
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Cookie": cookie} if cookie else {}
@@ -154,21 +192,13 @@ def gunicorn(app_spec: str, env: dict[str, str], probe_path: str, log: Path) -> 
             server.wait()
 
 
-def run_wrk(
-    port: int,
-    args: argparse.Namespace,
-    seconds: float,
-    method: str,
-    path: str,
-    body: str = "",
-    cookie: str = "",
-    tokens_file: Path | None = None,
-) -> WrkResult:
-    """Run wrk with the counting script against ``path`` (``{token}`` is replaced per request)."""
+def run_wrk(load: Load, args: argparse.Namespace, seconds: int, slice_index: int) -> WrkResult:
+    """One wrk run of ``seconds`` with the counting script."""
+    tokens_file = load.token_files[slice_index] if load.token_files else ""
     command = [WRK, "-t", str(args.threads), "-c", str(args.connections)]
-    command += ["-d", f"{seconds:g}s", "--timeout", "5s", "-s", str(WRK_SCRIPT)]
-    command += [f"http://127.0.0.1:{port}/", "--", method, path, body, cookie]
-    command += [str(tokens_file or ""), str(args.threads)]
+    command += ["-d", f"{seconds}s", "--timeout", "5s", "-s", str(WRK_SCRIPT)]
+    command += [f"http://127.0.0.1:{load.port}/", "--", load.method, load.path]
+    command += [load.body, load.cookie, str(tokens_file), str(args.threads)]
     finished = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=True
     )
@@ -177,7 +207,7 @@ def run_wrk(
     statuses = {int(status): count for status, count in result["statuses"].items()}
     errors = result["errors"]
     return WrkResult(
-        rate=result["requests"] / (result["duration_us"] / 1e6),
+        seconds=result["duration_us"] / 1e6,
         requests=result["requests"],
         statuses=statuses,
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
@@ -186,6 +216,33 @@ def run_wrk(
         p50_ms=result["latency_p50_us"] / 1000,
         p99_ms=result["latency_p99_us"] / 1000,
     )
+
+
+def combine(slices: list[WrkResult]) -> WrkResult:
+    """The slices of one run as one result: totals, and the median of their percentiles."""
+    statuses: Counter[int] = Counter()
+    for part in slices:
+        statuses.update(part.statuses)
+    return WrkResult(
+        seconds=sum(part.seconds for part in slices),
+        requests=sum(part.requests for part in slices),
+        statuses=dict(statuses),
+        socket_errors=sum(part.socket_errors for part in slices),
+        in_flight=sum(part.in_flight for part in slices),
+        exhausted=sum(part.exhausted for part in slices),
+        p50_ms=statistics.median(part.p50_ms for part in slices),
+        p99_ms=statistics.median(part.p99_ms for part in slices),
+    )
+
+
+def interleave(loads: dict[str, Load], args: argparse.Namespace) -> dict[str, WrkResult]:
+    """Run every load for ``args.rounds`` slices, in forward then reverse order each round."""
+    slices: dict[str, list[WrkResult]] = {name: [] for name in loads}
+    names = list(loads)
+    for round_index in range(args.rounds):
+        for name in names if round_index % 2 == 0 else reversed(names):
+            slices[name].append(run_wrk(loads[name], args, args.slice, round_index))
+    return {name: combine(parts) for name, parts in slices.items()}
 
 
 def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
@@ -225,7 +282,7 @@ def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
         links = invite_unnamed(session, wave, france.id, submissions + 2, "rep", now, 30)
         session.flush()
         invitation_ids = session.scalars(
-            select(Invitation.id).where(Invitation.wave_id == wave.id).order_by(Invitation.id)
+            select(Invitation.id).where(Invitation.wave_id == wave.id)
         ).all()
         session.execute(
             insert(Draft), [{"invitation_id": id_, "state": state} for id_ in invitation_ids]
@@ -236,9 +293,46 @@ def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
     return SurveyLinks(tokens[0], tokens[1], tokens[2:], len(pages))
 
 
-def count_rows(engine, model) -> int:
+def write_token_files(folder: Path, tokens: list[str], parts: int) -> tuple[Path, ...]:
+    """``tokens`` split into ``parts`` files of one token a line, one file per slice."""
+    size = len(tokens) // parts
+    files = []
+    for index in range(parts):
+        path = folder / f"tokens-{index}.txt"
+        path.write_text("\n".join(tokens[index * size : (index + 1) * size]) + "\n")
+        files.append(path)
+    return tuple(files)
+
+
+def check_bare_pages(port: int) -> None:
+    for items in (BARE_ITEMS, ITEMS_PER_PAGE):
+        status, _headers, html = http(port, "GET", f"/page/{items}")
+        if status != 200 or html.count(RADIO) != items * SCALE_POINTS:
+            raise RuntimeError(f"the bare page of {items} items is not what was expected")
+
+
+def session_and_submit(port: int, links: SurveyLinks) -> tuple[str, str]:
+    """The session cookie and submit body from a first GET, checked by one real submission."""
+    page_path = f"/r/{links.page_token}/1"
+    status, headers, html = http(port, "GET", page_path)
+    match = CSRF_FIELD.search(html)
+    if status != 200 or html.count(RADIO) != ITEMS_PER_PAGE * SCALE_POINTS or not match:
+        raise RuntimeError(f"{page_path} is not a page of {ITEMS_PER_PAGE} items with a form")
+    cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+    body = urlencode({"csrf_token": match.group(1), "action": "submit"})
+    path = f"/r/{links.check_token}/{links.last_page}"
+    status, headers, _ = http(port, "POST", path, body, cookie)
+    if status != 302 or not headers.get("Location", "").endswith("/thanks"):
+        raise RuntimeError(f"the check submission got {status}, not a redirect to /thanks")
+    return cookie, body
+
+
+def count_rows(database_url: str, model: type[DeclarativeBase]) -> int:
+    engine: Engine = sqlite_engine(database_url)
     with Session(engine) as session:
-        return session.scalar(select(func.count()).select_from(model))
+        total = session.scalar(select(func.count()).select_from(model))
+    engine.dispose()
+    return total
 
 
 def check_run(name: str, result: WrkResult, expected_status: int) -> list[str]:
@@ -257,146 +351,99 @@ def check_run(name: str, result: WrkResult, expected_status: int) -> list[str]:
 def check_stored(name: str, result: WrkResult, stored: int) -> tuple[str, list[str]]:
     """Stored submissions against the 302s seen: none lost, none doubled."""
     redirects = result.statuses.get(302, 0)
-    line = (
-        f"{name}: {stored} stored for {redirects} 302s"
-        f" (+{result.in_flight} in flight when wrk stopped)"
-    )
+    line = f"{name}: {stored} stored for {redirects} 302s (+{result.in_flight} in flight)"
     if not redirects <= stored <= redirects + result.in_flight:
         return line, [f"{line}: the counts do not match"]
     return line, []
 
 
-Measured = tuple[dict[str, WrkResult], list[str], list[str]]  # results, problems, notes
-
-
-def bench_bare(args: argparse.Namespace, temp: Path, env: dict[str, str]) -> Measured:
-    """Runs 1, 3 and 4 against ``bench/bare_app.py`` on a fresh SQLite file."""
-    database_url = f"sqlite:///{temp / 'bare.db'}"
-    env = {**env, "BENCH_DATABASE_URL": database_url}
-    body = urlencode({f"q-{n}": str(1 + n % SCALE_POINTS) for n in range(1, SUBMITTED_ITEMS + 1)})
-    results, problems, notes = {}, [], []
-    with gunicorn("bench.bare_app:create_app()", env, "/page/1", temp / "bare.log") as port:
-        for items in (BARE_ITEMS, ITEMS_PER_PAGE):
-            status, _headers, html = http(port, "GET", f"/page/{items}")
-            if status != 200 or html.count(RADIO) != items * SCALE_POINTS:
-                raise RuntimeError(f"the bare page of {items} items is not what was expected")
-        run_wrk(port, args, args.warmup, "GET", f"/page/{BARE_ITEMS}")
-        for key, items in (("bare_page", BARE_ITEMS), ("bare_page_8", ITEMS_PER_PAGE)):
-            results[key] = run_wrk(port, args, args.duration, "GET", f"/page/{items}")
-        results["bare_submit"] = run_wrk(port, args, args.duration, "POST", "/submit", body)
-        time.sleep(1)  # let the workers finish what wrk left in flight
-    for key in results:
-        problems += check_run(key, results[key], 302 if key == "bare_submit" else 200)
-    engine = sqlite_engine(database_url)
-    stored = count_rows(engine, Submission)
-    engine.dispose()
-    line, mismatch = check_stored("bare submit", results["bare_submit"], stored)
-    notes.append(line)
-    return results, problems + mismatch, notes
-
-
-def bench_survey(args: argparse.Namespace, temp: Path, env: dict[str, str]) -> Measured:
-    """Runs 2 and 5 against the app on a fresh SQLite file with prepared invitations."""
-    database_url = f"sqlite:///{temp / 'survey.db'}"
-    links = prepare_survey_database(database_url, args.invitations)
-    tokens_file = temp / "tokens.txt"
-    tokens_file.write_text("\n".join(links.submit_tokens) + "\n")
-    env = {**env, "SURVEY_DATABASE_URL": database_url}
-    page_path = f"/r/{links.page_token}/1"
-    results, problems, notes = {}, [], []
-    with gunicorn("survey:create_app()", env, page_path, temp / "survey.log") as port:
-        status, headers, html = http(port, "GET", page_path)
-        match = CSRF_FIELD.search(html)
-        cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
-        if status != 200 or html.count(RADIO) != ITEMS_PER_PAGE * SCALE_POINTS or not match:
-            raise RuntimeError(f"{page_path} is not a page of {ITEMS_PER_PAGE} items with a form")
-        body = urlencode({"csrf_token": match.group(1), "action": "submit"})
-        submit_path = f"/r/{{token}}/{links.last_page}"
-        status, headers, _ = http(
-            port, "POST", submit_path.format(token=links.check_token), body, cookie
-        )
-        if status != 302 or not headers.get("Location", "").endswith("/thanks"):
-            raise RuntimeError(f"the check submission got {status}, not a redirect to /thanks")
-        run_wrk(port, args, args.warmup, "GET", page_path, cookie=cookie)
-        results["our_page"] = run_wrk(port, args, args.duration, "GET", page_path, cookie=cookie)
-        results["our_submit"] = run_wrk(
-            port, args, args.duration, "POST", submit_path, body, cookie, tokens_file
-        )
-        time.sleep(1)  # let the workers finish what wrk left in flight
-    for key in results:
-        problems += check_run(key, results[key], 302 if key == "our_submit" else 200)
-    engine = make_engine(database_url)
-    stored = count_rows(engine, Response) - 1  # the check submission
-    with Session(engine) as session:
-        used = session.scalar(select(func.count()).where(Invitation.used_on.is_not(None))) - 1
-    engine.dispose()
-    line, mismatch = check_stored("our submit", results["our_submit"], stored)
-    notes.append(f"{line}; {used} invitations used")
-    if used != stored:
-        mismatch.append(f"our submit: {used} invitations used for {stored} stored responses")
-    return results, problems + mismatch, notes
-
-
-ROWS = (
-    ("bare_page", f"1 bare page, {BARE_ITEMS} items ({BARE_ITEMS * SCALE_POINTS} radios)"),
-    ("our_page", f"2 our page /r/<token>/1, {ITEMS_PER_PAGE} items ({ITEMS_PER_PAGE * 7} radios)"),
-    ("bare_page_8", f"3 bare page, {ITEMS_PER_PAGE} items (context)"),
-    ("bare_submit", f"4 bare submit, {SUBMITTED_ITEMS} answer rows, 1 transaction"),
-    ("our_submit", "5 our submit, action=submit"),
-)
-
-
-RATIOS = (
-    ("our_page", "bare_page", "page"),
-    ("our_submit", "bare_submit", "submit"),
-)
-
-
 def report(results: dict[str, WrkResult]) -> list[str]:
-    """The table of rates and latencies, the two target ratios and the 8-item context ratio."""
-    lines = [f"{'measure':<46} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'requests':>9}"]
+    """The table of rates and latencies, the two target ratios and the same-size ratio."""
+    lines = [f"{'measure':<48} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'requests':>9}"]
     for key, label in ROWS:
         result = results[key]
         lines.append(
-            f"{label:<46} {result.rate:>8.0f} {result.p50_ms:>7.1f} {result.p99_ms:>7.1f}"
+            f"{label:<48} {result.rate:>7.0f} {result.p50_ms:>7.1f} {result.p99_ms:>7.1f}"
             f" {result.requests:>9}"
         )
     for ours, bare, what in RATIOS:
         ratio = results[ours].rate / results[bare].rate
         verdict = "met" if ratio >= TARGET_RATIO else "missed"
-        lines.append(
-            f"ratio {what} 2/1, 5/4 (ours / bare): {ratio:.2f}  >= {TARGET_RATIO}: {verdict}"
-        )
+        lines.append(f"{what}: {ratio:.2f} (target {TARGET_RATIO}: {verdict})")
     context = results["our_page"].rate / results["bare_page_8"].rate
-    lines.append(f"context: our page / bare page of {ITEMS_PER_PAGE} items (2/3): {context:.2f}")
+    lines.append(f"context, 2 / 3 (our page / bare page of the same size): {context:.2f}")
     return lines
+
+
+def measure(args: argparse.Namespace, temp: Path) -> tuple[dict[str, WrkResult], list[str]]:
+    """Serve both apps, run the five loads, stop the servers; results and check lines."""
+    bare_url = f"sqlite:///{temp / 'bare.db'}"
+    survey_url = f"sqlite:///{temp / 'survey.db'}"
+    links = prepare_survey_database(survey_url, args.invitations)
+    token_files = write_token_files(temp, links.submit_tokens, args.rounds)
+    env = {**os.environ, "SURVEY_SECRET_KEY": secrets.token_hex(32)}
+    env |= {"SURVEY_PUBLIC_URL": "http://127.0.0.1", "SURVEY_DATABASE_URL": survey_url}
+    env["BENCH_DATABASE_URL"] = bare_url
+    page_path = f"/r/{links.page_token}/1"
+    answers = {f"q-{n}": str(1 + n % SCALE_POINTS) for n in range(1, SUBMITTED_ITEMS + 1)}
+    with ExitStack() as servers:
+        bare = servers.enter_context(
+            gunicorn("bench.bare_app:create_app()", env, "/page/1", temp / "bare.log")
+        )
+        ours = servers.enter_context(
+            gunicorn("survey:create_app()", env, page_path, temp / "survey.log")
+        )
+        check_bare_pages(bare)
+        cookie, submit_body = session_and_submit(ours, links)
+        pages = {
+            "bare_page": Load(bare, "GET", f"/page/{BARE_ITEMS}"),
+            "our_page": Load(ours, "GET", page_path, cookie=cookie),
+            "bare_page_8": Load(bare, "GET", f"/page/{ITEMS_PER_PAGE}"),
+        }
+        submits = {
+            "bare_submit": Load(bare, "POST", "/submit", urlencode(answers)),
+            "our_submit": Load(
+                ours, "POST", f"/r/{{token}}/{links.last_page}", submit_body, cookie, token_files
+            ),
+        }
+        for load in pages.values():
+            run_wrk(load, args, args.warmup, 0)
+        results = interleave(pages, args) | interleave(submits, args)
+        time.sleep(1)  # the workers finish what the last slices left in flight
+    problems = [
+        problem
+        for key, result in results.items()
+        for problem in check_run(key, result, 302 if key.endswith("submit") else 200)
+    ]
+    bare_line, bare_mismatch = check_stored(
+        "bare submit", results["bare_submit"], count_rows(bare_url, Submission)
+    )
+    stored = count_rows(survey_url, Response) - 1  # less the check submission
+    our_line, our_mismatch = check_stored("our submit", results["our_submit"], stored)
+    return results, [bare_line, our_line], problems + bare_mismatch + our_mismatch
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--duration", type=float, default=10, help="seconds per measured run")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per server")
+    parser.add_argument("--rounds", type=int, default=5, help="slices per measured run")
+    parser.add_argument("--slice", type=int, default=2, help="seconds per slice")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page load")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--invitations", type=int, default=25_000, help="prepared submit links")
     args = parser.parse_args()
 
-    env = {**os.environ, "SURVEY_SECRET_KEY": secrets.token_hex(32)}
-    env["SURVEY_PUBLIC_URL"] = "http://127.0.0.1"
     print(
-        f"Rep journey benchmark, {date.today()}: gunicorn -w {WORKERS} (sync), SQLite WAL, "
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s after "
-        f"{args.warmup:g}s warm-up; load average before: {os.getloadavg()[0]:.2f}",
+        f"Rep journey benchmark, {date.today()}: gunicorn -w {WORKERS} (sync), SQLite WAL; "
+        f"wrk -t{args.threads} -c{args.connections}, {args.rounds} interleaved slices of "
+        f"{args.slice} s per run; load average before: {os.getloadavg()[0]:.2f}",
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="bench-rep-") as temp_name:
-        temp = Path(temp_name)
-        bare, bare_problems, bare_notes = bench_bare(args, temp, env)
-        ours, our_problems, our_notes = bench_survey(args, temp, env)
-    print("\n".join(report({**bare, **ours})))
-    for note in bare_notes + our_notes:
-        print(note)
-    problems = bare_problems + our_problems
+    with tempfile.TemporaryDirectory(prefix="bench-rep-") as temp:
+        results, checks, problems = measure(args, Path(temp))
+    print("\n".join(report(results)))
+    print("\n".join(checks))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-AFTER_LOGIN = "/dashboard"
+AFTER_LOGIN = "/dashboard/"  # the dashboard index
 
 
 def local_path(target: str | None) -> str | None:

@@ -30,7 +30,8 @@ class WaveScores:
 
     team_ids: np.ndarray  # int64
     index: np.ndarray  # 0 .. 100, NaN when not scored
-    dimensions: np.ndarray  # responses x dimensions, 0 .. 100
+    dimensions: np.ndarray  # responses x dimensions, 0 .. 100; a manager's view of the team
+    self_dimensions: np.ndarray  # a manager's view of their own managing; = dimensions for reps
     respondent_keys: np.ndarray  # object; None in anonymous mode
     ladder_team_ids: np.ndarray  # one row per response with a ladder
     ladder_top: np.ndarray  # the top rung's target key
@@ -116,10 +117,17 @@ def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
     return matrix
 
 
-def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, items=None):
-    """Index (0..100) and dimension positions (0..100) for the chosen items (default: all)."""
+def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, perspective: str | None = None):
+    """Index (0..100) and dimension positions (0..100) from the items of one perspective (or all)."""
     scale = questionnaire.scale
-    columns = np.arange(len(questionnaire.items)) if items is None else np.asarray(items)
+    columns = np.array(
+        [
+            i
+            for i, item in enumerate(questionnaire.items)
+            if perspective is None or item.perspective == perspective
+        ],
+        dtype=np.int64,
+    )
     dims = dimension_scores(
         matrix[:, columns],
         np.asarray(questionnaire.item_dimension_index())[columns],
@@ -170,7 +178,13 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
     ).all()
     waves = np.array([row[0] for row in rows], dtype=np.int64)
     matrix = decode_answers([row[2] for row in rows], len(questionnaire.items))
-    index, dims = score_matrix(matrix, questionnaire)
+    perspectives = {item.perspective for item in questionnaire.items}
+    if perspectives == {"self", "team"}:  # a manager's file: two views of the same dimensions
+        index, dims = score_matrix(matrix, questionnaire, "team")
+        _, self_dims = score_matrix(matrix, questionnaire, "self")
+    else:
+        index, dims = score_matrix(matrix, questionnaire)
+        self_dims = dims
     teams = np.array([row[1] for row in rows], dtype=np.int64)
     keys = np.array([row[3] for row in rows], dtype=object)
     tops = _top_rungs(rungs)
@@ -183,6 +197,7 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             team_ids=teams[mine],
             index=index[mine],
             dimensions=dims[mine],
+            self_dimensions=self_dims[mine],
             respondent_keys=keys[mine],
             ladder_team_ids=np.array([team for team, _ in top], dtype=np.int64),
             ladder_top=np.array([target for _, target in top], dtype=object),

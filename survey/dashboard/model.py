@@ -310,3 +310,40 @@ def response_rates(
             }
         )
     return Section("rates", "Response rates", pd.DataFrame(rows), [])
+
+
+def perception(
+    view: OrganisationView, managers: WaveScores | None, team_id: int, wave_id: int
+) -> Section:
+    """Managers' view of their teams against the teams' own answers, per dimension.
+
+    Manager answers are pooled over the team's whole subtree and shown only when at least ``k``
+    managers answered, so that no single manager's answers appear.
+    """
+    title = "How managers see their teams, against the teams' own answers"
+    name = view.teams[team_id].name
+    if managers is None:
+        return Section("perception", title, pd.DataFrame(), [(name, "no manager questionnaire")])
+    inside = np.isin(managers.team_ids, list(subtree_ids(list(view.teams.values()), team_id)))
+    if inside.sum() < view.k:
+        reason = f"fewer than {view.k} managers answered"
+        return Section("perception", title, pd.DataFrame(), [(name, reason)])
+    if not view.visible(team_id, wave_id):
+        return Section("perception", title, pd.DataFrame(), [(name, view.reason(team_id, wave_id))])
+    summaries = view.summaries
+    mine = summaries[(summaries["team"] == team_id) & (summaries["wave"] == wave_id)]
+    rows = []
+    for position, dimension in enumerate(view.dimensions):
+        team_row = mine[mine["measure"] == dimension].iloc[0]
+        rows.append(
+            {
+                "dimension": dimension,
+                "managers": int(inside.sum()),
+                "manager_score": float(np.nanmean(managers.dimensions[inside, position])),
+                "manager_self_view": float(np.nanmean(managers.self_dimensions[inside, position])),
+                "team_mean": team_row["mean"],
+                "ci_low": team_row["ci_low"],
+                "ci_high": team_row["ci_high"],
+            }
+        )
+    return Section("perception", title, pd.DataFrame(rows), [])

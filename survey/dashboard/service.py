@@ -21,6 +21,9 @@ CHARTS = {
     "heatmap": lambda section, k: charts.team_dimension_heatmap(section.table),
     "ladder": lambda section, k: charts.ladder_top_rung_chart(section.table, k=k),
     "cooperation": lambda section, k: charts.cooperation_matrix_chart(section.table),
+    "perception": lambda section, k: charts.perception_gap_chart(
+        section.table[["dimension", "manager_score", "team_mean", "ci_low", "ci_high"]]
+    ),
 }
 
 
@@ -62,6 +65,14 @@ def organisation_view(session: Session, assessment: Assessment) -> model.Organis
     return view
 
 
+def manager_scores(session: Session, assessment: Assessment, wave_id: int):
+    """The managers' answers of one wave, or None when the assessment has no manager version."""
+    if not assessment.manager_questionnaire_key:
+        return None
+    questionnaire = questionnaire_for(*assessment.instrument("manager"))
+    return wave_scores(session, [wave_id], questionnaire, "manager")[wave_id]
+
+
 def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
     rows = session.execute(
         select(Invitation.team_id, func.count(), func.count(Invitation.used_on))
@@ -80,7 +91,15 @@ def dashboard(session: Session, assessment: Assessment, team_id: int, wave_id: i
         else {}
     )
     invited = invitation_counts(session, wave_id)
-    key = ("dashboard", view.version, team_id, wave_id, tuple(sorted(invited.items())))
+    managers = manager_scores(session, assessment, wave_id)
+    key = (
+        "dashboard",
+        view.version,
+        team_id,
+        wave_id,
+        tuple(sorted(invited.items())),
+        managers.n if managers else None,
+    )
     cache = score_cache()
     cached = cache.get(key)
     if cached is not None:
@@ -96,6 +115,7 @@ def dashboard(session: Session, assessment: Assessment, team_id: int, wave_id: i
             model.heatmap(view, team_id, wave_id),
             model.ladder(view, team_id, ladder_labels),
             model.cooperation(view, team_id, wave_id),
+            model.perception(view, managers, team_id, wave_id),
             model.response_rates(view, team_id, invited),
         )
     }

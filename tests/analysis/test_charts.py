@@ -109,6 +109,18 @@ def test_index_trend_chart_draws_band_line_and_points_per_team():
     assert isinstance(index_trend_chart(trend_table()), alt.LayerChart)
 
 
+def test_index_trend_chart_lets_the_legend_toggle_teams():
+    spec = spec_of(index_trend_chart(trend_table()))
+    params = spec.get("params", []) + [
+        param for layer in spec["layer"] for param in layer.get("params", [])
+    ]
+    assert [(p["name"], p["bind"], p["select"]["fields"]) for p in params] == [
+        ("team", "legend", ["group"])
+    ]
+    line = spec["layer"][1]["encoding"]["opacity"]
+    assert line["condition"]["param"] == "team"
+
+
 def test_index_trend_chart_leaves_out_hidden_rows_and_undefined_intervals():
     table = trend_table().drop(columns=["respondent_id", "token"])
     table.loc[0, ["ci_low", "ci_high"]] = float("nan")

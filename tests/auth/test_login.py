@@ -46,7 +46,7 @@ def without_token(html: str) -> str:
 def test_login_redirects_to_the_dashboard_or_to_a_local_next(client, user):
     response = login(client, EMAIL)
     assert response.status_code == 302
-    assert response.location == "/dashboard"
+    assert response.location == "/dashboard/"
     assert client.get(PRIVATE).get_data(as_text=True) == "private page"
 
     other = client.application.test_client()
@@ -142,7 +142,7 @@ def test_an_anonymous_visitor_is_sent_to_login_and_back(client, user):
 def test_next_never_leaves_the_site(client, user, target):
     response = login(client, EMAIL, next_path=target)
     assert response.status_code == 302
-    assert response.location == "/dashboard"
+    assert response.location == "/dashboard/"
 
 
 @pytest.mark.parametrize(

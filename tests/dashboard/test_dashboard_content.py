@@ -1,4 +1,4 @@
-"""What the dashboard shows: numbers, change in words, charts, tables, CSV, JSON; no small groups."""
+"""What the dashboard shows: figures, change in words, charts, tables, CSV, JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import re
 
 from tests.auth.helpers import login
-from tests.dashboard.conftest import COUNTS
+from tests.org_factory import COUNTS
 
 SPEC = re.compile(r'<script type="application/json" id="spec-(\w+)">(.*?)</script>', re.S)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.auth.helpers import login, make_user
-from tests.dashboard.conftest import build_org
+from tests.org_factory import build_org
 
 
 def routes(org, team: str) -> list[str]:
