@@ -50,7 +50,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase, Session  # noqa: E402
 
 from bench.bare_app import SUBMITTED_ITEMS, Submission, sqlite_engine  # noqa: E402
@@ -327,10 +326,11 @@ def session_and_submit(port: int, links: SurveyLinks) -> tuple[str, str]:
     return cookie, body
 
 
-def count_rows(database_url: str, model: type[DeclarativeBase]) -> int:
-    engine: Engine = sqlite_engine(database_url)
+def count_rows(database_url: str, model: type[DeclarativeBase], *where) -> int:
+    """Rows of ``model`` (that match ``where``) in a SQLite file."""
+    engine = sqlite_engine(database_url)
     with Session(engine) as session:
-        total = session.scalar(select(func.count()).select_from(model))
+        total = session.scalar(select(func.count()).select_from(model).where(*where))
     engine.dispose()
     return total
 
@@ -375,8 +375,10 @@ def report(results: dict[str, WrkResult]) -> list[str]:
     return lines
 
 
-def measure(args: argparse.Namespace, temp: Path) -> tuple[dict[str, WrkResult], list[str]]:
-    """Serve both apps, run the five loads, stop the servers; results and check lines."""
+def measure(
+    args: argparse.Namespace, temp: Path
+) -> tuple[dict[str, WrkResult], list[str], list[str]]:
+    """Serve both apps, run the five loads, stop the servers; results, checks and problems."""
     bare_url = f"sqlite:///{temp / 'bare.db'}"
     survey_url = f"sqlite:///{temp / 'survey.db'}"
     links = prepare_survey_database(survey_url, args.invitations)
@@ -418,8 +420,13 @@ def measure(args: argparse.Namespace, temp: Path) -> tuple[dict[str, WrkResult],
     bare_line, bare_mismatch = check_stored(
         "bare submit", results["bare_submit"], count_rows(bare_url, Submission)
     )
-    stored = count_rows(survey_url, Response) - 1  # less the check submission
+    # Less the check submission; one invitation used per stored response, or work was doubled.
+    stored = count_rows(survey_url, Response) - 1
+    used = count_rows(survey_url, Invitation, Invitation.used_on.is_not(None)) - 1
     our_line, our_mismatch = check_stored("our submit", results["our_submit"], stored)
+    if used != stored:
+        our_mismatch.append(f"our submit: {used} invitations used for {stored} responses")
+    our_line += f"; {used} invitations used"
     return results, [bare_line, our_line], problems + bare_mismatch + our_mismatch
 
 

@@ -37,5 +37,16 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user of ``id:version`` if that version is still current (see ``User.get_id``)."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to ``user`` so far."""
+    user.session_version += 1
+    db.session.commit()

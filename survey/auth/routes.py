@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from survey.auth import bp
-from survey.auth.accounts import authenticate
+from survey.auth.accounts import authenticate, end_sessions
 from survey.auth.forms import LoginForm
 from survey.auth.redirects import AFTER_LOGIN, local_path
 from survey.auth.throttle import FAILED_LOGIN_STATUS, limit_failed_logins, slow_down
@@ -45,6 +45,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         current_app.logger.info("User %s logged out", current_user.id)
+        end_sessions(current_user)
     logout_user()
     session.clear()
     flash("You are logged out.")

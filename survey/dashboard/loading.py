@@ -118,7 +118,7 @@ def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
 
 
 def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, perspective: str | None = None):
-    """Index (0..100) and dimension positions (0..100) from the items of one perspective (or all)."""
+    """Index and dimension positions (0..100) from one perspective's items (default: all)."""
     scale = questionnaire.scale
     columns = np.array(
         [

@@ -57,7 +57,14 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    # Part of the id kept in the session cookie; raised at logout, so copies of an old cookie
+    # stop working.
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the user's id and session version."""
+        return f"{self.id}:{self.session_version}"

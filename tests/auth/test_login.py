@@ -92,7 +92,7 @@ def test_login_starts_a_new_session_in_an_httponly_lax_cookie(client, user):
     assert session_cookie(client) != before
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == f"{user.id}:{user.session_version}"
 
 
 def test_logout_ends_the_session(client, user):
@@ -109,6 +109,19 @@ def test_logout_ends_the_session(client, user):
     assert again.location == "/login?next=" + quote(PRIVATE, safe="")
     with client.session_transaction() as session:
         assert "_user_id" not in session
+
+
+def test_logout_also_ends_copies_of_the_old_session_cookie(app, client, user):
+    login(client, EMAIL)
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get(PRIVATE).status_code == 200
+
+    logout(client)
+
+    assert copy.get(PRIVATE).status_code == 302
+    login(client, EMAIL)
+    assert client.get(PRIVATE).status_code == 200
 
 
 def test_logout_needs_a_post_with_the_csrf_token(client, user):
@@ -165,7 +178,7 @@ def test_local_path_keeps_only_paths_on_this_site(target, expected):
 
 
 def test_a_session_with_a_bad_or_stale_user_id_is_anonymous(client, user, dbs):
-    for user_id in ("not-a-number", "999999"):
+    for user_id in ("not-a-number", "999999:0", f"{user.id}", f"{user.id}:7", f"{user.id}:x"):
         with client.session_transaction() as session:
             session["_user_id"] = user_id
         assert client.get(PRIVATE).status_code == 302
