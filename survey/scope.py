@@ -13,6 +13,7 @@ from flask import abort, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.audit import record
 from survey.models import Assessment, Organisation, Team, User, Wave
 from survey.models.organisation import subtree_ids, teams_of
 from survey.models.people import consultant_organisation
@@ -93,7 +94,7 @@ def get_team_or_404(session: Session, user: User, team_id: int) -> Team:
     """The team, when ``user`` may see it; otherwise the same 404 as for a missing team."""
     team = session.get(Team, team_id) if 0 < team_id <= LARGEST_ID else None
     if team is None or not team_in_scope(session, user, team):
-        _refuse(user, "team", team_id)
+        _refuse(session, user, "team", team_id)
     return team
 
 
@@ -101,7 +102,7 @@ def get_assessment_or_404(session: Session, user: User, assessment_id: int) -> A
     """The assessment, when ``user`` may see it; otherwise the same 404 as for a missing one."""
     found = session.get(Assessment, assessment_id) if 0 < assessment_id <= LARGEST_ID else None
     if found is None or not assessment_in_scope(session, user, found):
-        _refuse(user, "assessment", assessment_id)
+        _refuse(session, user, "assessment", assessment_id)
     return found
 
 
@@ -113,15 +114,18 @@ def get_wave_or_404(session: Session, user: User, assessment: Assessment, wave_i
         or wave.assessment_id != assessment.id
         or not assessment_in_scope(session, user, assessment)
     ):
-        _refuse(user, "wave", wave_id)
+        _refuse(session, user, "wave", wave_id)
     return wave
 
 
-def _refuse(user: User, kind: str, wanted_id: int) -> None:
+def _refuse(session: Session, user: User, kind: str, wanted_id: int) -> None:
     current_app.logger.warning(
         "Refused access: user %s asked for %s %s, missing or outside their scope",
         user.id,
         kind,
         wanted_id,
     )
+    session.rollback()
+    record(session, "access.refused", target=f"{kind} {wanted_id}")
+    session.commit()
     abort(404)

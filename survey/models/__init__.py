@@ -1,6 +1,7 @@
 """Database models, one module per area; importing this package registers them all."""
 
 from survey.models.assessment import Assessment, Wave
+from survey.models.audit import AuditEvent
 from survey.models.invitation import Draft, Invitation, TeamLink
 from survey.models.organisation import Organisation, Team
 from survey.models.people import Person, User
@@ -8,6 +9,7 @@ from survey.models.response import CooperationLink, LadderRung, Response
 
 __all__ = [
     "Assessment",
+    "AuditEvent",
     "CooperationLink",
     "Draft",
     "Invitation",

@@ -128,6 +128,13 @@ def test_no_responses_give_no_scores_and_one_response_scores():
     assert single.tolist() == [[7.0, 7.0]]
 
 
+def test_an_item_nobody_answered_only_narrows_its_dimension():
+    answers = np.array([[5.0, 3.0, NAN, 6.0, 2.0], [1.0, 7.0, NAN, NAN, NAN]])
+    scores = dimension_scores(answers, ITEM_DIMENSION, 2, REVERSED, 1, 7, 0.5)
+    # row 0: (5 + (8 - 3)) / 2 and (6 + (8 - 2)) / 2; row 1: (1 + (8 - 7)) / 2, dimension 1 unmet
+    np.testing.assert_array_equal(scores, [[5.0, 6.0], [1.0, NAN]])
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(8.0, "8.0"), (0.0, "0.0"), (2.5, "2.5"), (np.inf, "inf"), (-np.inf, "-inf")],
