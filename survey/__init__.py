@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from survey import auth, cli, config, errors, instruments, static_assets
+from survey import auth, cli, config, errors, instruments, security, static_assets
 from survey.db import db
 
 csrf = CSRFProtect()
@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
+    config.check_production(app.config)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -29,17 +30,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     instruments.init_app(app)
     static_assets.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
+    from survey.clients import bp as clients_bp
     from survey.dashboard import bp as dashboard_bp
     from survey.main import bp as main_bp
     from survey.rep import bp as rep_bp
+    from survey.reports import bp as reports_bp
+    from survey.rights import bp as rights_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(clients_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(rep_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(rights_bp)
     return app

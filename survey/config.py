@@ -30,20 +30,52 @@ def local_secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
+
+
 def from_environment() -> dict:
-    """Settings taken from ``SURVEY_*`` environment variables."""
+    """Settings taken from ``SURVEY_*`` environment variables.
+
+    With ``SURVEY_ENV=production`` the key must come from ``SURVEY_SECRET_KEY``; elsewhere a
+    random key is kept in ``instance/secret-key``.
+    """
+    production = os.environ.get("SURVEY_ENV", "development") == "production"
+    secret = os.environ.get("SURVEY_SECRET_KEY")
     return {
-        "SECRET_KEY": os.environ.get("SURVEY_SECRET_KEY")
-        or local_secret_key(PROJECT_ROOT / "instance" / "secret-key"),
+        "PRODUCTION": production,
+        "SECRET_KEY": secret
+        if secret or production
+        else local_secret_key(PROJECT_ROOT / "instance" / "secret-key"),
         "DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", DEFAULT_DATABASE_URL),
         "PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
         "SECURE_COOKIES": os.environ.get("SURVEY_SECURE_COOKIES", "auto"),
         "RATELIMIT_STORAGE_URI": os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
+        # Invitations by e-mail (survey/mail.py); security is none, starttls or ssl.
+        "SMTP_HOST": os.environ.get("SURVEY_SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("SURVEY_SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SURVEY_SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD") or None,
+        "SMTP_SENDER": os.environ.get("SURVEY_SMTP_SENDER", "survey@localhost"),
+        "SMTP_SECURITY": os.environ.get("SURVEY_SMTP_SECURITY", "none"),
     }
 
 
 SECURE_COOKIE_CHOICES = {"on": True, "off": False, "auto": None}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_production(config: dict) -> None:
+    """Refuse to run in production with a missing, short or well-known secret key."""
+    if not config.get("PRODUCTION"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_WEAK_KEYS:
+        raise RuntimeError(
+            "SURVEY_ENV=production needs SURVEY_SECRET_KEY set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
 
 
 def wants_secure_cookies(setting: str, public_url: str) -> bool:
@@ -76,4 +108,10 @@ DEFAULTS: dict = {
     "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
+    # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
+    "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
+    "ROSTER_MAX_ROWS": 20_000,
+    # Invitation mails: seconds an SMTP step may take; sent by a background thread unless False.
+    "SMTP_TIMEOUT_SECONDS": 30,
+    "MAIL_IN_BACKGROUND": True,
 }

@@ -18,7 +18,7 @@ from survey.models import Assessment, Organisation, Team, User, Wave
 from survey.models.organisation import subtree_ids, teams_of
 from survey.models.people import consultant_organisation
 
-LARGEST_ID = 2**63 - 1  # larger ids cannot be stored, and SQLite refuses to compare them
+LARGEST_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite: 2**63 - 1)
 
 
 def organisation_ids_in_scope(session: Session, user: User) -> set[int]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from survey import create_app
-from survey.db import db
+from survey.db import Base, db
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -22,9 +24,34 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'survey.db'}"
+POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[None]:
+    """A fresh schema on the test PostgreSQL, made once per test run."""
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+        Base.metadata.create_all(connection)
+    yield
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    """A new SQLite file per test, or the test PostgreSQL emptied for this test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'survey.db'}"
+    request.getfixturevalue("postgres_schema")
+    engine = create_engine(POSTGRES_URL)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return POSTGRES_URL
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from survey.dashboard.export import table_csv
 from survey.dashboard.selection import selection
 from survey.dashboard.service import dashboard
 from survey.db import db
+from survey.security import allow_charts
 
 
 @bp.get("/")
@@ -32,6 +33,7 @@ def index():
 def team(assessment_id: int, team_id: int):
     assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
     board = dashboard(db.session, assessment, team.id, wave.id)
+    allow_charts()
     roots = {
         t.id for t in scope.scope_root_teams(db.session, current_user, assessment.organisation_id)
     }

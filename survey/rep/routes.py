@@ -22,6 +22,7 @@ from survey.rep.forms import PageForm
 from survey.rep.pages import Page, plan_pages
 from survey.rep.result import personal_chart_spec, personal_result
 from survey.rep.store import find_draft, save_draft, submit_response, was_submitted
+from survey.security import allow_charts
 
 
 class LinkNotOpen(Exception):
@@ -129,6 +130,8 @@ def page(token: str, number: int):
 def thanks():
     result = session.get("result")
     spec = personal_chart_spec(result) if result and result["index"] is not None else None
+    if spec is not None:
+        allow_charts()
     return render_template("rep/thanks.html", result=result, chart_spec=spec)
 
 

@@ -190,7 +190,7 @@ def test_get_team_or_404_refuses_teams_outside_the_scope(app, dbs, world, who, t
         scope.get_team_or_404(dbs, world.users[who], world.teams[team].id)
 
 
-@pytest.mark.parametrize("missing_id", [0, 987_654, 2**63 - 1, 2**63, 10**30])
+@pytest.mark.parametrize("missing_id", [0, 987_654, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30])
 def test_get_or_404_refuses_ids_that_do_not_exist(app, dbs, world, missing_id):
     admin = world.users["admin"]
     with app.app_context():

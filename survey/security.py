@@ -1,0 +1,57 @@
+"""Security headers on every response, and a Content-Security-Policy without inline script.
+
+Chart specs travel in ``<script type="application/json">`` blocks, read by the static
+``charts.js``. Vega compiles its expressions with ``Function``, so pages that draw charts in the
+browser also allow ``'unsafe-eval'`` (and inline styles, which vega-embed adds for tooltips);
+a view opts in with ``allow_charts()``. Every other page forbids both.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g
+
+BASE_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+CHART_ADDITIONS = {"script-src": "'unsafe-eval'", "style-src": "'unsafe-inline'"}
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def allow_charts() -> None:
+    """Let this response's page run Vega (see the module docstring for why)."""
+    g.allow_charts = True
+
+
+def content_security_policy(charts: bool) -> str:
+    policy = dict(BASE_POLICY)
+    if charts:
+        for directive, source in CHART_ADDITIONS.items():
+            policy[directive] = f"{policy[directive]} {source}"
+    return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            g.get("allow_charts", False)
+        )
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.pop("Server", None)
+        return response
