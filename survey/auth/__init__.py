@@ -8,7 +8,7 @@ bp = Blueprint("auth", __name__)
 
 from survey.auth import routes  # noqa: E402, F401
 from survey.auth.accounts import login_manager  # noqa: E402
-from survey.auth.throttle import limiter  # noqa: E402
+from survey.limiter import limiter  # noqa: E402
 
 
 def init_app(app: Flask) -> None:

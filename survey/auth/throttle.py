@@ -15,14 +15,13 @@ import hashlib
 import time
 
 from flask import Response, current_app, request
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
+
+from survey.limiter import limiter
 
 FAILED_LOGIN_STATUS = 401
 REFUSED_MESSAGE = "Too many failed logins. Please wait a few minutes before trying again."
-
-# A moving window: no burst of twice the limit around the edge of a fixed window.
-limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 
 def submitted_email() -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 
 from survey.db import db
 from survey.instruments import questionnaire_for
+from survey.limiter import limiter
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
 from survey.rep import bp
@@ -63,7 +65,26 @@ def _forget_draft(entry: Entry) -> None:
         session["drafts"] = drafts
 
 
+def _link_failures() -> str:
+    return current_app.config["LINK_FAILURES_PER_ADDRESS"]
+
+
+def _opened_nothing(response) -> bool:
+    return response.status_code == 404
+
+
+# Guessing tokens: only requests that found no open survey count, and too many are refused.
+limit_link_guessing = limiter.shared_limit(
+    _link_failures,
+    scope="survey-links",
+    key_func=lambda: f"links/{get_remote_address()}",
+    deduct_when=_opened_nothing,
+    error_message="Too many links that do not open a survey. Please wait a few minutes.",
+)
+
+
 @bp.get("/r/<token>")
+@limit_link_guessing
 def intro(token: str):
     entry, questionnaire, pages, draft = _open(token)
     reached = draft.state.get("reached", 1) if draft else None
@@ -78,6 +99,7 @@ def intro(token: str):
 
 
 @bp.route("/r/<token>/<int:number>", methods=["GET", "POST"])
+@limit_link_guessing
 def page(token: str, number: int):
     entry, questionnaire, pages, draft = _open(token)
     if not 1 <= number <= len(pages):

@@ -1,0 +1,5 @@
+"""The WSGI entry point for production servers: ``gunicorn 'survey.wsgi:app'``."""
+
+from survey import create_app
+
+app = create_app()
