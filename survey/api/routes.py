@@ -58,7 +58,7 @@ def assessments():
 @api_login_required
 def team_aggregates(assessment_id: int, team_id: int):
     assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
-    board = dashboard(db.session, assessment, team.id, wave.id)
+    board = dashboard(db.session, assessment, team.id, wave.id, with_specs=False)
     return jsonify(
         assessment={"id": assessment.id, "name": assessment.name},
         team={"id": team.id, "name": team.name, "path": board.team.path},

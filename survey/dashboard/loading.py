@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 from questionnaires import Questionnaire
-from survey.models import CooperationLink, LadderRung, Response
+from survey.models import CooperationLink, Response
 from survey.models.response import MISSING
 
 CACHE_SIZE = 256
@@ -150,21 +150,13 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
         *_instrument_filter(questionnaire),
     )
     rows = session.execute(
-        select(Response.wave_id, Response.team_id, Response.values, Response.respondent_key).where(
-            *where
-        )
-    ).all()
-    rungs = session.execute(
         select(
             Response.wave_id,
             Response.team_id,
-            LadderRung.response_id,
-            LadderRung.position,
-            LadderRung.target,
-        )
-        .join(LadderRung, LadderRung.response_id == Response.id)
-        .where(*where)
-        .order_by(LadderRung.response_id, LadderRung.position)
+            Response.values,
+            Response.respondent_key,
+            Response.ladder_top,
+        ).where(*where)
     ).all()
     links = session.execute(
         select(
@@ -187,11 +179,12 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
         self_dims = dims
     teams = np.array([row[1] for row in rows], dtype=np.int64)
     keys = np.array([row[3] for row in rows], dtype=object)
-    tops = _top_rungs(rungs)
+    tops = np.array([row[4] for row in rows], dtype=object)
+    answered_ladder = np.array([top is not None for top in tops], dtype=bool)
     result = {}
     for wave_id in wave_ids:
         mine = waves == wave_id
-        top = [(team, target) for wave, team, target in tops if wave == wave_id]
+        has_ladder = mine & answered_ladder
         wave_links = [row for row in links if row[0] == wave_id]
         result[wave_id] = WaveScores(
             team_ids=teams[mine],
@@ -199,8 +192,8 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             dimensions=dims[mine],
             self_dimensions=self_dims[mine],
             respondent_keys=keys[mine],
-            ladder_team_ids=np.array([team for team, _ in top], dtype=np.int64),
-            ladder_top=np.array([target for _, target in top], dtype=object),
+            ladder_team_ids=teams[has_ladder],
+            ladder_top=tops[has_ladder],
             links=(
                 np.array([row[1] for row in wave_links], dtype=np.int64),
                 np.array([row[2] for row in wave_links], dtype=np.int64),
@@ -208,11 +201,3 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             ),
         )
     return result
-
-
-def _top_rungs(rungs) -> list[tuple[int, int, str]]:
-    """(wave, team, target of the highest rung) per response; rows come in rising position."""
-    top: dict[int, tuple[int, int, str]] = {}
-    for wave_id, team_id, response_id, _position, target in rungs:
-        top[response_id] = (wave_id, team_id, target)
-    return list(top.values())

@@ -263,12 +263,22 @@ def ladder(view: OrganisationView, team_id: int, labels: dict[str, str]) -> Sect
 
 
 def cooperation(view: OrganisationView, team_id: int, wave_id: int) -> Section:
-    """Help given and received by the team's children (or the team) with every other team."""
+    """Help given and received by the team's children (or the team itself).
+
+    The other side of each link is named at the same level: a child of the team when it lies
+    inside the team, else the top-level team (such as Product or Marketing) it belongs to, so
+    the matrix stays as small as the tree's top and the team's children.
+    """
     children = view.children(team_id) or [view.teams[team_id]]
-    owner = {}
-    for child in children:
-        for member in subtree_ids(list(view.teams.values()), child.id):
-            owner[member] = child
+    teams = list(view.teams.values())
+    owner = {member: child for child in children for member in subtree_ids(teams, child.id)}
+    other_side = {
+        member: root.name
+        for root in view.teams.values()
+        if root.parent_id is None
+        for member in subtree_ids(teams, root.id)
+    }
+    other_side.update({member: child.name for member, child in owner.items()})
     respondent, other, direction = view.scores[wave_id].links
     hidden = [
         (child.name, view.reason(child.id, wave_id))
@@ -278,13 +288,10 @@ def cooperation(view: OrganisationView, team_id: int, wave_id: int) -> Section:
     counts: dict[tuple[str, str], int] = {}
     for mine, theirs, way in zip(respondent, other, direction, strict=True):
         child = owner.get(int(mine))
-        if child is None or not view.visible(child.id, wave_id) or int(theirs) not in view.teams:
+        if child is None or not view.visible(child.id, wave_id) or int(theirs) not in other_side:
             continue
-        pair = (
-            (view.teams[int(theirs)].name, child.name)
-            if way == "received"
-            else (child.name, view.teams[int(theirs)].name)
-        )
+        there = other_side[int(theirs)]
+        pair = (there, child.name) if way == "received" else (child.name, there)
         counts[pair] = counts.get(pair, 0) + 1
     table = pd.DataFrame(
         [{"from_group": a, "to_group": b, "count": n} for (a, b), n in sorted(counts.items())]

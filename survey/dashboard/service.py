@@ -82,7 +82,14 @@ def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, in
     return {team_id: (invited, answered) for team_id, invited, answered in rows}
 
 
-def dashboard(session: Session, assessment: Assessment, team_id: int, wave_id: int) -> Dashboard:
+def dashboard(
+    session: Session, assessment: Assessment, team_id: int, wave_id: int, with_specs: bool = True
+) -> Dashboard:
+    """One team's sections for one wave, and (for pages) its chart specs; cached per data version.
+
+    Specs skip Altair's schema validation here: every builder is validated in its tests, and
+    validation is a third of the time of a first request.
+    """
     view = organisation_view(session, assessment)
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
     ladder_labels = (
@@ -99,6 +106,7 @@ def dashboard(session: Session, assessment: Assessment, team_id: int, wave_id: i
         wave_id,
         tuple(sorted(invited.items())),
         managers.n if managers else None,
+        with_specs,
     )
     cache = score_cache()
     cached = cache.get(key)
@@ -120,9 +128,9 @@ def dashboard(session: Session, assessment: Assessment, team_id: int, wave_id: i
         )
     }
     specs = {
-        name: build(sections[name], view.k).to_dict()
+        name: build(sections[name], view.k).to_dict(validate=False)
         for name, build in CHARTS.items()
-        if not sections[name].table.empty
+        if with_specs and not sections[name].table.empty
     }
     wave = next(w for w in view.waves if w.id == wave_id)
     result = Dashboard(view, view.teams[team_id], wave, sections, specs)

@@ -39,6 +39,7 @@ def test_whole_journey_stores_one_response_and_shows_the_result(client, app, dbs
         ("customers", None),
         ("society", "less CO2 with every roof"),
     ]
+    assert response.ladder_top == "society"  # where the ladder ends: its highest rung
     assert dbs.scalar(select(func.count()).select_from(Draft)) == 0
 
     thanks = client.get("/thanks").get_data(as_text=True)
@@ -122,6 +123,7 @@ def test_anonymous_response_keeps_no_link_to_the_person(client, app, dbs):
         "values",
         "submitted_on",
         "respondent_key",
+        "ladder_top",
     }
     assert type(response.submitted_on).__name__ == "date"
 
