@@ -16,10 +16,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 from questionnaires import Questionnaire
 from survey.models import CooperationLink, Response
 from survey.models.response import MISSING
+from survey.scoring import score_matrix
 
 CACHE_SIZE = 256
 
@@ -115,32 +115,6 @@ def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
     matrix = raw.astype(np.float64)
     matrix[raw == MISSING] = np.nan
     return matrix
-
-
-def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, perspective: str | None = None):
-    """Index and dimension positions (0..100) from one perspective's items (default: all)."""
-    scale = questionnaire.scale
-    columns = np.array(
-        [
-            i
-            for i, item in enumerate(questionnaire.items)
-            if perspective is None or item.perspective == perspective
-        ],
-        dtype=np.int64,
-    )
-    dims = dimension_scores(
-        matrix[:, columns],
-        np.asarray(questionnaire.item_dimension_index())[columns],
-        len(questionnaire.dimensions),
-        np.asarray(questionnaire.reversed_mask())[columns],
-        scale.min,
-        scale.max,
-        questionnaire.min_answered_share,
-    )
-    return (
-        mindset_index(dims, scale.min, scale.max),
-        position_on_continuum(dims, scale.min, scale.max),
-    )
 
 
 def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:

@@ -30,7 +30,10 @@ def open_entry(session: Session, token: str, now: datetime) -> Entry | None:
     invitation = session.scalar(
         select(Invitation)
         .where(Invitation.token_hash == digest)
-        .options(joinedload(Invitation.wave).joinedload(Wave.assessment))
+        .options(
+            joinedload(Invitation.wave).joinedload(Wave.assessment),
+            joinedload(Invitation.person),
+        )
     )
     if invitation is not None:
         if invitation.used_on is not None or invitation.expires_at <= now:

@@ -1,15 +1,19 @@
-"""A rep's own position, computed from their answers for the thank-you page."""
+"""A rep's own position, for the thank-you page.
+
+Only the numbers travel in the session cookie (questionnaire, index, positions); the words and
+the chart are made when the page is shown.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from analysis.charts import personal_profile_chart
-from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 from questionnaires import Questionnaire
+from survey.scoring import score_answers
 
 BANDS = (
     (20.0, "strongly contractual"),
@@ -28,33 +32,37 @@ def describe(position: float) -> str:
     return BANDS[-1][1]
 
 
-def personal_result(questionnaire: Questionnaire, answers: Mapping[str, int]) -> dict:
-    """The mindset index and each dimension's position, as plain JSON-ready values."""
-    scale = questionnaire.scale
-    row = np.array([[answers.get(item.id, np.nan) for item in questionnaire.items]], dtype=float)
-    scores = dimension_scores(
-        row,
-        np.asarray(questionnaire.item_dimension_index()),
-        len(questionnaire.dimensions),
-        np.asarray(questionnaire.reversed_mask()),
-        scale.min,
-        scale.max,
-        questionnaire.min_answered_share,
-    )
-    index = float(mindset_index(scores, scale.min, scale.max)[0])
-    positions = position_on_continuum(scores[0], scale.min, scale.max)
+def _rounded(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 1)
+
+
+def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int]) -> dict:
+    """What the session keeps of a submission: which questionnaire, the index, the positions."""
+    index, positions = score_answers(questionnaire, answers)
     return {
-        "index": None if np.isnan(index) else round(index, 1),
-        "index_words": None if np.isnan(index) else describe(index),
+        "questionnaire": [questionnaire.key, questionnaire.version],
+        "index": _rounded(index),
+        "positions": [_rounded(position) for position in positions],
+    }
+
+
+def personal_result(questionnaire: Questionnaire, scores: Mapping) -> dict:
+    """The scores in words, per dimension, for the page."""
+    index = scores["index"]
+    return {
+        "index": index,
+        "index_words": None if index is None else describe(index),
         "dimensions": [
             {
                 "name": dimension.name,
                 "contractual_pole": dimension.contractual_pole,
                 "purpose_pole": dimension.purpose_pole,
-                "position": None if np.isnan(position) else round(float(position), 1),
-                "words": None if np.isnan(position) else describe(float(position)),
+                "position": position,
+                "words": None if position is None else describe(position),
             }
-            for dimension, position in zip(questionnaire.dimensions, positions, strict=True)
+            for dimension, position in zip(
+                questionnaire.dimensions, scores["positions"], strict=True
+            )
         ],
     }
 
@@ -67,4 +75,4 @@ def personal_chart_spec(result: dict) -> dict:
             "position": [dimension["position"] for dimension in result["dimensions"]],
         }
     )
-    return personal_profile_chart(table, result["index"]).to_dict()
+    return personal_profile_chart(table, result["index"]).to_dict(validate=False)

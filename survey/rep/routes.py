@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
+from sqlalchemy import select
 
 from survey.db import db
-from survey.instruments import questionnaire_for
+from survey.instruments import all_questionnaires, questionnaire_for
 from survey.limiter import limiter
+from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
 from survey.rep import bp
@@ -22,7 +24,7 @@ from survey.rep.answers import (
 )
 from survey.rep.forms import PageForm
 from survey.rep.pages import Page, plan_pages
-from survey.rep.result import personal_chart_spec, personal_result
+from survey.rep.result import personal_chart_spec, personal_result, personal_scores
 from survey.rep.store import find_draft, save_draft, submit_response, was_submitted
 from survey.security import allow_charts
 
@@ -111,16 +113,17 @@ def page(token: str, number: int):
     if number > reached:
         return redirect(url_for("rep.page", token=token, number=reached))
     current = pages[number - 1]
-    teams = _other_teams(entry) if current.kind == "cooperation" else {}
     if request.method == "GET":
+        teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, PageInput(), teams)
 
     form = PageForm()
     if not form.validate_on_submit():
         abort(400, "This form was sent without a valid action.")
     action = form.action.data
+    team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
     try:
-        posted = _read_page(current, questionnaire, teams)
+        posted = _read_page(current, questionnaire, team_ids)
     except MalformedAnswer as error:
         abort(400, str(error))
     state = _merge(state, posted, keep_invalid=False)
@@ -129,6 +132,7 @@ def page(token: str, number: int):
         _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
         return redirect(url_for("rep.page", token=token, number=max(1, number - 1)))
     if posted.errors:
+        teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, posted, teams), 422
     last = number == len(pages)
     if action == "next" or not last:
@@ -144,25 +148,28 @@ def page(token: str, number: int):
     if not submit_response(db.session, entry, draft, state, questionnaire, utcnow().date()):
         return render_template("rep/already_submitted.html"), 409
     _forget_draft(entry)
-    session["result"] = personal_result(questionnaire, state.get("answers", {}))
+    session["result"] = personal_scores(questionnaire, state.get("answers", {}))
     return redirect(url_for("rep.thanks"))
 
 
 @bp.get("/thanks")
 def thanks():
-    result = session.get("result")
+    scores = session.get("result")
+    which = tuple(scores.get("questionnaire") or ()) if isinstance(scores, dict) else ()
+    questionnaire = all_questionnaires().get(which)
+    result = personal_result(questionnaire, scores) if questionnaire else None
     spec = personal_chart_spec(result) if result and result["index"] is not None else None
     if spec is not None:
         allow_charts()
     return render_template("rep/thanks.html", result=result, chart_spec=spec)
 
 
-def _read_page(current: Page, questionnaire, teams: dict[int, str]) -> PageInput:
+def _read_page(current: Page, questionnaire, team_ids: set[int]) -> PageInput:
     if current.kind == "items":
         return read_items(request.form, current.items, questionnaire.scale)
     if current.kind == "ladder":
         return read_ladder(request.form, questionnaire.ladder)
-    return read_cooperation(request.form, questionnaire.cooperation, teams)
+    return read_cooperation(request.form, questionnaire.cooperation, team_ids)
 
 
 def _merge(state: dict, posted: PageInput, keep_invalid: bool) -> dict:
@@ -173,6 +180,16 @@ def _merge(state: dict, posted: PageInput, keep_invalid: bool) -> dict:
     if posted.cooperation is not None and (keep_invalid or not posted.errors):
         merged["cooperation"] = posted.cooperation
     return merged
+
+
+def _other_team_ids(entry: Entry) -> set[int]:
+    """The teams a respondent may name on the cooperation page, without building their paths."""
+    ids = select(Team.id).where(
+        Team.organisation_id == entry.assessment.organisation_id,
+        Team.archived_at.is_(None),
+        Team.id != entry.team_id,
+    )
+    return set(db.session.scalars(ids))
 
 
 def _other_teams(entry: Entry) -> dict[int, str]:

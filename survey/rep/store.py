@@ -62,11 +62,18 @@ def submit_response(
             update(Invitation)
             .where(Invitation.id == entry.invitation.id, Invitation.used_on.is_(None))
             .values(used_on=today)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if claimed == 1:
-            session.execute(delete(Draft).where(Draft.invitation_id == entry.invitation.id))
+            session.execute(
+                delete(Draft)
+                .where(Draft.invitation_id == entry.invitation.id)
+                .execution_options(synchronize_session=False)
+            )
     elif draft is not None:
-        claimed = session.execute(delete(Draft).where(Draft.id == draft.id)).rowcount
+        claimed = session.execute(
+            delete(Draft).where(Draft.id == draft.id).execution_options(synchronize_session=False)
+        ).rowcount
     else:
         claimed = 1
     if claimed != 1:
