@@ -36,6 +36,7 @@ class Invitation(Base):
     wave: Mapped[Wave] = relationship()
     team: Mapped[Team] = relationship()
     person: Mapped[Person | None] = relationship()
+    draft: Mapped[Draft | None] = relationship(viewonly=True, uselist=False)
 
 
 class TeamLink(Base):

@@ -33,6 +33,7 @@ def open_entry(session: Session, token: str, now: datetime) -> Entry | None:
         .options(
             joinedload(Invitation.wave).joinedload(Wave.assessment),
             joinedload(Invitation.person),
+            joinedload(Invitation.draft),
         )
     )
     if invitation is not None:

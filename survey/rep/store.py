@@ -16,7 +16,7 @@ from survey.rep.access import Entry
 def find_draft(session: Session, entry: Entry, draft_id: int | None) -> Draft | None:
     """The draft of a personal invitation, or of a team link in this browser."""
     if entry.invitation is not None:
-        return session.scalar(select(Draft).where(Draft.invitation_id == entry.invitation.id))
+        return entry.invitation.draft  # loaded with the invitation
     if draft_id is None:
         return None
     return session.scalar(
