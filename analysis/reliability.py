@@ -18,10 +18,11 @@ covariances (``C' = D C D``, ``D = diag(+-1)``, as psych does with ``keys``).
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy.special import fdtri
 
 from analysis._validation import (
     BLOCK_ROWS,
@@ -33,6 +34,7 @@ from analysis._validation import (
 )
 
 MISSING_RULES = ("pairwise", "listwise")
+TOO_LARGE = "the answers are too large: their sums of squares overflow float64"
 
 
 @dataclass(frozen=True)
@@ -283,9 +285,9 @@ def _alpha_result(covariance: _Covariance, rule: str, level: float) -> AlphaResu
     alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
     df1, df2 = n_used - 1, (n_used - 1) * (k - 1)
     tail = (1 - level) / 2
-    interval = (
-        float(1 - (1 - alpha) * stats.f.isf(tail, df1, df2)),
-        float(1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)),
+    interval = (  # fdtri: F quantiles without importing the much slower scipy.stats
+        float(1 - (1 - alpha) * fdtri(df1, df2, 1 - tail)),
+        float(1 - (1 - alpha) * fdtri(df1, df2, tail)),
     )
     variances = np.diag(cov)
     if (variances <= 0).any():
@@ -339,7 +341,7 @@ def _covariances(
 ) -> list[_Covariance]:
     """Covariance matrix of each group of columns, keyed by ``reversed_items``."""
     accumulate = _pairwise if rule == "pairwise" else _listwise
-    with one_blas_thread():
+    with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # ends in TOO_LARGE
         covariances = accumulate(answers, groups)
     if reversed_items is None:
         return covariances
@@ -361,18 +363,21 @@ def _pairwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     respondents = np.zeros(len(groups), dtype=np.int64)
     flags = np.empty((min(BLOCK_ROWS, n_rows), k))
     for shifted, column_sums, missing in _shifted_blocks(answers):
-        pair_products += shifted.T @ shifted
         if missing is None:
+            pair_products += shifted.T @ shifted
             pair_sums += column_sums[:, None]
             pairs += shifted.shape[0]
             respondents += shifted.shape[0]
         else:
+            np.copyto(shifted, 0.0, where=missing)
             answered = flags[: shifted.shape[0]]
             np.logical_not(missing, out=answered)
+            pair_products += shifted.T @ shifted
             pair_sums += shifted.T @ answered
             pairs += answered.T @ answered
             respondents += np.count_nonzero(answered @ membership, axis=0)
 
+    _check_finite(pair_products, pair_sums)
     enough = pairs >= 2
     cross = np.divide(pair_sums * pair_sums.T, pairs, out=np.zeros_like(pairs), where=enough)
     cov = np.divide(pair_products - cross, pairs - 1, out=np.full_like(pairs, np.nan), where=enough)
@@ -406,15 +411,15 @@ def _listwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     complete_rows = [0] * len(groups)
     for shifted, column_sums, missing in _shifted_blocks(answers):
         for index, columns in enumerate(selections):
-            if missing is None:
-                values, value_sums = shifted[:, columns], column_sums[columns]
-            else:
-                values = shifted[~missing[:, columns].any(axis=1)][:, columns]
-                value_sums = values.sum(axis=0)
+            values, value_sums = shifted[:, columns], column_sums[columns]
+            if missing is not None:  # keep the rows whose sum over the group is not NaN
+                values = values[~np.isnan(values @ np.ones(values.shape[1]))]
+                value_sums = np.ones(values.shape[0]) @ values
             products[index] += values.T @ values
             sums[index] += value_sums
             complete_rows[index] += values.shape[0]
 
+    _check_finite(*products, *sums)
     covariances = []
     for product, total, n_used in zip(products, sums, complete_rows, strict=True):
         if n_used < 2:
@@ -438,9 +443,9 @@ def _shifted_blocks(
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
     """Walk ``answers`` in blocks of rows shifted by provisional column means.
 
-    Yields ``(shifted, column_sums, missing)``: the block minus the means as float64, 0 where
-    missing (a buffer reused by the next block, free to overwrite); its column sums, valid only
-    when nothing is missing; and its missing cells, None when every cell is answered. Raises
+    Yields ``(shifted, column_sums, missing)``: the block minus the means as float64, NaN where
+    missing (a buffer reused by the next block, free to overwrite); its column sums, NaN for a
+    column with a gap; and its missing cells, None when every cell is answered. Raises
     ``ValueError`` at the first infinite value.
     """
     n_rows, k = answers.shape
@@ -452,28 +457,36 @@ def _shifted_blocks(
         shifted = buffer[: block.shape[0]]
         np.subtract(block, shift, out=shifted)
         column_sums = ones[: block.shape[0]] @ shifted  # not finite if a cell is NaN or infinite
-        missing = None if np.isfinite(column_sums).all() else _missing_cells(block, start)
-        if missing is not None:
-            np.copyto(shifted, 0.0, where=missing)
+        missing = None
+        if not np.isfinite(column_sums).all():
+            missing = np.isnan(block)
+            if np.isinf(block).any():
+                _raise_at_infinity(block, start)
         yield shifted, column_sums, missing
 
 
 def _provisional_means(answers: np.ndarray) -> np.ndarray:
-    """Column means of the first block, 0 for a column without answers there."""
+    """Column means of the first block; 0 for a column without answers there or too large.
+
+    Any value near the mean serves as a shift, so these need no more precision than the dtype's.
+    """
     block = answers[:BLOCK_ROWS]
-    answered = ~_missing_cells(block, 0)
-    sums = np.where(answered, block, 0).sum(axis=0, dtype=np.float64)
-    counts = answered.sum(axis=0)
-    return np.divide(sums, counts, out=np.zeros(answers.shape[1]), where=counts > 0)
+    answered = ~np.isnan(block)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = np.ones(block.shape[0]) @ np.where(answered, block, 0)
+    counts = np.count_nonzero(answered, axis=0)
+    means = np.divide(sums, counts, out=np.zeros(answers.shape[1]), where=counts > 0)
+    return np.where(np.isfinite(means), means, 0.0)
 
 
-def _missing_cells(block: np.ndarray, start: int) -> np.ndarray:
-    """The block's missing (NaN) cells; ``ValueError`` at its first infinite value."""
-    infinite = np.isinf(block)
-    if infinite.any():
-        row, column = np.argwhere(infinite)[0]
-        raise ValueError(
-            f"value {float(block[row, column])!r} at row {start + row}, column {column} is "
-            "infinite; use NaN for a missing answer"
-        )
-    return np.isnan(block)
+def _raise_at_infinity(block: np.ndarray, start: int) -> NoReturn:
+    row, column = np.argwhere(np.isinf(block))[0]
+    raise ValueError(
+        f"value {float(block[row, column])!r} at row {start + row}, column {column} is "
+        "infinite; use NaN for a missing answer"
+    )
+
+
+def _check_finite(*sums: np.ndarray) -> None:
+    if not all(np.isfinite(total).all() for total in sums):
+        raise ValueError(TOO_LARGE)

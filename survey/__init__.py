@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
+    from survey.campaigns import bp as campaigns_bp
     from survey.clients import bp as clients_bp
     from survey.dashboard import bp as dashboard_bp
     from survey.main import bp as main_bp
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(campaigns_bp)
     app.register_blueprint(clients_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(main_bp)

@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``."""
+"""Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
+and ``purge-identities``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from survey.db import db
+from survey.migrate import revision, upgrade
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.models import Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
@@ -22,16 +24,25 @@ MIN_PASSWORD_LENGTH = 12
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, invite):
+    for command in (init_db, db_revision, seed_demo, create_user, invite):
         app.cli.add_command(command)
+    app.cli.add_command(purge_identities)
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the database tables (existing data is kept)."""
-    db.create_all()
+    """Bring the database to the newest schema through the migrations (data is kept)."""
+    upgrade(db.engine)
     click.echo("Database ready.")
+
+
+@click.command("db-revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Write a new migration for what the models changed since the database's revision."""
+    revision(db.engine, message)
 
 
 @click.command("seed-demo")
@@ -41,7 +52,7 @@ def seed_demo() -> None:
     from survey.demo import seed_demo as build
     from survey.instruments import all_questionnaires
 
-    db.create_all()
+    upgrade(db.engine)
     demo = build(db.session, all_questionnaires(), utcnow())
     click.echo(
         ("Created" if demo.created else "Found") + f" the demo organisation "
@@ -197,3 +208,23 @@ def _roster(organisation: Organisation, team: Team | None) -> list[Person]:
         return list(people)
     inside = subtree_ids(list(db.session.scalars(teams_of(organisation.id))), team.id)
     return [person for person in people if person.team_id in inside]
+
+
+@click.command("purge-identities")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List who would be purged; change nothing.")
+@click.option("--organisation", "organisation_name", help="Only this organisation (its name).")
+def purge_identities(dry_run: bool, organisation_name: str | None) -> None:
+    """Delete the identities past each organisation's retention period; answers stay."""
+    from survey import retention
+
+    organisations = (
+        [_organisation(organisation_name)]
+        if organisation_name
+        else list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    )
+    for purge in retention.purge_identities(db.session, organisations, utcnow(), dry_run=dry_run):
+        for line in retention.describe(purge, dry_run=dry_run):
+            click.echo(line)
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")

@@ -108,10 +108,14 @@ DEFAULTS: dict = {
     "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
+    # Survey links that open nothing (unknown, used, expired), per address: guessing is refused.
+    "LINK_FAILURES_PER_ADDRESS": "30 per 10 minutes",
     # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
     "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
     "ROSTER_MAX_ROWS": 20_000,
     # Invitation mails: seconds an SMTP step may take; sent by a background thread unless False.
     "SMTP_TIMEOUT_SECONDS": 30,
     "MAIL_IN_BACKGROUND": True,
+    # How often the response-rate page asks for fresh counts.
+    "RATES_POLL_SECONDS": 15,
 }

@@ -87,3 +87,45 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+REFUSED_DOMAIN = "refused.example"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, keeping what it accepts.
+
+    Yields ``host``, ``port`` and ``messages``: each accepted mail as an
+    ``email.message.EmailMessage``, in order. Recipients at ``refused.example`` get
+    ``550 5.1.1``, so that tests can see a refused address.
+    """
+    import socket
+    from email import message_from_bytes, policy
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self) -> None:
+            self.messages: list = []
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.lower().endswith("@" + REFUSED_DOMAIN):
+                return "550 5.1.1 No such mailbox here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            content = envelope.content.replace(b"\r\n", b"\n")  # as a local mail file has it
+            self.messages.append(message_from_bytes(content, policy=policy.default))
+            return "250 Message accepted"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SimpleNamespace(host="127.0.0.1", port=port, messages=handler.messages)
+    controller.stop()

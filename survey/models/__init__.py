@@ -3,9 +3,11 @@
 from survey.models.assessment import Assessment, Wave
 from survey.models.audit import AuditEvent
 from survey.models.invitation import Draft, Invitation, TeamLink
+from survey.models.mailing import MailBatch, MailDelivery
 from survey.models.organisation import Organisation, Team
 from survey.models.people import Person, User
 from survey.models.response import CooperationLink, LadderRung, Response
+from survey.models.roster import RosterUpload
 
 __all__ = [
     "Assessment",
@@ -14,9 +16,12 @@ __all__ = [
     "Draft",
     "Invitation",
     "LadderRung",
+    "MailBatch",
+    "MailDelivery",
     "Organisation",
     "Person",
     "Response",
+    "RosterUpload",
     "Team",
     "TeamLink",
     "User",

@@ -19,6 +19,9 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Days after its last wave closes that a person's identity is kept; None keeps it until
+    # deleted (see survey/retention.py and `flask purge-identities`).
+    retention_days: Mapped[int | None]
 
     teams: Mapped[list[Team]] = relationship(back_populates="organisation")
 

@@ -374,6 +374,20 @@ def test_bad_input_raises_exact_messages(call, message):
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize("missing", ["pairwise", "listwise"])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [[1e308, 1.0], [1e308, 2.0], [-1e308, 3.0]],  # the column sums overflow
+        [[1e200, 1.0], [-1e200, 2.0], [3.0, 3.0]],  # the sums of squares overflow
+    ],
+)
+def test_answers_too_large_for_float64_raise(answers, missing):
+    with pytest.raises(ValueError) as raised:
+        cronbach_alpha(answers, missing=missing)
+    assert str(raised.value) == "the answers are too large: their sums of squares overflow float64"
+
+
 def test_scale_reliability_reports_a_one_item_dimension_as_undefined():
     answers = survey(100, 4, 0.0, seed=2)
     results = scale_reliability(answers, np.array([0, 0, 0, 1]), 2)

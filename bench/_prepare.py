@@ -1,0 +1,138 @@
+"""A benchmark database: one open wave whose invitations each hold a complete draft.
+
+Submitting such an invitation's last page with ``action=submit`` stores a response at once, as
+a rep's final click does after answering every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from questionnaires import load_directory
+from survey.config import DEFAULTS
+from survey.db import Base, make_engine
+from survey.invitations import invite_people, invite_unnamed
+from survey.models import (
+    Assessment,
+    Draft,
+    Invitation,
+    Organisation,
+    Person,
+    Team,
+    Wave,
+)
+from survey.models._columns import utcnow
+from survey.rep.pages import plan_pages
+
+QUESTIONNAIRE = ("rep-mindset", 1)
+ITEMS_PER_PAGE = DEFAULTS["ITEMS_PER_PAGE"]
+ANSWER = 6
+INVITATION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PreparedWave:
+    """Where the prepared invitations are submitted, and what a response of them holds.
+
+    ``pseudonyms[i]`` is the respondent key that the response of ``tokens[i]`` carries
+    (confidential mode only; empty otherwise). ``other_team_id`` is a team the respondent may
+    name on the cooperation page.
+    """
+
+    tokens: list[str]
+    pseudonyms: list[str]
+    last_page: int
+    wave_id: int
+    team_id: int
+    other_team_id: int
+    questionnaire_key: str
+    questionnaire_version: int
+    item_ids: tuple[str, ...]
+    ladder: list[dict]
+
+
+def prepare_wave(
+    database_url: str, invitations: int, *, confidential: bool = False, rungs: int = 1
+) -> PreparedWave:
+    """Create the tables, an open wave and ``invitations`` links with complete drafts.
+
+    Each draft answers every item with ``ANSWER`` and climbs ``rungs`` steps of the WHY ladder.
+    In confidential mode each invitation is a person's, so that each response carries its own
+    respondent key; otherwise the invitations are unnamed.
+    """
+    questionnaire = load_directory()[QUESTIONNAIRE]
+    pages = plan_pages(questionnaire, ITEMS_PER_PAGE)
+    targets = questionnaire.ladder.targets
+    ladder = [{"target": targets[n % len(targets)].key, "words": ""} for n in range(rungs)]
+    state = {
+        "answers": {item.id: ANSWER for item in questionnaire.items},
+        "ladder": ladder,
+        "reached": len(pages),
+    }
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as session:
+        organisation = Organisation(name="Bench Solar")
+        sales = Team(organisation=organisation, name="Global")
+        france = Team(organisation=organisation, name="France", parent=sales)
+        product = Team(organisation=organisation, name="Product", department="product")
+        assessment = Assessment(
+            organisation=organisation,
+            name="Mindset",
+            mode="confidential" if confidential else "anonymous",
+            rep_questionnaire_key=questionnaire.key,
+            rep_questionnaire_version=questionnaire.version,
+            rep_questionnaire_sha256=questionnaire.sha256,
+        )
+        wave = Wave(
+            assessment=assessment,
+            name="Wave 1",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+        )
+        session.add_all([organisation, sales, france, product, assessment, wave])
+        session.flush()
+        people = []
+        if confidential:
+            people = [
+                Person(
+                    organisation_id=organisation.id,
+                    team_id=france.id,
+                    email=f"rep{n}@bench.example",
+                )
+                for n in range(invitations)
+            ]
+            session.add_all(people)
+            session.flush()
+            links = invite_people(session, wave, people, now, INVITATION_DAYS)
+        else:
+            links = invite_unnamed(
+                session, wave, france.id, invitations, "rep", now, INVITATION_DAYS
+            )
+        session.flush()
+        invitation_ids = session.scalars(
+            select(Invitation.id).where(Invitation.wave_id == wave.id)
+        ).all()
+        if invitation_ids:
+            session.execute(
+                insert(Draft), [{"invitation_id": id_, "state": state} for id_ in invitation_ids]
+            )
+        session.commit()
+    engine.dispose()
+    return PreparedWave(
+        tokens=[link.token for link in links],
+        pseudonyms=[person.pseudonym for person in people],
+        last_page=len(pages),
+        wave_id=wave.id,
+        team_id=france.id,
+        other_team_id=product.id,
+        questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version,
+        item_ids=tuple(item.id for item in questionnaire.items),
+        ladder=ladder,
+    )

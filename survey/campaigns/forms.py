@@ -1,0 +1,106 @@
+"""Forms of the assessment pages; each carries the CSRF token.
+
+Choices that depend on the database or the installed questionnaires (teams, questionnaire
+versions) are filled in by the view before validation.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from survey.models.assessment import MODES
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MIN_GROUP_SIZE = 3
+MAX_GROUP_SIZE = 100
+MODE_LABELS = {
+    "anonymous": "Anonymous: nothing links a response to a person",
+    "confidential": (
+        "Confidential: a random key pairs one person's answers across waves; nobody ever sees it"
+    ),
+}
+DELIVERIES = {
+    "email": "Send each person their link by e-mail",
+    "csv": "Download the links as a CSV file for mail-merge (once: they cannot be shown again)",
+}
+EVERYONE = 0  # the team choice that means the whole roster
+
+
+class AssessmentForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the assessment a name."), Length(max=200)],
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+    )
+    rep_questionnaire = SelectField("Questionnaire for reps", validate_choice=True)
+    manager_questionnaire = SelectField(
+        "Questionnaire for managers (optional)", validate_choice=True
+    )
+    mode = RadioField(
+        "Mode",
+        choices=[SelectChoice(mode, MODE_LABELS[mode]) for mode in MODES],
+        default="anonymous",
+        validators=[InputRequired("Choose anonymous or confidential.")],
+    )
+    min_group_size = IntegerField(
+        "Minimum group size",
+        default=5,
+        validators=[
+            InputRequired("Give the minimum group size, a whole number of 3 or more."),
+            NumberRange(
+                MIN_GROUP_SIZE,
+                MAX_GROUP_SIZE,
+                f"The minimum group size lies between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}.",
+            ),
+        ],
+    )
+
+
+class WaveForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the wave a name."), Length(max=200)],
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+    )
+    # Optional here: once a wave has opened its opening time is kept, whatever is sent.
+    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMAT, validators=[Optional()])
+    closes_at = DateTimeLocalField(
+        "Closes (UTC)",
+        format=DATETIME_FORMAT,
+        validators=[InputRequired("Give the closing date and time.")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's button: only the CSRF token."""
+
+
+class RecipientsForm(FlaskForm):
+    """Personal links for part of the roster (or reminders to part of it), and how to send them."""
+
+    team = SelectField("Who", coerce=int, validate_choice=True)
+    delivery = RadioField(
+        "How",
+        choices=[SelectChoice(value, label) for value, label in DELIVERIES.items()],
+        default="email",
+        validators=[InputRequired()],
+    )
+
+
+class TeamLinkForm(FlaskForm):
+    team = SelectField("Team", coerce=int, validate_choice=True)
+    role = RadioField(
+        "Who answers",
+        choices=[SelectChoice("rep", "Reps"), SelectChoice("manager", "Managers")],
+        default="rep",
+        validators=[InputRequired()],
+    )

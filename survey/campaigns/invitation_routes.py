@@ -1,0 +1,340 @@
+"""Invitation pages of one wave: personal links for the roster, reminders, team links, mailings.
+
+Links exist only in the response that makes them: a CSV download, the mails, or the team-link
+page. Mails go out after the invitations are committed (``survey.campaigns.mailing``).
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from survey.audit import record
+from survey.campaigns import bp
+from survey.campaigns.access import (
+    assessment_or_404,
+    batch_or_404,
+    organisation_or_404,
+    wave_or_404,
+)
+from survey.campaigns.forms import EVERYONE, ConfirmForm, RecipientsForm, TeamLinkForm
+from survey.campaigns.issuing import (
+    Issued,
+    count_of,
+    invite_roster,
+    links_csv,
+    path_of_teams,
+    reissue,
+    teams_under,
+    unanswered,
+    uninvited_people,
+)
+from survey.campaigns.mailing import (
+    dispatch,
+    outgoing_mail,
+    progress,
+    retry_candidates,
+    start_batch,
+)
+from survey.campaigns.paging import page_number, paginate
+from survey.campaigns.schedule import wave_status, when
+from survey.db import db
+from survey.errors import error_page
+from survey.instruments import all_questionnaires
+from survey.invitations import link_url, team_link
+from survey.mail import SmtpSettings
+from survey.models import Invitation, MailBatch, Person, Wave
+from survey.models._columns import utcnow
+
+BATCHES_PER_PAGE = 10
+NO_STORE = {"Cache-Control": "no-store"}
+BATCH_POLL_SECONDS = 2
+
+
+def _wave(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    assessment = assessment_or_404(db.session, organisation, assessment_id)
+    return organisation, assessment, wave_or_404(db.session, assessment, wave_id)
+
+
+@bp.get("/<int:assessment_id>/waves/<int:wave_id>/invitations")
+@login_required
+def invitations(organisation_id: int, assessment_id: int, wave_id: int):
+    return _invitations_page(*_wave(organisation_id, assessment_id, wave_id))
+
+
+@bp.post("/<int:assessment_id>/waves/<int:wave_id>/invitations")
+@login_required
+def invite(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    form = _recipients_form("invite", organisation.id)
+    if wave_status(wave, utcnow()) == "closed":
+        return _closed(wave)
+    if not form.validate_on_submit():
+        return _invitations_page(organisation, assessment, wave, invite_form=form, status=422)
+    team_id = None if form.team.data == EVERYONE else form.team.data
+    team_ids = teams_under(db.session, organisation.id, team_id)
+    people = list(db.session.scalars(uninvited_people(wave, team_ids)))
+    if not people:
+        form.team.errors.append(
+            "Everyone on the roster there has an invitation to this wave already; send a "
+            "reminder instead, or import the roster first if it is empty."
+        )
+        return _invitations_page(organisation, assessment, wave, invite_form=form, status=422)
+    issued = invite_roster(db.session, wave, people, utcnow(), _days())
+    return _deliver(organisation, wave, form, issued, "invitation", "invitations.create")
+
+
+@bp.post("/<int:assessment_id>/waves/<int:wave_id>/reminders")
+@login_required
+def remind(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    form = _recipients_form("remind", organisation.id)
+    if wave_status(wave, utcnow()) == "closed":
+        return _closed(wave)
+    if not form.validate_on_submit():
+        return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
+    team_id = None if form.team.data == EVERYONE else form.team.data
+    team_ids = teams_under(db.session, organisation.id, team_id)
+    waiting = list(db.session.scalars(unanswered(wave, team_ids)))
+    if not waiting:
+        form.team.errors.append("Nobody invited there is waiting for a reminder.")
+        return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
+    issued = reissue(waiting, wave, utcnow(), _days())
+    return _deliver(organisation, wave, form, issued, "reminder", "invitations.remind")
+
+
+@bp.post("/<int:assessment_id>/waves/<int:wave_id>/team-links")
+@login_required
+def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    form = _team_link_form(organisation.id)
+    if wave_status(wave, utcnow()) == "closed":
+        return _closed(wave)
+    if not form.validate_on_submit():
+        return _invitations_page(organisation, assessment, wave, link_form=form, status=422)
+    link = team_link(db.session, wave, form.team.data, form.role.data, utcnow(), _days())
+    record(
+        db.session,
+        "team_link.create",
+        organisation_id=organisation.id,
+        target=f"wave {wave.id}",
+        team=form.team.data,
+        role=form.role.data,
+    )
+    db.session.commit()
+    page = render_template(
+        "campaigns/team_link.html",
+        organisation=organisation,
+        assessment=assessment,
+        wave=wave,
+        url=link_url(current_app.config["PUBLIC_URL"], link.token),
+        team_path=path_of_teams(db.session, organisation.id)[form.team.data],
+        role=form.role.data,
+    )
+    return page, 201, NO_STORE
+
+
+@bp.get("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>")
+@login_required
+def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
+    organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    batch = batch_or_404(db.session, wave, batch_id)
+    now = utcnow()
+    return render_template(
+        "campaigns/mailing.html",
+        organisation=organisation,
+        assessment=assessment,
+        wave=wave,
+        batch=batch,
+        progress=progress(db.session, batch, now),
+        retry=len(retry_candidates(db.session, batch, now)),
+        wave_closed=wave_status(wave, now) == "closed",
+        form=ConfirmForm(),
+        poll_seconds=BATCH_POLL_SECONDS,
+    )
+
+
+@bp.get("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>.json")
+@login_required
+def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
+    _organisation, _assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    state = progress(db.session, batch_or_404(db.session, wave, batch_id), utcnow())
+    return jsonify(
+        total=state.total,
+        sent=state.sent,
+        failed=state.failed,
+        pending=state.pending,
+        finished=state.total - state.pending,
+        state=state.state,
+        done=state.done,
+        reasons=[{"reason": reason, "count": count} for reason, count in state.reasons],
+    )
+
+
+@bp.post("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>/retry")
+@login_required
+def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
+    organisation, _assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    batch = batch_or_404(db.session, wave, batch_id)
+    now = utcnow()
+    if wave_status(wave, now) == "closed":
+        return _closed(wave)
+    if not ConfirmForm().validate_on_submit():
+        return error_page(400, "This form has expired; reload the page and try again.")
+    failed = retry_candidates(db.session, batch, now)
+    if not failed:
+        return error_page(409, "There is nothing left to retry in this mailing.")
+    issued = reissue(failed, wave, now, _days())
+    new_batch = start_batch(db.session, wave, "retry", issued)
+    record(
+        db.session,
+        "invitations.retry",
+        organisation_id=organisation.id,
+        target=f"wave {wave.id}",
+        count=len(issued),
+        mailing=new_batch.id,
+        retried=batch.id,
+    )
+    db.session.commit()
+    _send(new_batch, issued)
+    return redirect(_mailing_url(new_batch), 303)
+
+
+def _deliver(
+    organisation, wave: Wave, form: RecipientsForm, issued: list[Issued], kind: str, action: str
+):
+    """Commit the links with their audit event, then answer with the CSV or start the mailing."""
+    team = "everyone" if form.team.data == EVERYONE else form.team.data
+    if form.delivery.data == "csv":
+        record(
+            db.session,
+            action,
+            organisation_id=organisation.id,
+            target=f"wave {wave.id}",
+            count=len(issued),
+            team=team,
+            delivery="csv",
+        )
+        db.session.commit()
+        paths = path_of_teams(db.session, organisation.id)
+        body = links_csv(issued, paths, current_app.config["PUBLIC_URL"])
+        filename = f"links-{kind}s-wave{wave.id}-{utcnow():%Y%m%d-%H%M}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+        return Response(body, mimetype="text/csv", headers=headers)
+    batch = start_batch(db.session, wave, kind, issued)
+    record(
+        db.session,
+        action,
+        organisation_id=organisation.id,
+        target=f"wave {wave.id}",
+        count=len(issued),
+        team=team,
+        delivery="email",
+        mailing=batch.id,
+    )
+    db.session.commit()
+    _send(batch, issued)
+    return redirect(_mailing_url(batch), 303)
+
+
+def _send(batch: MailBatch, issued: list[Issued]) -> None:
+    config = current_app.config
+    minutes = {}
+    for role in ("rep", "manager"):
+        questionnaire = all_questionnaires().get(batch.wave.assessment.instrument(role)[:2])
+        minutes[role] = questionnaire.minutes if questionnaire else None
+    messages = outgoing_mail(
+        batch, issued, config["PUBLIC_URL"], config["SMTP_SENDER"], minutes, utcnow()
+    )
+    db.session.commit()  # the deliveries whose message could not be written have failed
+    dispatch(current_app._get_current_object(), batch.id, messages)
+
+
+def _invitations_page(organisation, assessment, wave, status: int = 200, **forms):
+    now = utcnow()
+    team_ids = teams_under(db.session, organisation.id, None)
+    invited, answered = db.session.execute(
+        select(func.count(), func.count(Invitation.used_on)).where(Invitation.wave_id == wave.id)
+    ).one()
+    batches = paginate(
+        db.session,
+        select(MailBatch).where(MailBatch.wave_id == wave.id).order_by(MailBatch.id.desc()),
+        page_number(request.args.get("page")),
+        BATCHES_PER_PAGE,
+    )
+    page = render_template(
+        "campaigns/invitations.html",
+        organisation=organisation,
+        assessment=assessment,
+        wave=wave,
+        status=wave_status(wave, now),
+        when=when(wave),
+        invited=invited,
+        answered=answered,
+        roster=db.session.scalar(
+            select(func.count()).where(
+                Person.organisation_id == organisation.id, Person.team_id.in_(team_ids)
+            )
+        ),
+        uninvited=count_of(db.session, uninvited_people(wave, team_ids)),
+        waiting=count_of(db.session, unanswered(wave, team_ids)),
+        has_teams=bool(team_ids),
+        batches=batches,
+        progress={batch.id: progress(db.session, batch, now) for batch in batches.items},
+        mail_problem=_mail_problem(),
+        invite_form=forms.get("invite_form") or _recipients_form("invite", organisation.id),
+        remind_form=forms.get("remind_form") or _recipients_form("remind", organisation.id),
+        link_form=forms.get("link_form") or _team_link_form(organisation.id),
+    )
+    return page, status
+
+
+def _recipients_form(prefix: str, organisation_id: int) -> RecipientsForm:
+    form = RecipientsForm(prefix=prefix)
+    form.team.choices = [SelectChoice(EVERYONE, "Everyone on the roster"), *_teams(organisation_id)]
+    return form
+
+
+def _team_link_form(organisation_id: int) -> TeamLinkForm:
+    form = TeamLinkForm(prefix="link")
+    form.team.choices = _teams(organisation_id)
+    return form
+
+
+def _teams(organisation_id: int) -> list[SelectChoice]:
+    """The organisation's active teams as choices, by path."""
+    paths = sorted(path_of_teams(db.session, organisation_id).items(), key=lambda i: i[1].lower())
+    return [SelectChoice(team_id, path) for team_id, path in paths]
+
+
+def _mail_problem() -> str | None:
+    """Why the mail settings cannot work, or ``None``."""
+    try:
+        SmtpSettings.from_config(current_app.config)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _closed(wave: Wave):
+    return error_page(
+        409, f"{wave.name} has closed: it accepts no answers, so no links are made for it."
+    )
+
+
+def _days() -> int:
+    return current_app.config["INVITATION_DAYS"]
+
+
+def _mailing_url(batch: MailBatch) -> str:
+    assessment = batch.wave.assessment
+    return url_for(
+        "campaigns.mailing",
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        wave_id=batch.wave_id,
+        batch_id=batch.id,
+    )

@@ -1,0 +1,255 @@
+"""Mailing personal links: the message, the batch that records each delivery, and its sending.
+
+The invitations are created and committed first, with one pending delivery each; only then are
+the mails sent, over one SMTP connection, each delivery marked sent or failed (with a reason) as
+it goes. A failure never undoes an invitation, and failed deliveries can be retried: a retry,
+like a reminder, gives the invitation a fresh link. Tokens and links are never logged or stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import Flask
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from survey.campaigns.issuing import Issued
+from survey.db import db
+from survey.invitations import link_url
+from survey.mail import SmtpSettings, compose, send_all
+from survey.models import Assessment, Invitation, MailBatch, MailDelivery, Wave
+from survey.models._columns import utcnow
+
+# A batch whose sender has not moved for this long has stopped (the server restarted).
+STALE_AFTER = timedelta(minutes=10)
+UNUSABLE_ADDRESS = "the address cannot be written into an e-mail"
+SUBJECTS = {
+    "invitation": "Your invitation: {name}",
+    "reminder": "Reminder: {name}",
+    "retry": "Your invitation: {name}",
+}
+PRIVACY = {
+    "anonymous": (
+        "Your answers are stored without your name, without this link and without any other "
+        "way back to you."
+    ),
+    "confidential": (
+        "Your answers are stored without your name. A random key, which nobody sees, pairs them "
+        "with your answers in later rounds, so that change can be measured."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a batch stands; ``state`` is ``sending``, ``done`` or ``interrupted``."""
+
+    total: int
+    sent: int
+    failed: int
+    pending: int
+    reasons: list[tuple[str, int]]
+    state: str
+
+    @property
+    def done(self) -> bool:
+        return self.state != "sending"
+
+
+def message_body(
+    kind: str, assessment: Assessment, wave: Wave, link: str, minutes: int | None, now: datetime
+) -> str:
+    """The text of an invitation or a reminder; ``link`` is the person's own."""
+    opening = (
+        "This is a reminder: you have not finished this survey yet. The link below replaces the "
+        "one we sent before, which no longer works; you will continue where you stopped."
+        if kind == "reminder"
+        else f"You are invited to answer a short survey for {assessment.organisation.name}."
+    )
+    length = f" It takes about {minutes} minutes." if minutes else ""
+    return (
+        f"Hello,\n\n{opening}{length}\n\n"
+        f"Your personal link (it works once, so please do not forward it):\n{link}\n\n"
+        f"{_when_open(wave, now)}\n\n"
+        f"{PRIVACY[assessment.mode]} Results are only ever shown for groups of "
+        f"{assessment.min_group_size} or more people.\n\n"
+        f"{assessment.name}\n"
+    )
+
+
+def _when_open(wave: Wave, now: datetime) -> str:
+    closes = f"{wave.closes_at:%d %B %Y, %H:%M} UTC"
+    if now < wave.opens_at:
+        return f"The survey opens on {wave.opens_at:%d %B %Y, %H:%M} UTC and closes on {closes}."
+    return f"The survey is open until {closes}."
+
+
+def start_batch(session: Session, wave: Wave, kind: str, issued: list[Issued]) -> MailBatch:
+    """A batch with one pending delivery per invitation, flushed (not committed)."""
+    batch = MailBatch(
+        wave_id=wave.id,
+        kind=kind,
+        deliveries=[MailDelivery(invitation_id=item.invitation.id) for item in issued],
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def outgoing_mail(
+    batch: MailBatch,
+    issued: list[Issued],
+    public_url: str,
+    sender: str,
+    minutes: dict[str, int | None],
+    now: datetime,
+) -> list[tuple[int, EmailMessage]]:
+    """(delivery id, message) for each invitation of ``batch``; ``minutes`` is by role.
+
+    An address that cannot stand in a mail header (a line break in it, say) fails its delivery
+    at once, with a reason, and is left out.
+    """
+    wave = batch.wave
+    assessment = wave.assessment
+    subject = SUBJECTS[batch.kind].format(name=assessment.name)
+    deliveries = {delivery.invitation_id: delivery for delivery in batch.deliveries}
+    messages = []
+    for item in issued:
+        invitation = item.invitation
+        delivery = deliveries[invitation.id]
+        body = message_body(
+            batch.kind,
+            assessment,
+            wave,
+            link_url(public_url, item.token),
+            minutes.get(invitation.role),
+            now,
+        )
+        try:
+            message = compose(sender, invitation.person.email, subject, body)
+        except ValueError:
+            delivery.status, delivery.reason = "failed", UNUSABLE_ADDRESS
+            continue
+        messages.append((delivery.id, message))
+    return messages
+
+
+def dispatch(app: Flask, batch_id: int, messages: list[tuple[int, EmailMessage]]) -> None:
+    """Send the batch in a background thread, or at once when ``MAIL_IN_BACKGROUND`` is off."""
+    if app.config["MAIL_IN_BACKGROUND"]:
+        thread = threading.Thread(
+            target=run_batch, args=(app, batch_id, messages), name=f"mail-batch-{batch_id}"
+        )
+        thread.start()
+    else:
+        run_batch(app, batch_id, messages)
+
+
+def run_batch(app: Flask, batch_id: int, messages: list[tuple[int, EmailMessage]]) -> None:
+    """Send ``messages`` over one connection, recording each delivery as it is sent or fails."""
+    with app.app_context():
+        session = db.session
+        batch = session.get(MailBatch, batch_id)
+
+        def report(delivery_id: int, reason: str | None) -> None:
+            now = utcnow()
+            session.execute(
+                update(MailDelivery)
+                .where(MailDelivery.id == delivery_id)
+                .values(
+                    status="failed" if reason else "sent",
+                    reason=reason,
+                    sent_at=None if reason else now,
+                )
+            )
+            batch.updated_at = now
+            session.commit()
+
+        try:
+            send_all(SmtpSettings.from_config(app.config), messages, report)
+        except Exception as error:
+            app.logger.exception("Mail batch %s stopped", batch_id)
+            session.rollback()
+            session.execute(
+                update(MailDelivery)
+                .where(MailDelivery.batch_id == batch_id, MailDelivery.status == "pending")
+                .values(status="failed", reason=_stopped_reason(error))
+            )
+        batch.finished_at = utcnow()
+        session.commit()
+        counts = _status_counts(session, batch_id)
+        app.logger.info(
+            "Mail batch %s (%s, wave %s): %d sent, %d failed",
+            batch_id,
+            batch.kind,
+            batch.wave_id,
+            counts["sent"],
+            counts["failed"],
+        )
+
+
+def _stopped_reason(error: Exception) -> str:
+    if isinstance(error, ValueError):
+        return f"the mail settings are wrong: {error}"[:200]
+    return f"sending stopped by an unexpected error ({type(error).__name__})"
+
+
+def _status_counts(session: Session, batch_id: int) -> Counter:
+    rows = session.execute(
+        select(MailDelivery.status, func.count())
+        .where(MailDelivery.batch_id == batch_id)
+        .group_by(MailDelivery.status)
+    ).all()
+    return Counter(dict(rows))
+
+
+def progress(session: Session, batch: MailBatch, now: datetime) -> Progress:
+    """Counts of a batch's deliveries, the reasons for its failures, and whether it goes on."""
+    counts = _status_counts(session, batch.id)
+    reasons = session.execute(
+        select(MailDelivery.reason, func.count())
+        .where(MailDelivery.batch_id == batch.id, MailDelivery.status == "failed")
+        .group_by(MailDelivery.reason)
+        .order_by(func.count().desc(), MailDelivery.reason)
+    ).all()
+    if batch.finished_at is not None:
+        state = "done"
+    else:
+        state = "interrupted" if batch.updated_at < now - STALE_AFTER else "sending"
+    return Progress(
+        total=sum(counts.values()),
+        sent=counts["sent"],
+        failed=counts["failed"],
+        pending=counts["pending"],
+        reasons=[(reason or "unknown", count) for reason, count in reasons],
+        state=state,
+    )
+
+
+def retry_candidates(session: Session, batch: MailBatch, now: datetime) -> list[Invitation]:
+    """Invitations of ``batch`` whose mail was not sent, unanswered and not retried since.
+
+    Pending deliveries count too once the batch was interrupted.
+    """
+    statuses = ["failed"]
+    if progress(session, batch, now).state == "interrupted":
+        statuses.append("pending")
+    later = select(MailDelivery.invitation_id).where(MailDelivery.batch_id > batch.id)
+    query = (
+        select(Invitation)
+        .join(MailDelivery, MailDelivery.invitation_id == Invitation.id)
+        .where(
+            MailDelivery.batch_id == batch.id,
+            MailDelivery.status.in_(statuses),
+            Invitation.used_on.is_(None),
+            Invitation.person_id.is_not(None),
+            Invitation.id.not_in(later),
+        )
+        .order_by(Invitation.id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,35 @@
+"""Long lists in pages: one query counts, another reads the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list; ``number`` counts from 1."""
+
+    items: list
+    number: int
+    pages: int
+    total: int
+
+
+def page_number(text: str | None) -> int:
+    """The page asked for in ``?page=``; anything but a positive whole number is page 1."""
+    return int(text) if text and text.isdigit() and 0 < len(text) < 7 else 1
+
+
+def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
+    """Page ``number`` of ``query``'s first column; a number past the end gives the last page."""
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1, not {per_page}.")
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, ceil(total / per_page))
+    number = min(max(number, 1), pages)
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, pages=pages, total=total)

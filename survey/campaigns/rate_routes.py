@@ -1,0 +1,68 @@
+"""The response-rate page of one wave, and the JSON it polls (every 15 seconds) to stay current."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template
+from flask_login import login_required
+
+from survey.campaigns import bp
+from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
+from survey.campaigns.rates import totals, wave_rates
+from survey.campaigns.schedule import wave_status, when
+from survey.db import db
+from survey.models._columns import utcnow
+from survey.models.organisation import teams_of
+
+
+def _rates(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    assessment = assessment_or_404(db.session, organisation, assessment_id)
+    wave = wave_or_404(db.session, assessment, wave_id)
+    rows = wave_rates(db.session, list(db.session.scalars(teams_of(organisation.id))), wave.id)
+    return organisation, assessment, wave, rows
+
+
+@bp.get("/<int:assessment_id>/waves/<int:wave_id>/rates")
+@login_required
+def rates(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation, assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
+    now = utcnow()
+    return render_template(
+        "campaigns/rates.html",
+        organisation=organisation,
+        assessment=assessment,
+        wave=wave,
+        status=wave_status(wave, now),
+        when=when(wave),
+        rows=rows,
+        total=totals(rows),
+        updated_at=now,
+        poll_seconds=current_app.config["RATES_POLL_SECONDS"],
+    )
+
+
+@bp.get("/<int:assessment_id>/waves/<int:wave_id>/rates.json")
+@login_required
+def rates_json(organisation_id: int, assessment_id: int, wave_id: int):
+    _organisation, _assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
+    now = utcnow()
+    return jsonify(
+        wave={"id": wave.id, "name": wave.name, "status": wave_status(wave, now)},
+        updated_at=f"{now:%H:%M:%S} UTC",
+        total=totals(rows),
+        teams=[
+            {
+                "id": row.team_id,
+                "name": row.name,
+                "depth": row.depth,
+                "invited": row.invited,
+                "answered": row.answered,
+                "rate": row.rate,
+                "subtree_invited": row.subtree_invited,
+                "subtree_answered": row.subtree_answered,
+                "subtree_rate": row.subtree_rate,
+                "responses": row.responses,
+            }
+            for row in rows
+        ],
+    )

@@ -1,0 +1,350 @@
+"""Assessment and wave pages: list, create and edit assessments; schedule, open and close waves.
+
+Every view is for a logged-in admin or a consultant of the organisation; everything else is the
+same 404 (``survey.campaigns.access``). Each change is one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from survey.audit import record
+from survey.campaigns import bp
+from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
+from survey.campaigns.forms import AssessmentForm, ConfirmForm, WaveForm
+from survey.campaigns.paging import page_number, paginate
+from survey.campaigns.schedule import (
+    Schedule,
+    close_now_problem,
+    open_now_problem,
+    schedule_problems,
+    wave_status,
+    when,
+)
+from survey.campaigns.setup import (
+    NO_MANAGER_VERSION,
+    Settings,
+    apply_settings,
+    chosen,
+    current_settings,
+    first_opened_wave,
+    locked_changes,
+    questionnaire_choices,
+)
+from survey.db import db
+from survey.errors import error_page
+from survey.instruments import all_questionnaires
+from survey.models import Assessment, Wave
+from survey.models._columns import utcnow
+
+ASSESSMENTS_PER_PAGE = 20
+
+
+@bp.app_template_global("campaign_assessments")
+def campaign_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]:
+    """The organisation's newest assessments, for the panel on its page."""
+    query = (
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation_id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+@bp.app_template_global("campaign_wave_status")
+def campaign_wave_status(wave: Wave) -> str:
+    """A wave's status now, for the panel on the organisation's page."""
+    return wave_status(wave, utcnow())
+
+
+@bp.get("/")
+@login_required
+def index(organisation_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    query = (
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation.id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    )
+    page = paginate(db.session, query, page_number(request.args.get("page")), ASSESSMENTS_PER_PAGE)
+    return render_template("campaigns/assessments.html", organisation=organisation, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(organisation_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    form = _assessment_form()
+    if form.validate_on_submit() and _name_free(form, organisation.id, None):
+        assessment = Assessment(organisation_id=organisation.id)
+        apply_settings(assessment, _settings(form))
+        db.session.add(assessment)
+        db.session.flush()
+        record(
+            db.session,
+            "assessment.create",
+            organisation_id=organisation.id,
+            target=f"assessment {assessment.id}",
+            name=assessment.name,
+            mode=assessment.mode,
+            min_group_size=assessment.min_group_size,
+            questionnaire=form.rep_questionnaire.data,
+            manager_questionnaire=form.manager_questionnaire.data or None,
+        )
+        db.session.commit()
+        flash(f"Created the assessment {assessment.name!r}. Schedule its first wave next.")
+        return redirect(_assessment_url(assessment))
+    return _form_page("campaigns/assessment_form.html", form, organisation=organisation)
+
+
+@bp.get("/<int:assessment_id>")
+@login_required
+def assessment(organisation_id: int, assessment_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    found = assessment_or_404(db.session, organisation, assessment_id)
+    now = utcnow()
+    return render_template(
+        "campaigns/assessment.html",
+        organisation=organisation,
+        assessment=found,
+        questionnaires=all_questionnaires(),
+        locked_by=first_opened_wave(found, now),
+        waves=[(wave, wave_status(wave, now), when(wave)) for wave in found.waves],
+    )
+
+
+@bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int, assessment_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    found = assessment_or_404(db.session, organisation, assessment_id)
+    now = utcnow()
+    form = _assessment_form(data=current_settings(found))
+    if form.validate_on_submit() and _name_free(form, organisation.id, found.id):
+        settings = _settings(form)
+        locked = locked_changes(found, settings, now)
+        for field, message in locked.items():
+            form[field].errors.append(message)
+        if not locked:
+            changed = apply_settings(found, settings)
+            record(
+                db.session,
+                "assessment.update",
+                organisation_id=organisation.id,
+                target=f"assessment {found.id}",
+                changed=changed,
+            )
+            db.session.commit()
+            flash("Saved the assessment's settings.")
+            return redirect(_assessment_url(found))
+    return _form_page(
+        "campaigns/assessment_form.html",
+        form,
+        organisation=organisation,
+        assessment=found,
+        locked_by=first_opened_wave(found, now),
+    )
+
+
+@bp.route("/<int:assessment_id>/waves/new", methods=["GET", "POST"])
+@login_required
+def new_wave(organisation_id: int, assessment_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    found = assessment_or_404(db.session, organisation, assessment_id)
+    form = WaveForm(data={"name": f"Wave {len(found.waves) + 1}"})
+    if form.validate_on_submit() and _schedule_fits(form, found, None):
+        wave = Wave(
+            assessment=found,
+            name=form.name.data,
+            opens_at=form.opens_at.data,
+            closes_at=form.closes_at.data,
+        )
+        db.session.add(wave)
+        db.session.flush()
+        record(
+            db.session,
+            "wave.create",
+            organisation_id=organisation.id,
+            target=f"wave {wave.id}",
+            assessment=found.id,
+            name=wave.name,
+            opens_at=wave.opens_at.isoformat(),
+            closes_at=wave.closes_at.isoformat(),
+        )
+        db.session.commit()
+        flash(f"Scheduled {wave.name}: {when(wave)}.")
+        return redirect(_assessment_url(found))
+    return _form_page(
+        "campaigns/wave_form.html", form, organisation=organisation, assessment=found, wave=None
+    )
+
+
+@bp.route("/<int:assessment_id>/waves/<int:wave_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    found = assessment_or_404(db.session, organisation, assessment_id)
+    wave = wave_or_404(db.session, found, wave_id)
+    status = wave_status(wave, utcnow())
+    if status == "closed":
+        return error_page(409, f"{wave.name} has closed; a closed wave cannot be changed.")
+    form = WaveForm(
+        data={"name": wave.name, "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+    )
+    if form.validate_on_submit() and _schedule_fits(form, found, wave):
+        before = (wave.name, wave.opens_at, wave.closes_at)
+        wave.name = form.name.data
+        if status == "scheduled":
+            wave.opens_at = form.opens_at.data
+        wave.closes_at = form.closes_at.data
+        record(
+            db.session,
+            "wave.update",
+            organisation_id=organisation.id,
+            target=f"wave {wave.id}",
+            before={
+                "name": before[0],
+                "opens_at": before[1].isoformat(),
+                "closes_at": before[2].isoformat(),
+            },
+            after={
+                "name": wave.name,
+                "opens_at": wave.opens_at.isoformat(),
+                "closes_at": wave.closes_at.isoformat(),
+            },
+        )
+        db.session.commit()
+        flash(f"Saved {wave.name}: {when(wave)}.")
+        return redirect(_assessment_url(found))
+    return _form_page(
+        "campaigns/wave_form.html",
+        form,
+        organisation=organisation,
+        assessment=found,
+        wave=wave,
+        opened=status == "open",
+    )
+
+
+@bp.route("/<int:assessment_id>/waves/<int:wave_id>/open", methods=["GET", "POST"])
+@login_required
+def open_wave(organisation_id: int, assessment_id: int, wave_id: int):
+    return _open_or_close(organisation_id, assessment_id, wave_id, "open")
+
+
+@bp.route("/<int:assessment_id>/waves/<int:wave_id>/close", methods=["GET", "POST"])
+@login_required
+def close_wave(organisation_id: int, assessment_id: int, wave_id: int):
+    return _open_or_close(organisation_id, assessment_id, wave_id, "close")
+
+
+def _open_or_close(organisation_id: int, assessment_id: int, wave_id: int, action: str):
+    """The confirmation page (GET) and the change itself (POST) for Open now and Close now."""
+    organisation = organisation_or_404(db.session, organisation_id)
+    found = assessment_or_404(db.session, organisation, assessment_id)
+    wave = wave_or_404(db.session, found, wave_id)
+    now = utcnow()
+    problem = (
+        open_now_problem(wave, found.waves, now)
+        if action == "open"
+        else close_now_problem(wave, now)
+    )
+    form = ConfirmForm()
+    page = {
+        "organisation": organisation,
+        "assessment": found,
+        "wave": wave,
+        "action": action,
+        "problem": problem,
+        "form": form,
+        "locks": action == "open" and first_opened_wave(found, now) is None,
+    }
+    if problem is not None:
+        return render_template("campaigns/confirm.html", **page), 409
+    if not form.validate_on_submit():
+        return render_template("campaigns/confirm.html", **page)
+    if action == "open":
+        wave.opens_at = now
+    else:
+        wave.closes_at = now
+    record(
+        db.session,
+        f"wave.{action}",
+        organisation_id=organisation.id,
+        target=f"wave {wave.id}",
+        at=now.isoformat(),
+    )
+    db.session.commit()
+    flash(
+        f"{wave.name} is open until {wave.closes_at:%d %B %Y %H:%M} UTC."
+        if action == "open"
+        else f"{wave.name} is closed: its links no longer accept answers."
+    )
+    return redirect(_assessment_url(found))
+
+
+def _assessment_form(**kwargs) -> AssessmentForm:
+    questionnaires = all_questionnaires()
+    form = AssessmentForm(**kwargs)
+    form.rep_questionnaire.choices = [
+        SelectChoice(value, label) for value, label in questionnaire_choices(questionnaires, "rep")
+    ]
+    form.manager_questionnaire.choices = [
+        SelectChoice(NO_MANAGER_VERSION, "None: managers answer the reps' questionnaire"),
+        *(
+            SelectChoice(value, label)
+            for value, label in questionnaire_choices(questionnaires, "manager")
+        ),
+    ]
+    return form
+
+
+def _settings(form: AssessmentForm) -> Settings:
+    questionnaires = all_questionnaires()
+    return Settings(
+        name=form.name.data,
+        rep=chosen(questionnaires, form.rep_questionnaire.data),
+        manager=chosen(questionnaires, form.manager_questionnaire.data or ""),
+        mode=form.mode.data,
+        min_group_size=form.min_group_size.data,
+    )
+
+
+def _name_free(form: AssessmentForm, organisation_id: int, assessment_id: int | None) -> bool:
+    """False (with a message on the field) when another assessment has this name."""
+    query = select(func.count()).where(
+        Assessment.organisation_id == organisation_id,
+        func.lower(Assessment.name) == form.name.data.lower(),
+        Assessment.id != (assessment_id or 0),
+    )
+    if db.session.scalar(query):
+        form.name.errors.append("This organisation already has an assessment with that name.")
+        return False
+    return True
+
+
+def _schedule_fits(form: WaveForm, assessment: Assessment, wave: Wave | None) -> bool:
+    """False (with messages on the fields) when the schedule breaks a rule."""
+    schedule = Schedule(form.name.data, form.opens_at.data, form.closes_at.data)
+    problems = schedule_problems(schedule, list(assessment.waves), utcnow(), editing=wave)
+    for field, message in problems.items():
+        form[field].errors.append(message)
+    return not problems
+
+
+def _form_page(template: str, form, **context):
+    """The form again: 422 when it was sent with mistakes, 200 when it is first shown."""
+    status = 422 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def _assessment_url(assessment: Assessment) -> str:
+    return url_for(
+        "campaigns.assessment",
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+    )

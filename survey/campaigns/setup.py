@@ -1,0 +1,147 @@
+"""An assessment's settings: the questionnaire versions, the mode and the minimum group size.
+
+Once a wave has opened, people have answered under those settings, so they are locked: the
+minimum group size decides what every page shows, the mode is a promise made to respondents,
+and another questionnaire would mix versions. Only the name can change then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from questionnaires import Questionnaire
+from survey.models import Assessment, Wave
+
+NO_MANAGER_VERSION = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the assessment form asks for, checked against the installed questionnaires."""
+
+    name: str
+    rep: Questionnaire
+    manager: Questionnaire | None
+    mode: str
+    min_group_size: int
+
+
+def choice_value(key: str, version: int) -> str:
+    """How a questionnaire version is named in a form: ``key:version``."""
+    return f"{key}:{version}"
+
+
+def questionnaire_choices(
+    questionnaires: Mapping[tuple[str, int], Questionnaire], audience: str
+) -> list[tuple[str, str]]:
+    """(value, label) of each installed questionnaire for ``audience``, newest version first."""
+    found = [q for q in questionnaires.values() if q.audience == audience]
+    found.sort(key=lambda q: (q.key, -q.version))
+    return [
+        (choice_value(q.key, q.version), f"{q.title} ({q.key}, version {q.version})") for q in found
+    ]
+
+
+def chosen(
+    questionnaires: Mapping[tuple[str, int], Questionnaire], value: str
+) -> Questionnaire | None:
+    """The questionnaire a form value names, or ``None`` for no choice or an unknown one."""
+    key, _, version = value.rpartition(":")
+    if not version.isdigit():
+        return None
+    return questionnaires.get((key, int(version)))
+
+
+def first_opened_wave(assessment: Assessment, now: datetime) -> Wave | None:
+    """The first wave that has opened (and perhaps closed) by ``now``; ``None`` if none has."""
+    opened = [wave for wave in assessment.waves if wave.opens_at <= now]
+    return min(opened, key=lambda wave: wave.opens_at) if opened else None
+
+
+def current_settings(assessment: Assessment) -> dict[str, object]:
+    """The assessment's settings as the form's field values."""
+    return {
+        "name": assessment.name,
+        "rep_questionnaire": choice_value(
+            assessment.rep_questionnaire_key, assessment.rep_questionnaire_version
+        ),
+        "manager_questionnaire": (
+            choice_value(
+                assessment.manager_questionnaire_key, assessment.manager_questionnaire_version
+            )
+            if assessment.manager_questionnaire_key
+            else NO_MANAGER_VERSION
+        ),
+        "mode": assessment.mode,
+        "min_group_size": assessment.min_group_size,
+    }
+
+
+def locked_changes(assessment: Assessment, settings: Settings, now: datetime) -> dict[str, str]:
+    """For each locked field that ``settings`` would change, why it cannot change (by field)."""
+    wave = first_opened_wave(assessment, now)
+    if wave is None:
+        return {}
+    since = f"{wave.name} opened on {wave.opens_at:%d %B %Y}"
+    wanted = _values(settings)
+    current = current_settings(assessment)
+    messages = {
+        "min_group_size": (
+            f"The minimum group size is locked at {assessment.min_group_size}: {since}, and "
+            "every page has shown its results by that rule since."
+        ),
+        "mode": (
+            f"The mode is locked ({assessment.mode}): {since}, and people answered under that "
+            "promise."
+        ),
+        "rep_questionnaire": (
+            f"The questionnaire is locked: {since}; another version would mix answers to "
+            "different questions."
+        ),
+        "manager_questionnaire": (
+            f"The managers' questionnaire is locked: {since}; another version would mix answers "
+            "to different questions."
+        ),
+    }
+    return {
+        field: message for field, message in messages.items() if wanted[field] != current[field]
+    }
+
+
+def _values(settings: Settings) -> dict[str, object]:
+    return {
+        "name": settings.name,
+        "rep_questionnaire": choice_value(settings.rep.key, settings.rep.version),
+        "manager_questionnaire": (
+            choice_value(settings.manager.key, settings.manager.version)
+            if settings.manager
+            else NO_MANAGER_VERSION
+        ),
+        "mode": settings.mode,
+        "min_group_size": settings.min_group_size,
+    }
+
+
+def apply_settings(assessment: Assessment, settings: Settings) -> list[str]:
+    """Write ``settings`` into ``assessment``; return the names of the fields that changed.
+
+    A questionnaire's recorded hash is taken from the installed file only when the choice
+    changes, so that editing the name never hides a file changed since the assessment began.
+    """
+    before = current_settings(assessment)
+    changed = [field for field, value in _values(settings).items() if value != before[field]]
+    assessment.name = settings.name
+    assessment.mode = settings.mode
+    assessment.min_group_size = settings.min_group_size
+    if "rep_questionnaire" in changed:
+        assessment.rep_questionnaire_key = settings.rep.key
+        assessment.rep_questionnaire_version = settings.rep.version
+        assessment.rep_questionnaire_sha256 = settings.rep.sha256
+    if "manager_questionnaire" in changed:
+        manager = settings.manager
+        assessment.manager_questionnaire_key = manager.key if manager else None
+        assessment.manager_questionnaire_version = manager.version if manager else None
+        assessment.manager_questionnaire_sha256 = manager.sha256 if manager else None
+    return changed

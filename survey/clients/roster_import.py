@@ -1,0 +1,179 @@
+"""What a parsed roster would change, and making that change in one transaction.
+
+Team paths are matched part by part against the organisation's tree, ignoring case; missing
+parts become new teams (in the sales department). People are matched by e-mail: new ones are
+added, those whose team or role differs are updated, the rest are left as they are, so
+importing the same file twice changes nothing. People missing from the file stay on the roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.audit import record
+from survey.clients.names import PATH_SEPARATOR, same_name
+from survey.clients.roster import RosterError, RosterRow
+from survey.clients.teams import all_teams
+from survey.models import Organisation, Person, Team
+from survey.models.organisation import team_paths
+
+Key = tuple[str, ...]  # a team path with each part folded by ``same_name``
+
+
+@dataclass(frozen=True)
+class PersonUpdate:
+    """Someone on the roster already, whose team or role the file changes."""
+
+    line: int
+    email: str
+    old_path: str
+    old_role: str
+    new_path: str
+    new_role: str
+
+
+@dataclass
+class ImportPlan:
+    """The preview: new team paths (parents first), new people, updates, and what stays."""
+
+    new_teams: list[str] = field(default_factory=list)
+    new_people: list[RosterRow] = field(default_factory=list)
+    updates: list[PersonUpdate] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RosterError] = field(default_factory=list)
+    _existing: dict[Key, Team] = field(default_factory=dict, repr=False)
+    _new: dict[Key, str] = field(default_factory=dict, repr=False)
+    _people: dict[str, Person] = field(default_factory=dict, repr=False)
+    _keys: dict[int, Key] = field(default_factory=dict, repr=False)
+    _updated_rows: list[RosterRow] = field(default_factory=list, repr=False)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.new_teams or self.new_people or self.updates)
+
+
+def plan_import(session: Session, organisation_id: int, rows: list[RosterRow]) -> ImportPlan:
+    """Compare ``rows`` with the organisation's teams and roster; writes nothing.
+
+    A path that runs through an archived team is an error of its line.
+    """
+    plan = ImportPlan()
+    teams = all_teams(session, organisation_id)
+    paths = team_paths(teams)
+    usable, archived = _team_keys(teams)
+    plan._existing = usable
+    people = session.scalars(select(Person).where(Person.organisation_id == organisation_id))
+    plan._people = {person.email.lower(): person for person in people}
+    shown: dict[Key, str] = {key: paths[team.id] for key, team in usable.items()}
+    for row in rows:
+        key = tuple(same_name(part) for part in row.path)
+        blocked = next((key[:n] for n in range(1, len(key) + 1) if key[:n] in archived), None)
+        if blocked is not None:
+            plan.errors.append(
+                RosterError(
+                    row.line,
+                    f"The team path {row.path_text} runs through the archived team "
+                    f"{paths[archived[blocked].id]}; use an active team.",
+                )
+            )
+            continue
+        for depth in range(1, len(key) + 1):
+            part = key[:depth]
+            if part not in shown:
+                name = row.path[depth - 1]
+                shown[part] = PATH_SEPARATOR.join((shown[part[:-1]], name)) if depth > 1 else name
+                plan._new[part] = name
+                plan.new_teams.append(shown[part])
+        plan._keys[row.line] = key
+        _compare_person(plan, row, key, shown, paths)
+    return plan
+
+
+def apply_import(session: Session, organisation: Organisation, plan: ImportPlan) -> None:
+    """Create the new teams and people and update the others, as ``plan`` says; no commit.
+
+    Raises
+    ------
+    ValueError
+        When the plan has errors.
+    """
+    if plan.errors:
+        raise ValueError("A roster with errors cannot be imported.")
+    teams = dict(plan._existing)
+    for key, name in plan._new.items():  # parents come before their children
+        teams[key] = Team(
+            organisation_id=organisation.id,
+            name=name,
+            department="sales",
+            parent=teams.get(key[:-1]),
+        )
+        session.add(teams[key])
+    for row in plan.new_people:
+        person = Person(
+            organisation_id=organisation.id,
+            team=teams[plan._keys[row.line]],
+            email=row.email,
+            role=row.role,
+        )
+        session.add(person)
+    for row in plan._updated_rows:
+        person = plan._people[row.email]
+        person.team = teams[plan._keys[row.line]]
+        person.role = row.role
+    session.flush()
+    record(
+        session,
+        "roster.import",
+        organisation_id=organisation.id,
+        target=f"organisation {organisation.id}",
+        new_teams=len(plan.new_teams),
+        new_people=len(plan.new_people),
+        updated_people=len(plan.updates),
+        unchanged_people=plan.unchanged,
+    )
+
+
+def _team_keys(teams: list[Team]) -> tuple[dict[Key, Team], dict[Key, Team]]:
+    """Each team's key, split into usable teams and archived ones (or below an archived one).
+
+    When two teams share a key (names differing only in case), a usable one wins.
+    """
+    by_id = {team.id: team for team in teams}
+    keys: dict[int, Key] = {}
+    blocked: dict[int, bool] = {}
+
+    def key_of(team: Team) -> Key:
+        if team.id not in keys:
+            parent = by_id.get(team.parent_id) if team.parent_id else None
+            keys[team.id] = (*(key_of(parent) if parent else ()), same_name(team.name))
+            blocked[team.id] = team.archived_at is not None or (
+                parent is not None and blocked[parent.id]
+            )
+        return keys[team.id]
+
+    usable: dict[Key, Team] = {}
+    archived: dict[Key, Team] = {}
+    for team in sorted(teams, key=lambda team: team.id):
+        key = key_of(team)
+        (archived if blocked[team.id] else usable).setdefault(key, team)
+    return usable, {key: team for key, team in archived.items() if key not in usable}
+
+
+def _compare_person(
+    plan: ImportPlan, row: RosterRow, key: Key, shown: dict[Key, str], paths: dict[int, str]
+) -> None:
+    person = plan._people.get(row.email)
+    if person is None:
+        plan.new_people.append(row)
+        return
+    team = plan._existing.get(key)
+    if team is not None and person.team_id == team.id and person.role == row.role:
+        plan.unchanged += 1
+        return
+    plan.updates.append(
+        PersonUpdate(row.line, row.email, paths[person.team_id], person.role, shown[key], row.role)
+    )
+    plan._updated_rows.append(row)

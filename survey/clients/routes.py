@@ -1,0 +1,335 @@
+"""Consultant pages: client organisations, their team tree and the roster import.
+
+Every route is for admins and consultants only, and checks on the server that the organisation
+is theirs. Each change is one transaction with its audit event; a refused change re-renders the
+form with the reason and 422, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import SelectChoice
+
+from survey.audit import record
+from survey.clients import bp
+from survey.clients.access import consultant_required, organisation_or_404, team_or_404
+from survey.clients.forms import (
+    ROOT,
+    ConfirmForm,
+    OrganisationForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+    TeamForm,
+)
+from survey.clients.organisations import (
+    OrganisationRefused,
+    create_organisation,
+    organisations_page,
+)
+from survey.clients.roster import parse_roster
+from survey.clients.roster_import import apply_import, plan_import
+from survey.clients.teams import (
+    TeamChangeRefused,
+    add_team,
+    archive_team,
+    delete_team,
+    move_team,
+    rename_team,
+    set_department,
+    team_references,
+    team_tree,
+    teams_below,
+)
+from survey.clients.uploads import find_upload, store_upload, upload_rows
+from survey.db import db
+from survey.errors import error_page
+from survey.models import Organisation, Team
+from survey.models._columns import utcnow
+
+UPLOADS_KEY = "roster_uploads"  # session: organisation id -> id of the upload being previewed
+FORM_OVERHEAD = 64 * 1024  # room for the multipart envelope around the file
+
+
+@bp.url_value_preprocessor
+def allow_roster_files(endpoint: str | None, _values: dict | None) -> None:
+    """Let the roster upload be larger than other forms.
+
+    Runs before any ``before_request`` hook, so before CSRF protection reads the form.
+    """
+    if endpoint == "clients.roster":
+        request.max_content_length = current_app.config["ROSTER_MAX_BYTES"] + FORM_OVERHEAD
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def file_too_large(_error: RequestEntityTooLarge):
+    if request.endpoint != "clients.roster":
+        return error_page(413)
+    megabytes = current_app.config["ROSTER_MAX_BYTES"] / (1024 * 1024)
+    return error_page(
+        413,
+        f"The file is larger than the {megabytes:.1f} MB a roster may have, so nothing was "
+        "imported. Split it into smaller files and upload them one by one.",
+    )
+
+
+@bp.get("/")
+@consultant_required
+def index():
+    page = organisations_page(db.session, current_user, request.args.get("page", 1, type=int))
+    return render_template("clients/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@consultant_required
+def new():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = create_organisation(db.session, current_user, form.name.data)
+        except OrganisationRefused as refused:
+            form.name.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"{organisation.name} is ready: add its teams or import its roster.")
+            return redirect(url_for("clients.organisation", organisation_id=organisation.id))
+    return _form_page("clients/new.html", form)
+
+
+@bp.get("/<int:organisation_id>")
+@consultant_required
+def organisation(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    return render_template(
+        "clients/organisation.html", organisation=found, tree=team_tree(db.session, found.id)
+    )
+
+
+@bp.route("/<int:organisation_id>/teams/new", methods=["GET", "POST"])
+@consultant_required
+def team_new(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    form = TeamForm(parent=request.args.get("parent", ROOT))
+    form.parent.choices = _parent_choices(found)
+    if form.validate_on_submit():
+        try:
+            team = add_team(
+                db.session, found, form.name.data, form.department.data, form.parent.data
+            )
+        except TeamChangeRefused as refused:
+            return _refused_form("clients/team_form.html", form, refused, organisation=found)
+        db.session.commit()
+        flash(f"Added {team.name}.")
+        return redirect(url_for("clients.organisation", organisation_id=found.id))
+    return _form_page("clients/team_form.html", form, organisation=found, team=None)
+
+
+@bp.route("/<int:organisation_id>/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@consultant_required
+def team_edit(organisation_id: int, team_id: int):
+    found = organisation_or_404(organisation_id)
+    team = team_or_404(found, team_id)
+    form = TeamForm(
+        name=team.name,
+        department=team.department,
+        parent=team.parent_id if team.parent_id is not None else ROOT,
+    )
+    form.parent.choices = _parent_choices(found, moving=team)
+    if form.validate_on_submit():
+        try:
+            rename_team(db.session, team, form.name.data)
+            set_department(db.session, team, form.department.data)
+            move_team(db.session, team, form.parent.data)
+        except TeamChangeRefused as refused:
+            return _refused_form(
+                "clients/team_form.html", form, refused, organisation=found, team=team
+            )
+        db.session.commit()
+        flash(f"Saved {team.name}.")
+        return redirect(url_for("clients.organisation", organisation_id=found.id))
+    return _form_page("clients/team_form.html", form, organisation=found, team=team)
+
+
+@bp.route("/<int:organisation_id>/teams/<int:team_id>/archive", methods=["GET", "POST"])
+@consultant_required
+def team_archive(organisation_id: int, team_id: int):
+    found = organisation_or_404(organisation_id)
+    team = team_or_404(found, team_id)
+    affected = teams_below(db.session, team)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        archive_team(db.session, team, utcnow())
+        db.session.commit()
+        below = f" and the {len(affected) - 1} teams below it" if len(affected) > 1 else ""
+        flash(f"Archived {team.name}{below}.")
+        return redirect(url_for("clients.organisation", organisation_id=found.id))
+    return _form_page(
+        "clients/team_archive.html", form, organisation=found, team=team, affected=affected
+    )
+
+
+@bp.route("/<int:organisation_id>/teams/<int:team_id>/delete", methods=["GET", "POST"])
+@consultant_required
+def team_delete(organisation_id: int, team_id: int):
+    found = organisation_or_404(organisation_id)
+    team = team_or_404(found, team_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            delete_team(db.session, team)
+            db.session.commit()
+        except TeamChangeRefused as refused:
+            return _refused_form(
+                "clients/team_delete.html",
+                form,
+                refused,
+                organisation=found,
+                team=team,
+                in_use=True,
+            )
+        flash(f"Deleted {team.name}.")
+        return redirect(url_for("clients.organisation", organisation_id=found.id))
+    in_use = team_references(db.session, found.id)[team.id] > 0
+    return _form_page(
+        "clients/team_delete.html", form, organisation=found, team=team, in_use=in_use
+    )
+
+
+@bp.route("/<int:organisation_id>/roster", methods=["GET", "POST"])
+@consultant_required
+def roster(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    form = RosterUploadForm()
+    if not form.validate_on_submit():
+        return _form_page("clients/roster_upload.html", form, organisation=found, errors=[])
+    upload = form.roster.data
+    max_bytes = current_app.config["ROSTER_MAX_BYTES"]
+    data = upload.read(max_bytes + 1)
+    parsed = parse_roster(data, max_bytes, current_app.config["ROSTER_MAX_ROWS"])
+    if not parsed.ok:
+        page = render_template(
+            "clients/roster_upload.html", form=form, organisation=found, errors=parsed.errors
+        )
+        return page, 413 if len(data) > max_bytes else 422
+    stored = store_upload(
+        db.session, found, current_user, upload.filename or "roster.csv", parsed.rows, utcnow()
+    )
+    record(
+        db.session,
+        "roster.upload",
+        organisation_id=found.id,
+        target=f"organisation {found.id}",
+        rows=len(parsed.rows),
+    )
+    db.session.commit()
+    session[UPLOADS_KEY] = {**session.get(UPLOADS_KEY, {}), str(found.id): stored.id}
+    return redirect(url_for("clients.roster_preview", organisation_id=found.id))
+
+
+@bp.get("/<int:organisation_id>/roster/preview")
+@consultant_required
+def roster_preview(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    upload = _current_upload(found)
+    if upload is None:
+        flash("That preview has expired or was replaced. Upload the file again.")
+        return redirect(url_for("clients.roster", organisation_id=found.id))
+    plan = plan_import(db.session, found.id, upload_rows(upload))
+    page = render_template(
+        "clients/roster_preview.html",
+        organisation=found,
+        upload=upload,
+        plan=plan,
+        form=RosterConfirmForm(upload=upload.id),
+    )
+    return page, 422 if plan.errors else 200
+
+
+@bp.post("/<int:organisation_id>/roster/confirm")
+@consultant_required
+def roster_confirm(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    form = RosterConfirmForm()
+    upload = _current_upload(found)
+    if not form.validate_on_submit() or upload is None or form.upload.data != upload.id:
+        flash(
+            "That preview has expired or was replaced by a newer upload, so nothing was "
+            "imported. Check the preview below, or upload the file again."
+        )
+        target = "clients.roster_preview" if upload else "clients.roster"
+        return redirect(url_for(target, organisation_id=found.id))
+    plan = plan_import(db.session, found.id, upload_rows(upload))
+    if plan.errors:
+        return redirect(url_for("clients.roster_preview", organisation_id=found.id))
+    try:
+        apply_import(db.session, found, plan)
+        db.session.delete(upload)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash("The roster changed while you were importing; nothing was imported. Check again.")
+        return redirect(url_for("clients.roster_preview", organisation_id=found.id))
+    _forget_upload(found)
+    flash(
+        f"Imported the roster: {len(plan.new_teams)} new teams, {len(plan.new_people)} new "
+        f"people, {len(plan.updates)} updated, {plan.unchanged} unchanged."
+    )
+    return redirect(url_for("clients.organisation", organisation_id=found.id))
+
+
+@bp.post("/<int:organisation_id>/roster/cancel")
+@consultant_required
+def roster_cancel(organisation_id: int):
+    found = organisation_or_404(organisation_id)
+    form = RosterConfirmForm()
+    upload = _current_upload(found)
+    if form.validate_on_submit() and upload is not None and form.upload.data == upload.id:
+        db.session.delete(upload)
+        db.session.commit()
+    _forget_upload(found)
+    flash("Nothing was imported.")
+    return redirect(url_for("clients.organisation", organisation_id=found.id))
+
+
+def _current_upload(organisation: Organisation):
+    upload_id = session.get(UPLOADS_KEY, {}).get(str(organisation.id))
+    return find_upload(db.session, upload_id, organisation, current_user, utcnow())
+
+
+def _forget_upload(organisation: Organisation) -> None:
+    uploads = dict(session.get(UPLOADS_KEY, {}))
+    uploads.pop(str(organisation.id), None)
+    session[UPLOADS_KEY] = uploads
+
+
+def _parent_choices(organisation: Organisation, moving: Team | None = None) -> list[SelectChoice]:
+    """The top level, then every active team by path; without ``moving`` and its teams."""
+    tree = team_tree(db.session, organisation.id)
+    excluded = set()
+    if moving is not None:
+        excluded = {team.id for team in teams_below(db.session, moving)}
+    return [SelectChoice(ROOT, "(top level)")] + [
+        SelectChoice(node.team.id, node.path)
+        for node in tree.nodes()
+        if node.team.id not in excluded
+    ]
+
+
+def _form_page(template: str, form, **context):
+    status = 422 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def _refused_form(template: str, form, refused: Exception, **context):
+    db.session.rollback()
+    return render_template(template, form=form, refused=str(refused), **context), 422

@@ -1,0 +1,69 @@
+"""Keeping a parsed roster on the server between its preview and its confirmation.
+
+The browser holds only the upload's random id, in the signed session; the rows never travel
+through the page, so nobody can change them between what was previewed and what is imported.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_
+from sqlalchemy.orm import Session
+
+from survey.clients.roster import RosterRow
+from survey.models import Organisation, RosterUpload, User
+
+KEEP_FOR = timedelta(hours=1)
+
+
+def store_upload(
+    session: Session,
+    organisation: Organisation,
+    user: User,
+    filename: str,
+    rows: list[RosterRow],
+    now: datetime,
+) -> RosterUpload:
+    """Keep ``rows`` for ``user``, replacing their earlier upload for this organisation.
+
+    Uploads older than ``KEEP_FOR`` are deleted on the way. Does not commit.
+    """
+    session.execute(
+        delete(RosterUpload).where(
+            or_(
+                RosterUpload.created_at < now - KEEP_FOR,
+                (RosterUpload.user_id == user.id)
+                & (RosterUpload.organisation_id == organisation.id),
+            )
+        )
+    )
+    upload = RosterUpload(
+        organisation_id=organisation.id,
+        user_id=user.id,
+        filename=filename[:255],
+        rows=[[row.line, list(row.path), row.email, row.role] for row in rows],
+        created_at=now,
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def find_upload(
+    session: Session, upload_id: str | None, organisation: Organisation, user: User, now: datetime
+) -> RosterUpload | None:
+    """The upload with this id, if ``user`` made it for ``organisation`` within ``KEEP_FOR``."""
+    upload = session.get(RosterUpload, upload_id) if upload_id else None
+    if (
+        upload is None
+        or upload.user_id != user.id
+        or upload.organisation_id != organisation.id
+        or upload.created_at < now - KEEP_FOR
+    ):
+        return None
+    return upload
+
+
+def upload_rows(upload: RosterUpload) -> list[RosterRow]:
+    return [RosterRow(line, tuple(path), email, role) for line, path, email, role in upload.rows]

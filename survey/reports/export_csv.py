@@ -1,0 +1,222 @@
+"""The response-level exports as CSV, written a chunk at a time; and the aggregates table.
+
+Every text cell goes through :func:`text` (that is, :func:`survey.dashboard.export.safe_cell`)
+once per response, before rows are written, so a cell that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return; ladder words and team names are free text)
+is neutralised. Files start with a UTF-8 byte order mark, so spreadsheet programs read accents
+right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from survey.dashboard.export import safe_cell
+from survey.dashboard.loading import score_matrix
+from survey.dashboard.model import INDEX, OrganisationView
+from survey.reports.exports import Chunk, ExportedResponse, ExportPlan
+
+BOM = "\ufeff"
+SCORE_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """One export: its file name, a title and description, its header and its rows per chunk."""
+
+    name: str
+    title: str
+    description: str
+    header: Callable[[ExportPlan], list[str]]
+    rows: Callable[[ExportPlan, Chunk], list[list]]
+
+
+def identity_header(plan: ExportPlan) -> list[str]:
+    pseudonym = ["pseudonym"] if plan.confidential else []
+    return ["row_id", *pseudonym, "wave", "team", "submitted_on"]
+
+
+def text(value: str | None) -> str:
+    """A text cell as written: empty for None, neutralised if a spreadsheet would run it."""
+    return "" if value is None else safe_cell(value)
+
+
+def _identity(plan: ExportPlan, response: ExportedResponse) -> list[str]:
+    pseudonym = [text(response.pseudonym)] if plan.confidential else []
+    return [
+        text(response.row_id),
+        *pseudonym,
+        text(response.wave),
+        text(response.team),
+        response.submitted_on.isoformat(),
+    ]
+
+
+def _answers(values: np.ndarray) -> list:
+    """Raw answers as whole numbers, empty where unanswered."""
+    whole = np.where(np.isnan(values), -1, values).astype(np.int64).tolist()
+    return ["" if value < 0 else value for value in whole]
+
+
+def _long_header(plan: ExportPlan) -> list[str]:
+    return [*identity_header(plan), "question", "dimension", "keyed", "answer", "words"]
+
+
+def _long_rows(plan: ExportPlan, chunk: Chunk) -> list[list]:
+    items = [(text(i.id), text(i.dimension), text(i.keyed)) for i in plan.questionnaire.items]
+    rows = []
+    for response, answers in zip(chunk.responses, chunk.answers, strict=True):
+        identity = _identity(plan, response)
+        rows += [
+            [*identity, *item, answer, ""]
+            for item, answer in zip(items, _answers(answers), strict=True)
+        ]
+        rows += [
+            [*identity, f"why_{position}", "", "", text(target), text(words)]
+            for position, (target, words) in enumerate(response.ladder, start=1)
+        ]
+        for direction, paths in (
+            ("help_received", response.help_received),
+            ("help_given", response.help_given),
+        ):
+            rows += [[*identity, direction, "", "", text(path), ""] for path in paths]
+    return rows
+
+
+def _rungs(plan: ExportPlan) -> int:
+    ladder = plan.questionnaire.ladder
+    return ladder.max_rungs if ladder else 0
+
+
+def _wide_header(plan: ExportPlan) -> list[str]:
+    ladder = [
+        column
+        for position in range(1, _rungs(plan) + 1)
+        for column in (f"why_{position}", f"why_{position}_words")
+    ]
+    items = [item.id for item in plan.questionnaire.items]
+    return [*identity_header(plan), *items, *ladder, "help_received", "help_given"]
+
+
+def _wide_rows(plan: ExportPlan, chunk: Chunk) -> list[list]:
+    rows = []
+    for response, answers in zip(chunk.responses, chunk.answers, strict=True):
+        ladder = ["", ""] * _rungs(plan)
+        for position, (target, words) in enumerate(response.ladder):
+            ladder[2 * position : 2 * position + 2] = [text(target), text(words)]
+        rows.append(
+            [
+                *_identity(plan, response),
+                *_answers(answers),
+                *ladder,
+                text("; ".join(response.help_received)),
+                text("; ".join(response.help_given)),
+            ]
+        )
+    return rows
+
+
+def _scores_header(plan: ExportPlan) -> list[str]:
+    dimensions = [dimension.key for dimension in plan.questionnaire.dimensions]
+    return [*identity_header(plan), "mindset_index", *dimensions]
+
+
+def _scores_rows(plan: ExportPlan, chunk: Chunk) -> list[list]:
+    index, dimensions = score_matrix(chunk.answers, plan.questionnaire)
+    scores = np.column_stack([index, dimensions]).round(SCORE_DECIMALS).tolist()
+    return [
+        [*_identity(plan, response), *("" if math.isnan(v) else v for v in row)]
+        for response, row in zip(chunk.responses, scores, strict=True)
+    ]
+
+
+FORMATS = {
+    "responses-long": CsvFormat(
+        "responses-long",
+        "Responses, long",
+        "One row per response and question: each statement's raw answer (1 to 7, before "
+        "reverse keying), each rung of the WHY ladder with its words, each team helped.",
+        _long_header,
+        _long_rows,
+    ),
+    "responses-wide": CsvFormat(
+        "responses-wide",
+        "Responses, wide",
+        "One row per response: a column per statement (raw answers), the WHY ladder's rungs "
+        "and words, the teams that helped and were helped.",
+        _wide_header,
+        _wide_rows,
+    ),
+    "scores": CsvFormat(
+        "scores",
+        "Scores per respondent",
+        "One row per response: the mindset index and the six dimensions, each from 0 "
+        "(contractual) to 100 (purpose-driven); blank where too few statements were answered.",
+        _scores_header,
+        _scores_rows,
+    ),
+}
+
+
+def csv_lines(header: list[str], row_batches: Iterable[list[list]]) -> Iterator[str]:
+    """The CSV text, one piece per batch of rows, starting with the byte order mark.
+
+    Rows are written as given: their text must already have gone through :func:`text`.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    for rows in row_batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(rows)
+        yield buffer.getvalue()
+
+
+def stream_csv(csv_format: CsvFormat, plan: ExportPlan, chunks: Iterable[Chunk]) -> Iterator[str]:
+    """``csv_format`` of the chunks, as pieces of text."""
+    return csv_lines(csv_format.header(plan), (csv_format.rows(plan, chunk) for chunk in chunks))
+
+
+AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]
+
+
+def aggregate_table(view: OrganisationView) -> pd.DataFrame:
+    """Every team's subtree aggregates in every wave, as the dashboard shows them.
+
+    Hidden cells keep their team, wave and measure, with blank numbers and the reason.
+    """
+    measures = [INDEX, *view.dimensions]
+    summaries = view.summaries
+    frames = []
+    for team in sorted(view.teams.values(), key=lambda node: node.path):
+        for wave in view.waves:
+            if view.visible(team.id, wave.id):
+                rows = summaries[(summaries["team"] == team.id) & (summaries["wave"] == wave.id)]
+                rows = rows.set_index("measure").reindex(measures).reset_index()
+                rows = rows.assign(team=team.path, wave=wave.name, hidden_reason=None)
+            else:
+                rows = pd.DataFrame(
+                    {
+                        "team": team.path,
+                        "wave": wave.name,
+                        "measure": measures,
+                        "hidden_reason": view.reason(team.id, wave.id),
+                    }
+                )
+            frames.append(rows.reindex(columns=[*AGGREGATE_COLUMNS, "hidden_reason"]))
+    if not frames:
+        return pd.DataFrame(columns=[*AGGREGATE_COLUMNS, "hidden_reason"])
+    table = pd.concat(frames, ignore_index=True)
+    table["n"] = pd.Series(  # whole numbers, blank when hidden (table_csv writes None as "")
+        [None if pd.isna(n) else int(n) for n in table["n"]], index=table.index, dtype=object
+    )
+    return table

@@ -1,0 +1,149 @@
+"""Reading an assessment's responses for export, a chunk at a time, pseudonymised.
+
+Only the reps' answers to the assessment's rep questionnaire are exported (the same responses
+the dashboard's suppression is decided on). Managers' answers are left out of response-level
+exports: a team usually has one manager, so a manager's row with a team would name them.
+
+Each exported response carries a fresh random row id, in confidential mode the pseudonym of
+:mod:`survey.reports.pseudonyms`, the wave's name, the team path of
+:mod:`survey.reports.disclosure` and the day it was submitted; never the database id, the stored
+respondent key, a person or a token. Rows come wave by wave in the order of their random
+database ids, which says nothing about the order of submission or the team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from questionnaires import Questionnaire
+from survey.dashboard.loading import decode_answers
+from survey.dashboard.model import WaveInfo
+from survey.dashboard.service import organisation_view
+from survey.instruments import questionnaire_for
+from survey.models import Assessment, CooperationLink, LadderRung, Response
+from survey.reports.disclosure import export_team_paths
+from survey.reports.pseudonyms import export_pseudonym, new_row_id, pseudonym_key
+
+CHUNK_ROWS = 500
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What an export of one assessment needs besides the responses themselves."""
+
+    questionnaire: Questionnaire
+    confidential: bool
+    waves: list[WaveInfo]
+    exported_paths: dict[int, dict[int, str | None]]  # wave -> team -> path (None: left out)
+    team_paths: dict[int, str]  # every team, for the teams named in the cooperation map
+    key: bytes | None  # the pseudonym key, in confidential mode only
+
+
+@dataclass(frozen=True)
+class ExportedResponse:
+    """One response as an export shows it."""
+
+    row_id: str
+    pseudonym: str | None
+    wave: str
+    team: str
+    submitted_on: date
+    ladder: list[tuple[str, str | None]]  # (target, words) from the first rung up
+    help_received: list[str]
+    help_given: list[str]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive exported responses and their answers (responses x items, NaN unanswered)."""
+
+    responses: list[ExportedResponse]
+    answers: np.ndarray
+
+
+def export_plan(session: Session, assessment: Assessment, secret_key: str) -> ExportPlan:
+    """The suppression-aware plan for exporting ``assessment``'s responses."""
+    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    view = organisation_view(session, assessment)
+    confidential = assessment.mode == "confidential"
+    return ExportPlan(
+        questionnaire=questionnaire,
+        confidential=confidential,
+        waves=list(view.waves),
+        exported_paths={wave.id: export_team_paths(view, wave.id) for wave in view.waves},
+        team_paths={team_id: team.path for team_id, team in view.teams.items()},
+        key=pseudonym_key(secret_key, assessment.id) if confidential else None,
+    )
+
+
+def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
+    """The exportable responses, wave by wave, read ``CHUNK_ROWS`` at a time."""
+    questionnaire = plan.questionnaire
+    for wave in plan.waves:
+        paths = plan.exported_paths[wave.id]
+        query = (
+            select(
+                Response.id,
+                Response.team_id,
+                Response.values,
+                Response.submitted_on,
+                Response.respondent_key,
+            )
+            .where(
+                Response.wave_id == wave.id,
+                Response.role == "rep",
+                Response.questionnaire_key == questionnaire.key,
+                Response.questionnaire_version == questionnaire.version,
+            )
+            .order_by(Response.id)
+            .execution_options(yield_per=CHUNK_ROWS)
+        )
+        for partition in session.execute(query).partitions():
+            rows = [row for row in partition if paths.get(row.team_id) is not None]
+            if rows:
+                yield _chunk(session, plan, wave, paths, rows)
+
+
+def _chunk(session, plan: ExportPlan, wave: WaveInfo, paths, rows) -> Chunk:
+    ids = [row.id for row in rows]
+    ladders: dict[int, list[tuple[str, str | None]]] = {}
+    for response_id, target, words in session.execute(
+        select(LadderRung.response_id, LadderRung.target, LadderRung.words)
+        .where(LadderRung.response_id.in_(ids))
+        .order_by(LadderRung.response_id, LadderRung.position)
+    ):
+        ladders.setdefault(response_id, []).append((target, words))
+    helped: dict[tuple[int, str], list[str]] = {}
+    for response_id, other_team_id, direction in session.execute(
+        select(
+            CooperationLink.response_id, CooperationLink.other_team_id, CooperationLink.direction
+        ).where(CooperationLink.response_id.in_(ids))
+    ):
+        path = plan.team_paths.get(other_team_id)
+        if path is not None:
+            helped.setdefault((response_id, direction), []).append(path)
+    responses = [
+        ExportedResponse(
+            row_id=new_row_id(),
+            pseudonym=(
+                export_pseudonym(plan.key, row.respondent_key)
+                if plan.key is not None and row.respondent_key
+                else None
+            ),
+            wave=wave.name,
+            team=paths[row.team_id],
+            submitted_on=row.submitted_on,
+            ladder=ladders.get(row.id, []),
+            help_received=sorted(helped.get((row.id, "received"), [])),
+            help_given=sorted(helped.get((row.id, "given"), [])),
+        )
+        for row in rows
+    ]
+    answers = decode_answers([row.values for row in rows], len(plan.questionnaire.items))
+    return Chunk(responses, answers)

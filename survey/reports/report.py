@@ -1,0 +1,125 @@
+"""Everything the printable report shows, gathered from the dashboards of its teams.
+
+A report covers one wave, for the whole organisation (each of its top teams) or for one team.
+The numbers are the dashboard's, after the same suppression; the charts are the dashboard's
+specs drawn as SVG; reliability is computed over the report's visible teams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from questionnaires import Questionnaire
+from survey.dashboard.model import Section, WaveInfo, previous_wave
+from survey.dashboard.service import Dashboard, dashboard, organisation_view
+from survey.instruments import questionnaire_for
+from survey.models import Assessment, Team, Wave
+from survey.models._columns import utcnow
+from survey.reports.findings import findings
+from survey.reports.scale_reliability import ACCEPTABLE_ALPHA, WaveReliability, wave_reliability
+from survey.reports.svg import chart_svg
+
+CHARTS = {
+    "trend": "The index wave by wave, for this part of the organisation and each team in it, "
+    "with 95% confidence bands.",
+    "profile": "Each dimension this wave and the wave before, with 95% intervals.",
+    "distribution": "How many people sit at each point between contractual (0) and "
+    "purpose-driven (100).",
+    "heatmap": "Each team's mean on each dimension this wave.",
+    "ladder": 'Where people\'s chain of "why does that matter?" ends, wave by wave.',
+    "cooperation": "Help given and received between teams this wave, as people reported it.",
+    "perception": "Managers' answers about their teams (pooled) against the teams' own answers.",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart of the report: the dashboard section it draws and its SVG (None if hidden)."""
+
+    key: str
+    description: str
+    section: Section
+    svg: str | None
+
+
+CHANGE_COLUMNS = [
+    "group",
+    "n_before",
+    "n_after",
+    "mean_before",
+    "mean_after",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "verdict",
+]
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    board: Dashboard
+    findings: list[str]
+    change: Section  # the dashboard's change table, without the columns a page cannot fit
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Report:
+    assessment: Assessment
+    scope: str
+    wave: WaveInfo
+    previous: WaveInfo | None
+    teams: list[TeamReport]
+    reliability: WaveReliability
+    questionnaire: Questionnaire
+    k: int
+    acceptable_alpha: float
+    made_on: date
+
+
+def build_report(
+    session: Session, assessment: Assessment, teams: list[Team], wave: Wave, scope: str
+) -> Report:
+    """The report on ``teams`` (the organisation's top teams, or one team) in ``wave``."""
+    view = organisation_view(session, assessment)
+    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    charts = {
+        key: description
+        for key, description in CHARTS.items()
+        if key != "perception" or assessment.manager_questionnaire_key
+    }
+    parts = []
+    for team in teams:
+        board = dashboard(session, assessment, team.id, wave.id)
+        change = board.sections["change"]
+        if not change.table.empty:
+            change = Section(change.key, change.title, change.table[CHANGE_COLUMNS], change.hidden)
+        figures = [
+            Figure(
+                key,
+                description,
+                board.sections[key],
+                chart_svg(board.specs[key]) if key in board.specs else None,
+            )
+            for key, description in charts.items()
+            if key in board.specs or board.sections[key].hidden
+        ]
+        parts.append(TeamReport(board, findings(board), change, figures))
+    info = next(w for w in view.waves if w.id == wave.id)
+    return Report(
+        assessment=assessment,
+        scope=scope,
+        wave=info,
+        previous=previous_wave(view, wave.id),
+        teams=parts,
+        reliability=wave_reliability(
+            session, view, questionnaire, [team.id for team in teams], wave.id
+        ),
+        questionnaire=questionnaire,
+        k=view.k,
+        acceptable_alpha=ACCEPTABLE_ALPHA,
+        made_on=utcnow().date(),
+    )

@@ -1,0 +1,118 @@
+"""Export downloads and the report, for consultants and admins; scope checked on every route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_login import current_user, login_required
+
+from survey import scope
+from survey.audit import record
+from survey.dashboard.export import table_csv
+from survey.dashboard.service import organisation_view
+from survey.db import db
+from survey.models.organisation import team_paths, teams_of
+from survey.reports import bp
+from survey.reports.access import chosen_team, chosen_wave, consulting_assessment
+from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_csv
+from survey.reports.exports import export_plan, exported_chunks
+from survey.reports.pdf import html_to_pdf
+from survey.reports.report import build_report
+
+AGGREGATES = "aggregates"
+
+
+@bp.get("/<int:assessment_id>/exports/")
+@login_required
+def exports(organisation_id: int, assessment_id: int):
+    assessment = consulting_assessment(organisation_id, assessment_id)
+    teams = list(db.session.scalars(teams_of(organisation_id)))
+    paths = team_paths(teams)
+    return render_template(
+        "reports/exports.html",
+        assessment=assessment,
+        formats=FORMATS.values(),
+        teams=sorted(teams, key=lambda team: paths[team.id]),
+        paths=paths,
+    )
+
+
+@bp.get("/<int:assessment_id>/exports/<name>.csv")
+@login_required
+def export_csv(organisation_id: int, assessment_id: int, name: str):
+    assessment = consulting_assessment(organisation_id, assessment_id)
+    if name != AGGREGATES and name not in FORMATS:
+        abort(404)
+    record(
+        db.session,
+        "export.download",
+        organisation_id=organisation_id,
+        target=f"assessment {assessment.id}",
+        export=name,
+        mode=assessment.mode,
+    )
+    db.session.commit()
+    filename = f"{name}-assessment{assessment.id}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if name == AGGREGATES:
+        text = BOM + table_csv(aggregate_table(organisation_view(db.session, assessment)))
+        return Response(text, mimetype="text/csv", headers=headers)
+    plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"])
+    lines = stream_csv(FORMATS[name], plan, exported_chunks(db.session, plan))
+    return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
+
+
+def _report(organisation_id: int, assessment_id: int):
+    assessment = consulting_assessment(organisation_id, assessment_id)
+    team = chosen_team(assessment, request.args.get("team"))
+    wave = chosen_wave(assessment, request.args.get("wave"))
+    if wave is None:
+        return assessment, team, None
+    if team is None:
+        teams = scope.scope_root_teams(db.session, current_user, organisation_id)
+        label = f"{assessment.organisation.name}, the whole organisation"
+    else:
+        teams = [team]
+        label = organisation_view(db.session, assessment).teams[team.id].path
+    return assessment, team, build_report(db.session, assessment, teams, wave, label)
+
+
+@bp.get("/<int:assessment_id>/report")
+@login_required
+def report(organisation_id: int, assessment_id: int):
+    assessment, team, built = _report(organisation_id, assessment_id)
+    return render_template("reports/report.html", assessment=assessment, team=team, report=built)
+
+
+@bp.get("/<int:assessment_id>/report.pdf")
+@login_required
+def report_pdf(organisation_id: int, assessment_id: int):
+    assessment, team, built = _report(organisation_id, assessment_id)
+    if built is None:
+        abort(404, "This assessment has no wave yet, so there is no report to download.")
+    record(
+        db.session,
+        "report.download",
+        organisation_id=organisation_id,
+        target=f"assessment {assessment.id}",
+        team_id=team.id if team else None,
+        wave_id=built.wave.id,
+    )
+    db.session.commit()
+    html = render_template("reports/report_document.html", report=built)
+    stylesheet = (Path(current_app.static_folder) / "css" / "app.css").read_text(encoding="utf-8")
+    scope_part = f"-team{team.id}" if team else ""
+    filename = f"report-assessment{assessment.id}{scope_part}-wave{built.wave.id}.pdf"
+    return Response(
+        html_to_pdf(html, stylesheet),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

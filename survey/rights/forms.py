@@ -1,0 +1,80 @@
+"""Forms of the data-rights pages; the two that change data carry the CSRF token."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Form, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
+
+from survey.rights.audit_log import AuditFilter
+
+MAX_RETENTION_DAYS = 3650  # ten years
+
+
+class DeletePersonForm(FlaskForm):
+    delete_responses = BooleanField("Also delete their answers")
+
+
+DAYS_MESSAGE = (
+    f"Give a whole number of days from 1 to {MAX_RETENTION_DAYS}, or leave it empty to keep "
+    "identities until someone deletes them."
+)
+
+
+class DaysField(IntegerField):
+    """A whole number of days or nothing, with one clear message for anything else."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                raise ValueError(DAYS_MESSAGE) from None
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+class RetentionForm(FlaskForm):
+    retention_days = DaysField(
+        "Days to keep identities after a person's last wave closes",
+        validators=[Optional(), NumberRange(min=1, max=MAX_RETENTION_DAYS, message=DAYS_MESSAGE)],
+    )
+
+
+class AuditFilterForm(Form):
+    """The audit log's filter; sent with GET, so it changes nothing and needs no CSRF token."""
+
+    action = SelectField("Action", default="", choices=[SelectChoice("", "All actions")])
+    organisation = SelectField(
+        "Organisation", default="", choices=[SelectChoice("", "All organisations")]
+    )
+    since = DateField("From (UTC)", validators=[Optional()])
+    until = DateField("To (UTC)", validators=[Optional()])
+
+    def offer(self, actions: list[str], organisations: dict[int, str]) -> AuditFilterForm:
+        """Fill the choices with what occurs in the user's scope."""
+        self.action.choices = [SelectChoice("", "All actions")] + [
+            SelectChoice(action) for action in actions
+        ]
+        self.organisation.choices = [SelectChoice("", "All organisations")] + [
+            SelectChoice(str(i), name)
+            for i, name in sorted(organisations.items(), key=lambda item: item[1])
+        ]
+        return self
+
+    def validate_until(self, field: DateField) -> None:
+        if field.data and self.since.data and self.since.data > field.data:
+            raise ValidationError("The last day must not come before the first day.")
+
+    def wanted(self) -> AuditFilter:
+        """The filter, once ``validate()`` has passed."""
+        return AuditFilter(
+            action=self.action.data or None,
+            organisation_id=int(self.organisation.data) if self.organisation.data else None,
+            since=self.since.data,
+            until=self.until.data,
+        )

@@ -1,0 +1,40 @@
+"""Long lists in pages of 50, counted with one query and read with another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list; ``number`` counts from 1."""
+
+    items: list
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(session: Session, query: Select, number: int, per_page: int = PER_PAGE) -> Page:
+    """Page ``number`` of ``query``'s first column; a number out of range gives the nearest page."""
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1, not {per_page}.")
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, ceil(total / per_page))
+    number = min(max(number, 1), pages)
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, pages=pages, total=total)

@@ -1,0 +1,188 @@
+"""Data-rights pages: the roster with deletion, the retention period, and the audit log.
+
+Every route checks on the server that the user is an admin, or a consultant assigned to the
+organisation (``survey.rights.access``); every change is audited in its own transaction.
+"""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from survey import retention as retention_rules
+from survey.audit import record
+from survey.db import db
+from survey.errors import error_page
+from survey.models import Person, Team
+from survey.models._columns import utcnow
+from survey.models.organisation import team_paths
+from survey.rights import bp
+from survey.rights.access import audit_scope_or_404, organisation_or_404, person_or_404
+from survey.rights.audit_log import (
+    actions,
+    csv_chunks,
+    csv_rows,
+    details_text,
+    events,
+    organisation_names,
+)
+from survey.rights.erasure import erase_person, erasure_plan
+from survey.rights.forms import (
+    MAX_RETENTION_DAYS,
+    AuditFilterForm,
+    DeletePersonForm,
+    RetentionForm,
+)
+from survey.rights.paging import paginate
+from survey.scope import organisation_ids_in_scope
+
+MAX_SEARCH = 254
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _paths(organisation_id: int) -> dict[int, str]:
+    """Every team's path, archived teams included, as people may sit in one."""
+    return team_paths(
+        list(db.session.scalars(select(Team).where(Team.organisation_id == organisation_id)))
+    )
+
+
+@bp.get("/clients/<int:organisation_id>/people/")
+@login_required
+def people(organisation_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    search = request.args.get("q", "").strip().lower()[:MAX_SEARCH]
+    query = select(Person).where(Person.organisation_id == organisation.id)
+    if search:
+        query = query.where(Person.email.contains(search, autoescape=True))
+    page = paginate(db.session, query.order_by(Person.email, Person.id), _page_number())
+    return render_template(
+        "rights/people.html",
+        organisation=organisation,
+        page=page,
+        search=search,
+        paths=_paths(organisation.id),
+    )
+
+
+@bp.route("/clients/<int:organisation_id>/people/<int:person_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_person(organisation_id: int, person_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    person = person_or_404(db.session, organisation, person_id)
+    plan = erasure_plan(db.session, person)
+    form = DeletePersonForm()
+    if form.validate_on_submit():
+        erasure = erase_person(
+            db.session, person, delete_responses=plan.has_responses and form.delete_responses.data
+        )
+        record(
+            db.session,
+            "person.delete",
+            organisation_id=organisation.id,
+            target=f"person {person_id}",
+            invitations_revoked=erasure.invitations_revoked,
+            invitations_unlinked=erasure.invitations_unlinked,
+            responses_deleted=erasure.responses_deleted,
+            responses_unpaired=erasure.responses_unpaired,
+        )
+        db.session.commit()
+        flash(
+            f"One person was deleted from the roster: {erasure.invitations_revoked} unused "
+            f"link(s) revoked, {erasure.responses_deleted} answer(s) deleted, "
+            f"{erasure.responses_unpaired} answer(s) kept without their key."
+        )
+        return redirect(url_for("rights.people", organisation_id=organisation.id))
+    return render_template(
+        "rights/delete_person.html",
+        organisation=organisation,
+        person=person,
+        team_path=_paths(organisation.id).get(person.team_id, ""),
+        plan=plan,
+        form=form,
+    ), 422 if form.errors else 200
+
+
+@bp.route("/clients/<int:organisation_id>/people/retention", methods=["GET", "POST"])
+@login_required
+def retention(organisation_id: int):
+    organisation = organisation_or_404(db.session, organisation_id)
+    form = RetentionForm(data={"retention_days": organisation.retention_days})
+    if form.validate_on_submit():
+        before, after = organisation.retention_days, form.retention_days.data
+        if before != after:
+            organisation.retention_days = after
+            record(
+                db.session,
+                "organisation.retention",
+                organisation_id=organisation.id,
+                target=f"organisation {organisation.id}",
+                before=before,
+                after=after,
+            )
+            db.session.commit()
+        flash(
+            f"Identities are now kept {after} days after a person's last wave closes."
+            if after
+            else "Identities are now kept until someone deletes them."
+        )
+        return redirect(url_for("rights.retention", organisation_id=organisation.id))
+    due = retention_rules.expired_people(db.session, organisation, utcnow())
+    return render_template(
+        "rights/retention.html",
+        organisation=organisation,
+        form=form,
+        due=len(due),
+        max_days=MAX_RETENTION_DAYS,
+    ), 422 if form.errors else 200
+
+
+def _audit_form(scope: set[int] | None) -> AuditFilterForm:
+    visible = scope if scope is not None else organisation_ids_in_scope(db.session, current_user)
+    form = AuditFilterForm(request.args)
+    return form.offer(actions(db.session, scope), organisation_names(db.session, visible))
+
+
+@bp.get("/audit/")
+@login_required
+def audit():
+    scope = audit_scope_or_404(db.session)
+    form = _audit_form(scope)
+    if not form.validate():
+        return render_template(
+            "rights/audit.html", form=form, page=None, names={}, details_text=details_text
+        ), 422
+    page = paginate(db.session, events(scope, form.wanted()), _page_number())
+    names = organisation_names(db.session, (event.organisation_id for event in page.items))
+    return render_template(
+        "rights/audit.html", form=form, page=page, names=names, details_text=details_text
+    )
+
+
+@bp.get("/audit/events.csv")
+@login_required
+def audit_csv():
+    scope = audit_scope_or_404(db.session)
+    form = _audit_form(scope)
+    if not form.validate():
+        return error_page(422, "These filters cannot be used; correct them on the audit log page.")
+    wanted = form.wanted()
+    record(
+        db.session,
+        "audit.download",
+        organisation_id=wanted.organisation_id,
+        action_filter=wanted.action,
+        since=wanted.since.isoformat() if wanted.since else None,
+        until=wanted.until.isoformat() if wanted.until else None,
+    )
+    db.session.commit()
+    rows = csv_rows(db.session, events(scope, wanted))
+    return Response(
+        stream_with_context(csv_chunks(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )

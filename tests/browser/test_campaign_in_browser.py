@@ -1,0 +1,80 @@
+"""In Chromium: a consultant sets up an assessment, opens a wave, mails the links, and watches
+the response rate move without reloading the page (tests/campaigns has the details)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from survey.models._columns import utcnow
+from tests.auth.helpers import PASSWORD
+from tests.campaigns.helpers import ROSTER, local, mail_links, make_client, path_of
+from tests.factories import rep_questionnaire
+from tests.survey.journey import answer_all
+
+pytestmark = pytest.mark.browser
+
+
+def serious(page) -> list[tuple[str, str]]:
+    return [
+        (violation["id"], violation["impact"])
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_consultant_runs_a_wave_and_sees_the_rate_move(app, live_server, browser, dbs, smtp_server):
+    acme, mail = make_client(dbs), smtp_server
+    app.config.update(
+        SMTP_HOST=mail.host,
+        SMTP_PORT=mail.port,
+        MAIL_IN_BACKGROUND=True,
+        RATES_POLL_SECONDS=1,
+        PUBLIC_URL=live_server,
+    )
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill("c@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard/**")
+
+    page.goto(f"{live_server}/clients/{acme.organisation.id}/assessments/")
+    page.get_by_role("link", name="New assessment").click()
+    assert serious(page) == []
+    page.get_by_label("Name").fill("Sales mindset 2026")
+    page.get_by_label("Confidential", exact=False).check()
+    page.get_by_role("button", name="Create the assessment").click()
+    page.get_by_text("Schedule its first wave next").wait_for()
+
+    page.get_by_role("link", name="Schedule a wave").click()
+    opens = utcnow() + timedelta(days=1)
+    page.get_by_label("Opens (UTC)").fill(local(opens))
+    page.get_by_label("Closes (UTC)").fill(local(opens + timedelta(days=14)))
+    page.get_by_role("button", name="Schedule the wave").click()
+    page.get_by_role("link", name="Open now").click()
+    page.get_by_role("button", name="Open Wave 1 now").click()
+    page.get_by_text("Wave 1 is open until").wait_for()
+
+    page.get_by_role("link", name="Invitations").click()
+    assert serious(page) == []
+    page.get_by_label("Who", exact=True).first.select_option(label="Global/France/Paris")
+    page.get_by_role("button", name="Make the links").click()
+    page.get_by_role("heading", name="Done").wait_for()  # the progress page reloads itself
+    assert page.locator("[data-value=sent]").inner_text() == "3"
+    assert sorted(message["To"] for message in mail.messages) == sorted(ROSTER["Paris"])
+
+    page.get_by_role("link", name="Back to the invitations").click()
+    page.get_by_role("link", name="Response rates").click()
+    total = page.locator("strong[data-value='total.rate']")
+    assert total.inner_text() == "0%"
+    assert serious(page) == []
+    link = mail_links(mail.messages[0])[0]
+    answer_all(app.test_client(), path_of(link).removeprefix("/r/"), rep_questionnaire())
+    expect(total).to_have_text("33%", timeout=20_000)  # polled, not reloaded
+    assert page.locator("[data-value='total.answered']").inner_text() == "1"
+    context.close()

@@ -1,0 +1,192 @@
+"""Deleting a person: identity gone, links dead, answers kept or deleted, anonymous ones stay."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import (
+    AuditEvent,
+    CooperationLink,
+    Draft,
+    Invitation,
+    LadderRung,
+    Person,
+    Response,
+)
+from tests.auth.helpers import login
+from tests.conftest import csrf_from
+from tests.factories import rep_questionnaire
+from tests.rights.builders import add_person, audit_events, count, invite, respond
+from tests.survey.journey import item_fields, page_form, pages_of
+
+
+@pytest.fixture
+def ada(dbs, clients):
+    """Ada answered the old and the recent wave (confidential) and has an unused open-wave link."""
+    france = clients.teams["France"]
+    person = add_person(dbs, france, "ada@acme.example")
+    for wave in ("old", "recent"):
+        token = invite(dbs, clients.waves[wave], person)
+        respond(dbs, clients.waves[wave], france, person.pseudonym, used_token=token)
+    person.open_token = invite(dbs, clients.waves["open"], person)
+    return person
+
+
+@pytest.fixture
+def others(dbs, clients):
+    """Bob's confidential answer, and an anonymous answer from the same team."""
+    france = clients.teams["France"]
+    bob = add_person(dbs, france, "bob@acme.example")
+    respond(dbs, clients.waves["recent"], france, bob.pseudonym)
+    respond(dbs, clients.waves["recent"], france, None, words="anonymous words")
+    return bob
+
+
+def delete_url(clients, person_id: int) -> str:
+    return f"/clients/{clients.acme.id}/people/{person_id}/delete"
+
+
+def confirm(client, clients, person_id: int, **data):
+    page = client.get(delete_url(clients, person_id))
+    assert page.status_code == 200
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(delete_url(clients, person_id), data={"csrf_token": token, **data})
+
+
+def test_the_confirmation_page_says_exactly_what_will_go(client, clients, ada):
+    login(client, "c1@survey.example")
+    html = client.get(delete_url(clients, ada.id)).get_data(as_text=True)
+    assert "Delete ada@acme.example?" in html
+    assert "Global/France" in html
+    assert "1 unused invitation link, which stops working" in html
+    assert "2 invitations they already used" in html
+    assert "They sent 2 answers in confidential mode" in html
+    assert 'name="delete_responses"' in html
+
+
+def test_deleting_a_person_keeps_their_answers_without_the_key(
+    app, client, dbs, clients, ada, others
+):
+    login(client, "c1@survey.example")
+    pseudonym, token = ada.pseudonym, ada.open_token
+    first_page = pages_of(rep_questionnaire())[0]
+    started = page_form(app.test_client(), token, 1, item_fields(first_page))  # a draft is saved
+    assert started.status_code == 302 and count(dbs, Draft) == 1
+
+    done = confirm(client, clients, ada.id)
+
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/clients/{clients.acme.id}/people/")
+    assert count(dbs, Person, Person.id == ada.id) == 0
+    assert client.get(f"/r/{token}").status_code == 404
+    assert count(dbs, Invitation, Invitation.used_on.is_(None)) == 0
+    assert count(dbs, Draft) == 0
+    used = dbs.scalars(select(Invitation).where(Invitation.used_on.is_not(None))).all()
+    assert len(used) == 2 and {invitation.person_id for invitation in used} == {None}
+    assert count(dbs, Response, Response.respondent_key == pseudonym) == 0
+    assert count(dbs, Response) == 4  # Ada's two, without a key, Bob's and the anonymous one
+    assert count(dbs, Response, Response.respondent_key.is_(None)) == 3
+    assert count(dbs, Response, Response.respondent_key == others.pseudonym) == 1
+    assert count(dbs, LadderRung) == 4
+
+    followed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "One person was deleted from the roster: 1 unused link(s) revoked" in followed
+    assert "ada@acme.example" not in followed
+
+
+def test_deleting_a_person_with_their_answers_takes_ladders_and_links_too(
+    client, dbs, clients, ada, others
+):
+    login(client, "c1@survey.example")
+    pseudonym = ada.pseudonym
+
+    done = confirm(client, clients, ada.id, delete_responses="y")
+
+    assert done.status_code == 302
+    assert count(dbs, Person) == 1  # Bob
+    assert count(dbs, Response, Response.respondent_key == pseudonym) == 0
+    assert count(dbs, Response) == 2  # Bob's and the anonymous one stay
+    assert count(dbs, Response, Response.respondent_key.is_(None)) == 1
+    assert count(dbs, LadderRung) == 2
+    assert count(dbs, CooperationLink) == 2
+
+
+def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, clients):
+    hq = clients.teams["HQ"]
+    carla = add_person(dbs, hq, "carla@zenith.example")
+    token = invite(dbs, clients.waves["zenith"], carla)
+    respond(dbs, clients.waves["zenith"], hq, None, used_token=token)
+    login(client, "c2@survey.example")
+    url = f"/clients/{clients.zenith.id}/people/{carla.id}/delete"
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="delete_responses"' not in html
+    assert "their answers were anonymous and stay in the results" in html
+
+    done = client.post(url, data={"csrf_token": csrf_from(html), "delete_responses": "y"})
+
+    assert done.status_code == 302
+    assert count(dbs, Person) == 0
+    assert count(dbs, Response) == 1
+    assert count(dbs, LadderRung) == 1
+
+
+def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, clients, ada):
+    login(client, "c1@survey.example")
+    person_id = ada.id
+    confirm(client, clients, person_id, delete_responses="y")
+    (event,) = audit_events(dbs, "person.delete")
+    assert event.user_email == "c1@survey.example"
+    assert event.organisation_id == clients.acme.id
+    assert event.target == f"person {person_id}"
+    assert event.details == {
+        "invitations_revoked": 1,
+        "invitations_unlinked": 2,
+        "responses_deleted": 2,
+        "responses_unpaired": 0,
+    }
+    assert not any("ada@acme.example" in str(vars(e)) for e in audit_events(dbs))
+
+
+def test_a_post_without_the_csrf_token_deletes_nothing(client, dbs, clients, ada):
+    login(client, "c1@survey.example")
+    refused = client.post(delete_url(clients, ada.id), data={"delete_responses": "y"})
+    assert refused.status_code == 400
+    assert count(dbs, Person) == 1
+    assert count(dbs, Response) == 2
+    assert count(dbs, AuditEvent, AuditEvent.action == "person.delete") == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "organisation", "audited_organisation"),
+    [
+        ("c2@survey.example", "acme", "acme"),  # another client's consultant
+        ("fr@acme.example", "acme", "acme"),  # a manager
+        ("c2@survey.example", "zenith", "zenith"),  # their own client, another's person
+    ],
+)
+def test_others_get_the_404_of_a_missing_page_and_it_is_audited(
+    client, dbs, clients, ada, who, organisation, audited_organisation
+):
+    organisation_id = getattr(clients, organisation).id
+    login(client, who)
+    url = f"/clients/{organisation_id}/people/{ada.id}/delete"
+    token = csrf_from(client.get("/").get_data(as_text=True))  # the logout button's
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"csrf_token": token, "delete_responses": "y"}).status_code == 404
+    assert count(dbs, Person) == 1
+    refused = audit_events(dbs, "access.refused")
+    assert len(refused) == 2
+    assert {event.user_email for event in refused} == {who}
+    assert {event.organisation_id for event in refused} == {
+        getattr(clients, audited_organisation).id
+    }
+
+
+def test_a_missing_person_or_organisation_is_a_404(client, dbs, clients, ada):
+    login(client, "c1@survey.example")
+    assert client.get(delete_url(clients, ada.id + 1000)).status_code == 404
+    assert client.get(f"/clients/999/people/{ada.id}/delete").status_code == 404
+    assert client.get(f"/clients/{2**70}/people/{ada.id}/delete").status_code == 404
+    targets = [event.target for event in audit_events(dbs, "access.refused")]
+    assert targets == [f"person {ada.id + 1000}", "organisation 999", f"organisation {2**70}"]
