@@ -66,16 +66,20 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
         )
     )
     line = base.mark_line().encode(y=alt.Y("mean:Q", title=INDEX_TITLE, scale=_CONTINUUM))
-    points = base.mark_point(filled=True, size=60).add_params(chosen).encode(
-        y="mean:Q",
-        tooltip=[
-            alt.Tooltip("group:N", title="Team"),
-            alt.Tooltip("wave:O", title="Wave"),
-            alt.Tooltip("n:Q", title="Answers"),
-            alt.Tooltip("mean:Q", title="Index", format=".1f"),
-            alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
-            alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
-        ],
+    points = (
+        base.mark_point(filled=True, size=60)
+        .add_params(chosen)
+        .encode(
+            y="mean:Q",
+            tooltip=[
+                alt.Tooltip("group:N", title="Team"),
+                alt.Tooltip("wave:O", title="Wave"),
+                alt.Tooltip("n:Q", title="Answers"),
+                alt.Tooltip("mean:Q", title="Index", format=".1f"),
+                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
+                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+            ],
+        )
     )
     return alt.layer(band, line, points).properties(
         width=alt.Step(90),

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from survey.db import db
-from survey.migrate import revision, upgrade
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
+from survey.migrate import revision, upgrade
 from survey.models import Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, team_paths, teams_of
