@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from survey.dashboard.export import safe_cell
 from survey.dashboard.loading import score_matrix
 from survey.dashboard.model import INDEX, OrganisationView
-from survey.reports.exports import Chunk, ExportedResponse, ExportPlan
+from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
 
 BOM = "\ufeff"
 SCORE_DECIMALS = 2
@@ -181,9 +183,15 @@ def csv_lines(header: list[str], row_batches: Iterable[list[list]]) -> Iterator[
         yield buffer.getvalue()
 
 
-def stream_csv(csv_format: CsvFormat, plan: ExportPlan, chunks: Iterable[Chunk]) -> Iterator[str]:
-    """``csv_format`` of the chunks, as pieces of text."""
-    return csv_lines(csv_format.header(plan), (csv_format.rows(plan, chunk) for chunk in chunks))
+def stream_export(engine: Engine, csv_format: CsvFormat, plan: ExportPlan) -> Iterator[str]:
+    """``csv_format`` of the plan's responses, as pieces of text, read as they are sent.
+
+    The rows are read through a session of their own, which is closed when the download ends
+    or is cut off; the request's session is already closed by the time a stream is read.
+    """
+    with Session(engine) as session:
+        batches = (csv_format.rows(plan, chunk) for chunk in exported_chunks(session, plan))
+        yield from csv_lines(csv_format.header(plan), batches)
 
 
 AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]

@@ -22,8 +22,8 @@ from survey.db import db
 from survey.models.organisation import team_paths, teams_of
 from survey.reports import bp
 from survey.reports.access import chosen_team, chosen_wave, consulting_assessment
-from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_csv
-from survey.reports.exports import export_plan, exported_chunks
+from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_export
+from survey.reports.exports import export_plan
 from survey.reports.pdf import html_to_pdf
 from survey.reports.report import build_report
 
@@ -66,7 +66,7 @@ def export_csv(organisation_id: int, assessment_id: int, name: str):
         text = BOM + table_csv(aggregate_table(organisation_view(db.session, assessment)))
         return Response(text, mimetype="text/csv", headers=headers)
     plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"])
-    lines = stream_csv(FORMATS[name], plan, exported_chunks(db.session, plan))
+    lines = stream_export(db.engine, FORMATS[name], plan)
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 

@@ -29,17 +29,17 @@ def without_csrf(html: str) -> str:
 
 def test_anonymous_visitors_are_sent_to_login(client, org):
     for url in urls(org):
-        response = client.get(url, buffered=True)
+        response = client.get(url)
         assert response.status_code == 302, url
         assert "/login" in response.headers["Location"]
 
 
 def test_managers_get_the_same_404_as_for_nothing_and_it_is_audited(client, dbs, org, users):
     login(client, "g@example.com")
-    missing = client.get(f"/clients/{org.organisation.id}/assessments/999999/report", buffered=True)
+    missing = client.get(f"/clients/{org.organisation.id}/assessments/999999/report")
     assert missing.status_code == 404
     for url in urls(org):
-        response = client.get(url, buffered=True)
+        response = client.get(url)
         assert response.status_code == 404, url
         assert without_csrf(response.get_data(as_text=True)) == without_csrf(
             missing.get_data(as_text=True)
@@ -52,7 +52,7 @@ def test_managers_get_the_same_404_as_for_nothing_and_it_is_audited(client, dbs,
 def test_another_organisations_consultant_sees_nothing(client, org, users):
     login(client, "rival@example.com")
     for url in urls(org):
-        response = client.get(url, buffered=True)
+        response = client.get(url)
         assert response.status_code == 404, url
         assert "Helio" not in response.get_data(as_text=True)
 
@@ -61,11 +61,11 @@ def test_the_organisation_in_the_address_must_be_the_assessments(client, dbs, or
     other = build_org(dbs, name="Other")
     login(client, "admin@example.com")
     for url in urls(org):
-        assert client.get(url, buffered=True).status_code == 200, url
+        assert client.get(url).status_code == 200, url
         moved = url.replace(
             f"/clients/{org.organisation.id}/", f"/clients/{other.organisation.id}/"
         )
-        assert client.get(moved, buffered=True).status_code == 404, moved
+        assert client.get(moved).status_code == 404, moved
 
 
 def test_unknown_exports_waves_and_teams_are_404(client, dbs, org, users):
@@ -79,10 +79,10 @@ def test_unknown_exports_waves_and_teams_are_404(client, dbs, org, users):
         f"{base(org)}/report?team={other.teams['Global'].id}",
         f"{base(org)}/report.pdf?wave=99999999999999999999999",
     ):
-        assert client.get(url, buffered=True).status_code == 404, url
+        assert client.get(url).status_code == 404, url
 
 
 def test_consultants_of_the_organisation_and_admins_get_every_page(client, org, users):
     login(client, "c@example.com")
     for url in urls(org)[:-1]:  # the PDF has its own test
-        assert client.get(url, buffered=True).status_code == 200, url
+        assert client.get(url).status_code == 200, url
