@@ -38,7 +38,6 @@ from survey.campaigns.mailing import (
     retry_candidates,
     start_batch,
 )
-from survey.campaigns.paging import page_number, paginate
 from survey.campaigns.schedule import wave_status, when
 from survey.db import db
 from survey.errors import error_page
@@ -47,6 +46,7 @@ from survey.invitations import link_url, team_link
 from survey.mail import SmtpSettings
 from survey.models import Invitation, MailBatch, Person, Wave
 from survey.models._columns import utcnow
+from survey.pagination import page_number, paginate
 
 BATCHES_PER_PAGE = 10
 NO_STORE = {"Cache-Control": "no-store"}

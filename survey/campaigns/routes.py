@@ -15,7 +15,6 @@ from survey.audit import record
 from survey.campaigns import bp
 from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.campaigns.forms import AssessmentForm, ConfirmForm, WaveForm
-from survey.campaigns.paging import page_number, paginate
 from survey.campaigns.schedule import (
     Schedule,
     close_now_problem,
@@ -39,6 +38,7 @@ from survey.errors import error_page
 from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow
+from survey.pagination import page_number, paginate
 
 ASSESSMENTS_PER_PAGE = 20
 

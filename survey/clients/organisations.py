@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from survey.audit import record
 from survey.clients.names import name_problem
-from survey.clients.pagination import Page, paginate
 from survey.models import Organisation, Person, Team, User
+from survey.pagination import Page, paginate
 from survey.scope import organisation_ids_in_scope
 
 PER_PAGE = 20

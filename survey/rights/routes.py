@@ -17,6 +17,7 @@ from survey.errors import error_page
 from survey.models import Person, Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths
+from survey.pagination import page_number, paginate
 from survey.rights import bp
 from survey.rights.access import audit_scope_or_404, organisation_or_404, person_or_404
 from survey.rights.audit_log import (
@@ -34,14 +35,12 @@ from survey.rights.forms import (
     DeletePersonForm,
     RetentionForm,
 )
-from survey.rights.paging import paginate
 from survey.scope import organisation_ids_in_scope
 
 MAX_SEARCH = 254
 
 
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
+PER_PAGE = 50
 
 
 def _paths(organisation_id: int) -> dict[int, str]:
@@ -59,7 +58,12 @@ def people(organisation_id: int):
     query = select(Person).where(Person.organisation_id == organisation.id)
     if search:
         query = query.where(Person.email.contains(search, autoescape=True))
-    page = paginate(db.session, query.order_by(Person.email, Person.id), _page_number())
+    page = paginate(
+        db.session,
+        query.order_by(Person.email, Person.id),
+        page_number(request.args.get("page")),
+        PER_PAGE,
+    )
     return render_template(
         "rights/people.html",
         organisation=organisation,
@@ -156,7 +160,9 @@ def audit():
         return render_template(
             "rights/audit.html", form=form, page=None, names={}, details_text=details_text
         ), 422
-    page = paginate(db.session, events(scope, form.wanted()), _page_number())
+    page = paginate(
+        db.session, events(scope, form.wanted()), page_number(request.args.get("page")), PER_PAGE
+    )
     names = organisation_names(db.session, (event.organisation_id for event in page.items))
     return render_template(
         "rights/audit.html", form=form, page=page, names=names, details_text=details_text

@@ -18,6 +18,14 @@ class Page:
     pages: int
     total: int
 
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
 
 def page_number(text: str | None) -> int:
     """The page asked for in ``?page=``; anything but a positive whole number is page 1."""
@@ -25,7 +33,10 @@ def page_number(text: str | None) -> int:
 
 
 def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
-    """Page ``number`` of ``query``'s first column; a number past the end gives the last page."""
+    """Page ``number`` of ``query``'s first column; a number out of range gives the nearest page.
+
+    ``query`` needs a stable ``order_by``.
+    """
     if per_page < 1:
         raise ValueError(f"per_page must be at least 1, not {per_page}.")
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
