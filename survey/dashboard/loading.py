@@ -32,7 +32,6 @@ class WaveScores:
     index: np.ndarray  # 0 .. 100, NaN when not scored
     dimensions: np.ndarray  # responses x dimensions, 0 .. 100; a manager's view of the team
     self_dimensions: np.ndarray  # a manager's view of their own managing; = dimensions for reps
-    respondent_keys: np.ndarray  # object; None in anonymous mode
     ladder_team_ids: np.ndarray  # one row per response with a ladder
     ladder_top: np.ndarray  # the top rung's target key
     links: tuple[np.ndarray, np.ndarray, np.ndarray]  # respondent team, other team, direction
@@ -128,7 +127,6 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             Response.wave_id,
             Response.team_id,
             Response.values,
-            Response.respondent_key,
             Response.ladder_top,
         ).where(*where)
     ).all()
@@ -152,8 +150,7 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
         index, dims = score_matrix(matrix, questionnaire)
         self_dims = dims
     teams = np.array([row[1] for row in rows], dtype=np.int64)
-    keys = np.array([row[3] for row in rows], dtype=object)
-    tops = np.array([row[4] for row in rows], dtype=object)
+    tops = np.array([row[3] for row in rows], dtype=object)
     answered_ladder = np.array([top is not None for top in tops], dtype=bool)
     result = {}
     for wave_id in wave_ids:
@@ -165,7 +162,6 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             index=index[mine],
             dimensions=dims[mine],
             self_dimensions=self_dims[mine],
-            respondent_keys=keys[mine],
             ladder_team_ids=teams[has_ladder],
             ladder_top=tops[has_ladder],
             links=(

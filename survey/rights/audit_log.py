@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from survey.dashboard.export import safe_cell
@@ -109,3 +109,13 @@ def csv_chunks(rows: Iterable[list], every: int = CSV_CHUNK_ROWS) -> Iterator[st
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+def stream_csv(engine: Engine, query: Select) -> Iterator[str]:
+    """The CSV of ``query``'s events in chunks, read through a session of its own.
+
+    The response body is read after the request's session has been closed, so the stream opens
+    its own and closes it when the last chunk is sent or the download is abandoned.
+    """
+    with Session(engine) as session:
+        yield from csv_chunks(csv_rows(session, query))

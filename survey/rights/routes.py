@@ -6,9 +6,9 @@ organisation (``survey.rights.access``); every change is audited in its own tran
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey import retention as retention_rules
 from survey.audit import record
@@ -22,11 +22,10 @@ from survey.rights import bp
 from survey.rights.access import audit_scope_or_404, organisation_or_404, person_or_404
 from survey.rights.audit_log import (
     actions,
-    csv_chunks,
-    csv_rows,
     details_text,
     events,
     organisation_names,
+    stream_csv,
 )
 from survey.rights.erasure import erase_person, erasure_plan
 from survey.rights.forms import (
@@ -57,7 +56,7 @@ def people(organisation_id: int):
     search = request.args.get("q", "").strip().lower()[:MAX_SEARCH]
     query = select(Person).where(Person.organisation_id == organisation.id)
     if search:
-        query = query.where(Person.email.contains(search, autoescape=True))
+        query = query.where(func.lower(Person.email).contains(search, autoescape=True))
     page = paginate(
         db.session,
         query.order_by(Person.email, Person.id),
@@ -108,7 +107,7 @@ def delete_person(organisation_id: int, person_id: int):
         team_path=_paths(organisation.id).get(person.team_id, ""),
         plan=plan,
         form=form,
-    ), 422 if form.errors else 200
+    )
 
 
 @bp.route("/clients/<int:organisation_id>/people/retention", methods=["GET", "POST"])
@@ -186,9 +185,8 @@ def audit_csv():
         until=wanted.until.isoformat() if wanted.until else None,
     )
     db.session.commit()
-    rows = csv_rows(db.session, events(scope, wanted))
     return Response(
-        stream_with_context(csv_chunks(rows)),
+        stream_csv(db.engine, events(scope, wanted)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from survey.audit import refuse
 from survey.db import db
 from survey.models import AuditEvent
+from survey.rights.audit_log import csv_chunks
 from tests.auth.helpers import login, logout
 from tests.rights.builders import audit_events
 
@@ -123,6 +124,7 @@ def test_the_csv_has_every_matching_event_formula_safe_and_is_audited(client, db
 
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
+    assert download.is_streamed
     assert "attachment" in download.headers["Content-Disposition"]
     table = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
     assert table[0] == ["at_utc", "user", "action", "organisation", "target", "details"]
@@ -141,6 +143,12 @@ def test_the_csv_has_every_matching_event_formula_safe_and_is_audited(client, db
     assert not any("zenith" in cell for row in table for cell in row)
     (event,) = audit_events(dbs, "audit.download")
     assert event.details == {"action_filter": "team.rename", "since": None, "until": None}
+
+
+def test_the_csv_comes_in_chunks_of_rows():
+    header = "at_utc,user,action,organisation,target,details\r\n"
+    chunks = list(csv_chunks([["a"], ["b"], ["c"]], every=2))
+    assert chunks == [header + "a\r\nb\r\n", "c\r\n"]
 
 
 def test_refuse_logs_audits_and_answers_404(app: Flask, dbs, clients, caplog):
