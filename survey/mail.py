@@ -61,8 +61,17 @@ class SmtpSettings:
         )
 
 
+PLAIN_ADDRESS = re.compile(r"[\w!#$%&'*+/=?^`{|}~.-]+@[\w-]+(\.[\w-]+)+")
+
+
 def compose(sender: str, recipient: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message, UTF-8, with its own Message-ID."""
+    """A plain-text message, UTF-8, with its own Message-ID.
+
+    Raises ``ValueError`` for a recipient that is not one plain address (a header parser would
+    read ``<a>b@c`` or ``x, y@z`` as other addresses than the roster holds).
+    """
+    if not PLAIN_ADDRESS.fullmatch(recipient):
+        raise ValueError("the recipient is not one plain e-mail address")
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from survey.clients.names import PATH_SEPARATOR, team_name_problem
+from survey.mail import PLAIN_ADDRESS
 from survey.models.people import ROSTER_ROLES
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -31,7 +32,9 @@ COLUMNS = {
 }
 COLUMN_NAMES = {"team": "team path", "email": "e-mail", "role": "role"}
 # A simple, sane check: something@domain.tld, without spaces or a second @.
-EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+# Only plain addresses: no quotes, brackets or angle brackets, which a mail header parser would
+# read as something else than the address.
+EMAIL = PLAIN_ADDRESS
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY = (
     "The file is empty. It needs a header line (team path, e-mail, role) and one line per person."

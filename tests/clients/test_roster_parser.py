@@ -245,3 +245,11 @@ def test_the_largest_allowed_file_parses():
 def test_roster_error_and_row_are_plain_values():
     assert RosterError(3, "x") == RosterError(3, "x")
     assert RosterRow(2, ("A", "B"), "a@b.co", "rep").path_text == "A/B"
+
+
+def test_addresses_a_mail_header_would_misread_are_refused():
+    for email in ("a<b>@example.com", '"q"@example.com', "a,b@example.com", "a b@example.com"):
+        quoted = '"' + email.replace('"', '""') + '"'
+        parsed = parse_roster(f"team,email,role\nGlobal,{quoted},rep\n".encode())
+        assert not parsed.ok, email
+    assert parse_roster("team,email,role\nGlobal,jörg.o'neil+x@example.de,rep\n".encode()).ok
