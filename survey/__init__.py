@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from survey import auth, cli, config, errors, instruments, security, static_assets
+from survey import auth, cli, config, errors, instruments, request_log, security, static_assets
 from survey.db import db
 
 csrf = CSRFProtect()
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
 
+    request_log.init_app(app)  # first, so that its timer starts before any other hook
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

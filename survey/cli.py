@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
-and ``purge-identities``."""
+``purge-identities``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from survey import backup
 from survey.db import db
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.migrate import revision, upgrade
@@ -27,6 +28,8 @@ def init_app(app: Flask) -> None:
     for command in (init_db, db_revision, seed_demo, create_user, invite):
         app.cli.add_command(command)
     app.cli.add_command(purge_identities)
+    app.cli.add_command(backup_database)
+    app.cli.add_command(restore_database)
 
 
 @click.command("init-db")
@@ -228,3 +231,42 @@ def purge_identities(dry_run: bool, organisation_name: str | None) -> None:
             click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_database(path: Path) -> None:
+    """Copy the SQLite database to the new file PATH, consistently, while the app runs."""
+    try:
+        source = backup.sqlite_file(current_app.config["DATABASE_URL"])
+        backup.back_up(source, path)
+        revision_id = backup.check_our_database(path)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(
+        f"Backed up {source} to {path} ({path.stat().st_size:,} bytes, revision {revision_id})."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the current database (a copy of it is kept).")
+def restore_database(path: Path, yes: bool) -> None:
+    """Replace the SQLite database by the backup at PATH; keeps a copy of the one replaced."""
+    try:
+        target = backup.sqlite_file(current_app.config["DATABASE_URL"])
+        revision_id = backup.check_our_database(path)
+        if target.exists() and not yes:
+            raise backup.BackupRefused(
+                f"This replaces the database {target} by {path}; nothing was changed. "
+                "Run again with --yes to go ahead (a copy of the current database is kept)."
+            )
+        db.engine.dispose()  # no pooled connection of this process keeps the old pages
+        kept = backup.restore(path, target, utcnow())
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    if kept is not None:
+        click.echo(f"Kept the replaced database as {kept}.")
+    click.echo(f"Restored {target} from {path} (revision {revision_id}).")
