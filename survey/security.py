@@ -8,7 +8,7 @@ a view opts in with ``allow_charts()``. Every other page forbids both.
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 
 BASE_POLICY = {
     "default-src": "'self'",
@@ -45,7 +45,21 @@ def content_security_policy(charts: bool) -> str:
     return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
 
 
+def has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No text field holds NUL: PostgreSQL cannot store or compare it, so refuse it at once."""
+        if (
+            "\x00" in request.path
+            or has_nul(request.args.values())
+            or has_nul(request.form.values())
+        ):
+            abort(400, "Text with a NUL character cannot be stored or searched.")
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = content_security_policy(

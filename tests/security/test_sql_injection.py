@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from tests.conftest import csrf_from
 from tests.security.checks import INJECTIONS, NUMBERS, database_text
 from tests.security.pages import Form, crawl, read_page
@@ -122,22 +120,10 @@ def test_every_form_field(hostile, dbs):
                 sent += 1
 
 
-NUL_ON_POSTGRESQL = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Found by this test, to be fixed where the text reaches a query: PostgreSQL refuses NUL "
-        "in text (psycopg DataError, a 500) for the login e-mail (survey/auth/accounts.py "
-        "authenticate) and the people search ?q= (survey/rights/routes.py people)."
-    ),
-)
 CONTROL = ("a\x00b", "\x1b[2J\u202e\ufeff\u0007")
 
 
-def test_nul_and_control_characters_in_every_argument_and_field(
-    hostile, dbs, database_url, request
-):
-    if database_url.startswith("postgresql"):
-        request.applymarker(NUL_ON_POSTGRESQL)
+def test_nul_and_control_characters_in_every_argument_and_field(hostile, dbs):
     many_link_failures(hostile.app)
     admin = hostile.clients["admin"]
     values = real_values(hostile, fresh_token(hostile, dbs))
