@@ -225,6 +225,25 @@ def filter_aggregates(
     return result
 
 
+def coarse_count(n: int, k: int) -> int | None:
+    """Return a live count as it may be shown: rounded down to a multiple of ``k``, or None.
+
+    While a wave is open only counts are shown, and only in steps of ``k``: a team appears once
+    ``k`` of its people have answered, and its count moves only when ``k`` more have, so no two
+    looks at the same page ever differ by fewer than ``k`` answers (the differencing attack of
+    Hundepool et al. 2012, *Statistical Disclosure Control*, section 4.2, applied over time).
+
+    Examples
+    --------
+    >>> [coarse_count(n, 5) for n in (0, 4, 5, 9, 10, 12)]
+    [None, None, 5, 5, 10, 10]
+    """
+    check_k(k)
+    if isinstance(n, bool) or not isinstance(n, Integral) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    return None if n < k else (int(n) // k) * k
+
+
 def check_k(k: int) -> None:
     """Raise ValueError unless ``k`` is an integer of at least :data:`MIN_K`."""
     if isinstance(k, bool) or not isinstance(k, Integral):
