@@ -15,7 +15,7 @@ wave, the smallest group the privacy rules ever show.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -164,18 +164,10 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
 
     Notes
     -----
-    Welch (1947): ``d = mean_a - mean_b``, ``se = sqrt(s_a²/n_a + s_b²/n_b)``, ``t = d / se`` with
-    Welch-Satterthwaite ``df = se⁴ / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))``; interval
-    ``d ± t(1 - α/2, df)·se``.
-
-    Hedges' g (Hedges & Olkin 1985): ``g = J·d / s_pooled`` with
-    ``s_pooled² = ((n_a-1)s_a² + (n_b-1)s_b²) / (n_a+n_b-2)`` and ``J = 1 - 3/(4(n_a+n_b) - 9)``;
-    interval ``g ± t(1 - α/2, n_a+n_b-2)·sqrt((n_a+n_b)/(n_a·n_b) + g²/(2(n_a+n_b)))`` (Hedges &
-    Olkin 1985, p. 86, as in pingouin's ``compute_esci``).
-
-    Mann-Whitney (1947) U of ``after`` with ``scipy.stats.mannwhitneyu(after, before)``: exact
-    for small samples without ties, normal approximation with tie and continuity corrections
-    otherwise.
+    Welch's test and Hedges' g come from :func:`compare_summaries` on the two samples' ``n``,
+    mean and SD. Mann-Whitney (1947) U of ``after`` with ``scipy.stats.mannwhitneyu(after,
+    before)``: exact for small samples without ties, normal approximation with tie and
+    continuity corrections otherwise.
 
     Examples
     --------
@@ -183,14 +175,77 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
     >>> result.difference, round(result.p_value, 4)
     (10.0, 0.071)
     """
-    confidence = check_confidence(confidence)
     b = finite_sample(before, "before")
     a = finite_sample(after, "after")
-    n_b, n_a = b.size, a.size
-    mean_b = float(b.mean()) if n_b else np.nan
-    mean_a = float(a.mean()) if n_a else np.nan
-    difference = mean_a - mean_b
+    result = compare_summaries(
+        b.size,
+        float(b.mean()) if b.size else np.nan,
+        float(b.std(ddof=1)) if b.size > 1 else np.nan,
+        a.size,
+        float(a.mean()) if a.size else np.nan,
+        float(a.std(ddof=1)) if a.size > 1 else np.nan,
+        confidence=confidence,
+    )
+    if result.undefined_reason is not None:
+        return result
+    rank_test = stats.mannwhitneyu(a, b, alternative="two-sided")
+    return replace(
+        result,
+        mannwhitney_u=float(rank_test.statistic),
+        mannwhitney_p_value=float(rank_test.pvalue),
+    )
 
+
+def compare_summaries(
+    n_before: int,
+    mean_before: float,
+    sd_before: float,
+    n_after: int,
+    mean_after: float,
+    sd_after: float,
+    *,
+    confidence: float = 0.95,
+) -> WaveChange:
+    """Welch's test and Hedges' g from two independent samples' ``n``, mean and SD.
+
+    The released results of a wave keep each group's ``n``, mean and SD, not the answers, so a
+    change between two released waves is computed from these alone (the rank test needs the
+    answers and is left NaN).
+
+    Parameters
+    ----------
+    n_before, mean_before, sd_before, n_after, mean_after, sd_after
+        Size, mean and standard deviation (``ddof=1``; NaN when ``n < 2``) of each wave.
+    confidence : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    WaveChange
+        ``mannwhitney_u`` and ``mannwhitney_p_value`` are NaN. With fewer than 2 answers in a
+        wave, or no spread in either wave, the tests are NaN and ``undefined_reason`` says why.
+
+    Notes
+    -----
+    Welch (1947): ``d = mean_a - mean_b``, ``se = sqrt(s_a²/n_a + s_b²/n_b)``, ``t = d / se`` with
+    Welch-Satterthwaite ``df = se⁴ / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))``; interval
+    ``d ± t(1 - α/2, df)·se`` (as ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)``).
+
+    Hedges' g (Hedges & Olkin 1985): ``g = J·d / s_pooled`` with
+    ``s_pooled² = ((n_a-1)s_a² + (n_b-1)s_b²) / (n_a+n_b-2)`` and ``J = 1 - 3/(4(n_a+n_b) - 9)``;
+    interval ``g ± t(1 - α/2, n_a+n_b-2)·sqrt((n_a+n_b)/(n_a·n_b) + g²/(2(n_a+n_b)))`` (Hedges &
+    Olkin 1985, p. 86, as in pingouin's ``compute_esci``).
+
+    Examples
+    --------
+    >>> result = compare_summaries(4, 47.5, 6.454972, 4, 57.5, 6.454972)
+    >>> result.difference, round(result.p_value, 4)
+    (10.0, 0.071)
+    """
+    confidence = check_confidence(confidence)
+    n_b, n_a = int(n_before), int(n_after)
+    mean_b, mean_a = float(mean_before), float(mean_after)
+    difference = mean_a - mean_b
     described = {
         "n_before": n_b,
         "n_after": n_a,
@@ -212,7 +267,7 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
     if n_b < 2 or n_a < 2:
         reason = f"fewer than 2 answers in a wave (before: {n_b}, after: {n_a})"
         return WaveChange(**described, **untested, undefined_reason=reason)
-    var_b, var_a = float(b.var(ddof=1)), float(a.var(ddof=1))
+    var_b, var_a = float(sd_before) ** 2, float(sd_after) ** 2
     if var_b == 0.0 and var_a == 0.0:
         reason = "no spread in either wave: every answer within a wave is the same"
         return WaveChange(**described, **untested, undefined_reason=reason)
@@ -228,8 +283,6 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
     g = (1.0 - 3.0 / (4.0 * (n_b + n_a) - 9.0)) * difference / pooled_sd
     g_se = np.sqrt((n_b + n_a) / (n_b * n_a) + g**2 / (2.0 * (n_b + n_a)))
     g_critical = stats.t.ppf(0.5 + confidence / 2, pooled_df)
-
-    rank_test = stats.mannwhitneyu(a, b, alternative="two-sided")
     return WaveChange(
         **described,
         ci=(float(difference - critical * se), float(difference + critical * se)),
@@ -238,8 +291,8 @@ def compare_waves(before: ArrayLike, after: ArrayLike, *, confidence: float = 0.
         p_value=_two_sided_t(statistic, df),
         hedges_g=float(g),
         hedges_g_ci=(float(g - g_critical * g_se), float(g + g_critical * g_se)),
-        mannwhitney_u=float(rank_test.statistic),
-        mannwhitney_p_value=float(rank_test.pvalue),
+        mannwhitney_u=np.nan,
+        mannwhitney_p_value=np.nan,
         undefined_reason=None,
     )
 

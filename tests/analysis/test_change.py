@@ -1,5 +1,6 @@
 """Change statistics checked against R's published output, scipy and pingouin 0.7."""
 
+import math
 import re
 
 import numpy as np
@@ -448,3 +449,27 @@ def test_statistics_agree_with_scipy_across_random_samples():
         reference = stats.ttest_ind(after, before, equal_var=False)
         assert result.p_value == pytest.approx(reference.pvalue, rel=1e-9)
         assert result.ci == pytest.approx(tuple(reference.confidence_interval()), rel=1e-9)
+
+
+def test_compare_summaries_matches_scipy_welch_from_stats():
+    """Expected: scipy.stats.ttest_ind_from_stats(60, 12, 9, 52, 10, 7, equal_var=False)."""
+    from analysis.change import compare_summaries
+
+    result = compare_summaries(7, 52.0, 10.0, 9, 60.0, 12.0)
+    expected = stats.ttest_ind_from_stats(60.0, 12.0, 9, 52.0, 10.0, 7, equal_var=False)
+    assert result.statistic == pytest.approx(expected.statistic, rel=1e-12)
+    assert result.p_value == pytest.approx(expected.pvalue, rel=1e-12)
+    assert math.isnan(result.mannwhitney_p_value)
+
+
+def test_compare_waves_equals_compare_summaries_of_its_samples():
+    from analysis.change import compare_summaries
+
+    before = np.array([40.0, 45.0, 52.0, 55.0, 61.0])
+    after = np.array([50.0, 58.0, 60.0, 66.0])
+    raw = compare_waves(before, after)
+    summary = compare_summaries(
+        5, before.mean(), before.std(ddof=1), 4, after.mean(), after.std(ddof=1)
+    )
+    assert raw.p_value == pytest.approx(summary.p_value, rel=1e-12)
+    assert raw.hedges_g == pytest.approx(summary.hedges_g, rel=1e-12)
