@@ -25,9 +25,10 @@ run: $(VENV)/.runtime
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 browser-deps:
-	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
-		echo "Chromium is missing and cannot be installed here: browser tests will fail."
+	@{ test -x /usr/bin/chromium && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; } || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && \
+		apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null; } || \
+		echo "Chromium or HarfBuzz-Subset is missing and cannot be installed here: tests will fail."
 
 test: $(VENV)/.dev browser-deps
 	$(BIN)/pytest
