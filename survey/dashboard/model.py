@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.change import classify_changes, compare_waves
 from analysis.groups import group_summaries
 from analysis.hierarchy import expand_to_ancestors
-from analysis.privacy import Suppression, suppress
+from analysis.privacy import NO_ANSWERS, Suppression, suppress, too_few_answers
 from survey.dashboard.loading import WaveScores
 from survey.models.organisation import subtree_ids
 
@@ -165,61 +164,6 @@ def headline(view: OrganisationView, team_id: int, wave_id: int) -> Section:
     )
 
 
-def changes(view: OrganisationView, team_id: int, wave_id: int) -> Section:
-    """Change of the index since the previous wave, for the team and each child team, in words.
-
-    Benjamini-Hochberg control runs over this family (the team and its children).
-    """
-    before = previous_wave(view, wave_id)
-    team_ids = [team_id] + [child.id for child in view.children(team_id)]
-    rows, hidden, tested = [], [], []
-    for member in team_ids:
-        name = view.teams[member].name
-        if before is None:
-            hidden.append((name, "no earlier wave to compare with"))
-            continue
-        reason = view.suppression.change_reason(member, before.id, wave_id)
-        if reason is not None:
-            hidden.append((name, reason))
-            continue
-        result = compare_waves(view.values(member, before.id), view.values(member, wave_id))
-        tested.append((name, result))
-    for (name, result), verdict in zip(
-        tested, classify_changes([r for _, r in tested]), strict=True
-    ):
-        rows.append(
-            {
-                "group": name,
-                "n_before": result.n_before,
-                "n_after": result.n_after,
-                "mean_before": result.mean_before,
-                "mean_after": result.mean_after,
-                "difference": result.difference,
-                "ci_low": result.ci[0],
-                "ci_high": result.ci[1],
-                "hedges_g": result.hedges_g,
-                "p_value": result.p_value,
-                "verdict": verdict.label,
-            }
-        )
-    title = f"Change since {before.name}" if before else "Change since the previous wave"
-    return Section("change", title, pd.DataFrame(rows), hidden)
-
-
-def trend(view: OrganisationView, team_id: int) -> Section:
-    team_ids = [team_id] + [child.id for child in view.children(team_id)]
-    frame, hidden = _summary_rows(view, team_ids, [w.id for w in view.waves], [INDEX])
-    return Section("trend", "Mindset index over the waves", frame.drop(columns="measure"), hidden)
-
-
-def profile(view: OrganisationView, team_id: int, wave_id: int) -> Section:
-    before = previous_wave(view, wave_id)
-    wave_ids = ([before.id] if before else []) + [wave_id]
-    frame, hidden = _summary_rows(view, [team_id], wave_ids, view.dimensions)
-    frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
-    return Section("profile", "The six dimensions against the previous wave", frame, hidden)
-
-
 def heatmap(view: OrganisationView, team_id: int, wave_id: int) -> Section:
     children = [child.id for child in view.children(team_id)]
     frame, hidden = _summary_rows(view, children, [wave_id], view.dimensions)
@@ -299,44 +243,32 @@ def cooperation(view: OrganisationView, team_id: int, wave_id: int) -> Section:
     return Section("cooperation", "Who helps whom", table, hidden)
 
 
-def response_rates(
-    view: OrganisationView, team_id: int, invited: dict[int, tuple[int, int]]
-) -> Section:
-    """Invited and answered per child team (subtree totals); never who answered."""
-    rows = []
-    for child in view.children(team_id) or [view.teams[team_id]]:
-        members = subtree_ids(list(view.teams.values()), child.id)
-        sent = sum(invited.get(member, (0, 0))[0] for member in members)
-        done = sum(invited.get(member, (0, 0))[1] for member in members)
-        rows.append(
-            {
-                "group": child.name,
-                "invited": sent,
-                "answered": done,
-                "rate": done / sent if sent else None,
-            }
-        )
-    return Section("rates", "Response rates", pd.DataFrame(rows), [])
-
-
 def perception(
-    view: OrganisationView, managers: WaveScores | None, team_id: int, wave_id: int
+    view: OrganisationView,
+    managers: WaveScores | None,
+    manager_cells: Suppression | None,
+    team_id: int,
+    wave_id: int,
 ) -> Section:
     """Managers' view of their teams against the teams' own answers, per dimension.
 
-    Manager answers are pooled over the team's whole subtree and shown only when at least ``k``
-    managers answered, so that no single manager's answers appear.
+    Manager answers are pooled over the team's whole subtree and shown only where the managers'
+    own cell is visible (``manager_cells``: at least ``k`` managers, with complementary
+    suppression over the tree, so that no single manager's answers appear).
     """
     title = "How managers see their teams, against the teams' own answers"
     name = view.teams[team_id].name
-    if managers is None:
+    if managers is None or manager_cells is None:
         return Section("perception", title, pd.DataFrame(), [(name, "no manager questionnaire")])
-    inside = np.isin(managers.team_ids, list(subtree_ids(list(view.teams.values()), team_id)))
-    if inside.sum() < view.k:
-        reason = f"fewer than {view.k} managers answered"
-        return Section("perception", title, pd.DataFrame(), [(name, reason)])
+    decision = manager_cells.decision(team_id, wave_id)
+    if not decision.visible:
+        reason = decision.reason
+        if reason in (too_few_answers(view.k), NO_ANSWERS):
+            reason = f"fewer than {view.k} managers answered"
+        return Section("perception", title, pd.DataFrame(), [(name, f"managers' answers {reason}")])
     if not view.visible(team_id, wave_id):
         return Section("perception", title, pd.DataFrame(), [(name, view.reason(team_id, wave_id))])
+    inside = np.isin(managers.team_ids, list(subtree_ids(list(view.teams.values()), team_id)))
     summaries = view.summaries
     mine = summaries[(summaries["team"] == team_id) & (summaries["wave"] == wave_id)]
     rows = []

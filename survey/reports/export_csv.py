@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from survey.dashboard.export import safe_cell
 from survey.dashboard.loading import score_matrix
-from survey.dashboard.model import INDEX, OrganisationView
+from survey.dashboard.model import INDEX
+from survey.releases.payload import table_from_json
 from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
 
 BOM = "\ufeff"
@@ -197,27 +198,31 @@ def stream_export(engine: Engine, csv_format: CsvFormat, plan: ExportPlan) -> It
 AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]
 
 
-def aggregate_table(view: OrganisationView) -> pd.DataFrame:
-    """Every team's subtree aggregates in every wave, as the dashboard shows them.
+def aggregate_table(released: list[tuple[str, dict]]) -> pd.DataFrame:
+    """Every team's released subtree aggregates in every released wave, as views show them.
 
+    ``released`` pairs each released wave's name with its release payload, in wave order.
     Hidden cells keep their team, wave and measure, with blank numbers and the reason.
     """
-    measures = [INDEX, *view.dimensions]
-    summaries = view.summaries
     frames = []
-    for team in sorted(view.teams.values(), key=lambda node: node.path):
-        for wave in view.waves:
-            if view.visible(team.id, wave.id):
-                rows = summaries[(summaries["team"] == team.id) & (summaries["wave"] == wave.id)]
-                rows = rows.set_index("measure").reindex(measures).reset_index()
-                rows = rows.assign(team=team.path, wave=wave.name, hidden_reason=None)
+    for wave_name, data in released:
+        measures = None
+        for cell in data["cells"].values():
+            if cell["visible"]:
+                measures = table_from_json(cell["summary"])["measure"].tolist()
+                break
+        for team_id, node in sorted(data["tree"].items(), key=lambda item: item[1]["path"]):
+            cell = data["cells"][team_id]
+            if cell["visible"]:
+                rows = table_from_json(cell["summary"])
+                rows = rows.assign(team=node["path"], wave=wave_name, hidden_reason=None)
             else:
                 rows = pd.DataFrame(
                     {
-                        "team": team.path,
-                        "wave": wave.name,
-                        "measure": measures,
-                        "hidden_reason": view.reason(team.id, wave.id),
+                        "team": node["path"],
+                        "wave": wave_name,
+                        "measure": measures or [INDEX],
+                        "hidden_reason": cell["reason"],
                     }
                 )
             frames.append(rows.reindex(columns=[*AGGREGATE_COLUMNS, "hidden_reason"]))

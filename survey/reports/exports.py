@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 from questionnaires import Questionnaire
 from survey.dashboard.loading import decode_answers
 from survey.dashboard.model import WaveInfo
-from survey.dashboard.service import organisation_view
 from survey.instruments import questionnaire_for
-from survey.models import Assessment, CooperationLink, LadderRung, Response
+from survey.models import Assessment, CooperationLink, LadderRung, Response, Team
+from survey.models.organisation import team_paths
+from survey.releases.store import latest_releases, payload
 from survey.reports.disclosure import export_team_paths
 from survey.reports.pseudonyms import export_pseudonym, new_row_id, pseudonym_key
 
@@ -70,14 +71,16 @@ class Chunk:
 def export_plan(session: Session, assessment: Assessment, secret_key: str) -> ExportPlan:
     """The suppression-aware plan for exporting ``assessment``'s responses."""
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
-    view = organisation_view(session, assessment)
+    releases = latest_releases(session, assessment)
+    released = {wave_id: payload(session, info) for wave_id, info in releases.items()}
+    teams = session.scalars(select(Team).where(Team.organisation_id == assessment.organisation_id))
     confidential = assessment.mode == "confidential"
     return ExportPlan(
         questionnaire=questionnaire,
         confidential=confidential,
-        waves=list(view.waves),
-        exported_paths={wave.id: export_team_paths(view, wave.id) for wave in view.waves},
-        team_paths={team_id: team.path for team_id, team in view.teams.items()},
+        waves=[WaveInfo(wave.id, wave.name) for wave in assessment.waves if wave.id in released],
+        exported_paths={wave_id: export_team_paths(data) for wave_id, data in released.items()},
+        team_paths=team_paths(list(teams)),
         key=pseudonym_key(secret_key, assessment.id) if confidential else None,
     )
 
@@ -100,6 +103,7 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
                 Response.role == "rep",
                 Response.questionnaire_key == questionnaire.key,
                 Response.questionnaire_version == questionnaire.version,
+                Response.released_in.is_not(None),
             )
             .order_by(Response.id)
             .execution_options(yield_per=CHUNK_ROWS)

@@ -11,8 +11,9 @@ import math
 
 import pandas as pd
 
-from survey.dashboard.model import INDEX, previous_wave
+from survey.dashboard.model import INDEX
 from survey.dashboard.service import Dashboard
+from survey.releases.read import previous_released
 
 MIDPOINT = 50.0  # halfway between contractual (0) and purpose-driven (100)
 
@@ -50,13 +51,16 @@ def _standing(name: str, wave: str, row: pd.Series) -> str:
 
 
 def _change(board: Dashboard) -> list[str]:
-    view, team_id = board.view, board.team.id
-    before = previous_wave(view, board.wave.id)
+    view = board.view
+    released = [wave for wave in view.waves if view.released(wave.id)]
+    before = previous_released(released, board.wave.id)
     if before is None:
-        return ["This is the first wave, so there is no change to report yet."]
+        return ["This is the first released wave, so there is no change to report yet."]
     change = board.sections["change"]
-    reason = view.suppression.change_reason(team_id, before.id, board.wave.id)
-    if reason is not None:
+    if change.table.empty or change.table.iloc[0]["group"] != board.team.name:
+        reason = next(
+            (why for label, why in change.hidden if label == board.team.name), "not released"
+        )
         return [f"The change since {before.name} is not shown: {reason}."]
     row = change.table.iloc[0]  # the team itself comes first, then the teams below it
     sentences = [
@@ -67,7 +71,9 @@ def _change(board: Dashboard) -> list[str]:
     below = [
         f"{r.group}: {r.verdict} ({r.difference:+.1f})" for r in change.table.iloc[1:].itertuples()
     ]
-    below += [f"{label}: not shown, {why}" for label, why in change.hidden]
+    below += [
+        f"{label}: not shown, {why}" for label, why in change.hidden if label != board.team.name
+    ]
     if below:
         sentences.append("Teams below: " + "; ".join(below) + ".")
     return sentences

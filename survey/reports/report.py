@@ -13,11 +13,13 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.dashboard.model import Section, WaveInfo, previous_wave
-from survey.dashboard.service import Dashboard, dashboard, organisation_view
+from survey.dashboard.model import Section, WaveInfo
+from survey.dashboard.service import Dashboard, dashboard
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Team, Wave
 from survey.models._columns import utcnow
+from survey.releases.read import previous_released
+from survey.releases.store import payload
 from survey.reports.findings import findings
 from survey.reports.scale_reliability import ACCEPTABLE_ALPHA, WaveReliability, wave_reliability
 from survey.reports.svg import chart_svg
@@ -84,7 +86,6 @@ def build_report(
     session: Session, assessment: Assessment, teams: list[Team], wave: Wave, scope: str
 ) -> Report:
     """The report on ``teams`` (the organisation's top teams, or one team) in ``wave``."""
-    view = organisation_view(session, assessment)
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
     charts = {
         key: description
@@ -108,18 +109,24 @@ def build_report(
             if key in board.specs or board.sections[key].hidden
         ]
         parts.append(TeamReport(board, findings(board), change, figures))
-    info = next(w for w in view.waves if w.id == wave.id)
+    view = parts[0].board.view if parts else None
+    release = view.releases.get(wave.id) if view else None
+    released_waves = [w for w in view.waves if view.released(w.id)] if view else []
     return Report(
         assessment=assessment,
         scope=scope,
-        wave=info,
-        previous=previous_wave(view, wave.id),
+        wave=WaveInfo(wave.id, wave.name),
+        previous=previous_released(released_waves, wave.id),
         teams=parts,
         reliability=wave_reliability(
-            session, view, questionnaire, [team.id for team in teams], wave.id
+            session,
+            payload(session, release) if release else None,
+            questionnaire,
+            [team.id for team in teams],
+            wave.id,
         ),
         questionnaire=questionnaire,
-        k=view.k,
+        k=view.k if view else assessment.min_group_size,
         acceptable_alpha=ACCEPTABLE_ALPHA,
         made_on=utcnow().date(),
     )

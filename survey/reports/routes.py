@@ -17,9 +17,9 @@ from flask_login import current_user, login_required
 from survey import scope
 from survey.audit import record
 from survey.dashboard.export import table_csv
-from survey.dashboard.service import organisation_view
 from survey.db import db
 from survey.models.organisation import team_paths, teams_of
+from survey.releases.store import released_payloads
 from survey.reports import bp
 from survey.reports.access import chosen_team, chosen_wave, consulting_assessment
 from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_export
@@ -63,7 +63,7 @@ def export_csv(organisation_id: int, assessment_id: int, name: str):
     filename = f"{name}-assessment{assessment.id}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if name == AGGREGATES:
-        text = BOM + table_csv(aggregate_table(organisation_view(db.session, assessment)))
+        text = BOM + table_csv(aggregate_table(released_payloads(db.session, assessment)))
         return Response(text, mimetype="text/csv", headers=headers)
     plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"])
     lines = stream_export(db.engine, FORMATS[name], plan)
@@ -81,7 +81,7 @@ def _report(organisation_id: int, assessment_id: int):
         label = f"{assessment.organisation.name}, the whole organisation"
     else:
         teams = [team]
-        label = organisation_view(db.session, assessment).teams[team.id].path
+        label = team_paths(list(db.session.scalars(teams_of(organisation_id))))[team.id]
     return assessment, team, build_report(db.session, assessment, teams, wave, label)
 
 

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from analysis.reliability import AlphaResult, scale_reliability
 from questionnaires import Questionnaire
 from survey.dashboard.loading import decode_answers
-from survey.dashboard.model import OrganisationView
 from survey.models import Response
 from survey.models.organisation import subtree_ids
 
@@ -52,17 +51,26 @@ class WaveReliability:
 
 def wave_reliability(
     session: Session,
-    view: OrganisationView,
+    release: dict | None,
     questionnaire: Questionnaire,
     team_ids: list[int],
     wave_id: int,
 ) -> WaveReliability:
-    """Alpha of every dimension over the visible subtrees of ``team_ids`` in ``wave_id``."""
-    shown = [t for t in team_ids if view.visible(t, wave_id)]
-    left_out = [(view.teams[t].name, view.reason(t, wave_id)) for t in team_ids if t not in shown]
+    """Alpha of every dimension over the released, visible subtrees of ``team_ids``.
+
+    ``release`` is the wave's latest release payload (None: the wave is not released yet, and
+    nothing is computed). Only responses that release took in are read.
+    """
+    if release is None:
+        return WaveReliability([], [], [], 0)
+    tree, cells = release["tree"], release["cells"]
+    present = [t for t in team_ids if str(t) in cells]
+    shown = [t for t in present if cells[str(t)]["visible"]]
+    left_out = [(tree[str(t)]["name"], cells[str(t)]["reason"]) for t in present if t not in shown]
+    nodes = [_Node(int(t), node["parent_id"]) for t, node in tree.items()]
     members: set[int] = set()
     for team_id in shown:
-        members |= subtree_ids(list(view.teams.values()), team_id)
+        members |= subtree_ids(nodes, team_id)
     packed = (
         session.scalars(
             select(Response.values).where(
@@ -70,6 +78,7 @@ def wave_reliability(
                 Response.role == "rep",
                 Response.questionnaire_key == questionnaire.key,
                 Response.questionnaire_version == questionnaire.version,
+                Response.released_in.is_not(None),
                 Response.team_id.in_(members),
             )
         ).all()
@@ -89,5 +98,11 @@ def wave_reliability(
             ScaleAlpha(dimension.name, result)
             for dimension, result in zip(questionnaire.dimensions, results, strict=True)
         ]
-    names = [view.teams[t].name for t in shown]
+    names = [tree[str(t)]["name"] for t in shown]
     return WaveReliability(scales, names, left_out, int(matrix.shape[0]))
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: int
+    parent_id: int | None

@@ -194,7 +194,7 @@ def test_aggregates_are_the_dashboards_suppressed_numbers(client, org, users):
     assert spain["hidden_reason"] == "fewer than 5 answers"
     france = cells[("Global/France", "Spring", "Motivation")]
     assert france["mean"] == "" and france["hidden_reason"] == (
-        "hidden so that a smaller group cannot be worked out"
+        "hidden together with Spain, which has fewer than 5 answers; shown when Spain has 5 or more"
     )
     assert cells[("Global/France/Paris", "Autumn", "Incentives")]["n"] == str(COUNTS["Paris"])
 

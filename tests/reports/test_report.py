@@ -125,7 +125,7 @@ def test_hidden_cells_say_why(client, org, users):
     login(client, "c@example.com")
     html = report(client, org)
     assert "Spain, Autumn: not shown, fewer than 5 answers." in html
-    assert "France, Autumn: not shown, hidden so that a smaller group cannot be worked out." in html
+    assert "France, Autumn: not shown, hidden together with Spain, which has fewer than 5 answers; shown when Spain has 5 or more." in html
     spain = report(client, org, team=org.teams["Spain"].id)
     assert "No figures are shown for Spain in Autumn: fewer than 5 answers." in spain
     assert "Spain: left out, fewer than 5 answers." in spain

@@ -1,0 +1,145 @@
+"""Making a release: score the wave's responses, decide what may be shown, audit, store.
+
+The order is the privacy model's: the responses a release takes in are marked first (so a
+response submitted while the release is computed waits for the next one); suppression decides
+each cell (:mod:`analysis.privacy`); the auditor checks the candidate together with every earlier
+release of the wave and withholds more where a small group could be worked out
+(:mod:`analysis.disclosure`); only then are the figures stored, never to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
+from survey.dashboard import model
+from survey.dashboard.loading import invitation_counts, released_scores
+from survey.instruments import questionnaire_for
+from survey.models import Assessment, Release, Response, Team, Wave
+from survey.models.organisation import team_paths
+from survey.releases.audit import PublishedGroups, atom_tallies, withheld_groups
+from survey.releases.payload import release_payload
+
+WITHHELD = "hidden so that answers given since the last release cannot be worked out"
+
+
+def make_release(session: Session, assessment: Assessment, wave: Wave, final: bool) -> Release:
+    """Compute, audit and add (not commit) the next release of ``wave``."""
+    earlier = list(
+        session.scalars(select(Release).where(Release.wave_id == wave.id).order_by(Release.seq))
+    )
+    seq = (earlier[-1].seq if earlier else 0) + 1
+    session.execute(
+        update(Response)
+        .where(Response.wave_id == wave.id, Response.released_in.is_(None))
+        .values(released_in=seq)
+        .execution_options(synchronize_session=False)
+    )
+    k = assessment.min_group_size
+    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    reps = released_scores(session, wave.id, questionnaire, "rep")
+    managers = (
+        released_scores(
+            session, wave.id, questionnaire_for(*assessment.instrument("manager")), "manager"
+        )
+        if assessment.manager_questionnaire_key
+        else None
+    )
+    teams = list(
+        session.scalars(
+            select(Team).where(Team.organisation_id == assessment.organisation_id).order_by(Team.id)
+        )
+    )
+    paths = team_paths(teams)
+    nodes = [model.TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams]
+    parents = {node.id: node.parent_id for node in nodes}
+    info = model.WaveInfo(wave.id, wave.name)
+    dimensions = [dimension.name for dimension in questionnaire.dimensions]
+    view = model.build_view(nodes, [info], dimensions, {wave.id: reps}, k)
+    manager_cells = _manager_suppression(parents, managers, wave.id, k) if managers else None
+
+    candidate = PublishedGroups(seq, parents, _published(view, manager_cells, wave.id))
+    withheld = withheld_groups(
+        [_published_groups(release) for release in earlier],
+        candidate,
+        atom_tallies(session, wave.id),
+        k,
+    )
+    reason = WITHHELD if earlier else COMPLEMENTARY
+    view.suppression = _withhold(
+        view.suppression, {t for r, t in withheld if r == "rep"}, wave.id, reason
+    )
+    if manager_cells is not None:
+        manager_cells = _withhold(
+            manager_cells, {t for r, t in withheld if r == "manager"}, wave.id, reason
+        )
+    published = _published(view, manager_cells, wave.id)
+    ladder_labels = (
+        {target.key: target.label for target in questionnaire.ladder.targets}
+        if questionnaire.ladder
+        else {}
+    )
+    payload = release_payload(
+        view,
+        info,
+        managers,
+        manager_cells,
+        ladder_labels,
+        invitation_counts(session, wave.id),
+    )
+    payload["published"] = published
+    release = Release(wave_id=wave.id, seq=seq, final=final, k=k, payload=payload)
+    session.add(release)
+    session.flush()
+    return release
+
+
+def _manager_suppression(parents, managers, wave_id: int, k: int) -> Suppression:
+    teams, counts = np.unique(managers.team_ids, return_counts=True)
+    own = {(int(t), wave_id): int(c) for t, c in zip(teams, counts, strict=True) if t in parents}
+    if parents:
+        own.setdefault((next(iter(parents)), wave_id), 0)
+    return suppress(parents, own, k)
+
+
+def _published(view: model.OrganisationView, managers: Suppression | None, wave_id: int) -> dict:
+    reps = [team for team in view.teams if view.visible(team, wave_id)]
+    shown_managers = [
+        team for team in reps if managers is not None and managers.decision(team, wave_id).visible
+    ]
+    return {"rep": reps, "manager": shown_managers}
+
+
+def _published_groups(release: Release) -> PublishedGroups:
+    tree = release.payload["tree"]
+    parents = {int(team): node["parent_id"] for team, node in tree.items()}
+    return PublishedGroups(release.seq, parents, release.payload["published"])
+
+
+def _withhold(suppression: Suppression, teams: set[int], wave_id: int, reason: str) -> Suppression:
+    if not teams:
+        return suppression
+    cells = dict(suppression.cells)
+    for team in teams:
+        cell: CellDecision = cells[(team, wave_id)]
+        cells[(team, wave_id)] = replace(cell, visible=False, reason=reason)
+    return Suppression(suppression.k, cells)
+
+
+def next_interim_problem(session: Session, wave: Wave) -> str | None:
+    """Why an interim release cannot be made now, or None."""
+    final = session.scalar(
+        select(func.count()).where(Release.wave_id == wave.id, Release.final.is_(True))
+    )
+    if final:
+        return f"{wave.name} has been released in full; nothing more can be released."
+    waiting = session.scalar(
+        select(func.count()).where(Response.wave_id == wave.id, Response.released_in.is_(None))
+    )
+    if not waiting:
+        return "No answers have come in since the last release."
+    return None
