@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from survey import auth, cli, config, errors, instruments, request_log, security, static_assets
 from survey.db import db
+from survey.params import AsciiIntegerConverter
 
 csrf = CSRFProtect()
 
@@ -23,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
+    # Before any route is added: <int:...> takes ASCII digits only (see survey/params.py).
+    app.url_map.converters["int"] = AsciiIntegerConverter
 
     request_log.init_app(app)  # first, so that its timer starts before any other hook
     db.init_app(app)

@@ -8,6 +8,10 @@ from math import ceil
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from survey.params import parse_id
+
+MAX_PAGE = 999_999
+
 
 @dataclass(frozen=True)
 class Page:
@@ -29,7 +33,8 @@ class Page:
 
 def page_number(text: str | None) -> int:
     """The page asked for in ``?page=``; anything but a positive whole number is page 1."""
-    return int(text) if text and text.isdigit() and 0 < len(text) < 7 else 1
+    number = parse_id(text)
+    return number if number is not None and 0 < number <= MAX_PAGE else 1
 
 
 def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.db import db
 from survey.models import User
+from survey.params import parse_id
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -40,10 +41,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def load_user(session_id: str) -> User | None:
     """The user of ``id:version`` if that version is still current (see ``User.get_id``)."""
     user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_id, version = parse_id(user_id), parse_id(version)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.session_version == version else None
 
 
 def end_sessions(user: User) -> None:

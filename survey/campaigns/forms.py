@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from survey.models.assessment import MODES
+from survey.params import coerce_id, parse_id
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MIN_GROUP_SIZE = 3
@@ -33,6 +34,17 @@ DELIVERIES = {
     "csv": "Download the links as a CSV file for mail-merge (once: they cannot be shown again)",
 }
 EVERYONE = 0  # the team choice that means the whole roster
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads ASCII digits only (``int()`` takes "١٢" for 12)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        self.data = parse_id(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid integer value."))
 
 
 class AssessmentForm(FlaskForm):
@@ -51,7 +63,7 @@ class AssessmentForm(FlaskForm):
         default="anonymous",
         validators=[InputRequired("Choose anonymous or confidential.")],
     )
-    min_group_size = IntegerField(
+    min_group_size = WholeNumberField(
         "Minimum group size",
         default=5,
         validators=[
@@ -87,7 +99,7 @@ class ConfirmForm(FlaskForm):
 class RecipientsForm(FlaskForm):
     """Personal links for part of the roster (or reminders to part of it), and how to send them."""
 
-    team = SelectField("Who", coerce=int, validate_choice=True)
+    team = SelectField("Who", coerce=coerce_id, validate_choice=True)
     delivery = RadioField(
         "How",
         choices=[SelectChoice(value, label) for value, label in DELIVERIES.items()],
@@ -97,7 +109,7 @@ class RecipientsForm(FlaskForm):
 
 
 class TeamLinkForm(FlaskForm):
-    team = SelectField("Team", coerce=int, validate_choice=True)
+    team = SelectField("Team", coerce=coerce_id, validate_choice=True)
     role = RadioField(
         "Who answers",
         choices=[SelectChoice("rep", "Reps"), SelectChoice("manager", "Managers")],

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from questionnaires import Questionnaire
 from survey.models import Assessment, Wave
+from survey.params import parse_id
 
 NO_MANAGER_VERSION = ""
 
@@ -49,9 +50,10 @@ def chosen(
 ) -> Questionnaire | None:
     """The questionnaire a form value names, or ``None`` for no choice or an unknown one."""
     key, _, version = value.rpartition(":")
-    if not version.isdigit():
+    number = parse_id(version)
+    if number is None:
         return None
-    return questionnaires.get((key, int(version)))
+    return questionnaires.get((key, number))
 
 
 def first_opened_wave(assessment: Assessment, now: datetime) -> Wave | None:

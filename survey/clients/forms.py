@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from survey.clients.names import MAX_NAME
 from survey.models.organisation import DEPARTMENTS
+from survey.params import parse_id
 
 DEPARTMENT_CHOICES = [
     SelectChoice(department, department.capitalize()) for department in DEPARTMENTS
@@ -24,9 +25,10 @@ def optional_id(value) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if not str(value).isdigit() or len(str(value)) > 18:
+    number = parse_id(value)
+    if number is None:
         raise ValueError("Choose a team from the list.")
-    return int(value)
+    return number
 
 
 class OrganisationForm(FlaskForm):

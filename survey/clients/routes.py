@@ -56,6 +56,7 @@ from survey.db import db
 from survey.errors import error_page
 from survey.models import Organisation, Team
 from survey.models._columns import utcnow
+from survey.pagination import page_number
 
 UPLOADS_KEY = "roster_uploads"  # session: organisation id -> id of the upload being previewed
 FORM_OVERHEAD = 64 * 1024  # room for the multipart envelope around the file
@@ -86,7 +87,7 @@ def file_too_large(_error: RequestEntityTooLarge):
 @bp.get("/")
 @consultant_required
 def index():
-    page = organisations_page(db.session, current_user, request.args.get("page", 1, type=int))
+    page = organisations_page(db.session, current_user, page_number(request.args.get("page")))
     return render_template("clients/index.html", page=page)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from survey import scope
 from survey.db import db
 from survey.models._columns import utcnow
+from survey.params import parse_id
 
 
 def selection(assessment_id: int, team_id: int, wave_arg: str | None):
@@ -16,9 +17,9 @@ def selection(assessment_id: int, team_id: int, wave_arg: str | None):
     team = scope.get_team_or_404(db.session, current_user, team_id)
     if team.organisation_id != assessment.organisation_id or not assessment.waves:
         abort(404)
-    if wave_arg is not None and not wave_arg.isdigit():
+    wave_id = parse_id(wave_arg) if wave_arg is not None else None
+    if wave_arg is not None and wave_id is None:
         abort(404)
-    wave_id = int(wave_arg) if wave_arg is not None else None
     wave = (
         scope.get_wave_or_404(db.session, current_user, assessment, wave_id)
         if wave_id is not None

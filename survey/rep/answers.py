@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from questionnaires import CooperationMap, Item, Ladder, Questionnaire, Scale
+from survey.params import parse_id
 
 ITEM_PREFIX = "q-"
 LADDER_PREFIX = "ladder-"
@@ -33,11 +34,11 @@ class PageInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _single(form: MultiDict, key: str) -> str:
+def _single(form: MultiDict, key: str, strip: bool = True) -> str:
     values = form.getlist(key)
     if len(values) != 1:
         raise MalformedAnswer(f"The field {key!r} was sent {len(values)} times.")
-    return values[0].strip()
+    return values[0].strip() if strip else values[0]
 
 
 def _check_known_fields(form: MultiDict, prefix: str, allowed: Collection[str]) -> None:
@@ -55,13 +56,14 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
         if key not in form:
             result.errors[item.id] = "Please choose an answer to this statement."
             continue
-        raw = _single(form, key)
-        if not raw.isdigit() or int(raw) not in scale.points:
+        raw = _single(form, key, strip=False)  # a radio button's value, exactly
+        value = parse_id(raw)
+        if value is None or value not in scale.points:
             raise MalformedAnswer(
                 f"The answer {raw[:20]!r} to question {item.id!r} is not on the scale "
                 f"{scale.min} to {scale.max}."
             )
-        result.answers[item.id] = int(raw)
+        result.answers[item.id] = value
     return result
 
 
@@ -113,10 +115,11 @@ def read_cooperation(
     for direction in directions:
         chosen: list[int] = []
         for raw in form.getlist(COOPERATION_PREFIX + direction):
-            if not raw.isdigit() or int(raw) not in team_ids:
+            team_id = parse_id(raw)
+            if team_id is None or team_id not in team_ids:
                 raise MalformedAnswer(f"The team {raw[:20]!r} is not one of the choices.")
-            if int(raw) not in chosen:
-                chosen.append(int(raw))
+            if team_id not in chosen:
+                chosen.append(team_id)
         if len(chosen) > cooperation.max_teams:
             result.errors[direction] = f"Please choose at most {cooperation.max_teams} teams."
         result.cooperation[direction] = chosen

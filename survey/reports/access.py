@@ -14,6 +14,7 @@ from survey.audit import refuse
 from survey.db import db
 from survey.models import Assessment, Team, Wave
 from survey.models._columns import utcnow
+from survey.params import parse_id
 
 CONSULTING_ROLES = ("admin", "consultant")
 
@@ -32,9 +33,10 @@ def chosen_team(assessment: Assessment, team_arg: str | None) -> Team | None:
     """The team asked for by ``?team=``, an active team of the organisation; None: all of it."""
     if not team_arg:
         return None
-    if not team_arg.isdigit():
+    team_id = parse_id(team_arg)
+    if team_id is None:
         abort(404)
-    team = scope.get_team_or_404(db.session, current_user, int(team_arg))
+    team = scope.get_team_or_404(db.session, current_user, team_id)
     if team.organisation_id != assessment.organisation_id:
         abort(404)
     return team
@@ -46,9 +48,10 @@ def chosen_wave(assessment: Assessment, wave_arg: str | None) -> Wave | None:
     None when the assessment has no wave yet.
     """
     if wave_arg:
-        if not wave_arg.isdigit():
+        wave_id = parse_id(wave_arg)
+        if wave_id is None:
             abort(404)
-        return scope.get_wave_or_404(db.session, current_user, assessment, int(wave_arg))
+        return scope.get_wave_or_404(db.session, current_user, assessment, wave_id)
     if not assessment.waves:
         return None
     now = utcnow()

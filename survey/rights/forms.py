@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, Form, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
+from survey.params import coerce_id, parse_id
 from survey.rights.audit_log import AuditFilter
 
 MAX_RETENTION_DAYS = 3650  # ten years
@@ -29,7 +30,7 @@ class DaysField(IntegerField):
         self.data = None
         if valuelist and valuelist[0].strip():
             try:
-                self.data = int(valuelist[0])
+                self.data = coerce_id(valuelist[0])
             except ValueError:
                 raise ValueError(DAYS_MESSAGE) from None
 
@@ -74,7 +75,7 @@ class AuditFilterForm(Form):
         """The filter, once ``validate()`` has passed."""
         return AuditFilter(
             action=self.action.data or None,
-            organisation_id=int(self.organisation.data) if self.organisation.data else None,
+            organisation_id=parse_id(self.organisation.data),
             since=self.since.data,
             until=self.until.data,
         )
