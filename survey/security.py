@@ -45,8 +45,15 @@ def content_security_policy(charts: bool) -> str:
     return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
 
 
-def has_nul(values) -> bool:
-    return any("\x00" in value for value in values)
+def has_nul(fields) -> bool:
+    """Whether any key or any value of a MultiDict holds NUL: every value of a repeated key
+    (``?a=ok&a=%00``), not only the first that ``.values()`` gives; uploads by field name and
+    file name."""
+    for key, values in fields.lists():
+        texts = (value if isinstance(value, str) else value.filename or "" for value in values)
+        if "\x00" in key or any("\x00" in text for text in texts):
+            return True
+    return False
 
 
 def init_app(app: Flask) -> None:
@@ -55,8 +62,9 @@ def init_app(app: Flask) -> None:
         """No text field holds NUL: PostgreSQL cannot store or compare it, so refuse it at once."""
         if (
             "\x00" in request.path
-            or has_nul(request.args.values())
-            or has_nul(request.form.values())
+            or has_nul(request.args)
+            or has_nul(request.form)
+            or has_nul(request.files)
         ):
             abort(400, "Text with a NUL character cannot be stored or searched.")
 
