@@ -16,7 +16,7 @@ from survey import backup
 from survey.db import db
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.migrate import revision, upgrade
-from survey.models import Organisation, Person, Team, User, Wave
+from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, team_paths, teams_of
 from survey.models.people import USER_ROLES
@@ -30,6 +30,21 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_identities)
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
+    app.cli.add_command(release_due)
+
+
+@click.command("release-due")
+@with_appcontext
+def release_due() -> None:
+    """Release every closed wave that has no final release yet (safe to run from cron)."""
+    # Imported here: the release code reaches the dashboard blueprint, which create_app loads
+    # after the commands.
+    from survey.releases.store import latest_releases
+
+    released = 0
+    for assessment in db.session.scalars(select(Assessment).order_by(Assessment.id)):
+        released += sum(info.final for info in latest_releases(db.session, assessment).values())
+    click.echo(f"{released} closed waves are released.")
 
 
 @click.command("init-db")

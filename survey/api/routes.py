@@ -64,6 +64,15 @@ def team_aggregates(assessment_id: int, team_id: int):
         team={"id": team.id, "name": team.name, "path": board.team.path},
         wave={"id": wave.id, "name": wave.name},
         min_group_size=board.view.k,
+        release=(
+            {
+                "seq": board.release.seq,
+                "final": board.release.final,
+                "released_on": board.release.created_at.date().isoformat(),
+            }
+            if board.release
+            else None
+        ),
         children=[{"id": child.id, "name": child.name} for child in board.view.children(team.id)],
         sections={
             key: {

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__, url_prefix="/clients/<int:organisation_id>/assessments")
 
-from survey.campaigns import invitation_routes, rate_routes, routes  # noqa: E402, F401
+from survey.campaigns import (  # noqa: E402, F401
+    invitation_routes,
+    rate_routes,
+    release_routes,
+    routes,
+)

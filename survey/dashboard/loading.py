@@ -1,8 +1,8 @@
-"""Reading a wave's responses into arrays, scored once and cached while the wave is unchanged.
+"""Reading a wave's released responses into scored arrays, for a release to aggregate.
 
-One query per kind of data per changed wave: packed answers (one row per response), top rungs of
-the WHY ladder, cooperation links. A wave's cache entry is keyed by its response count, so a new
-submission to an open wave is picked up by the next request and closed waves are read once.
+One query per kind of data: packed answers (one row per response, with where the WHY ladder
+ends) and cooperation links. The process-wide cache keeps what never changes: release payloads
+and the charts drawn from them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.models import CooperationLink, Response
+from survey.models import CooperationLink, Invitation, Response
 from survey.models.response import MISSING
 from survey.scoring import score_matrix
 
@@ -74,38 +74,6 @@ def _instrument_filter(questionnaire: Questionnaire):
     )
 
 
-def wave_scores(
-    session: Session, wave_ids: list[int], questionnaire: Questionnaire, role: str
-) -> dict[int, WaveScores]:
-    """Scores of every listed wave, reading from the database only the waves that changed."""
-    counts = dict(
-        session.execute(
-            select(Response.wave_id, func.count())
-            .where(
-                Response.wave_id.in_(wave_ids),
-                Response.role == role,
-                *_instrument_filter(questionnaire),
-            )
-            .group_by(Response.wave_id)
-        ).all()
-    )
-    cache = score_cache()
-    result, stale = {}, []
-    for wave_id in wave_ids:
-        key = (wave_id, role, questionnaire.key, questionnaire.version, counts.get(wave_id, 0))
-        cached = cache.get(key)
-        if cached is None:
-            stale.append(wave_id)
-        else:
-            result[wave_id] = cached
-    if stale:
-        for wave_id, scores in _load(session, stale, questionnaire, role).items():
-            key = (wave_id, role, questionnaire.key, questionnaire.version, scores.n)
-            cache.put(key, scores)
-            result[wave_id] = scores
-    return result
-
-
 def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
     """Responses x items float matrix from packed answers; NaN where unanswered."""
     if not packed:
@@ -116,11 +84,19 @@ def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
     return matrix
 
 
-def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
+def released_scores(
+    session: Session, wave_id: int, questionnaire: Questionnaire, role: str
+) -> WaveScores:
+    """Scores of the responses of one wave that a release has taken in (never cached)."""
+    return _load(session, [wave_id], questionnaire, role, released_only=True)[wave_id]
+
+
+def _load(session, wave_ids, questionnaire, role, released_only=False) -> dict[int, WaveScores]:
     where = (
         Response.wave_id.in_(wave_ids),
         Response.role == role,
         *_instrument_filter(questionnaire),
+        *((Response.released_in.is_not(None),) if released_only else ()),
     )
     rows = session.execute(
         select(
@@ -171,3 +147,13 @@ def _load(session, wave_ids, questionnaire, role) -> dict[int, WaveScores]:
             ),
         )
     return result
+
+
+def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
+    """``{team id: (invited, answered)}`` of the personal invitations of one wave."""
+    rows = session.execute(
+        select(Invitation.team_id, func.count(), func.count(case((Invitation.used, 1))))
+        .where(Invitation.wave_id == wave_id)
+        .group_by(Invitation.team_id)
+    ).all()
+    return {team_id: (invited, answered) for team_id, invited, answered in rows}

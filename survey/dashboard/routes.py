@@ -40,6 +40,7 @@ def team(assessment_id: int, team_id: int):
     return render_template(
         "dashboard/team.html",
         assessment=assessment,
+        wave=wave,
         board=board,
         breadcrumbs=_breadcrumbs(board, roots),
     )

@@ -1,18 +1,14 @@
-"""Dashboards from the releases, with their chart specs; live views for exports only."""
+"""Dashboards from the releases, with their chart specs."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import charts
-from survey.dashboard import model
-from survey.dashboard.loading import score_cache, wave_scores
-from survey.instruments import questionnaire_for
-from survey.models import Assessment, Team
-from survey.models.organisation import team_paths
+from survey.dashboard.loading import score_cache
+from survey.models import Assessment
 from survey.releases.read import Dashboard, released_dashboard
 
 CHARTS = {
@@ -26,22 +22,6 @@ CHARTS = {
         section.table[["dimension", "manager_score", "team_mean", "ci_low", "ci_high"]]
     ),
 }
-
-
-def organisation_view(session: Session, assessment: Assessment) -> model.OrganisationView:
-    """Every team's live aggregates in every wave; for consultants' response-level exports only."""
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
-    waves = [model.WaveInfo(wave.id, wave.name) for wave in assessment.waves]
-    scores = wave_scores(session, [wave.id for wave in waves], questionnaire, "rep")
-    teams = list(
-        session.scalars(
-            select(Team).where(Team.organisation_id == assessment.organisation_id).order_by(Team.id)
-        )
-    )
-    paths = team_paths(teams)
-    nodes = [model.TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams]
-    dimensions = [dimension.name for dimension in questionnaire.dimensions]
-    return model.build_view(nodes, waves, dimensions, scores, assessment.min_group_size)
 
 
 def dashboard(

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.dashboard.loading import score_cache
-from survey.models import Assessment, Release, Wave
+from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.models._columns import utcnow
 from survey.releases.build import make_release
 
@@ -96,3 +96,33 @@ def released_payloads(session: Session, assessment: Assessment) -> list[tuple[st
         for wave in assessment.waves
         if wave.id in releases
     ]
+
+
+def remember_erased(session: Session, which) -> int:
+    """Before responses are deleted: keep where each sat in a wave not yet finally released.
+
+    ``which`` is a where-clause over :class:`~survey.models.Response`. Responses that an interim
+    release took in leave a :class:`~survey.models.ReleasedErasure` (team, role, the releases
+    that included it; no answers), so that the wave's next release is audited against the
+    groups already published with them. Returns how many were kept.
+    """
+    finals = select(Release.wave_id).where(Release.final.is_(True))
+    latest = (
+        select(Release.wave_id, func.max(Release.seq).label("seq"))
+        .group_by(Release.wave_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Response.wave_id, Response.team_id, Response.role, Response.released_in, latest.c.seq
+        )
+        .join(latest, latest.c.wave_id == Response.wave_id)
+        .where(which, Response.released_in.is_not(None), Response.wave_id.not_in(finals))
+    ).all()
+    session.add_all(
+        ReleasedErasure(
+            wave_id=wave_id, team_id=team_id, role=role, first_release=first, last_release=last
+        )
+        for wave_id, team_id, role, first, last in rows
+    )
+    return len(rows)

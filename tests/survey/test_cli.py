@@ -199,3 +199,17 @@ def test_invite_refuses_bad_requests_clearly(runner, dbs):
     closed = runner.invoke(args=["invite", "--wave", wave, "--team", "Global", "--count", "1"])
     assert closed.exit_code == 2 and "closed on" in closed.output
     assert dbs.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_release_due_releases_closed_waves_once(app, dbs, runner):
+    from sqlalchemy import func, select
+
+    from survey.models import Release
+    from tests.org_factory import build_org
+
+    build_org(dbs)
+    first = runner.invoke(args=["release-due"])
+    assert first.exit_code == 0 and "2 closed waves are released" in first.output
+    again = runner.invoke(args=["release-due"])
+    assert "2 closed waves are released" in again.output
+    assert dbs.scalar(select(func.count()).select_from(Release)) == 2
