@@ -39,6 +39,7 @@ from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow
 from survey.pagination import page_number, paginate
+from survey.releases.store import latest_releases, release_closed_waves
 
 ASSESSMENTS_PER_PAGE = 20
 
@@ -107,13 +108,17 @@ def assessment(organisation_id: int, assessment_id: int):
     organisation = organisation_or_404(db.session, organisation_id)
     found = assessment_or_404(db.session, organisation, assessment_id)
     now = utcnow()
+    releases = latest_releases(db.session, found)
     return render_template(
         "campaigns/assessment.html",
         organisation=organisation,
         assessment=found,
         questionnaires=all_questionnaires(),
         locked_by=first_opened_wave(found, now),
-        waves=[(wave, wave_status(wave, now), when(wave)) for wave in found.waves],
+        waves=[
+            (wave, wave_status(wave, now), when(wave), releases.get(wave.id))
+            for wave in found.waves
+        ],
     )
 
 
@@ -279,10 +284,13 @@ def _open_or_close(organisation_id: int, assessment_id: int, wave_id: int, actio
         at=now.isoformat(),
     )
     db.session.commit()
+    if action == "close":
+        release_closed_waves(db.session, found)
     flash(
         f"{wave.name} is open until {wave.closes_at:%d %B %Y %H:%M} UTC."
         if action == "open"
-        else f"{wave.name} is closed: its links no longer accept answers."
+        else f"{wave.name} is closed: its links no longer accept answers, and its results are "
+        "released."
     )
     return redirect(_assessment_url(found))
 
