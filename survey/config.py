@@ -108,8 +108,10 @@ DEFAULTS: dict = {
     "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
-    # Survey links that open nothing (unknown, used, expired), per address: guessing is refused.
-    "LINK_FAILURES_PER_ADDRESS": "30 per 10 minutes",
+    # Survey tokens that match no link are guesses, refused past these limits: per address and
+    # user agent, and a ceiling per address. A link that opens is never refused (rep/guessing.py).
+    "LINK_FAILURES_PER_BROWSER": "30 per 10 minutes",
+    "LINK_FAILURES_PER_ADDRESS": "300 per 10 minutes",
     # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
     "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
     "ROSTER_MAX_ROWS": 20_000,

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from survey.db import db
 from survey.instruments import all_questionnaires, questionnaire_for
-from survey.limiter import limiter
 from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
 from survey.rep import bp
-from survey.rep.access import Entry, open_entry
+from survey.rep.access import Entry
 from survey.rep.answers import (
     MalformedAnswer,
     PageInput,
@@ -23,6 +21,7 @@ from survey.rep.answers import (
     read_ladder,
 )
 from survey.rep.forms import PageForm
+from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.pages import Page, plan_pages
 from survey.rep.result import personal_chart_spec, personal_result, personal_scores
 from survey.rep.store import find_draft, save_draft, submit_response, was_submitted
@@ -40,7 +39,7 @@ def link_not_open(_error: LinkNotOpen):
 
 def _open(token: str):
     now = utcnow()
-    entry = open_entry(db.session, token, now)
+    entry = opened_entry(token, now)  # looked up once: the guessing limit asked already
     if entry is None:
         raise LinkNotOpen
     questionnaire = questionnaire_for(*entry.assessment.instrument(entry.role))
@@ -65,24 +64,6 @@ def _forget_draft(entry: Entry) -> None:
         drafts = dict(session.get("drafts", {}))
         drafts.pop(str(entry.team_link.id), None)
         session["drafts"] = drafts
-
-
-def _link_failures() -> str:
-    return current_app.config["LINK_FAILURES_PER_ADDRESS"]
-
-
-def _opened_nothing(response) -> bool:
-    return response.status_code == 404
-
-
-# Guessing tokens: only requests that found no open survey count, and too many are refused.
-limit_link_guessing = limiter.shared_limit(
-    _link_failures,
-    scope="survey-links",
-    key_func=lambda: f"links/{get_remote_address()}",
-    deduct_when=_opened_nothing,
-    error_message="Too many links that do not open a survey. Please wait a few minutes.",
-)
 
 
 @bp.get("/r/<token>")

@@ -60,6 +60,7 @@ class Visitor:
 
 def visitor(hostile, dbs, role: str) -> Visitor:
     hostile.app.config["LINK_FAILURES_PER_ADDRESS"] = "100000 per minute"
+    hostile.app.config["LINK_FAILURES_PER_BROWSER"] = "100000 per minute"
     token = fresh_token(hostile, dbs)
     found = [route for route in routes(hostile.app) if route.endpoint not in SLOW]
     if role in ("admin", "manager"):

@@ -22,6 +22,7 @@ def refused_or_empty(response, where: str) -> None:
 def many_link_failures(app) -> None:
     """Guessed links count towards the 429; here every payload should reach the view."""
     app.config["LINK_FAILURES_PER_ADDRESS"] = "100000 per minute"
+    app.config["LINK_FAILURES_PER_BROWSER"] = "100000 per minute"
     app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "100000 per minute"
     app.config["LOGIN_FAILURES_PER_ADDRESS"] = "100000 per minute"
 

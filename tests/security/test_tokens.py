@@ -3,7 +3,9 @@
 Unknown, used, expired, replaced (a reminder gave a fresh link), revoked (the person was
 deleted), and links to a wave that has closed or not opened yet: on every rep route the same
 status, the same body and the same headers as an unknown link, so a response tells a guesser
-nothing; and every one of them counts towards the 429 for guessing (``LINK_FAILURES_PER_ADDRESS``).
+nothing. Only tokens that match no link at all count towards the 429 for guessing
+(``LINK_FAILURES_PER_BROWSER`` and ``LINK_FAILURES_PER_ADDRESS``); past it, links that exist but
+open nothing are refused like them.
 """
 
 from __future__ import annotations
@@ -94,13 +96,26 @@ def test_every_link_that_opens_nothing_answers_like_an_unknown_one(app, client, 
                 assert answer == unknown[path], (kind, path)
 
 
-@pytest.mark.parametrize("kind", ["used", "expired invitation", "closed wave", "revoked"])
-def test_each_kind_of_dead_link_counts_as_a_guess(app, client, dbs, kind):
+@pytest.mark.parametrize("kind", ["used", "expired invitation", "closed wave"])
+def test_links_that_exist_but_open_nothing_are_not_counted_as_guesses(app, client, dbs, kind):
     tokens, world = dead_links(dbs)
     if kind == "used":
         answer_all(app.test_client(), tokens["used"], world.questionnaire)
     app.config["LINK_FAILURES_PER_ADDRESS"] = "3 per minute"
-    assert [client.get(f"/r/{tokens[kind]}").status_code for _ in range(3)] == [404] * 3
+    assert [client.get(f"/r/{tokens[kind]}").status_code for _ in range(6)] == [404] * 6
+    assert [client.get(f"/r/{new_token()}").status_code for _ in range(3)] == [404] * 3
     refused = client.get(f"/r/{tokens['unknown']}")
     assert refused.status_code == 429
     assert tokens["unknown"] not in refused.get_data(as_text=True)
+    assert client.get(f"/r/{tokens[kind]}").status_code == 429  # refused like a guess past it
+    assert client.get(f"/r/{tokens['open']}").status_code == 200  # an open link never is
+
+
+@pytest.mark.parametrize("kind", ["unknown", "revoked", "replaced by a reminder"])
+def test_tokens_that_match_no_link_count_as_guesses(app, client, dbs, kind):
+    tokens, _world = dead_links(dbs)
+    app.config["LINK_FAILURES_PER_ADDRESS"] = "3 per minute"
+    assert [client.get(f"/r/{tokens[kind]}").status_code for _ in range(3)] == [404] * 3
+    refused = client.get(f"/r/{new_token()}")
+    assert refused.status_code == 429
+    assert client.get(f"/r/{tokens['open']}").status_code == 200
