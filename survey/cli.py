@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from survey import backup
+from survey.clients.roster import checked_email
 from survey.db import db
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.migrate import revision, upgrade
@@ -66,7 +67,15 @@ def db_revision(message: str) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Load the demo organisation unless it is there; print its logins and open links."""
+    """Load the demo organisation unless it is there; print its logins and open links.
+
+    Refused under ``SURVEY_ENV=production``: the demo's logins have printed, well-known passwords.
+    """
+    if current_app.config.get("PRODUCTION"):
+        raise click.ClickException(
+            "seed-demo is refused with SURVEY_ENV=production: the demo organisation comes with "
+            "logins whose passwords are printed. Nothing was changed."
+        )
     from survey.demo import seed_demo as build
     from survey.instruments import all_questionnaires
 
@@ -97,13 +106,20 @@ def seed_demo() -> None:
 def create_user(
     email: str, role: str, organisation: str | None, team_path: str | None, password: str
 ) -> None:
-    """Create a login for an admin, a consultant or a manager."""
+    """Create a login for an admin, a consultant or a manager.
+
+    The e-mail is trimmed and kept in lower case, as login looks it up, and checked with the
+    roster's rule for addresses.
+    """
     session = db.session
+    email, problem = checked_email(email)
+    if problem:
+        raise click.UsageError(problem)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.UsageError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    if session.scalar(select(User).where(User.email == email.lower())):
-        raise click.UsageError(f"A user with the e-mail {email!r} exists already.")
-    user = User(email=email.lower(), role=role, password_hash=generate_password_hash(password))
+    if session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.UsageError(f"A user with the e-mail {email} exists already.")
+    user = User(email=email, role=role, password_hash=generate_password_hash(password))
     if role in ("consultant", "manager"):
         org = _organisation(organisation)
         if role == "consultant":

@@ -252,14 +252,30 @@ def _path(text: str, problems: list[str]) -> tuple[str, ...]:
     return parts
 
 
-def _email(text: str, problems: list[str]) -> str:
+def checked_email(text: str) -> tuple[str, str | None]:
+    """An e-mail address as it is stored (trimmed, in lower case), or why it cannot be one.
+
+    The one rule for addresses, shared by the roster and ``flask create-user``: a plain
+    ``name@domain.tld`` of at most ``MAX_EMAIL`` characters.
+
+    >>> checked_email(" Ann@Example.ORG ")
+    ('ann@example.org', None)
+    >>> checked_email("ann@localhost")
+    ('', "'ann@localhost' is not an e-mail address such as name@example.com.")
+    """
+    text = text.strip()
     if not text:
-        problems.append("The e-mail is missing.")
-        return ""
+        return "", "The e-mail is missing."
     email = text.lower()
     if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
-        problems.append(f"{text!r} is not an e-mail address such as name@example.com.")
-        return ""
+        return "", f"{text!r} is not an e-mail address such as name@example.com."
+    return email, None
+
+
+def _email(text: str, problems: list[str]) -> str:
+    email, problem = checked_email(text)
+    if problem:
+        problems.append(problem)
     return email
 
 

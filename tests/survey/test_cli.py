@@ -6,11 +6,15 @@ import csv
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import create_engine, func, inspect, select
 from werkzeug.security import check_password_hash
 
+from survey import create_app
+from survey.clients.roster import checked_email
 from survey.models import Invitation, Organisation, Person, TeamLink, User
 from survey.tokens import token_hash
+from tests.auth.helpers import login
 from tests.factories import make_world
 
 LINK = re.compile(r"http://localhost/r/([A-Za-z0-9_-]+)")
@@ -213,3 +217,73 @@ def test_release_due_releases_closed_waves_once(app, dbs, runner):
     again = runner.invoke(args=["release-due"])
     assert "2 closed waves are released" in again.output
     assert dbs.scalar(select(func.count()).select_from(Release)) == 2
+
+
+def test_seed_demo_is_refused_in_production(monkeypatch, database_url):
+    """With SURVEY_ENV=production (and a strong key, so that the app starts), seed-demo writes
+    nothing and says why, with a non-zero exit."""
+    monkeypatch.setenv("SURVEY_ENV", "production")
+    monkeypatch.setenv("SURVEY_SECRET_KEY", "k" * 16 + "0123456789abcdef")
+    app = create_app({"DATABASE_URL": database_url, "PUBLIC_URL": "http://localhost"})
+    assert app.config["PRODUCTION"]
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refused with SURVEY_ENV=production" in result.output
+    assert "Nothing was changed." in result.output
+    assert LINK.findall(result.output) == []
+    app.extensions["database"].engine.dispose()
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+        assert (
+            "organisation" not in tables
+            or not connection.execute(select(func.count()).select_from(Organisation)).scalar()
+        )
+    engine.dispose()
+
+
+def create_user(runner, email: str, role: str = "admin"):
+    return runner.invoke(
+        args=["create-user", "--email", email, "--role", role, "--password", "long-enough-password"]
+    )
+
+
+def test_create_user_trims_and_lower_cases_the_e_mail_as_login_looks_it_up(runner, client, dbs):
+    made = create_user(runner, "  Ann.Lee@Example.ORG \t")
+    assert made.exit_code == 0, made.output
+    assert dbs.scalar(select(User.email)) == "ann.lee@example.org"
+    assert "Created admin ann.lee@example.org." in made.output
+    logged_in = login(client, " ANN.LEE@example.org ", "long-enough-password")
+    assert logged_in.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "   ",
+        "ann",
+        "ann@localhost",
+        "ann@@example.org",
+        "Ann Lee <ann@example.org>",
+        "ann@example.org, bob@example.org",
+        '"ann"@example.org',
+        "ann@exa mple.org",
+        "a" * 250 + "@example.org",
+    ],
+)
+def test_create_user_refuses_what_the_roster_refuses(runner, dbs, email):
+    refused = create_user(runner, email)
+    assert refused.exit_code != 0
+    _email, problem = checked_email(email)
+    assert problem is not None and problem in refused.output
+    assert dbs.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_user_refuses_a_duplicate_whatever_its_case_or_spaces(runner, dbs):
+    assert create_user(runner, "ann@example.org").exit_code == 0
+    for again in ("ann@example.org", " ANN@Example.org ", "Ann@EXAMPLE.ORG"):
+        duplicate = create_user(runner, again, role="consultant")
+        assert duplicate.exit_code != 0
+        assert "A user with the e-mail ann@example.org exists already." in duplicate.output
+    assert dbs.scalar(select(func.count()).select_from(User)) == 1
