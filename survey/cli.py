@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from survey import backup
 from survey.clients.roster import checked_email
+from survey.dashboard.export import safe_cell
 from survey.db import db
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.migrate import revision, upgrade
@@ -206,8 +207,8 @@ def _write_links(links: list[Link], organisation: Organisation, csv_path: Path |
         for link in links:
             writer.writerow(
                 [
-                    link.email or "",
-                    paths.get(link.team_id, ""),
+                    safe_cell(link.email or ""),
+                    safe_cell(paths.get(link.team_id, "")),
                     link.role,
                     link.kind,
                     link_url(public_url, link.token),
