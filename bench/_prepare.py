@@ -26,7 +26,10 @@ from survey.models import (
     Wave,
 )
 from survey.models._columns import utcnow
+from survey.models.response import new_response_id
 from survey.rep.pages import plan_pages
+from survey.rep.sealing import draft_key, seal
+from survey.tokens import token_hash
 
 QUESTIONNAIRE = ("rep-mindset", 1)
 ITEMS_PER_PAGE = DEFAULTS["ITEMS_PER_PAGE"]
@@ -53,6 +56,19 @@ class PreparedWave:
     questionnaire_version: int
     item_ids: tuple[str, ...]
     ladder: list[dict]
+
+
+def sealed_drafts(session: Session, wave_id: int, tokens: list[str], state: dict) -> list[dict]:
+    """Rows for ``insert(Draft)``: ``state`` sealed under each invitation's own link."""
+    by_hash = {token_hash(token): token for token in tokens}
+    rows = []
+    for invitation_id, digest in session.execute(
+        select(Invitation.id, Invitation.token_hash).where(Invitation.wave_id == wave_id)
+    ):
+        draft_id = new_response_id()
+        sealed = seal(draft_key(by_hash[digest]), draft_id, state)
+        rows.append({"id": draft_id, "invitation_id": invitation_id, "sealed": sealed})
+    return rows
 
 
 def prepare_wave(
@@ -115,13 +131,9 @@ def prepare_wave(
                 session, wave, france.id, invitations, "rep", now, INVITATION_DAYS
             )
         session.flush()
-        invitation_ids = session.scalars(
-            select(Invitation.id).where(Invitation.wave_id == wave.id)
-        ).all()
-        if invitation_ids:
-            session.execute(
-                insert(Draft), [{"invitation_id": id_, "state": state} for id_ in invitation_ids]
-            )
+        drafts = sealed_drafts(session, wave.id, [link.token for link in links], state)
+        if drafts:
+            session.execute(insert(Draft), drafts)
         session.commit()
     engine.dispose()
     return PreparedWave(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import date
 
 from flask import Flask, abort, redirect, request
 from sqlalchemy.orm import Session
@@ -82,7 +81,6 @@ def create_app(database_url: str | None = None) -> Flask:
                     questionnaire_key=questionnaire.key,
                     questionnaire_version=questionnaire.version,
                     values=pack_values(values),
-                    submitted_on=date.today(),
                     respondent_key=secrets.token_hex(16),
                     ladder=ladder,
                     cooperation=links,

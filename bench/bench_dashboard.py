@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -321,7 +321,6 @@ def build_database(app: Flask, shape: Shape, seed: int) -> Built:
         )
         response_ids = rng.choice(2**62, shape.responses, replace=False) + 1
         own_teams = territory_ids[team_code]
-        opened = [wave["opens_at"].date() + timedelta(days=3) for wave in waves]
         connection.execute(
             insert(Response),
             [
@@ -333,7 +332,6 @@ def build_database(app: Flask, shape: Shape, seed: int) -> Built:
                     "questionnaire_key": questionnaire.key,
                     "questionnaire_version": questionnaire.version,
                     "values": values,
-                    "submitted_on": opened[wave],
                     "respondent_key": None,
                 }
                 for rid, wave, team, values in zip(
@@ -379,7 +377,6 @@ def add_response(app: Flask, built: Built, rng: np.random.Generator) -> None:
                     "questionnaire_key": questionnaire.key,
                     "questionnaire_version": questionnaire.version,
                     "values": packed_answers(rng, rng.normal(0, 1, 1), questionnaire)[0],
-                    "submitted_on": date.today(),
                     "respondent_key": None,
                 }
             ],

@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase, Session  # noqa: E402
 
+from bench._prepare import sealed_drafts  # noqa: E402
 from bench.bare_app import SUBMITTED_ITEMS, Submission, sqlite_engine  # noqa: E402
 from questionnaires import load_directory  # noqa: E402
 from survey.config import DEFAULTS  # noqa: E402
@@ -311,12 +312,8 @@ def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
         session.flush()
         links = invite_unnamed(session, wave, france.id, submissions + 2, "rep", now, 30)
         session.flush()
-        invitation_ids = session.scalars(
-            select(Invitation.id).where(Invitation.wave_id == wave.id)
-        ).all()
-        session.execute(
-            insert(Draft), [{"invitation_id": id_, "state": state} for id_ in invitation_ids]
-        )
+        drafts = sealed_drafts(session, wave.id, [link.token for link in links], state)
+        session.execute(insert(Draft), drafts)
         session.commit()
     engine.dispose()
     tokens = [link.token for link in links]
@@ -468,7 +465,7 @@ def measure(
     )
     # Less the check submission; one invitation used per stored response, or work was doubled.
     stored = count_rows(survey_url, Response) - 1
-    used = count_rows(survey_url, Invitation, Invitation.used_on.is_not(None)) - 1
+    used = count_rows(survey_url, Invitation, Invitation.used.is_(True)) - 1
     our_line, our_mismatch = check_stored("our submit", results["our_submit"], stored)
     if used != stored:
         our_mismatch.append(f"our submit: {used} invitations used for {stored} responses")

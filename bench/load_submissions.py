@@ -291,7 +291,7 @@ def stored_keys(database_url: str) -> tuple[Counter[str], int]:
             )
         )
         used = session.scalar(
-            select(func.count()).select_from(Invitation).where(Invitation.used_on.is_not(None))
+            select(func.count()).select_from(Invitation).where(Invitation.used.is_(True))
         )
     engine.dispose()
     return keys, used

@@ -112,6 +112,8 @@ DEFAULTS: dict = {
     # user agent, and a ceiling per address. A link that opens is never refused (rep/guessing.py).
     "LINK_FAILURES_PER_BROWSER": "30 per 10 minutes",
     "LINK_FAILURES_PER_ADDRESS": "300 per 10 minutes",
+    # Answers sent through team links from one address; more are refused (429) until it moves.
+    "TEAM_LINK_SUBMITS_PER_ADDRESS": "20 per hour",
     # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
     "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
     "ROSTER_MAX_ROWS": 20_000,

@@ -1,7 +1,16 @@
-"""The database engine, one session per request, and the declarative base of all models."""
+"""The database engine, one session per request, and the declarative base of all models.
+
+SQLite runs with ``secure_delete`` on, so deleted rows are overwritten with zeros in the file
+rather than left in free space. Deleted rows also live on as old page images in the write-ahead
+log until it is checkpointed: code that deletes answers or drafts calls :func:`wipe_after_commit`
+on its session, and once that session commits, the log is copied into the database file and
+truncated (``PRAGMA wal_checkpoint(TRUNCATE)``). The checkpoint does not wait: while another
+connection is reading, it does what it can and returns, and a later one finishes the job.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
@@ -32,7 +41,44 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def wipe_after_commit(session: Session) -> None:
+    """Checkpoint and truncate SQLite's write-ahead log once ``session`` commits.
+
+    For code that deletes drafts or answers: their old page images stay in the log until then.
+    """
+    session.info["wipe_log"] = True
+
+
+def checkpoint_log(engine: Engine) -> bool:
+    """Copy SQLite's write-ahead log into the database and truncate it, without waiting.
+
+    Returns whether the log was emptied; ``False`` when a reader or writer kept it busy (or the
+    database is not SQLite), in which case a later checkpoint finishes the job.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute("PRAGMA busy_timeout=0")
+            busy, *_frames = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:
+            busy = 1
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.close()
+    return busy == 0
+
+
+@event.listens_for(Session, "after_commit")
+def _wipe_log_if_asked(session: Session) -> None:
+    if session.info.pop("wipe_log", False):
+        bind = session.get_bind()
+        checkpoint_log(bind if isinstance(bind, Engine) else bind.engine)
 
 
 def make_engine(url: str) -> Engine:

@@ -213,7 +213,7 @@ def _used_invitation(wave: Wave, person: Person, now: datetime) -> Invitation:
         role=person.role,
         token_hash=token_hash(new_token()),
         expires_at=wave.closes_at,
-        used_on=now.date(),
+        used=True,
     )
 
 
@@ -232,7 +232,6 @@ def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) ->
         questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version,
         values=pack_values(values),
-        submitted_on=(wave.opens_at + timedelta(days=3)).date(),
         respondent_key=person.pseudonym,
     )
     if questionnaire.ladder is not None:

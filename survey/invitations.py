@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Invitation, Person, TeamLink, Wave
+from survey.models import Invitation, Person, Team, TeamLink, Wave
+from survey.models.organisation import subtree_ids
 from survey.tokens import new_token, token_hash
 
 
@@ -18,6 +20,7 @@ class Link:
     role: str
     email: str | None = None
     kind: str = "personal"  # "personal" | "team"
+    capacity: int | None = None  # a team link's: how many answers it takes
 
 
 def link_url(public_url: str, token: str) -> str:
@@ -69,10 +72,41 @@ def invite_unnamed(
     return links
 
 
+MAX_TEAM_LINK_CAPACITY = 10_000
+
+
+def roster_capacity(session: Session, team_id: int, role: str) -> int:
+    """A team link's default capacity: the people of ``role`` on the roster in ``team_id``'s
+    subtree (archived teams below it included, as their people may still answer), at least 1."""
+    team = session.get(Team, team_id)
+    teams = list(session.scalars(select(Team).where(Team.organisation_id == team.organisation_id)))
+    people = session.scalar(
+        select(func.count()).where(
+            Person.team_id.in_(subtree_ids(teams, team_id)), Person.role == role
+        )
+    )
+    return max(1, people)
+
+
 def team_link(
-    session: Session, wave: Wave, team_id: int, role: str, now: datetime, days: int
+    session: Session,
+    wave: Wave,
+    team_id: int,
+    role: str,
+    now: datetime,
+    days: int,
+    capacity: int | None = None,
 ) -> Link:
-    """A reusable anonymous link for everyone in a team."""
+    """A reusable anonymous link for everyone in a team, taking at most ``capacity`` answers.
+
+    Without ``capacity``, it takes as many as the roster has people of ``role`` in the team's
+    subtree (:func:`roster_capacity`): a link that took more would let one person answer many
+    times, and answers with known values could expose a real one.
+    """
+    if capacity is None:
+        capacity = roster_capacity(session, team_id, role)
+    if not 1 <= capacity <= MAX_TEAM_LINK_CAPACITY:
+        raise ValueError(f"A team link's capacity lies between 1 and {MAX_TEAM_LINK_CAPACITY}.")
     token = new_token()
     session.add(
         TeamLink(
@@ -81,6 +115,7 @@ def team_link(
             role=role,
             token_hash=token_hash(token),
             expires_at=_expiry(wave, now, days),
+            capacity=capacity,
         )
     )
-    return Link(token, team_id, role, kind="team")
+    return Link(token, team_id, role, kind="team", capacity=capacity)

@@ -75,8 +75,13 @@ def make_person_invitation(session: Session, world: World, email: str) -> str:
     return link.token
 
 
-def make_team_link(session: Session, world: World, team: str = "France") -> str:
-    link = team_link(session, world.wave, world.teams[team].id, "rep", utcnow(), 30)
+def make_team_link(
+    session: Session, world: World, team: str = "France", capacity: int | None = 10
+) -> str:
+    """A team link taking ``capacity`` answers (``None``: as many as the roster has people)."""
+    link = team_link(
+        session, world.wave, world.teams[team].id, "rep", utcnow(), 30, capacity=capacity
+    )
     session.commit()
     return link.token
 

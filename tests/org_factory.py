@@ -37,7 +37,6 @@ def add_responses(dbs, wave: Wave, team: Team, n: int, value: int) -> None:
                 questionnaire_key=questionnaire.key,
                 questionnaire_version=questionnaire.version,
                 values=pack_values(answers),
-                submitted_on=wave.opens_at.date(),
                 ladder=[LadderRung(position=1, target=top)],
             )
         )

@@ -15,8 +15,16 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
+from survey.invitations import MAX_TEAM_LINK_CAPACITY
 from survey.models.assessment import MODES
 from survey.params import coerce_id, parse_id
 
@@ -33,6 +41,9 @@ DELIVERIES = {
     "email": "Send each person their link by e-mail",
     "csv": "Download the links as a CSV file for mail-merge (once: they cannot be shown again)",
 }
+# Reminders in anonymous mode go by e-mail only: links handed to staff for the people who have
+# not answered would show who has.
+EMAIL_ONLY = {"email": DELIVERIES["email"]}
 EVERYONE = 0  # the team choice that means the whole roster
 
 
@@ -108,6 +119,29 @@ class RecipientsForm(FlaskForm):
     )
 
 
+CAPACITY_MESSAGE = (
+    f"Give a whole number of answers from 1 to {MAX_TEAM_LINK_CAPACITY}, or leave it empty "
+    "to take the number of people of that role on the roster in the team and below it."
+)
+
+
+class CapacityField(IntegerField):
+    """A whole number of answers (ASCII digits) or nothing, with one clear message otherwise."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        raw = valuelist[0].strip() if valuelist else ""
+        if not raw:
+            return
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+            raise ValueError(CAPACITY_MESSAGE)
+        self.data = int(raw)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
 class TeamLinkForm(FlaskForm):
     team = SelectField("Team", coerce=coerce_id, validate_choice=True)
     role = RadioField(
@@ -115,4 +149,8 @@ class TeamLinkForm(FlaskForm):
         choices=[SelectChoice("rep", "Reps"), SelectChoice("manager", "Managers")],
         default="rep",
         validators=[InputRequired()],
+    )
+    capacity = CapacityField(
+        "How many answers it takes (optional)",
+        validators=[Optional(), NumberRange(1, MAX_TEAM_LINK_CAPACITY, CAPACITY_MESSAGE)],
     )

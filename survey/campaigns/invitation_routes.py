@@ -2,15 +2,30 @@
 
 Links exist only in the response that makes them: a CSV download, the mails, or the team-link
 page. Mails go out after the invitations are committed (``survey.campaigns.mailing``).
+
+In anonymous mode nothing here shows who has answered: reminders go by e-mail only (a CSV of
+reminder links would list the people who have not answered), a reminder or a retry that finds
+nobody waiting is not refused (that would tell), and the counts of answers, and of the mails of
+reminders and retries, are shown coarsened to steps of the assessment's minimum group size
+(``analysis.privacy.coarse_count``).
 """
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from wtforms import SelectChoice
 
+from analysis.privacy import coarse_count
 from survey.audit import record
 from survey.campaigns import bp
 from survey.campaigns.access import (
@@ -19,7 +34,13 @@ from survey.campaigns.access import (
     organisation_or_404,
     wave_or_404,
 )
-from survey.campaigns.forms import EVERYONE, ConfirmForm, RecipientsForm, TeamLinkForm
+from survey.campaigns.forms import (
+    EMAIL_ONLY,
+    EVERYONE,
+    ConfirmForm,
+    RecipientsForm,
+    TeamLinkForm,
+)
 from survey.campaigns.issuing import (
     Issued,
     count_of,
@@ -32,6 +53,7 @@ from survey.campaigns.issuing import (
     uninvited_people,
 )
 from survey.campaigns.mailing import (
+    coarse_progress,
     dispatch,
     outgoing_mail,
     progress,
@@ -91,7 +113,7 @@ def invite(organisation_id: int, assessment_id: int, wave_id: int):
 @login_required
 def remind(organisation_id: int, assessment_id: int, wave_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
-    form = _recipients_form("remind", organisation.id)
+    form = _recipients_form("remind", organisation.id, anonymous=_anonymous(assessment))
     if wave_status(wave, utcnow()) == "closed":
         return _closed(wave)
     if not form.validate_on_submit():
@@ -99,10 +121,10 @@ def remind(organisation_id: int, assessment_id: int, wave_id: int):
     team_id = None if form.team.data == EVERYONE else form.team.data
     team_ids = teams_under(db.session, organisation.id, team_id)
     waiting = list(db.session.scalars(unanswered(wave, team_ids)))
-    if not waiting:
+    if not waiting and not _anonymous(assessment):
         form.team.errors.append("Nobody invited there is waiting for a reminder.")
         return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
-    issued = reissue(waiting, wave, utcnow(), _days())
+    issued = reissue(db.session, waiting, wave, utcnow(), _days())
     return _deliver(organisation, wave, form, issued, "reminder", "invitations.remind")
 
 
@@ -115,7 +137,15 @@ def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
         return _closed(wave)
     if not form.validate_on_submit():
         return _invitations_page(organisation, assessment, wave, link_form=form, status=422)
-    link = team_link(db.session, wave, form.team.data, form.role.data, utcnow(), _days())
+    link = team_link(
+        db.session,
+        wave,
+        form.team.data,
+        form.role.data,
+        utcnow(),
+        _days(),
+        capacity=form.capacity.data,
+    )
     record(
         db.session,
         "team_link.create",
@@ -123,6 +153,7 @@ def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
         target=f"wave {wave.id}",
         team=form.team.data,
         role=form.role.data,
+        capacity=link.capacity,
     )
     db.session.commit()
     page = render_template(
@@ -133,6 +164,8 @@ def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
         url=link_url(current_app.config["PUBLIC_URL"], link.token),
         team_path=path_of_teams(db.session, organisation.id)[form.team.data],
         role=form.role.data,
+        capacity=link.capacity,
+        default_capacity=form.capacity.data is None,
     )
     return page, 201, NO_STORE
 
@@ -143,14 +176,16 @@ def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: in
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
     now = utcnow()
+    retry_count = len(retry_candidates(db.session, batch, now))
     return render_template(
         "campaigns/mailing.html",
         organisation=organisation,
         assessment=assessment,
         wave=wave,
         batch=batch,
-        progress=progress(db.session, batch, now),
-        retry=len(retry_candidates(db.session, batch, now)),
+        progress=_shown(assessment, batch, progress(db.session, batch, now)),
+        retry=_shown_count(assessment, batch, retry_count),
+        retry_possible=retry_count > 0 or _coarsened(assessment, batch),
         wave_closed=wave_status(wave, now) == "closed",
         form=ConfirmForm(),
         poll_seconds=BATCH_POLL_SECONDS,
@@ -160,14 +195,15 @@ def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: in
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>.json")
 @login_required
 def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
-    _organisation, _assessment, wave = _wave(organisation_id, assessment_id, wave_id)
-    state = progress(db.session, batch_or_404(db.session, wave, batch_id), utcnow())
+    _organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    batch = batch_or_404(db.session, wave, batch_id)
+    state = _shown(assessment, batch, progress(db.session, batch, utcnow()))
     return jsonify(
         total=state.total,
         sent=state.sent,
         failed=state.failed,
         pending=state.pending,
-        finished=state.total - state.pending,
+        finished=state.finished,
         state=state.state,
         done=state.done,
         reasons=[{"reason": reason, "count": count} for reason, count in state.reasons],
@@ -177,7 +213,7 @@ def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_i
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>/retry")
 @login_required
 def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
-    organisation, _assessment, wave = _wave(organisation_id, assessment_id, wave_id)
+    organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
     now = utcnow()
     if wave_status(wave, now) == "closed":
@@ -185,16 +221,16 @@ def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int)
     if not ConfirmForm().validate_on_submit():
         return error_page(400, "This form has expired; reload the page and try again.")
     failed = retry_candidates(db.session, batch, now)
-    if not failed:
+    if not failed and not _coarsened(assessment, batch):
         return error_page(409, "There is nothing left to retry in this mailing.")
-    issued = reissue(failed, wave, now, _days())
+    issued = reissue(db.session, failed, wave, now, _days())
     new_batch = start_batch(db.session, wave, "retry", issued)
     record(
         db.session,
         "invitations.retry",
         organisation_id=organisation.id,
         target=f"wave {wave.id}",
-        count=len(issued),
+        count=_audited_count(assessment, batch.kind, len(issued)),
         mailing=new_batch.id,
         retried=batch.id,
     )
@@ -208,13 +244,14 @@ def _deliver(
 ):
     """Commit the links with their audit event, then answer with the CSV or start the mailing."""
     team = "everyone" if form.team.data == EVERYONE else form.team.data
+    count = _audited_count(wave.assessment, kind, len(issued))
     if form.delivery.data == "csv":
         record(
             db.session,
             action,
             organisation_id=organisation.id,
             target=f"wave {wave.id}",
-            count=len(issued),
+            count=count,
             team=team,
             delivery="csv",
         )
@@ -230,7 +267,7 @@ def _deliver(
         action,
         organisation_id=organisation.id,
         target=f"wave {wave.id}",
-        count=len(issued),
+        count=count,
         team=team,
         delivery="email",
         mailing=batch.id,
@@ -255,9 +292,12 @@ def _send(batch: MailBatch, issued: list[Issued]) -> None:
 
 def _invitations_page(organisation, assessment, wave, status: int = 200, **forms):
     now = utcnow()
+    anonymous = _anonymous(assessment)
     team_ids = teams_under(db.session, organisation.id, None)
     invited, answered = db.session.execute(
-        select(func.count(), func.count(Invitation.used_on)).where(Invitation.wave_id == wave.id)
+        select(func.count(), func.count(case((Invitation.used, 1)))).where(
+            Invitation.wave_id == wave.id
+        )
     ).one()
     batches = paginate(
         db.session,
@@ -273,29 +313,66 @@ def _invitations_page(organisation, assessment, wave, status: int = 200, **forms
         status=wave_status(wave, now),
         when=when(wave),
         invited=invited,
-        answered=answered,
+        answered=coarse_count(answered, assessment.min_group_size),
+        anonymous=anonymous,
         roster=db.session.scalar(
             select(func.count()).where(
                 Person.organisation_id == organisation.id, Person.team_id.in_(team_ids)
             )
         ),
         uninvited=count_of(db.session, uninvited_people(wave, team_ids)),
-        waiting=count_of(db.session, unanswered(wave, team_ids)),
+        waiting=None if anonymous else count_of(db.session, unanswered(wave, team_ids)),
         has_teams=bool(team_ids),
         batches=batches,
-        progress={batch.id: progress(db.session, batch, now) for batch in batches.items},
+        progress={
+            batch.id: _shown(assessment, batch, progress(db.session, batch, now))
+            for batch in batches.items
+        },
         mail_problem=_mail_problem(),
         invite_form=forms.get("invite_form") or _recipients_form("invite", organisation.id),
-        remind_form=forms.get("remind_form") or _recipients_form("remind", organisation.id),
+        remind_form=forms.get("remind_form")
+        or _recipients_form("remind", organisation.id, anonymous=anonymous),
         link_form=forms.get("link_form") or _team_link_form(organisation.id),
     )
     return page, status
 
 
-def _recipients_form(prefix: str, organisation_id: int) -> RecipientsForm:
+def _recipients_form(prefix: str, organisation_id: int, anonymous: bool = False) -> RecipientsForm:
+    """The form for invitations or reminders; reminders in anonymous mode go by e-mail only."""
     form = RecipientsForm(prefix=prefix)
     form.team.choices = [SelectChoice(EVERYONE, "Everyone on the roster"), *_teams(organisation_id)]
+    if anonymous:
+        form.delivery.choices = [SelectChoice(value, label) for value, label in EMAIL_ONLY.items()]
     return form
+
+
+def _anonymous(assessment) -> bool:
+    return assessment.mode == "anonymous"
+
+
+def _coarsened(assessment, batch: MailBatch) -> bool:
+    """Whether a batch's counts are shown coarsened: reminders and retries go only to people
+    who have not answered, so in anonymous mode their exact counts would tell who has."""
+    return _anonymous(assessment) and batch.kind in ("reminder", "retry")
+
+
+def _shown(assessment, batch: MailBatch, state):
+    if _coarsened(assessment, batch):
+        return coarse_progress(state, assessment.min_group_size)
+    return state
+
+
+def _shown_count(assessment, batch: MailBatch, count: int) -> int | None:
+    if _coarsened(assessment, batch):
+        return coarse_count(count, assessment.min_group_size)
+    return count
+
+
+def _audited_count(assessment, kind: str, count: int) -> int | None:
+    """The count an audit event records: coarsened for anonymous reminders and retries."""
+    if _anonymous(assessment) and kind in ("reminder", "retry"):
+        return coarse_count(count, assessment.min_group_size)
+    return count
 
 
 def _team_link_form(organisation_id: int) -> TeamLinkForm:

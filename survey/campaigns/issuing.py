@@ -1,8 +1,9 @@
 """Issuing personal links: new invitations for the roster, fresh links for reminders, and the CSV.
 
 Only a token's SHA-256 is stored, so a link can be handed out once, when it is made. A reminder
-therefore gives the same invitation a fresh token (the old link stops working); the draft stays
-attached to the invitation, so the person resumes where they stopped.
+therefore gives the same invitation a fresh token (the old link stops working). A draft is sealed
+under its link's token (``survey.rep.sealing``), so the fresh link cannot open the old draft: it
+is deleted, and the person starts afresh. Nobody but the holder of a link can ever read a draft.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from survey.dashboard.export import safe_cell
+from survey.db import wipe_after_commit
 from survey.invitations import invite_people, link_url
-from survey.models import Invitation, Person, Wave
+from survey.models import Draft, Invitation, Person, Wave
 from survey.models.organisation import subtree_ids, team_paths, teams_of
 from survey.tokens import new_token, token_hash
 
@@ -86,7 +88,7 @@ def unanswered(wave: Wave, team_ids: set[int]) -> Select:
         .where(
             Invitation.wave_id == wave.id,
             Invitation.team_id.in_(team_ids),
-            Invitation.used_on.is_(None),
+            Invitation.used.is_(False),
         )
         .options(joinedload(Invitation.person))
         .order_by(Person.email)
@@ -98,14 +100,28 @@ def count_of(session: Session, query: Select) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def reissue(invitations: list[Invitation], wave: Wave, now: datetime, days: int) -> list[Issued]:
-    """A fresh token for each invitation: the link sent before stops working."""
+def reissue(
+    session: Session, invitations: list[Invitation], wave: Wave, now: datetime, days: int
+) -> list[Issued]:
+    """A fresh token for each invitation: the link sent before stops working.
+
+    The drafts saved under the old links are deleted (nobody could open them any more), and once
+    the caller commits, SQLite's write-ahead log is emptied of them too.
+    """
     issued = []
     for invitation in invitations:
         token = new_token()
         invitation.token_hash = token_hash(token)
         invitation.expires_at = max(wave.closes_at, now + timedelta(days=days))
         issued.append(Issued(invitation, token))
+    ids = [invitation.id for invitation in invitations]
+    for start in range(0, len(ids), HASH_CHUNK):
+        session.execute(
+            delete(Draft)
+            .where(Draft.invitation_id.in_(ids[start : start + HASH_CHUNK]))
+            .execution_options(synchronize_session=False)
+        )
+    wipe_after_commit(session)
     return issued
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from analysis.privacy import coarse_count
 from survey.campaigns.issuing import Issued
 from survey.db import db
 from survey.invitations import link_url
@@ -47,18 +48,41 @@ PRIVACY = {
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a batch stands; ``state`` is ``sending``, ``done`` or ``interrupted``."""
+    """Where a batch stands; ``state`` is ``sending``, ``done`` or ``interrupted``.
 
-    total: int
-    sent: int
-    failed: int
-    pending: int
-    reasons: list[tuple[str, int]]
+    Counts are ``None`` where :func:`coarse_progress` coarsened them below ``k``.
+    """
+
+    total: int | None
+    sent: int | None
+    failed: int | None
+    pending: int | None
+    reasons: list[tuple[str, int | None]]
     state: str
+    finished: int | None  # mails handled so far, sent or failed
+    k: int | None = None  # the step of coarsened counts; None when they are exact
 
     @property
     def done(self) -> bool:
         return self.state != "sending"
+
+
+def coarse_progress(state: Progress, k: int) -> Progress:
+    """``state`` with every count rounded down to a multiple of ``k`` (``None`` under ``k``).
+
+    For the reminders and retries of an anonymous assessment: they go only to people who have not
+    answered, so an exact count for a chosen team could tell whether someone has.
+    """
+    return replace(
+        state,
+        total=coarse_count(state.total, k),
+        sent=coarse_count(state.sent, k),
+        failed=coarse_count(state.failed, k),
+        pending=coarse_count(state.pending, k),
+        reasons=[(reason, coarse_count(count, k)) for reason, count in state.reasons],
+        finished=coarse_count(state.total - state.pending, k),
+        k=k,
+    )
 
 
 def message_body(
@@ -67,7 +91,8 @@ def message_body(
     """The text of an invitation or a reminder; ``link`` is the person's own."""
     opening = (
         "This is a reminder: you have not finished this survey yet. The link below replaces the "
-        "one we sent before, which no longer works; you will continue where you stopped."
+        "one we sent before, which no longer works. Answers you saved under the old link were "
+        "locked with it, so nobody can read them, not even with this link: you start afresh."
         if kind == "reminder"
         else f"You are invited to answer a short survey for {assessment.organisation.name}."
     )
@@ -183,13 +208,18 @@ def run_batch(app: Flask, batch_id: int, messages: list[tuple[int, EmailMessage]
         batch.finished_at = utcnow()
         session.commit()
         counts = _status_counts(session, batch_id)
+        sent, failed = counts["sent"], counts["failed"]
+        assessment = batch.wave.assessment
+        if assessment.mode == "anonymous" and batch.kind in ("reminder", "retry"):
+            k = assessment.min_group_size  # exact counts here would tell who has answered
+            sent, failed = coarse_count(sent, k), coarse_count(failed, k)
         app.logger.info(
-            "Mail batch %s (%s, wave %s): %d sent, %d failed",
+            "Mail batch %s (%s, wave %s): %s sent, %s failed",
             batch_id,
             batch.kind,
             batch.wave_id,
-            counts["sent"],
-            counts["failed"],
+            "fewer than k" if sent is None else sent,
+            "fewer than k" if failed is None else failed,
         )
 
 
@@ -228,6 +258,7 @@ def progress(session: Session, batch: MailBatch, now: datetime) -> Progress:
         pending=counts["pending"],
         reasons=[(reason or "unknown", count) for reason, count in reasons],
         state=state,
+        finished=sum(counts.values()) - counts["pending"],
     )
 
 
@@ -246,7 +277,7 @@ def retry_candidates(session: Session, batch: MailBatch, now: datetime) -> list[
         .where(
             MailDelivery.batch_id == batch.id,
             MailDelivery.status.in_(statuses),
-            Invitation.used_on.is_(None),
+            Invitation.used.is_(False),
             Invitation.person_id.is_not(None),
             Invitation.id.not_in(later),
         )

@@ -1,4 +1,8 @@
-"""The response-rate page of one wave, and the JSON it polls (every 15 seconds) to stay current."""
+"""The response-rate page of one wave, and the JSON it polls (every 15 seconds) to stay current.
+
+Every count of answers is coarse (``survey.campaigns.rates.shown_row``): ``null`` in the JSON,
+"fewer than k" on the page, below the assessment's minimum group size.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from flask_login import login_required
 
 from survey.campaigns import bp
 from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
-from survey.campaigns.rates import totals, wave_rates
+from survey.campaigns.rates import shown_row, totals, wave_rates
 from survey.campaigns.schedule import wave_status, when
 from survey.db import db
 from survey.models._columns import utcnow
@@ -27,6 +31,7 @@ def _rates(organisation_id: int, assessment_id: int, wave_id: int):
 def rates(organisation_id: int, assessment_id: int, wave_id: int):
     organisation, assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
     now = utcnow()
+    k = assessment.min_group_size
     return render_template(
         "campaigns/rates.html",
         organisation=organisation,
@@ -34,8 +39,8 @@ def rates(organisation_id: int, assessment_id: int, wave_id: int):
         wave=wave,
         status=wave_status(wave, now),
         when=when(wave),
-        rows=rows,
-        total=totals(rows),
+        rows=[shown_row(row, k) for row in rows],
+        total=totals(rows, k),
         updated_at=now,
         poll_seconds=current_app.config["RATES_POLL_SECONDS"],
     )
@@ -44,25 +49,13 @@ def rates(organisation_id: int, assessment_id: int, wave_id: int):
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/rates.json")
 @login_required
 def rates_json(organisation_id: int, assessment_id: int, wave_id: int):
-    _organisation, _assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
+    _organisation, assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
     now = utcnow()
+    k = assessment.min_group_size
     return jsonify(
         wave={"id": wave.id, "name": wave.name, "status": wave_status(wave, now)},
         updated_at=f"{now:%H:%M:%S} UTC",
-        total=totals(rows),
-        teams=[
-            {
-                "id": row.team_id,
-                "name": row.name,
-                "depth": row.depth,
-                "invited": row.invited,
-                "answered": row.answered,
-                "rate": row.rate,
-                "subtree_invited": row.subtree_invited,
-                "subtree_answered": row.subtree_answered,
-                "subtree_rate": row.subtree_rate,
-                "responses": row.responses,
-            }
-            for row in rows
-        ],
+        k=k,
+        total=totals(rows, k),
+        teams=[shown_row(row, k) for row in rows],
     )

@@ -1,24 +1,31 @@
 """Response rates per team for one wave: invited, answered, the rate, and subtree totals.
 
-Counts only: which invitation was answered is never shown, so nobody learns who answered.
+Counts only, and coarse: which invitation was answered is never shown, and every count of
+answers is shown rounded down to a multiple of the assessment's minimum group size ``k``, or as
+"fewer than k" (``analysis.privacy.coarse_count``), so that watching the page never tells that
+one particular person has just answered. Answers through personal invitations and through team
+links are counted apart (the response's ``channel``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from survey.dashboard.service import invitation_counts
-from survey.models import Response, Team
+from analysis.privacy import coarse_count
+from survey.models import Invitation, Response, Team
+
+CHANNELS = ("personal", "team_link")
 
 
 @dataclass(frozen=True)
 class RateRow:
     """One team: its own personal invitations and answers, and those of its whole subtree.
 
-    ``responses`` counts every answer of the subtree, through team links too.
+    ``responses`` counts every answer of the subtree; ``personal`` and ``team_link`` split them
+    by the channel they came through.
     """
 
     team_id: int
@@ -29,6 +36,8 @@ class RateRow:
     subtree_invited: int
     subtree_answered: int
     responses: int
+    personal: int = 0
+    team_link: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -40,7 +49,9 @@ class RateRow:
 
 
 def rate_rows(
-    teams: list[Team], counts: dict[int, tuple[int, int]], responses: dict[int, int]
+    teams: list[Team],
+    counts: dict[int, tuple[int, int]],
+    responses: dict[int, dict[str, int]],
 ) -> list[RateRow]:
     """Every team in tree order (children by name under their parent), with subtree totals.
 
@@ -51,7 +62,7 @@ def rate_rows(
     counts
         ``{team id: (invited, answered)}`` of personal invitations.
     responses
-        ``{team id: submitted responses}``, through any kind of link.
+        ``{team id: {channel: submitted responses}}``, channel ``personal`` or ``team_link``.
     """
     children: dict[int | None, list[Team]] = {}
     known = {team.id for team in teams}
@@ -61,15 +72,29 @@ def rate_rows(
     for siblings in children.values():
         siblings.sort(key=lambda team: team.name.casefold())
 
-    def visit(team: Team, depth: int) -> tuple[list[RateRow], tuple[int, int, int]]:
+    def visit(team: Team, depth: int) -> tuple[list[RateRow], tuple[int, int, int, int]]:
         invited, answered = counts.get(team.id, (0, 0))
+        own = responses.get(team.id, {})
         below: list[RateRow] = []
-        sums = (invited, answered, responses.get(team.id, 0))
+        sums = (invited, answered, own.get("personal", 0), own.get("team_link", 0))
         for child in children.get(team.id, []):
             child_rows, child_sums = visit(child, depth + 1)
             below.extend(child_rows)
             sums = tuple(a + b for a, b in zip(sums, child_sums, strict=True))
-        return [RateRow(team.id, team.name, depth, invited, answered, *sums), *below], sums
+        subtree_invited, subtree_answered, personal, team_link = sums
+        row = RateRow(
+            team.id,
+            team.name,
+            depth,
+            invited,
+            answered,
+            subtree_invited,
+            subtree_answered,
+            personal + team_link,
+            personal,
+            team_link,
+        )
+        return [row, *below], sums
 
     rows: list[RateRow] = []
     for root in children.get(None, []):
@@ -77,14 +102,27 @@ def rate_rows(
     return rows
 
 
-def response_counts(session: Session, wave_id: int) -> dict[int, int]:
-    """Submitted responses per team in one wave."""
+def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
+    """``{team id: (invited, answered)}`` of the personal invitations of one wave."""
     rows = session.execute(
-        select(Response.team_id, func.count())
-        .where(Response.wave_id == wave_id)
-        .group_by(Response.team_id)
+        select(Invitation.team_id, func.count(), func.count(case((Invitation.used, 1))))
+        .where(Invitation.wave_id == wave_id)
+        .group_by(Invitation.team_id)
     ).all()
-    return dict(rows)
+    return {team_id: (invited, answered) for team_id, invited, answered in rows}
+
+
+def response_counts(session: Session, wave_id: int) -> dict[int, dict[str, int]]:
+    """Submitted responses per team and channel in one wave."""
+    rows = session.execute(
+        select(Response.team_id, Response.channel, func.count())
+        .where(Response.wave_id == wave_id)
+        .group_by(Response.team_id, Response.channel)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for team_id, channel, count in rows:
+        counts.setdefault(team_id, {})[channel] = count
+    return counts
 
 
 def wave_rates(session: Session, teams: list[Team], wave_id: int) -> list[RateRow]:
@@ -92,14 +130,40 @@ def wave_rates(session: Session, teams: list[Team], wave_id: int) -> list[RateRo
     return rate_rows(teams, invitation_counts(session, wave_id), response_counts(session, wave_id))
 
 
-def totals(rows: list[RateRow]) -> dict[str, float | int | None]:
-    """The whole organisation: the sum over the root teams."""
+def _share(part: int | None, whole: int) -> float | None:
+    return part / whole if part is not None and whole else None
+
+
+def shown_row(row: RateRow, k: int) -> dict:
+    """A row as pages and JSON show it: invitations exact, every count of answers coarse."""
+    answered = coarse_count(row.answered, k)
+    subtree_answered = coarse_count(row.subtree_answered, k)
+    return {
+        "id": row.team_id,
+        "name": row.name,
+        "depth": row.depth,
+        "invited": row.invited,
+        "answered": answered,
+        "rate": _share(answered, row.invited),
+        "subtree_invited": row.subtree_invited,
+        "subtree_answered": subtree_answered,
+        "subtree_rate": _share(subtree_answered, row.subtree_invited),
+        "responses": coarse_count(row.responses, k),
+        "personal": coarse_count(row.personal, k),
+        "team_link": coarse_count(row.team_link, k),
+    }
+
+
+def totals(rows: list[RateRow], k: int) -> dict[str, float | int | None]:
+    """The whole organisation (the sum over the root teams), coarse like :func:`shown_row`."""
     roots = [row for row in rows if row.depth == 0]
     invited = sum(row.subtree_invited for row in roots)
-    answered = sum(row.subtree_answered for row in roots)
+    answered = coarse_count(sum(row.subtree_answered for row in roots), k)
     return {
         "invited": invited,
         "answered": answered,
-        "rate": answered / invited if invited else None,
-        "responses": sum(row.responses for row in roots),
+        "rate": _share(answered, invited),
+        "responses": coarse_count(sum(row.responses for row in roots), k),
+        "personal": coarse_count(sum(row.personal for row in roots), k),
+        "team_link": coarse_count(sum(row.team_link for row in roots), k),
     }

@@ -1,15 +1,16 @@
 """Submitted responses: answers packed one byte per item, the WHY ladder and cooperation links.
 
-A response keeps no link to an invitation or a person, no IP address and no user agent, and its
-time only to the day; its id is random, so ids do not give away the order of submissions. In
-confidential mode it carries the person's pseudonym, so that waves can be paired; that key is
-never shown.
+A response keeps no link to an invitation or a person, no IP address, no user agent and no time
+finer than its wave; its id is random, so ids do not give away the order of submissions. Its
+rungs and cooperation links are keyed by that id and, on SQLite, stored WITHOUT ROWID, so no
+hidden sequential rowid gives their order away either. In confidential mode it carries the
+person's pseudonym, so that waves can be paired; that key is never shown. ``channel`` says
+whether it came through a personal invitation or a team link (they are counted apart).
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +37,10 @@ def unpack_values(packed: bytes) -> list[int | None]:
 
 
 RandomId = BigInteger().with_variant(Integer, "sqlite")
+CHANNELS = ("personal", "team_link")
+# Tables keyed by a response's id hold no sequential rowid on SQLite, whose hidden rowid would
+# otherwise number their rows in the order they were written.
+WITHOUT_ROWID = {"sqlite_with_rowid": False}
 
 
 class Response(Base):
@@ -50,11 +55,12 @@ class Response(Base):
     questionnaire_key: Mapped[str] = mapped_column(String(100))
     questionnaire_version: Mapped[int]
     values: Mapped[bytes] = mapped_column(LargeBinary)
-    submitted_on: Mapped[date]
     respondent_key: Mapped[str | None] = mapped_column(String(32), index=True)
     # Where the WHY ladder ends (the target of its highest rung), set from the rungs on insert:
     # the dashboards read it with the answers instead of scanning every rung.
     ladder_top: Mapped[str | None] = mapped_column(String(40))
+    # "personal" (a single-use invitation) or "team_link" (a reusable team link); see CHANNELS.
+    channel: Mapped[str] = mapped_column(String(10), default="personal", server_default="personal")
 
     wave: Mapped[Wave] = relationship()
     team: Mapped[Team] = relationship()
@@ -76,6 +82,7 @@ Index(
     Response.ladder_top,
     Response.values,
     Response.respondent_key,
+    Response.channel,
 )
 
 
@@ -89,6 +96,7 @@ class LadderRung(Base):
     """One rung of the WHY ladder: where the answer points, and optional words."""
 
     __tablename__ = "ladder_rung"
+    __table_args__ = WITHOUT_ROWID
 
     response_id: Mapped[int] = mapped_column(
         RandomId, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
@@ -102,6 +110,7 @@ class CooperationLink(Base):
     """A team the respondent got help from (``received``) or gave help to (``given``)."""
 
     __tablename__ = "cooperation_link"
+    __table_args__ = WITHOUT_ROWID
 
     response_id: Mapped[int] = mapped_column(
         RandomId, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True

@@ -23,6 +23,16 @@ class Entry:
     invitation: Invitation | None = None
     team_link: TeamLink | None = None
 
+    @property
+    def channel(self) -> str:
+        """How answers through this entry are stored: ``personal`` or ``team_link``."""
+        return "team_link" if self.team_link is not None else "personal"
+
+    @property
+    def full(self) -> bool:
+        """Whether this team link has taken as many answers as its capacity allows."""
+        return self.team_link is not None and self.team_link.used >= self.team_link.capacity
+
 
 def open_entry(session: Session, token: str, now: datetime) -> Entry | None:
     """The entry behind ``token`` if it is known, unused, unexpired and its wave is open."""
@@ -37,7 +47,7 @@ def open_entry(session: Session, token: str, now: datetime) -> Entry | None:
         )
     )
     if invitation is not None:
-        if invitation.used_on is not None or invitation.expires_at <= now:
+        if invitation.used or invitation.expires_at <= now:
             return None
         return _if_open(invitation.wave, now, invitation.team_id, invitation.role, invitation, None)
     link = session.scalar(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from limits import parse
 from sqlalchemy import select
 
 from survey.db import db
 from survey.instruments import all_questionnaires, questionnaire_for
+from survey.limiter import limiter
 from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
@@ -24,7 +27,15 @@ from survey.rep.forms import PageForm
 from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.pages import Page, plan_pages
 from survey.rep.result import personal_chart_spec, personal_result, personal_scores
-from survey.rep.store import find_draft, save_draft, submit_response, was_submitted
+from survey.rep.sealing import draft_key, new_browser_secret
+from survey.rep.store import (
+    Outcome,
+    find_draft,
+    read_draft,
+    save_draft,
+    submit_response,
+    was_submitted,
+)
 from survey.security import allow_charts
 
 
@@ -48,36 +59,94 @@ def _open(token: str):
     return entry, questionnaire, pages, draft
 
 
+# A team link's draft in this browser: session["drafts"][link id] = {"id": draft id or None,
+# "secret": the browser's part of the draft's key}. Links answered from this browser are listed
+# in session["answered"].
+
+
+def _team_slot(entry: Entry) -> dict:
+    slot = session.get("drafts", {}).get(str(entry.team_link.id))
+    return slot if isinstance(slot, dict) else {}
+
+
+def _set_team_slot(entry: Entry, slot: dict | None) -> None:
+    drafts = dict(session.get("drafts", {}))
+    if slot is None:
+        drafts.pop(str(entry.team_link.id), None)
+    else:
+        drafts[str(entry.team_link.id)] = slot
+    session["drafts"] = drafts
+
+
 def _cookie_draft_id(entry: Entry) -> int | None:
     if entry.team_link is None:
         return None
-    return session.get("drafts", {}).get(str(entry.team_link.id))
+    draft_id = _team_slot(entry).get("id")
+    return draft_id if isinstance(draft_id, int) else None
 
 
-def _remember_draft(entry: Entry, draft_id: int) -> None:
+def _key(token: str, entry: Entry) -> bytes:
+    """The key that seals this link's draft (for a team link, with this browser's secret)."""
+    if entry.team_link is None:
+        return draft_key(token)
+    slot = _team_slot(entry)
+    if not isinstance(slot.get("secret"), str):
+        slot = {"id": None, "secret": new_browser_secret()}
+        _set_team_slot(entry, slot)
+    return draft_key(token, slot["secret"])
+
+
+def _save(token: str, entry: Entry, draft, state: dict) -> None:
+    key = _key(token, entry)
+    saved = save_draft(db.session, entry, draft, state, key)
     if entry.team_link is not None:
-        session["drafts"] = {**session.get("drafts", {}), str(entry.team_link.id): draft_id}
+        _set_team_slot(entry, {**_team_slot(entry), "id": saved.id})
 
 
-def _forget_draft(entry: Entry) -> None:
+def _answered_here(entry: Entry) -> bool:
+    """Whether this browser has already answered through this team link."""
+    return entry.team_link is not None and entry.team_link.id in session.get("answered", [])
+
+
+def _mark_answered(entry: Entry) -> None:
     if entry.team_link is not None:
-        drafts = dict(session.get("drafts", {}))
-        drafts.pop(str(entry.team_link.id), None)
-        session["drafts"] = drafts
+        _set_team_slot(entry, None)
+        session["answered"] = [*session.get("answered", []), entry.team_link.id]
+
+
+def _refusal(entry: Entry):
+    """The page for a team link this browser has answered through, or one that is full."""
+    if _answered_here(entry):
+        return render_template("rep/already_submitted.html"), 409
+    if entry.full:
+        return render_template("rep/link_full.html"), 409
+    return None
+
+
+def _team_submit_allowed() -> bool:
+    """Count a submission through a team link from this address; False past the limit."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    limit = parse(current_app.config["TEAM_LINK_SUBMITS_PER_ADDRESS"])
+    return limiter.limiter.hit(limit, "team-link-submits", get_remote_address())
 
 
 @bp.get("/r/<token>")
 @limit_link_guessing
 def intro(token: str):
     entry, questionnaire, pages, draft = _open(token)
-    reached = draft.state.get("reached", 1) if draft else None
+    refused = _refusal(entry)
+    if refused is not None:
+        return refused
+    state = read_draft(draft, _key(token, entry)) if draft else {}
     return render_template(
         "rep/intro.html",
         token=token,
         questionnaire=questionnaire,
         assessment=entry.assessment,
+        team_link=entry.team_link is not None,
         pages=pages,
-        resume_page=reached,
+        resume_page=state.get("reached", 1) if state else None,
     )
 
 
@@ -87,9 +156,12 @@ def page(token: str, number: int):
     entry, questionnaire, pages, draft = _open(token)
     if not 1 <= number <= len(pages):
         abort(404)
+    refused = _refusal(entry)
+    if refused is not None:
+        return refused
     if draft is None and was_submitted(db.session, entry, _cookie_draft_id(entry)):
         return render_template("rep/already_submitted.html"), 409
-    state = dict(draft.state) if draft else {}
+    state = read_draft(draft, _key(token, entry))
     reached = state.get("reached", 1)
     if number > reached:
         return redirect(url_for("rep.page", token=token, number=reached))
@@ -110,7 +182,7 @@ def page(token: str, number: int):
     state = _merge(state, posted, keep_invalid=False)
 
     if action == "back":
-        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        _save(token, entry, draft, state)
         return redirect(url_for("rep.page", token=token, number=max(1, number - 1)))
     if posted.errors:
         teams = _other_teams(entry) if current.kind == "cooperation" else {}
@@ -118,31 +190,43 @@ def page(token: str, number: int):
     last = number == len(pages)
     if action == "next" or not last:
         state["reached"] = max(reached, min(number + 1, len(pages)))
-        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        _save(token, entry, draft, state)
         return redirect(url_for("rep.page", token=token, number=min(number + 1, len(pages))))
 
     item_pages = [p.items for p in pages if p.kind == "items"]
     incomplete = first_incomplete_page(state, questionnaire, item_pages)
     if incomplete is not None:
-        _remember_draft(entry, save_draft(db.session, entry, draft, state).id)
+        _save(token, entry, draft, state)
         return redirect(url_for("rep.page", token=token, number=incomplete, incomplete=1))
-    if not submit_response(db.session, entry, draft, state, questionnaire, utcnow().date()):
+    if entry.team_link is not None and not _team_submit_allowed():
+        return render_template("rep/too_many_submissions.html"), 429
+    outcome = submit_response(db.session, entry, draft, state, questionnaire)
+    if outcome is Outcome.FULL:
+        return render_template("rep/link_full.html"), 409
+    if outcome is Outcome.ALREADY_SUBMITTED:
         return render_template("rep/already_submitted.html"), 409
-    _forget_draft(entry)
-    session["result"] = personal_scores(questionnaire, state.get("answers", {}))
+    _mark_answered(entry)
+    session["result"] = {
+        **personal_scores(questionnaire, state.get("answers", {})),
+        "k": entry.assessment.min_group_size,
+    }
     return redirect(url_for("rep.thanks"))
 
 
 @bp.get("/thanks")
 def thanks():
-    scores = session.get("result")
+    """The rep's own result, once: it leaves the session as the page is made."""
+    scores = session.pop("result", None)
+    if scores is None:
+        return render_template("rep/already_submitted.html")
     which = tuple(scores.get("questionnaire") or ()) if isinstance(scores, dict) else ()
     questionnaire = all_questionnaires().get(which)
     result = personal_result(questionnaire, scores) if questionnaire else None
     spec = personal_chart_spec(result) if result and result["index"] is not None else None
     if spec is not None:
         allow_charts()
-    return render_template("rep/thanks.html", result=result, chart_spec=spec)
+    k = scores.get("k") if isinstance(scores, dict) else None
+    return render_template("rep/thanks.html", result=result, chart_spec=spec, k=k)
 
 
 def _read_page(current: Page, questionnaire, team_ids: set[int]) -> PageInput:

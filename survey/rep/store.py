@@ -1,16 +1,30 @@
-"""Drafts kept between pages, and the one-time, all-or-nothing submission of a response."""
+"""Drafts kept between pages (sealed under the link), and the one-time, all-or-nothing submission.
+
+A draft's answers are sealed with the key of :mod:`survey.rep.sealing`, which only the link's
+holder can derive; this module never sees a token, only that key.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from enum import Enum
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.models import CooperationLink, Draft, Invitation, LadderRung, Response
-from survey.models.response import pack_values
+from survey.db import wipe_after_commit
+from survey.models import CooperationLink, Draft, Invitation, LadderRung, Response, TeamLink
+from survey.models.response import new_response_id, pack_values
 from survey.rep.access import Entry
+from survey.rep.sealing import seal, unseal
+
+
+class Outcome(Enum):
+    """What a submission did."""
+
+    STORED = "stored"
+    ALREADY_SUBMITTED = "already submitted"  # the invitation or the draft was used already
+    FULL = "full"  # the team link has taken as many answers as its capacity
 
 
 def find_draft(session: Session, entry: Entry, draft_id: int | None) -> Draft | None:
@@ -24,22 +38,34 @@ def find_draft(session: Session, entry: Entry, draft_id: int | None) -> Draft | 
     )
 
 
+def read_draft(draft: Draft | None, key: bytes) -> dict:
+    """The answers saved in ``draft``; empty when there is none or ``key`` cannot open it (a
+    draft saved under an earlier link of the same invitation)."""
+    if draft is None:
+        return {}
+    return unseal(key, draft.id, draft.sealed) or {}
+
+
 def was_submitted(session: Session, entry: Entry, draft_id: int | None) -> bool:
     """Whether the draft this request expected has just been submitted by another request."""
     if entry.invitation is not None:
-        used_on = select(Invitation.used_on).where(Invitation.id == entry.invitation.id)
-        return session.scalar(used_on) is not None
+        used = select(Invitation.used).where(Invitation.id == entry.invitation.id)
+        return bool(session.scalar(used))
     return draft_id is not None
 
 
-def save_draft(session: Session, entry: Entry, draft: Draft | None, state: dict) -> Draft:
+def save_draft(
+    session: Session, entry: Entry, draft: Draft | None, state: dict, key: bytes
+) -> Draft:
+    """Seal ``state`` into the entry's draft (made when there is none) and commit."""
     if draft is None:
         draft = Draft(
+            id=new_response_id(),
             invitation_id=entry.invitation.id if entry.invitation else None,
             team_link_id=entry.team_link.id if entry.team_link else None,
         )
         session.add(draft)
-    draft.state = state
+    draft.sealed = seal(key, draft.id, state)
     session.commit()
     return draft
 
@@ -50,35 +76,50 @@ def submit_response(
     draft: Draft | None,
     state: dict,
     questionnaire: Questionnaire,
-    today: date,
-) -> bool:
-    """Store the response once; ``False`` if this invitation or draft was already submitted.
+) -> Outcome:
+    """Store the response once, or say why not.
 
     The first statement is the guarding write, so concurrent submissions queue on the database's
-    write lock and exactly one of them finds the invitation unused (or the draft present).
+    write lock: exactly one of them finds the invitation unused, and a team link takes no more
+    answers than its capacity (``UPDATE ... WHERE used < capacity``). Then the draft is deleted;
+    if another request deleted it first, everything is rolled back.
     """
+    outcome = Outcome.STORED
     if entry.invitation is not None:
         claimed = session.execute(
             update(Invitation)
-            .where(Invitation.id == entry.invitation.id, Invitation.used_on.is_(None))
-            .values(used_on=today)
+            .where(Invitation.id == entry.invitation.id, Invitation.used.is_(False))
+            .values(used=True)
             .execution_options(synchronize_session=False)
         ).rowcount
-        if claimed == 1:
+        if claimed != 1:
+            outcome = Outcome.ALREADY_SUBMITTED
+        else:
             session.execute(
                 delete(Draft)
                 .where(Draft.invitation_id == entry.invitation.id)
                 .execution_options(synchronize_session=False)
             )
-    elif draft is not None:
-        claimed = session.execute(
-            delete(Draft).where(Draft.id == draft.id).execution_options(synchronize_session=False)
-        ).rowcount
     else:
-        claimed = 1
-    if claimed != 1:
+        claimed = session.execute(
+            update(TeamLink)
+            .where(TeamLink.id == entry.team_link.id, TeamLink.used < TeamLink.capacity)
+            .values(used=TeamLink.used + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            outcome = Outcome.FULL
+        elif draft is not None:
+            deleted = session.execute(
+                delete(Draft)
+                .where(Draft.id == draft.id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if deleted != 1:
+                outcome = Outcome.ALREADY_SUBMITTED
+    if outcome is not Outcome.STORED:
         session.rollback()
-        return False
+        return outcome
     answers = state.get("answers", {})
     response = Response(
         wave_id=entry.wave.id,
@@ -87,8 +128,8 @@ def submit_response(
         questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version,
         values=pack_values([answers.get(item.id) for item in questionnaire.items]),
-        submitted_on=today,
         respondent_key=_respondent_key(entry),
+        channel=entry.channel,
         ladder=[
             LadderRung(position=position, target=rung["target"], words=rung["words"] or None)
             for position, rung in enumerate(state.get("ladder") or [], start=1)
@@ -100,8 +141,9 @@ def submit_response(
         ],
     )
     session.add(response)
+    wipe_after_commit(session)  # the draft's old pages leave the write-ahead log
     session.commit()
-    return True
+    return Outcome.STORED
 
 
 def _respondent_key(entry: Entry) -> str | None:

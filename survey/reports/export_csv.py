@@ -43,7 +43,7 @@ class CsvFormat:
 
 def identity_header(plan: ExportPlan) -> list[str]:
     pseudonym = ["pseudonym"] if plan.confidential else []
-    return ["row_id", *pseudonym, "wave", "team", "submitted_on"]
+    return ["row_id", *pseudonym, "wave", "team"]
 
 
 def text(value: str | None) -> str:
@@ -58,7 +58,6 @@ def _identity(plan: ExportPlan, response: ExportedResponse) -> list[str]:
         *pseudonym,
         text(response.wave),
         text(response.team),
-        response.submitted_on.isoformat(),
     ]
 
 

@@ -5,17 +5,16 @@ the dashboard's suppression is decided on). Managers' answers are left out of re
 exports: a team usually has one manager, so a manager's row with a team would name them.
 
 Each exported response carries a fresh random row id, in confidential mode the pseudonym of
-:mod:`survey.reports.pseudonyms`, the wave's name, the team path of
-:mod:`survey.reports.disclosure` and the day it was submitted; never the database id, the stored
-respondent key, a person or a token. Rows come wave by wave in the order of their random
-database ids, which says nothing about the order of submission or the team.
+:mod:`survey.reports.pseudonyms`, the wave's name and the team path of
+:mod:`survey.reports.disclosure`; never the database id, the stored respondent key, a person, a
+token or any time finer than the wave (responses keep none). Rows come wave by wave in the order
+of their random database ids, which says nothing about the order of submission or the team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from sqlalchemy import select
@@ -54,7 +53,6 @@ class ExportedResponse:
     pseudonym: str | None
     wave: str
     team: str
-    submitted_on: date
     ladder: list[tuple[str, str | None]]  # (target, words) from the first rung up
     help_received: list[str]
     help_given: list[str]
@@ -95,7 +93,6 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
                 Response.id,
                 Response.team_id,
                 Response.values,
-                Response.submitted_on,
                 Response.respondent_key,
             )
             .where(
@@ -142,7 +139,6 @@ def _chunk(session, plan: ExportPlan, wave: WaveInfo, paths, rows) -> Chunk:
             ),
             wave=wave.name,
             team=paths[row.team_id],
-            submitted_on=row.submitted_on,
             ladder=ladders.get(row.id, []),
             help_received=sorted(helped.get((row.id, "received"), [])),
             help_given=sorted(helped.get((row.id, "given"), [])),

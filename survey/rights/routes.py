@@ -92,12 +92,19 @@ def delete_person(organisation_id: int, person_id: int):
             invitations_unlinked=erasure.invitations_unlinked,
             responses_deleted=erasure.responses_deleted,
             responses_unpaired=erasure.responses_unpaired,
+            anonymous_invitations=erasure.anonymous_invitations,
         )
         db.session.commit()
+        anonymous = (
+            f" {erasure.anonymous_invitations} link(s) to anonymous assessments revoked or "
+            "untied (which of the two is not shown)."
+            if erasure.anonymous_invitations
+            else ""
+        )
         flash(
             f"One person was deleted from the roster: {erasure.invitations_revoked} unused "
             f"link(s) revoked, {erasure.responses_deleted} answer(s) deleted, "
-            f"{erasure.responses_unpaired} answer(s) kept without their key."
+            f"{erasure.responses_unpaired} answer(s) kept without their key.{anonymous}"
         )
         return redirect(url_for("rights.people", organisation_id=organisation.id))
     return render_template(

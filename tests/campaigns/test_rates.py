@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.campaigns.rates import rate_rows, totals
+from survey.campaigns.rates import rate_rows, shown_row, totals
 from survey.invitations import invite_people, team_link
-from survey.models import Invitation, Team
+from survey.models import Invitation, Response, Team
 from survey.models._columns import utcnow
 from tests.campaigns.helpers import ROSTER, make_assessment, make_wave
 from tests.org_factory import add_responses
@@ -29,23 +29,70 @@ def tree() -> list[Team]:
 
 def test_rows_come_in_tree_order_with_subtree_totals():
     counts = {3: (3, 2), 2: (1, 0), 4: (2, 1)}
-    responses = {3: 2, 2: 1, 4: 1}
+    responses = {3: {"personal": 2}, 2: {"team_link": 1}, 4: {"personal": 1, "team_link": 2}}
     rows = rate_rows(tree(), counts, responses)
     table = [
-        (r.name, r.depth, r.invited, r.answered, r.subtree_invited, r.subtree_answered, r.responses)
+        (
+            r.name,
+            r.depth,
+            r.invited,
+            r.answered,
+            r.subtree_invited,
+            r.subtree_answered,
+            r.responses,
+            r.personal,
+            r.team_link,
+        )
         for r in rows
     ]
-    # By hand: France = 1 + Paris 3 invited, 0 + 2 answered; Global adds Spain's 2 and 1.
+    # By hand: France = 1 + Paris 3 invited, 0 + 2 answered, 2 personal and 1 team-link answer;
+    # Global adds Spain's 2 invited, 1 answered, 1 personal and 2 team-link answers.
     assert table == [
-        ("Global", 0, 0, 0, 6, 3, 4),
-        ("France", 1, 1, 0, 4, 2, 3),
-        ("Paris", 2, 3, 2, 3, 2, 2),
-        ("Spain", 1, 2, 1, 2, 1, 1),
-        ("Product", 0, 0, 0, 0, 0, 0),
+        ("Global", 0, 0, 0, 6, 3, 6, 3, 3),
+        ("France", 1, 1, 0, 4, 2, 3, 2, 1),
+        ("Paris", 2, 3, 2, 3, 2, 2, 2, 0),
+        ("Spain", 1, 2, 1, 2, 1, 3, 1, 2),
+        ("Product", 0, 0, 0, 0, 0, 0, 0, 0),
     ]
     assert rows[0].rate is None  # nobody invited to Global itself
     assert rows[0].subtree_rate == pytest.approx(0.5)
-    assert totals(rows) == {"invited": 6, "answered": 3, "rate": 0.5, "responses": 4}
+    assert totals(rows, 3) == {
+        "invited": 6,
+        "answered": 3,
+        "rate": 0.5,
+        "responses": 6,
+        "personal": 3,
+        "team_link": 3,
+    }
+    # With k = 5, every count of answers is under k: shown as None, and so are the rates.
+    assert totals(rows, 5) == {
+        "invited": 6,
+        "answered": None,
+        "rate": None,
+        "responses": 5,
+        "personal": None,
+        "team_link": None,
+    }
+
+
+def test_a_shown_row_coarsens_every_count_of_answers_but_not_the_invitations():
+    row = rate_rows(tree(), {3: (9, 7)}, {3: {"personal": 7, "team_link": 4}})[2]
+    assert (row.name, row.answered, row.responses) == ("Paris", 7, 11)
+    assert shown_row(row, 3) == {
+        "id": 3,
+        "name": "Paris",
+        "depth": 2,
+        "invited": 9,
+        "answered": 6,
+        "rate": pytest.approx(6 / 9),
+        "subtree_invited": 9,
+        "subtree_answered": 6,
+        "subtree_rate": pytest.approx(6 / 9),
+        "responses": 9,
+        "personal": 6,
+        "team_link": 3,
+    }
+    assert shown_row(row, 5)["team_link"] is None
 
 
 def test_a_team_whose_parent_is_archived_is_a_root():
@@ -59,49 +106,70 @@ def test_a_team_whose_parent_is_archived_is_a_root():
 
 @pytest.fixture
 def answered(dbs, acme):
-    """Paris: 3 invited, 2 answered; Spain: 2 invited, 1 answered, plus 2 team-link answers."""
+    """k = 3. Paris: 3 invited, 3 answered; Spain: 2 invited, 1 answered, and 4 team-link
+    answers."""
     assessment = make_assessment(dbs, acme.organisation, mode="confidential")
+    assessment.min_group_size = 3
     wave = make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
     now = utcnow()
     people = [acme.people[email] for email in ROSTER["Paris"] + ROSTER["Spain"]]
     invite_people(dbs, wave, people, now, 30)
-    team_link(dbs, wave, acme.teams["Spain"].id, "rep", now, 30)
+    team_link(dbs, wave, acme.teams["Spain"].id, "rep", now, 30, capacity=10)
     dbs.flush()
-    for invitation in wave_invitations(dbs, wave)[:2] + wave_invitations(dbs, wave)[3:4]:
-        invitation.used_on = now.date()
-    add_responses(dbs, wave, acme.teams["Paris"], 2, 6)
-    add_responses(dbs, wave, acme.teams["Spain"], 3, 6)
+    for invitation in wave_invitations(dbs, wave)[:4]:
+        invitation.used = True
+    add_responses(dbs, wave, acme.teams["Paris"], 3, 6)
+    add_responses(dbs, wave, acme.teams["Spain"], 5, 6)
+    dbs.flush()
+    spain = select(Response.id).where(Response.team_id == acme.teams["Spain"].id)
+    for response_id in list(dbs.scalars(spain))[:4]:
+        dbs.get(Response, response_id).channel = "team_link"
     dbs.commit()
     return wave
 
 
 def wave_invitations(dbs, wave):
-    return list(dbs.scalars(select(Invitation).where(Invitation.wave_id == wave.id)))
+    return list(
+        dbs.scalars(select(Invitation).where(Invitation.wave_id == wave.id).order_by(Invitation.id))
+    )
 
 
 def rates_url(acme, wave) -> str:
     return f"/clients/{acme.organisation.id}/assessments/{wave.assessment_id}/waves/{wave.id}/rates"
 
 
-def test_the_json_has_counts_per_team_and_subtree(consultant, acme, answered):
+def test_the_json_has_coarse_counts_per_team_channel_and_subtree(consultant, acme, answered):
     data = consultant.get(rates_url(acme, answered) + ".json").get_json()
     assert data["wave"]["status"] == "open"
-    assert data["total"] == {"invited": 5, "answered": 3, "rate": 0.6, "responses": 5}
+    assert data["k"] == 3
+    # Exact: 5 invited, 4 answered, 8 answers (4 personal, 4 through the team link).
+    assert data["total"] == {
+        "invited": 5,
+        "answered": 3,
+        "rate": 0.6,
+        "responses": 6,
+        "personal": 3,
+        "team_link": 3,
+    }
     by_name = {team["name"]: team for team in data["teams"]}
     assert by_name["Paris"] | {"id": None} == {
         "id": None,
         "name": "Paris",
         "depth": 2,
         "invited": 3,
-        "answered": 2,
-        "rate": pytest.approx(2 / 3),
+        "answered": 3,
+        "rate": 1.0,
         "subtree_invited": 3,
-        "subtree_answered": 2,
-        "subtree_rate": pytest.approx(2 / 3),
-        "responses": 2,
+        "subtree_answered": 3,
+        "subtree_rate": 1.0,
+        "responses": 3,
+        "personal": 3,
+        "team_link": None,
     }
+    spain = by_name["Spain"]
+    assert (spain["answered"], spain["rate"], spain["personal"]) == (None, None, None)
+    assert (spain["responses"], spain["team_link"]) == (3, 3)
     assert (by_name["Global"]["subtree_invited"], by_name["Global"]["subtree_answered"]) == (5, 3)
-    assert by_name["Spain"]["responses"] == 3
     assert [team["name"] for team in data["teams"]] == [
         "Global",
         "France",
@@ -114,6 +182,10 @@ def test_the_json_has_counts_per_team_and_subtree(consultant, acme, answered):
 def test_the_page_polls_with_a_static_script_and_names_nobody(consultant, acme, answered):
     html = consultant.get(rates_url(acme, answered)).get_data(as_text=True)
     assert "60%" in html
+    assert "through team links" in html
+    spain = acme.teams["Spain"].id
+    assert f'data-value="teams.{spain}.personal" data-none="fewer than 3">fewer than 3<' in html
+    assert f'data-value="teams.{spain}.team_link" data-none="fewer than 3">3<' in html
     assert re.search(r'data-poll-url="[^"]+/rates\.json" data-poll-seconds="15"', html)
     assert 'data-value="teams.{}.subtree_rate"'.format(acme.teams["France"].id) in html
     scripts = re.findall(r"<script\b[^>]*>", html)
@@ -126,7 +198,7 @@ def test_a_closed_wave_is_not_polled(consultant, acme, dbs):
     wave = make_wave(dbs, assessment, opens_in=-timedelta(days=9), lasts=timedelta(days=2))
     html = consultant.get(rates_url(acme, wave)).get_data(as_text=True)
     assert "data-poll-url" not in html
-    assert "Nobody has been invited to Wave 1 yet." in html
+    assert "Nobody has been invited to Wave 1 yet" in html
 
 
 def test_the_script_is_served(client):

@@ -56,7 +56,6 @@ def add_response(
         questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version,
         values=pack_values(answers),
-        submitted_on=wave.opens_at.date(),
         respondent_key=respondent_key,
         ladder=[LadderRung(position=1, target="customers", words=words)],
     )
@@ -133,7 +132,6 @@ def build_scaled(dbs, n: int = 12, seed: int = 7) -> Scaled:
                     questionnaire_key=questionnaire.key,
                     questionnaire_version=questionnaire.version,
                     values=pack_values([int(v) for v in raw]),
-                    submitted_on=wave.opens_at.date(),
                     ladder=[LadderRung(position=1, target="customers")],
                 )
             )

@@ -125,7 +125,6 @@ def respond(
         questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version,
         values=pack_values([5] * len(questionnaire.items)),
-        submitted_on=wave.opens_at.date(),
         respondent_key=respondent_key,
         ladder=[LadderRung(position=1, target="customers", words=words)],
         cooperation=[CooperationLink(other_team_id=team.id, direction="given")],
@@ -135,7 +134,7 @@ def respond(
         invitation = dbs.scalar(
             select(Invitation).where(Invitation.token_hash == token_hash(used_token))
         )
-        invitation.used_on = wave.opens_at.date()
+        invitation.used = True
     dbs.commit()
     return response
 

@@ -59,8 +59,8 @@ def test_the_confirmation_page_says_exactly_what_will_go(client, clients, ada):
     html = client.get(delete_url(clients, ada.id)).get_data(as_text=True)
     assert "Delete ada@acme.example?" in html
     assert "Global/France" in html
-    assert "1 unused invitation link, which stops working" in html
-    assert "2 invitations they already used" in html
+    assert "1 unused invitation link to confidential assessments, which stops working" in html
+    assert "2 invitations to confidential assessments they already used" in html
     assert "They sent 2 answers in confidential mode" in html
     assert 'name="delete_responses"' in html
 
@@ -80,9 +80,9 @@ def test_deleting_a_person_keeps_their_answers_without_the_key(
     assert done.headers["Location"].endswith(f"/clients/{clients.acme.id}/people/")
     assert count(dbs, Person, Person.id == ada.id) == 0
     assert client.get(f"/r/{token}").status_code == 404
-    assert count(dbs, Invitation, Invitation.used_on.is_(None)) == 0
+    assert count(dbs, Invitation, Invitation.used.is_(False)) == 0
     assert count(dbs, Draft) == 0
-    used = dbs.scalars(select(Invitation).where(Invitation.used_on.is_not(None))).all()
+    used = dbs.scalars(select(Invitation).where(Invitation.used.is_(True))).all()
     assert len(used) == 2 and {invitation.person_id for invitation in used} == {None}
     assert count(dbs, Response, Response.respondent_key == pseudonym) == 0
     assert count(dbs, Response) == 4  # Ada's two, without a key, Bob's and the anonymous one
@@ -121,7 +121,7 @@ def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, clients):
     url = f"/clients/{clients.zenith.id}/people/{carla.id}/delete"
     html = client.get(url).get_data(as_text=True)
     assert 'name="delete_responses"' not in html
-    assert "their answers were anonymous and stay in the results" in html
+    assert "answers to anonymous assessments stay in the results" in html
 
     done = client.post(url, data={"csrf_token": csrf_from(html), "delete_responses": "y"})
 
@@ -129,6 +129,40 @@ def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, clients):
     assert count(dbs, Person) == 0
     assert count(dbs, Response) == 1
     assert count(dbs, LadderRung) == 1
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 link(s) to anonymous assessments revoked or untied" in flashed
+
+
+def test_in_anonymous_mode_nothing_shows_whether_a_person_answered(client, dbs, clients):
+    """Two people, one who used their anonymous link and one who did not: the same words."""
+    hq = clients.teams["HQ"]
+    pages, flashes, details = [], [], []
+    login(client, "c2@survey.example")
+    for name, answered in (("used", True), ("unused", False)):
+        person = add_person(dbs, hq, f"{name}@zenith.example")
+        token = invite(dbs, clients.waves["zenith"], person)
+        if answered:
+            respond(dbs, clients.waves["zenith"], hq, None, used_token=token)
+        url = f"/clients/{clients.zenith.id}/people/{person.id}/delete"
+        html = client.get(url).get_data(as_text=True)
+        pages.append(html.replace(f"{name}@zenith.example", "someone"))
+        done = client.post(url, data={"csrf_token": csrf_from(html)})
+        flashes.append(client.get(done.headers["Location"]).get_data(as_text=True))
+        details.append(audit_events(dbs, "person.delete")[-1].details)
+    assert pages[0] == pages[1]
+    assert "their 1 invitation to anonymous assessments" in pages[0]
+    assert "already used" not in pages[0] and "unused" not in pages[0]
+    for flashed in flashes:
+        assert "0 unused link(s) revoked" in flashed
+        assert "1 link(s) to anonymous assessments revoked or untied" in flashed
+    assert details[0] == details[1]
+    assert details[0] == {
+        "invitations_revoked": 0,
+        "invitations_unlinked": 0,
+        "responses_deleted": 0,
+        "responses_unpaired": 0,
+        "anonymous_invitations": 1,
+    }
 
 
 def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, clients, ada):
@@ -144,6 +178,7 @@ def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, client
         "invitations_unlinked": 2,
         "responses_deleted": 2,
         "responses_unpaired": 0,
+        "anonymous_invitations": 0,
     }
     assert not any("ada@acme.example" in str(vars(e)) for e in audit_events(dbs))
 

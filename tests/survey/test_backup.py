@@ -11,13 +11,18 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from survey import backup, create_app
 from survey.config import PROJECT_ROOT
 from survey.db import db
+from survey.migrate import MIGRATIONS
 from survey.models import Organisation
+
+# The newest migration's revision, which a freshly made database is at.
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 @pytest.fixture
@@ -62,7 +67,7 @@ def test_back_up_change_restore_and_the_data_is_back(sqlite_app, tmp_path):
     made = invoke(sqlite_app, "backup", str(saved))
     assert made.exit_code == 0, made.output
     assert made.output.startswith(f"Backed up {live_file(sqlite_app)} to {saved} (")
-    assert "revision 0001" in made.output
+    assert f"revision {HEAD}" in made.output
 
     with Session(sqlite_app.extensions["database"].engine) as session:
         session.scalar(select(Organisation).where(Organisation.name == "Helio")).name = "Renamed"
@@ -73,7 +78,7 @@ def test_back_up_change_restore_and_the_data_is_back(sqlite_app, tmp_path):
 
     restored = invoke(sqlite_app, "restore", str(saved), "--yes")
     assert restored.exit_code == 0, restored.output
-    assert f"Restored {live_file(sqlite_app)} from {saved} (revision 0001)." in restored.output
+    assert f"Restored {live_file(sqlite_app)} from {saved} (revision {HEAD})." in restored.output
     assert organisations_in(live_file(sqlite_app)) == ["Acme Solar", "Helio"]
     with Session(sqlite_app.extensions["database"].engine) as session:
         assert sorted(session.scalars(select(Organisation.name))) == ["Acme Solar", "Helio"]
@@ -119,7 +124,7 @@ def test_backups_taken_while_the_app_writes_are_whole(sqlite_app, tmp_path):
         for attempt in range(5):
             saved = tmp_path / f"saved-{attempt}.db"
             backup.back_up(live_file(sqlite_app), saved)
-            assert backup.check_our_database(saved) == "0001"
+            assert backup.check_our_database(saved) == HEAD
             names = organisations_in(saved)
             assert names == sorted(f"Client {n}" for n in range(1, len(names) + 1))
     finally:

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from survey.models import Response
 from survey.models._columns import utcnow
 from survey.rep.access import open_entry
+from survey.rep.sealing import draft_key
 from survey.rep.store import save_draft
 from tests.conftest import csrf_from
 from tests.factories import full_answers, make_invitation, make_world
@@ -44,7 +45,7 @@ def _prepare(dbs, world) -> tuple[str, int]:
         "ladder": [{"target": "customers", "words": ""}],
         "reached": len(pages),
     }
-    save_draft(dbs, entry, None, state)
+    save_draft(dbs, entry, None, state, draft_key(token))
     return token, len(pages)
 
 

@@ -1,7 +1,8 @@
 // Keeps counts current: every element with data-poll-url fetches that JSON every
 // data-poll-seconds and writes each value into the elements inside it whose data-value names it.
 // A path such as "teams.12.rate" steps through objects by key and through lists by "id".
-// data-format="percent" shows a share as a whole percentage. A <progress> gets its value.
+// data-format="percent" shows a share as a whole percentage; a null value shows data-none (a
+// count coarsened below k: "fewer than 5"), or "–". A <progress> gets its value.
 // With data-reload-when-done, the page reloads once the JSON says {"done": true}.
 (function () {
   function lookup(data, path) {
@@ -19,10 +20,12 @@
     if (target.tagName === "PROGRESS") {
       target.value = value;
       target.textContent = String(value);
+    } else if (value === null) {
+      target.textContent = target.dataset.none || "–";
     } else if (target.dataset.format === "percent") {
-      target.textContent = value === null ? "–" : Math.round(value * 100) + "%";
+      target.textContent = Math.round(value * 100) + "%";
     } else {
-      target.textContent = value === null ? "–" : String(value);
+      target.textContent = String(value);
     }
   }
 
