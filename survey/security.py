@@ -4,6 +4,10 @@ Chart specs travel in ``<script type="application/json">`` blocks, read by the s
 ``charts.js``. Vega compiles its expressions with ``Function``, so pages that draw charts in the
 browser also allow ``'unsafe-eval'`` (and inline styles, which vega-embed adds for tooltips);
 a view opts in with ``allow_charts()``. Every other page forbids both.
+
+Every answer but the static files is sent with ``Cache-Control: no-store``: survey pages,
+dashboards, the API, exports and reports hold answers, links or results that must not stay in a
+browser's or a proxy's cache (a shared computer's back button, a corporate proxy).
 """
 
 from __future__ import annotations
@@ -75,5 +79,7 @@ def init_app(app: Flask) -> None:
         )
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Server", None)
         return response
