@@ -13,8 +13,6 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from survey import backup
-from survey.clients.roster import checked_email
-from survey.dashboard.export import safe_cell
 from survey.db import db
 from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
 from survey.migrate import revision, upgrade
@@ -112,6 +110,8 @@ def create_user(
     The e-mail is trimmed and kept in lower case, as login looks it up, and checked with the
     roster's rule for addresses.
     """
+    from survey.clients.roster import checked_email  # the roster's rule for addresses
+
     session = db.session
     email, problem = checked_email(email)
     if problem:
@@ -195,6 +195,8 @@ def invite(
 
 
 def _write_links(links: list[Link], organisation: Organisation, csv_path: Path | None) -> None:
+    from survey.dashboard.export import safe_cell
+
     public_url = current_app.config["PUBLIC_URL"]
     if csv_path is None:
         for link in links:

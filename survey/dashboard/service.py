@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from analysis import charts
-from survey.dashboard.loading import score_cache
+from survey.aggregates.loading import score_cache
 from survey.models import Assessment
 from survey.releases.read import Dashboard, released_dashboard
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
-from survey.dashboard import model
-from survey.dashboard.loading import invitation_counts, released_scores
+from survey.aggregates import model
+from survey.aggregates.loading import invitation_counts, released_scores
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Release, Response, Team, Wave
 from survey.models.organisation import team_paths

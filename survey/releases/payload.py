@@ -1,20 +1,31 @@
-"""What a release stores: the tree, each team's cell, and each team's sections for its wave.
+"""What a release stores: the tree, and each team's cell with every figure views draw from it.
 
-Everything is plain JSON (team ids as strings), computed once from the suppressed view, so a
-page that shows a release only reads it. Sections that span waves (trend, change, profile, the
-ladder over time) are put together when shown, from the cells of each wave's release.
+Everything is plain JSON (team ids as strings), computed once for every team at the same time
+(one pass over the wave's responses, expanded to their teams' ancestors), so that a page only
+reads it. A hidden cell stores its reason and no figure. Sections are cut from the cells when
+shown (:mod:`survey.releases.read`).
+
+A team's cell holds: ``n``, ``visible``, ``reason``; when visible, ``summary`` (one row per
+measure: measure, n, mean, SD, 95% interval), ``distribution`` (counts of the index in bins of
+:data:`~survey.aggregates.model.BIN_WIDTH`), ``ladder`` (``{rung label: count}`` of where the
+WHY ladder ends), ``cooperation`` (``[from, to, count]`` between its visible child teams and the
+rest, as seen from this team) and ``perception`` (when its managers' cell is visible too); and
+always ``invited`` (personal invitations sent in its subtree).
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 
-import pandas as pd
+import numpy as np
 
+from analysis.hierarchy import expand_to_ancestors
 from analysis.privacy import COMPLEMENTARY, NO_ANSWERS, Suppression, too_few_answers
-from survey.dashboard import model
-from survey.dashboard.loading import WaveScores
-from survey.models.organisation import subtree_ids
+from survey.aggregates import model
+from survey.aggregates.loading import WaveScores
+
+SUMMARY_COLUMNS = ["measure", "n", "mean", "sd", "ci_low", "ci_high"]
 
 
 def release_payload(
@@ -26,33 +37,37 @@ def release_payload(
     invited: dict[int, tuple[int, int]],
 ) -> dict:
     """The stored figures of one wave's release, after suppression and the auditor."""
-    reasons = {team: _reason(view, team, wave.id) for team in view.teams}
+    tree = _Tree(view)
+    visible = {team: view.visible(team, wave.id) for team in view.teams}
+    summaries = _summaries(view, wave.id)
+    histograms = _histograms(view, tree, wave.id)
+    ladders = _ladders(view, tree, wave.id, ladder_labels)
+    cooperation = _cooperation(view, tree, visible, wave.id)
+    perception = _perception(view, tree, managers, manager_cells, summaries, wave.id)
+    invitations = tree.subtree_sums({team: sent for team, (sent, _) in invited.items()})
     cells = {}
     for team in view.teams:
         decision = view.suppression.decision(team, wave.id)
-        summary = model.headline(view, team, wave.id).table if decision.visible else None
-        cells[str(team)] = {
+        cell: dict = {
             "n": decision.n if decision.visible else None,
             "visible": decision.visible,
-            "reason": reasons[team],
-            "summary": table_json(summary) if summary is not None else None,
+            "reason": _reason(view, tree, team, wave.id),
+            "invited": invitations.get(team, 0),
         }
-    sections = {}
-    for team in view.teams:
-        built = [
-            model.headline(view, team, wave.id),
-            model.distribution(view, team, wave.id),
-            model.heatmap(view, team, wave.id),
-            model.ladder(view, team, ladder_labels),
-            model.cooperation(view, team, wave.id),
-            model.perception(view, managers, manager_cells, team, wave.id),
-            released_rates(view, team, wave.id, invited),
-        ]
-        sections[str(team)] = {
-            section.key: section_json(_explained(section, view, reasons)) for section in built
-        }
+        if decision.visible:
+            cell |= {
+                "summary": summaries[team],
+                "distribution": histograms[team],
+                "ladder": ladders.get(team, {}),
+                "cooperation": cooperation.get(team, []),
+                "perception": perception.get(team),
+            }
+        if not decision.visible or cell["perception"] is None:
+            cell["perception_hidden"] = _perception_reason(view, manager_cells, team, wave.id)
+        cells[str(team)] = cell
     return {
         "wave": {"id": wave.id, "name": wave.name},
+        "dimensions": view.dimensions,
         "tree": {
             str(node.id): {
                 "name": node.name,
@@ -63,91 +78,175 @@ def release_payload(
             for node in view.teams.values()
         },
         "cells": cells,
-        "sections": sections,
     }
 
 
-def released_rates(
-    view: model.OrganisationView, team_id: int, wave_id: int, invited: dict[int, tuple[int, int]]
-) -> model.Section:
-    """Invitations and released answers per child team; answers only where the cell is shown."""
-    rows, hidden = [], []
-    teams = list(view.teams.values())
-    for child in view.children(team_id) or [view.teams[team_id]]:
-        sent = sum(invited.get(member, (0, 0))[0] for member in subtree_ids(teams, child.id))
-        decision = view.suppression.decision(child.id, wave_id)
-        answers = decision.n if decision.visible else None
-        if answers is None:
-            hidden.append((child.name, view.reason(child.id, wave_id)))
-        rows.append(
-            {
-                "group": child.name,
-                "invited": sent,
-                "answered": answers,
-                "rate": answers / sent if answers is not None and 0 < answers <= sent else None,
-            }
-        )
-    return model.Section("rates", "Response rates", pd.DataFrame(rows), hidden)
+class _Tree:
+    """Children and ancestor chains of the release's tree, by team id."""
+
+    def __init__(self, view: model.OrganisationView) -> None:
+        self.parent = {
+            team: node.parent_id if node.parent_id in view.teams else None
+            for team, node in view.teams.items()
+        }
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for team, parent in self.parent.items():
+            self.children[parent].append(team)
+        for siblings in self.children.values():
+            siblings.sort(key=lambda team: view.teams[team].name)
+
+    def chain(self, team: int) -> list[int]:
+        """The team, its parent, ... up to its root."""
+        found = []
+        while team is not None:
+            found.append(team)
+            team = self.parent[team]
+        return found
+
+    def subtree_sums(self, own: dict[int, int]) -> dict[int, int]:
+        sums: dict[int, int] = defaultdict(int)
+        for team, value in own.items():
+            if team in self.parent:
+                for ancestor in self.chain(team):
+                    sums[ancestor] += value
+        return sums
 
 
-def _reason(view: model.OrganisationView, team_id: int, wave_id: int) -> str | None:
+def _summaries(view: model.OrganisationView, wave_id: int) -> dict[int, list[list]]:
+    table = view.summaries
+    if table.empty:
+        return {}
+    table = table[table["wave"] == wave_id]
+    rows: dict[int, list[list]] = defaultdict(list)
+    for team, *values in zip(table["team"], *(table[c] for c in SUMMARY_COLUMNS), strict=True):
+        rows[int(team)].append([_plain(v) for v in values])
+    return rows
+
+
+def _histograms(view: model.OrganisationView, tree: _Tree, wave_id: int) -> dict[int, list[int]]:
+    """Counts of the index of everyone in each team's subtree, in bins 0-10, ..., 90-100."""
+    rows, groups = view.subtree_rows[wave_id]
+    values = view.scores[wave_id].index[rows]
+    scored = ~np.isnan(values)
+    bins = np.clip(
+        (values[scored] // model.BIN_WIDTH).astype(np.int64), 0, 100 // model.BIN_WIDTH - 1
+    )
+    counts = np.zeros((len(view.teams), 100 // model.BIN_WIDTH), dtype=np.int64)
+    np.add.at(counts, (groups[scored], bins), 1)
+    codes = view.codes
+    return {team: counts[codes[team]].tolist() for team in view.teams}
+
+
+def _ladders(view, tree: _Tree, wave_id: int, labels: dict[str, str]) -> dict:
+    """For each team: how many in its subtree ended their WHY ladder at each rung."""
+    scores = view.scores[wave_id]
+    ends = Counter(zip(scores.ladder_team_ids.tolist(), scores.ladder_top.tolist(), strict=True))
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (team, top), count in ends.items():
+        if team in tree.parent:
+            for ancestor in tree.chain(team):
+                counts[ancestor][labels.get(top, top)] += count
+    return {team: dict(sorted(by_rung.items())) for team, by_rung in counts.items()}
+
+
+def _cooperation(view, tree: _Tree, visible: dict[int, bool], wave_id: int) -> dict:
+    """For each team: help between its visible children (or itself, for a leaf) and others.
+
+    The other side of a link is named at the same level: a child of the viewing team when it
+    lies inside it, else the top-level team it belongs to.
+    """
+    names = {team: node.name for team, node in view.teams.items()}
+    respondent, other, direction = view.scores[wave_id].links
+    counts: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for mine, theirs, way in zip(respondent.tolist(), other.tolist(), direction, strict=True):
+        if mine not in tree.parent or theirs not in tree.parent:
+            continue
+        chain, their_chain = tree.chain(mine), tree.chain(theirs)
+        # Each viewer above the respondent's team sees the link under the child it lies in;
+        # a leaf viewer sees its own links.
+        pairs = list(zip(chain[1:], chain, strict=False))
+        if not tree.children.get(mine):
+            pairs.append((mine, mine))
+        for viewer, child in pairs:
+            if not visible[child]:
+                continue
+            inside = viewer in their_chain and viewer != theirs
+            there = (
+                names[their_chain[their_chain.index(viewer) - 1]]
+                if inside
+                else names[their_chain[-1]]
+            )
+            pair = (there, names[child]) if way == "received" else (names[child], there)
+            counts[viewer][pair] += 1
+    return {
+        viewer: [[a, b, n] for (a, b), n in sorted(by_pair.items())]
+        for viewer, by_pair in counts.items()
+    }
+
+
+def _perception(view, tree: _Tree, managers, manager_cells, summaries, wave_id: int) -> dict:
+    """Managers' pooled view of each team whose managers' cell and team cell are visible."""
+    if managers is None or manager_cells is None or not managers.n:
+        return {}
+    codes = view.codes
+    known = np.array([team in codes for team in managers.team_ids.tolist()], dtype=bool)
+    team_codes = np.array([codes.get(t, -1) for t in managers.team_ids.tolist()])[known]
+    parent_index = np.array(
+        [codes.get(view.teams[t].parent_id, -1) for t in view.teams], dtype=np.int64
+    )
+    rows, groups = expand_to_ancestors(team_codes, parent_index)
+    team_view = managers.dimensions[known][rows]
+    self_view = managers.self_dimensions[known][rows]
+    result = {}
+    for team, code in codes.items():
+        if not (view.visible(team, wave_id) and manager_cells.decision(team, wave_id).visible):
+            continue
+        mine = groups == code
+        summary = {row[0]: row for row in summaries[team]}
+        result[team] = [
+            [
+                dimension,
+                int(mine.sum()),
+                _plain(float(np.nanmean(team_view[mine, position]))),
+                _plain(float(np.nanmean(self_view[mine, position]))),
+                summary[dimension][2],
+                summary[dimension][4],
+                summary[dimension][5],
+            ]
+            for position, dimension in enumerate(view.dimensions)
+        ]
+    return result
+
+
+def _perception_reason(view, manager_cells: Suppression | None, team: int, wave_id: int) -> str:
+    if manager_cells is None:
+        return "no manager questionnaire"
+    if not view.visible(team, wave_id):
+        return view.reason(team, wave_id)
+    reason = manager_cells.decision(team, wave_id).reason
+    if reason in (too_few_answers(view.k), NO_ANSWERS):
+        return f"fewer than {view.k} managers answered"
+    return f"managers' answers {reason}"
+
+
+def _reason(view: model.OrganisationView, tree: _Tree, team: int, wave_id: int) -> str | None:
     """Why a cell is hidden, and for a complement, which small team it protects."""
-    reason = view.reason(team_id, wave_id)
+    reason = view.reason(team, wave_id)
     small = too_few_answers(view.k)
     if reason == NO_ANSWERS:  # "none" and "a few" are told apart for nobody
         return small
     if reason != COMPLEMENTARY:
         return reason
-    parent = view.teams[team_id].parent_id
     siblings = [
-        other.name
-        for other in (view.children(parent) if parent is not None else [])
-        if other.id != team_id and view.reason(other.id, wave_id) in (small, NO_ANSWERS)
+        view.teams[other].name
+        for other in tree.children.get(tree.parent[team], [])
+        if other != team and view.reason(other, wave_id) in (small, NO_ANSWERS)
     ]
     if not siblings:
         return reason
     names = " and ".join(siblings)
     return (
         f"hidden together with {names}, which has {small}; shown when {names} has {view.k} or more"
-    )
-
-
-def _explained(section: model.Section, view, reasons: dict[int, str | None]) -> model.Section:
-    """The section with hidden reasons in the release's words."""
-    by_name = {view.teams[team].name: reason for team, reason in reasons.items() if reason}
-    hidden = []
-    for label, reason in section.hidden:
-        name = label.rsplit(", ", 1)[0]
-        hidden.append((label, by_name.get(name, reason) if reason else reason))
-    return model.Section(section.key, section.title, section.table, hidden)
-
-
-def table_json(table: pd.DataFrame) -> dict:
-    """A table as ``{"columns": [...], "rows": [[...], ...]}``; NaN becomes None."""
-    return {
-        "columns": [str(column) for column in table.columns],
-        "rows": [[_plain(value) for value in row] for row in table.itertuples(index=False)],
-    }
-
-
-def table_from_json(data: dict) -> pd.DataFrame:
-    return pd.DataFrame(data["rows"], columns=data["columns"])
-
-
-def section_json(section: model.Section) -> dict:
-    return {
-        "title": section.title,
-        "table": table_json(section.table),
-        "hidden": [[label, reason] for label, reason in section.hidden],
-    }
-
-
-def section_from_json(key: str, data: dict) -> model.Section:
-    return model.Section(
-        key,
-        data["title"],
-        table_from_json(data["table"]),
-        [(label, reason) for label, reason in data["hidden"]],
     )
 
 

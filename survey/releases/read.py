@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from analysis.change import classify_changes, compare_summaries
 from analysis.privacy import coarse_count
-from survey.dashboard.model import INDEX, Section, TeamNode, WaveInfo
+from survey.aggregates.model import BIN_WIDTH, INDEX, Section, TeamNode, WaveInfo
 from survey.models import Assessment, Response
 from survey.models.organisation import Team, subtree_ids, team_paths
-from survey.releases.payload import section_from_json, table_from_json
+from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.store import ReleaseInfo, latest_releases, payload
 
 WAVE_SECTIONS = ("headline", "distribution", "heatmap", "cooperation", "perception", "rates")
@@ -92,8 +92,7 @@ def released_dashboard(
         hidden = [(team.name, NOT_IN_TREE)]
         sections = {key: Section(key, key.title(), pd.DataFrame(), hidden) for key in KEYS}
         return Dashboard(view, team, wave, sections, current)
-    stored = data[wave_id]["sections"][str(team_id)]
-    sections = {key: section_from_json(key, stored[key]) for key in WAVE_SECTIONS}
+    sections = wave_sections(view, data[wave_id], team)
     released_waves = [w for w in waves if w.id in data]
     sections["trend"] = trend(view, data, released_waves, team_id)
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
@@ -114,7 +113,7 @@ def _hidden_reason(cell: dict | None) -> str:
 
 
 def _summary(cell: dict) -> pd.DataFrame:
-    return table_from_json(cell["summary"])
+    return pd.DataFrame(cell["summary"], columns=SUMMARY_COLUMNS)
 
 
 def previous_released(waves: list[WaveInfo], wave_id: int) -> WaveInfo | None:
@@ -226,21 +225,118 @@ def _index_row(cell: dict) -> dict:
 
 
 def ladder(data, waves, team: TeamNode) -> Section:
-    frames, hidden = [], []
+    """Where the WHY ladder ends, per released wave, for everyone in the team's subtree."""
+    rows, hidden = [], []
     for wave in waves:
-        stored = data[wave.id]["sections"].get(str(team.id))
-        if stored is None:
-            hidden.append((wave.name, NOT_IN_TREE))
+        cell = _cell(data[wave.id], team.id)
+        if cell is None or not cell["visible"]:
+            hidden.append((wave.name, _hidden_reason(cell)))
             continue
-        section = section_from_json("ladder", stored["ladder"])
-        frames.append(section.table)
-        hidden += section.hidden
-    table = (
-        pd.concat([f for f in frames if not f.empty], ignore_index=True)
-        if any(not f.empty for f in frames)
-        else pd.DataFrame()
+        rows += [
+            {"wave": wave.name, "rung": rung, "count": count}
+            for rung, count in cell["ladder"].items()
+        ]
+    return Section("ladder", "Where the WHY ladder ends", pd.DataFrame(rows), hidden)
+
+
+def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, Section]:
+    """The sections of one released wave for one team, cut from the stored cells."""
+    cell = data["cells"][str(team.id)]
+    alone = [] if cell["visible"] else [(team.name, cell["reason"])]
+    children = view.children(team.id)
+    members = children or [team]
+    cells = {member.id: data["cells"][str(member.id)] for member in [team, *children]}
+    shown = [member for member in members if cells[member.id]["visible"]]
+    out_of_sight = [
+        (member.name, cells[member.id]["reason"]) for member in members if member not in shown
+    ]
+    sections = {
+        "headline": Section(
+            "headline",
+            "Where this part of the organisation stands",
+            _table(cell.get("summary"), SUMMARY_COLUMNS),
+            alone,
+        ),
+        "distribution": Section(
+            "distribution",
+            "Where people sit on the continuum",
+            _histogram(team.name, cell.get("distribution")),
+            alone,
+        ),
+        "heatmap": Section(
+            "heatmap",
+            "Teams by dimension",
+            pd.DataFrame(
+                [
+                    {"group": child.name, "dimension": row[0], "n": row[1], "mean": row[2]}
+                    for child in children
+                    if cells[child.id]["visible"]
+                    for row in cells[child.id]["summary"]
+                    if row[0] != INDEX
+                ],
+                columns=["group", "dimension", "n", "mean"],
+            ),
+            [pair for pair in out_of_sight if children],
+        ),
+        "cooperation": Section(
+            "cooperation",
+            "Who helps whom",
+            _table(cell.get("cooperation") or None, ["from_group", "to_group", "count"]),
+            out_of_sight,
+        ),
+        "perception": Section(
+            "perception",
+            "How managers see their teams, against the teams' own answers",
+            _table(cell.get("perception"), PERCEPTION_COLUMNS),
+            [] if cell.get("perception") else [(team.name, cell["perception_hidden"])],
+        ),
+        "rates": Section(
+            "rates",
+            "Response rates",
+            pd.DataFrame(
+                [_rate(member.name, cells[member.id]) for member in members],
+                columns=["group", "invited", "answered", "rate"],
+            ),
+            out_of_sight,
+        ),
+    }
+    return sections
+
+
+PERCEPTION_COLUMNS = [
+    "dimension",
+    "managers",
+    "manager_score",
+    "manager_self_view",
+    "team_mean",
+    "ci_low",
+    "ci_high",
+]
+
+
+def _table(rows: list | None, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
+
+
+def _histogram(name: str, counts: list[int] | None) -> pd.DataFrame:
+    if counts is None:
+        return pd.DataFrame()
+    starts = [BIN_WIDTH * i for i in range(len(counts))]
+    return pd.DataFrame(
+        {
+            "group": name,
+            "bin_start": starts,
+            "bin_end": [start + BIN_WIDTH for start in starts],
+            "count": counts,
+        }
     )
-    return Section("ladder", "Where the WHY ladder ends", table, hidden)
+
+
+def _rate(name: str, cell: dict) -> dict:
+    answered = cell["n"] if cell["visible"] else None
+    sent = cell["invited"]
+    rate = answered / sent if answered is not None and 0 < answered <= sent else None
+    return {"group": name, "invited": sent, "answered": answered, "rate": rate}
 
 
 def pending_sections(

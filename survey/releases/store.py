@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.dashboard.loading import score_cache
+from survey.aggregates.loading import score_cache
 from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.models._columns import utcnow
 from survey.releases.build import make_release

@@ -1,16 +1,16 @@
 """Which team a response is exported under, so that no export shows a group the dashboard hides.
 
-Response-level rows follow the latest release of their wave (responses no release has taken
-in are not exported): a row keeps its team's path when that team's subtree cell is visible in
-the release, takes the path of the nearest visible ancestor when it is hidden, and is left out
-when no ancestor is visible. The rows exported under a visible team are then exactly that cell's residual block (its
-answers minus those of the visible cells nearest below it), which the privacy rule keeps at zero
-or at least ``k`` (see :mod:`analysis.privacy`), so every team path in an export stands for
-``k`` or more answers in that wave, or for none.
+Response-level rows follow the latest release of their wave (responses no release has taken in
+are not exported): a row keeps its team's path when that team's subtree cell is visible in the
+release, takes the path of the nearest visible ancestor when it is hidden, and is left out when
+no ancestor is visible. The rows exported under a visible team are then exactly that cell's
+residual block (its answers minus those of the visible cells nearest below it), which the
+privacy rule keeps at zero or at least ``k`` (see :mod:`analysis.privacy`), so every team path
+in an export stands for ``k`` or more answers in that wave, or for none.
 
 Not covered: in confidential mode the pseudonym links one person's rows across waves, so a row
-coarsened in one wave can be placed by the same person's row in a wave where their team is
-shown (the paired-change caveat of :mod:`analysis.privacy`).
+coarsened in one wave can be placed by the same person's row in a wave where their team is shown
+(the paired-change caveat of :mod:`analysis.privacy`).
 """
 
 from __future__ import annotations

@@ -20,10 +20,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from survey.aggregates.loading import score_matrix
+from survey.aggregates.model import INDEX
 from survey.dashboard.export import safe_cell
-from survey.dashboard.loading import score_matrix
-from survey.dashboard.model import INDEX
-from survey.releases.payload import table_from_json
+from survey.releases.payload import SUMMARY_COLUMNS
 from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
 
 BOM = "\ufeff"
@@ -208,12 +208,12 @@ def aggregate_table(released: list[tuple[str, dict]]) -> pd.DataFrame:
         measures = None
         for cell in data["cells"].values():
             if cell["visible"]:
-                measures = table_from_json(cell["summary"])["measure"].tolist()
+                measures = [row[0] for row in cell["summary"]]
                 break
         for team_id, node in sorted(data["tree"].items(), key=lambda item: item[1]["path"]):
             cell = data["cells"][team_id]
             if cell["visible"]:
-                rows = table_from_json(cell["summary"])
+                rows = pd.DataFrame(cell["summary"], columns=SUMMARY_COLUMNS)
                 rows = rows.assign(team=node["path"], wave=wave_name, hidden_reason=None)
             else:
                 rows = pd.DataFrame(

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.dashboard.loading import decode_answers
-from survey.dashboard.model import WaveInfo
+from survey.aggregates.loading import decode_answers
+from survey.aggregates.model import WaveInfo
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, CooperationLink, LadderRung, Response, Team
 from survey.models.organisation import team_paths

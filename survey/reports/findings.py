@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from survey.dashboard.model import INDEX
+from survey.aggregates.model import INDEX
 from survey.dashboard.service import Dashboard
 from survey.releases.read import previous_released
 

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.dashboard.model import Section, WaveInfo
+from survey.aggregates.model import Section, WaveInfo
 from survey.dashboard.service import Dashboard, dashboard
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Team, Wave

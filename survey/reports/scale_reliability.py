@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from analysis.reliability import AlphaResult, scale_reliability
 from questionnaires import Questionnaire
-from survey.dashboard.loading import decode_answers
+from survey.aggregates.loading import decode_answers
 from survey.models import Response
 from survey.models.organisation import subtree_ids
 
