@@ -6,6 +6,9 @@ import unicodedata
 
 MAX_NAME = 200
 PATH_SEPARATOR = "/"
+# Levels a team path may have (``Global/France/Paris`` has 3): roster imports and the team forms
+# refuse deeper trees, so that every page that walks the tree stays small.
+MAX_TEAM_DEPTH = 15
 
 
 def name_problem(name: str, what: str = "A team name") -> str | None:

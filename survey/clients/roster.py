@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from survey.clients.names import PATH_SEPARATOR, team_name_problem
+from survey.clients.names import MAX_TEAM_DEPTH, PATH_SEPARATOR, team_name_problem
 from survey.mail import PLAIN_ADDRESS
 from survey.models.people import ROSTER_ROLES
 
@@ -241,6 +241,12 @@ def _path(text: str, problems: list[str]) -> tuple[str, ...]:
         problems.append("The team path is missing.")
         return ()
     parts = tuple(part.strip() for part in text.split(PATH_SEPARATOR))
+    if len(parts) > MAX_TEAM_DEPTH:
+        problems.append(
+            f"The team path starting {text[:60]!r} has {len(parts):,} levels; a team path has "
+            f"at most {MAX_TEAM_DEPTH}."
+        )
+        return ()
     if not all(parts):
         problems.append(f"The team path {text!r} has an empty part ('//', or '/' at an end).")
         return ()

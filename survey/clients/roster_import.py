@@ -146,10 +146,17 @@ def _team_keys(teams: list[Team]) -> tuple[dict[Key, Team], dict[Key, Team]]:
     blocked: dict[int, bool] = {}
 
     def key_of(team: Team) -> Key:
-        if team.id not in keys:
-            parent = by_id.get(team.parent_id) if team.parent_id else None
-            keys[team.id] = (*(key_of(parent) if parent else ()), same_name(team.name))
-            blocked[team.id] = team.archived_at is not None or (
+        """The team's key, and those of the teams above it, walking up (not recursively)."""
+        above: list[Team] = []
+        current: Team | None = team
+        while current is not None and current.id not in keys and current not in above:
+            above.append(current)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        for each in reversed(above):  # from the top down
+            parent = by_id.get(each.parent_id) if each.parent_id else None
+            parent = parent if parent is not None and parent.id in keys else None
+            keys[each.id] = (*(keys[parent.id] if parent else ()), same_name(each.name))
+            blocked[each.id] = each.archived_at is not None or (
                 parent is not None and blocked[parent.id]
             )
         return keys[team.id]

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.audit import record
-from survey.clients.names import same_name, team_name_problem
+from survey.clients.names import MAX_TEAM_DEPTH, same_name, team_name_problem
 from survey.db import Base
 from survey.models import Organisation, Person, Response, Team
 from survey.models.organisation import DEPARTMENTS, subtree_ids, team_paths, teams_of
@@ -45,6 +45,17 @@ class TeamNode:
 
 
 @dataclass(frozen=True)
+class OutlineRow:
+    """One team of the tree as the page lists it: ``depth`` 0 at the top; ``closes`` is how many
+    levels end after this team (its own list item apart), so that the page can nest the lists
+    without a recursive template."""
+
+    node: TeamNode
+    depth: int
+    closes: int
+
+
+@dataclass(frozen=True)
 class TeamTree:
     roots: list[TeamNode]
     archived: list[TeamNode]
@@ -53,11 +64,23 @@ class TeamTree:
 
     def nodes(self) -> list[TeamNode]:
         """The active teams, depth first, in the order the tree shows them."""
-        found, stack = [], list(reversed(self.roots))
+        return [node for node, _depth in self._walk()]
+
+    def outline(self) -> list[OutlineRow]:
+        """The active teams in the order the tree shows them, each with its depth."""
+        walked = self._walk()
+        rows = []
+        for index, (node, depth) in enumerate(walked):
+            following = walked[index + 1][1] if index + 1 < len(walked) else 0
+            rows.append(OutlineRow(node, depth, 0 if node.children else depth - following))
+        return rows
+
+    def _walk(self) -> list[tuple[TeamNode, int]]:
+        found, stack = [], [(root, 0) for root in reversed(self.roots)]
         while stack:
-            node = stack.pop()
-            found.append(node)
-            stack.extend(reversed(node.children))
+            node, depth = stack.pop()
+            found.append((node, depth))
+            stack.extend((child, depth + 1) for child in reversed(node.children))
         return found
 
 
@@ -106,9 +129,12 @@ def team_tree(session: Session, organisation_id: int) -> TeamTree:
             roots.append(nodes[team.id])
         elif team.archived_at is None:
             nodes[team.parent_id].children.append(nodes[team.id])
-    for root in roots:
-        _add_totals(root)
     tree = TeamTree(roots, [], sum(people.values()), sum(responses.values()))
+    for node in reversed(tree.nodes()):  # children before their parents
+        node.total_people = node.people + sum(child.total_people for child in node.children)
+        node.total_responses = node.responses + sum(
+            child.total_responses for child in node.children
+        )
     shown = {node.team.id for node in tree.nodes()}
     tree.archived.extend(
         sorted(
@@ -130,6 +156,8 @@ def add_team(
     name = _valid_name(name)
     _check_department(department)
     parent = _destination(session, organisation.id, parent_id)
+    if parent is not None:
+        _check_depth(session, organisation.id, parent, 1)
     _check_free(session, organisation.id, parent_id, name)
     team = Team(organisation_id=organisation.id, name=name, department=department, parent=parent)
     session.add(team)
@@ -192,7 +220,9 @@ def move_team(session: Session, team: Team, parent_id: int | None) -> None:
         active = list(session.scalars(teams_of(team.organisation_id)))
         if parent_id in subtree_ids(active, team.id):
             raise TeamChangeRefused("A team cannot move under itself or under one of its teams.")
-    _destination(session, team.organisation_id, parent_id)
+    parent = _destination(session, team.organisation_id, parent_id)
+    if parent is not None:
+        _check_depth(session, team.organisation_id, parent, _levels_from(session, team))
     _check_free(session, team.organisation_id, parent_id, team.name, team.id)
     record(
         session,
@@ -245,12 +275,48 @@ def delete_team(session: Session, team: Team) -> None:
     session.delete(team)
 
 
-def _add_totals(node: TeamNode) -> None:
-    node.total_people, node.total_responses = node.people, node.responses
-    for child in node.children:
-        _add_totals(child)
-        node.total_people += child.total_people
-        node.total_responses += child.total_responses
+def _parents(session: Session, organisation_id: int) -> dict[int, int | None]:
+    """Each team's parent id, archived teams included."""
+    rows = session.execute(
+        select(Team.id, Team.parent_id).where(Team.organisation_id == organisation_id)
+    )
+    return dict(rows.all())
+
+
+def _level(parents: dict[int, int | None], team_id: int) -> int:
+    """How many levels down a team sits: 1 at the top. Walks up, stopping at a loop."""
+    level, seen, current = 0, set(), team_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        level += 1
+        current = parents.get(current)
+    return level
+
+
+def _levels_from(session: Session, team: Team) -> int:
+    """How many levels ``team`` and the teams below it take: 1 for a team with none below."""
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in _parents(session, team.organisation_id).items():
+        children.setdefault(parent_id, []).append(team_id)
+    deepest, seen, stack = 0, set(), [(team.id, 1)]
+    while stack:
+        team_id, level = stack.pop()
+        if team_id in seen:
+            continue
+        seen.add(team_id)
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children.get(team_id, ()))
+    return deepest
+
+
+def _check_depth(session: Session, organisation_id: int, parent: Team, levels: int) -> None:
+    """Refuse to put ``levels`` levels of teams under ``parent`` past ``MAX_TEAM_DEPTH``."""
+    depth = _level(_parents(session, organisation_id), parent.id) + levels
+    if depth > MAX_TEAM_DEPTH:
+        raise TeamChangeRefused(
+            f"That would put a team {depth} levels down; a team path has at most "
+            f"{MAX_TEAM_DEPTH} levels. Choose a team higher up."
+        )
 
 
 def _valid_name(name: str) -> str:
