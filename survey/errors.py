@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,15 +25,38 @@ MESSAGES = {
 }
 
 
+API_PREFIX = "/api/v1"
+
+
 def error_page(status: int, message: str | None = None):
     title = TITLES.get(status, "Error")
     text = message or MESSAGES.get(status, title)
     return render_template("error.html", status=status, title=title, message=text), status
 
 
+def is_api_request() -> bool:
+    """Whether the request is for the JSON API, matched or not (a blueprint's error handlers
+    never see a URL that no route matched, so the app's handlers ask this)."""
+    path = request.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def json_error(error: HTTPException):
+    """The API's error answer, ``{"error": {"status": 404, "message": "Not Found"}}``, with the
+    error's own headers (such as ``Allow`` for a 405)."""
+    status = error.code or 500
+    response = jsonify(error={"status": status, "message": error.name})
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError):
+    def csrf_error(error: CSRFError):
+        if is_api_request():
+            return json_error(error)
         return error_page(
             400,
             "This form has expired or was not sent from this site, so nothing was saved. "
@@ -42,6 +65,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            return json_error(error)
         status = error.code or 500
         described = error.description if error.description != type(error).description else None
         return error_page(status, described)
