@@ -29,6 +29,7 @@ class WaveScores:
     """The scored responses of one role in one wave; rows are responses."""
 
     team_ids: np.ndarray  # int64
+    team_link: np.ndarray  # bool: the answer came through a team link
     index: np.ndarray  # 0 .. 100, NaN when not scored
     dimensions: np.ndarray  # responses x dimensions, 0 .. 100; a manager's view of the team
     self_dimensions: np.ndarray  # a manager's view of their own managing; = dimensions for reps
@@ -104,6 +105,7 @@ def _load(session, wave_ids, questionnaire, role, released_only=False) -> dict[i
             Response.team_id,
             Response.values,
             Response.ladder_top,
+            Response.channel,
         ).where(*where)
     ).all()
     links = session.execute(
@@ -127,6 +129,7 @@ def _load(session, wave_ids, questionnaire, role, released_only=False) -> dict[i
         self_dims = dims
     teams = np.array([row[1] for row in rows], dtype=np.int64)
     tops = np.array([row[3] for row in rows], dtype=object)
+    team_link = np.array([row[4] == "team_link" for row in rows], dtype=bool)
     answered_ladder = np.array([top is not None for top in tops], dtype=bool)
     result = {}
     for wave_id in wave_ids:
@@ -135,6 +138,7 @@ def _load(session, wave_ids, questionnaire, role, released_only=False) -> dict[i
         wave_links = [row for row in links if row[0] == wave_id]
         result[wave_id] = WaveScores(
             team_ids=teams[mine],
+            team_link=team_link[mine],
             index=index[mine],
             dimensions=dims[mine],
             self_dimensions=self_dims[mine],

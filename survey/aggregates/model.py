@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.channels import effective_counts
 from analysis.groups import group_summaries
 from analysis.hierarchy import expand_to_ancestors
 from analysis.privacy import Suppression, suppress
@@ -68,8 +69,14 @@ def build_view(
     dimensions: list[str],
     scores: dict[int, WaveScores],
     k: int,
+    invited: dict[int, int] | None = None,
 ) -> OrganisationView:
-    """Aggregate every team's subtree in every wave and decide what may be shown."""
+    """Aggregate every team's subtree in every wave and decide what may be shown.
+
+    Suppression counts each team's answers as :func:`analysis.channels.effective_counts` does:
+    team-link answers never lift a team that has personal invitations (``invited``: team id ->
+    personal invitations sent, for every wave) or personal answers to ``k`` on their own.
+    """
     by_id = {team.id: team for team in teams}
     codes = {team.id: code for code, team in enumerate(teams)}
     parent_index = np.array([codes.get(team.parent_id, -1) for team in teams])
@@ -77,13 +84,19 @@ def build_view(
     for team_id, code in codes.items():
         lookup[team_id] = code
     measures = [INDEX, *dimensions]
-    own_counts: dict[tuple[int, int], int] = {}
+    personal: dict[tuple[int, int], int] = {}
+    by_link: dict[tuple[int, int], int] = {}
     frames, subtree_rows = [], {}
     for wave in waves:
         wave_scores = scores[wave.id]
         team_codes = lookup[wave_scores.team_ids]
-        for code, count in zip(*np.unique(team_codes, return_counts=True), strict=True):
-            own_counts[(teams[code].id, wave.id)] = int(count)
+        for channel, counts in (
+            (personal, ~wave_scores.team_link),
+            (by_link, wave_scores.team_link),
+        ):
+            codes_seen, seen = np.unique(team_codes[counts], return_counts=True)
+            for code, count in zip(codes_seen, seen, strict=True):
+                channel[(teams[code].id, wave.id)] = int(count)
         rows, groups = expand_to_ancestors(team_codes, parent_index)
         subtree_rows[wave.id] = (rows, groups)
         values = np.column_stack([wave_scores.index, wave_scores.dimensions])[rows]
@@ -91,6 +104,8 @@ def build_view(
         table["team"] = [teams[code].id for code in table["group"]]
         table["wave"] = wave.id
         frames.append(table.drop(columns="group"))
+    sent = {(team, wave.id): n for team, n in (invited or {}).items() for wave in waves}
+    own_counts = effective_counts(personal, by_link, k, sent)
     if teams:  # a wave without answers still gets a decision for every team
         for wave in waves:
             own_counts.setdefault((teams[0].id, wave.id), 0)

@@ -6,6 +6,7 @@ from survey.models.invitation import Draft, Invitation, TeamLink
 from survey.models.mailing import MailBatch, MailDelivery
 from survey.models.organisation import Organisation, Team
 from survey.models.people import Person, User
+from survey.models.release import Release, ReleasedErasure
 from survey.models.response import CooperationLink, LadderRung, Response
 from survey.models.roster import RosterUpload
 
@@ -20,6 +21,8 @@ __all__ = [
     "MailDelivery",
     "Organisation",
     "Person",
+    "Release",
+    "ReleasedErasure",
     "Response",
     "RosterUpload",
     "Team",

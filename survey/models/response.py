@@ -61,6 +61,9 @@ class Response(Base):
     ladder_top: Mapped[str | None] = mapped_column(String(40))
     # "personal" (a single-use invitation) or "team_link" (a reusable team link); see CHANNELS.
     channel: Mapped[str] = mapped_column(String(10), default="personal", server_default="personal")
+    # The seq of the first release of its wave that included it (None until one does): which
+    # responses each release covered, for the disclosure auditor. No finer time is kept.
+    released_in: Mapped[int | None]
 
     wave: Mapped[Wave] = relationship()
     team: Mapped[Team] = relationship()
@@ -70,7 +73,7 @@ class Response(Base):
     cooperation: Mapped[list[CooperationLink]] = relationship(cascade="all, delete-orphan")
 
 
-# Everything the dashboards read, in one index: a wave's rows come out of it in order, without
+# Everything a release reads, in one index: a wave's rows come out of it in order, without
 # visiting table rows that random ids scatter across the file.
 Index(
     "ix_response_scan",
@@ -83,6 +86,7 @@ Index(
     Response.values,
     Response.respondent_key,
     Response.channel,
+    Response.released_in,
 )
 
 

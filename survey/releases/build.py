@@ -59,7 +59,9 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     parents = {node.id: node.parent_id for node in nodes}
     info = model.WaveInfo(wave.id, wave.name)
     dimensions = [dimension.name for dimension in questionnaire.dimensions]
-    view = model.build_view(nodes, [info], dimensions, {wave.id: reps}, k)
+    invited = invitation_counts(session, wave.id)
+    sent = {team: count for team, (count, _) in invited.items()}
+    view = model.build_view(nodes, [info], dimensions, {wave.id: reps}, k, sent)
     manager_cells = _manager_suppression(parents, managers, wave.id, k) if managers else None
 
     candidate = PublishedGroups(seq, parents, _published(view, manager_cells, wave.id))
@@ -89,7 +91,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         managers,
         manager_cells,
         ladder_labels,
-        invitation_counts(session, wave.id),
+        invited,
     )
     payload["published"] = published
     release = Release(wave_id=wave.id, seq=seq, final=final, k=k, payload=payload)
