@@ -151,7 +151,7 @@ class Attacker:
                 self.answers.append(data)
                 page = client.get(f"/dashboard/{world.assessment.id}/{team.id}?wave={wave.id}")
                 assert page.status_code == 200
-                pass  # TEMP-NOSTORE
+                assert page.headers["Cache-Control"] == "no-store"
                 self.pages.append(page.get_data(as_text=True))
                 csv_text = client.get(
                     f"/dashboard/{world.assessment.id}/{team.id}/headline.csv?wave={wave.id}"
