@@ -12,6 +12,11 @@ headers, no form data. Settings, from the environment or the app config:
 The lines go to the server's error stream (standard error under ``flask run``, gunicorn's error
 log under gunicorn) and are not passed on to the app's own logger, so each line stays one
 parseable JSON object.
+
+They are the only request log: werkzeug's development server (``flask run``, ``make run``) would
+also write ``127.0.0.1 - - [date] "GET /r/<the whole token> HTTP/1.1" 200 -`` for every request,
+so its request lines are dropped (:class:`WerkzeugRequestLines`) and only its startup banner
+(" * Running on ...") is written.
 """
 
 from __future__ import annotations
@@ -37,8 +42,26 @@ LEVELS = {
 MAX_PATH = 300
 SURVEY_LINK = re.compile(r"^/r/[^/]+")
 EMAIL_LIKE = re.compile(r"[^/]*@[^/]*")
+# How werkzeug's request handler starts each of its lines: the client's address, then the date.
+WERKZEUG_REQUEST_LINE = re.compile(r"^\S* - - \[")
 
 logger = logging.getLogger(LOGGER_NAME)
+
+
+class WerkzeugRequestLines(logging.Filter):
+    """Drops the development server's lines about requests: each names the client's address and
+    the whole path, a survey link's token included (and its errors about bad requests, which
+    quote the request line). The server's other lines, such as its startup banner, pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and WERKZEUG_REQUEST_LINE.match(record.msg))
+
+
+def quiet_werkzeug_requests() -> None:
+    """Put :class:`WerkzeugRequestLines` on the ``werkzeug`` logger, once per process."""
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if not any(isinstance(each, WerkzeugRequestLines) for each in werkzeug_logger.filters):
+        werkzeug_logger.addFilter(WerkzeugRequestLines())
 
 
 def loggable_path(path: str) -> str:
@@ -101,6 +124,7 @@ def init_app(app: Flask) -> None:
         "REQUEST_LOG_ADDRESSES", os.environ.get("SURVEY_REQUEST_LOG_ADDRESSES", "0") == "1"
     )
     threshold = level_setting(app.config["REQUEST_LOG_LEVEL"])
+    quiet_werkzeug_requests()
     logger.propagate = False
     if not logger.handlers:
         handler = logging.StreamHandler(wsgi_errors_stream)  # the server's error stream
