@@ -12,11 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import pairwise
 
 import numpy as np
+from sqlalchemy import select
 
 from analysis.disclosure import audit
-from survey.models import Assessment, Organisation, Person, Response, Team, Wave
+from questionnaires import load_directory
+from survey.models import (
+    Assessment,
+    Organisation,
+    Person,
+    ReleasedErasure,
+    Response,
+    Team,
+    Wave,
+)
 from survey.models._columns import utcnow
 from survey.models.response import pack_values
 from tests.auth.helpers import login, make_user
@@ -200,6 +211,29 @@ class Attacker:
         ]
 
 
+def erase(dbs, consultant, world: World, pseudonym: str, team: str) -> set[int]:
+    """Delete the person with ``pseudonym``, answers and all, through the consultant's page."""
+    person = Person(
+        organisation_id=world.organisation.id,
+        email=f"{pseudonym}@example.com",
+        team_id=world.teams[team].id,
+        pseudonym=pseudonym,
+    )
+    dbs.add(person)
+    dbs.commit()
+    keyed = set(dbs.scalars(select(Response.id).where(Response.respondent_key == pseudonym)))
+    assert keyed
+    url = f"/clients/{world.organisation.id}/people/{person.id}/delete"
+    token = csrf_from(consultant.get(url).get_data(as_text=True))
+    erased = consultant.post(url, data={"csrf_token": token, "delete_responses": "y"})
+    assert erased.status_code == 302
+    dbs.expire_all()
+    assert not set(dbs.scalars(select(Response.id).where(Response.id.in_(keyed))))
+    for alive in world.truth.alive.values():
+        alive -= keyed
+    return keyed
+
+
 def consultant_post(client, url: str) -> None:
     token = csrf_from(client.get(url).get_data(as_text=True))
     response = client.post(url, data={"csrf_token": token})
@@ -224,7 +258,8 @@ def test_a_manager_who_polls_and_subtracts_learns_nothing_under_k(app, dbs):
     spy.poll(manager, world)  # Spring is released as it is read: closed
 
     answer(dbs, world, autumn, "Oslo", 5, 4)
-    answer(dbs, world, autumn, "Stockholm", 6, 5)
+    answer(dbs, world, autumn, "Stockholm", 5, 5)
+    answer(dbs, world, autumn, "Stockholm", 1, 50, key="late-erase")
     answer(dbs, world, autumn, "Denmark", 4, 6)
     spy.poll(manager, world)  # Autumn open: counts only
     consultant_post(consultant, release)
@@ -241,23 +276,14 @@ def test_a_manager_who_polls_and_subtracts_learns_nothing_under_k(app, dbs):
     world.truth.parents[world.teams["Denmark"].id] = world.teams["Nordics"].id
     dbs.commit()
     spy.poll(manager, world)
-    # An erasure: the person behind one Spring answer in Denmark, answers and all.
-    person = Person(
-        organisation_id=world.organisation.id,
-        email="gone@example.com",
-        team_id=world.teams["Denmark"].id,
-        pseudonym="erase-me",
-    )
-    dbs.add(person)
-    dbs.commit()
-    people = f"/clients/{world.organisation.id}/people/{person.id}/delete"
-    token = csrf_from(consultant.get(people).get_data(as_text=True))
-    erased = consultant.post(people, data={"csrf_token": token, "delete_responses": "y"})
-    assert erased.status_code == 302
-    denmark = world.teams["Denmark"].id
-    gone = {r for r in world.truth.alive[spring.id] if world.truth.team_of[r] == denmark}
-    assert dbs.query(Response).filter(Response.id.in_(gone)).count() == 0
-    world.truth.alive[spring.id] -= gone
+    # Erasures: the person behind one Spring answer, and one whose Autumn answer an interim
+    # release took in (the final release must not let it be worked out either).
+    erase(dbs, consultant, world, "erase-me", "Denmark")
+    spy.poll(manager, world)
+    erase(dbs, consultant, world, "late-erase", "Stockholm")
+    kept = dbs.scalars(select(ReleasedErasure)).all()
+    assert [(row.team_id, row.first_release) for row in kept] == [(world.teams["Stockholm"].id, 1)]
+    answer(dbs, world, autumn, "Stockholm", 1, 40)
     spy.poll(manager, world)
     consultant_post(consultant, f"{base}/{autumn.id}/close")
     spy.poll(manager, world)
@@ -271,3 +297,45 @@ def test_a_manager_who_polls_and_subtracts_learns_nothing_under_k(app, dbs):
             # Moved and erased since: Spring's release never changes.
             assert before["sections"][key] == after["sections"][key]
         assert before["release"] == after["release"]
+
+
+def test_managers_answers_are_never_shown_for_a_group_a_subtraction_would_expose(app, dbs):
+    """Paris has 5 managers who answered, France 1 more of its own: France's 6 minus Paris's 5
+    would be that one manager's self-assessment, so the two are never both shown."""
+    world = build(dbs)
+    manager_q = load_directory()[("manager-mindset", 1)]
+    world.assessment.manager_questionnaire_key = manager_q.key
+    world.assessment.manager_questionnaire_version = manager_q.version
+    world.assessment.manager_questionnaire_sha256 = manager_q.sha256
+    spring = world.waves[0]
+    answer(dbs, world, spring, "Oslo", 6, 1)
+    answer(dbs, world, spring, "Nordics", 5, 2)
+    rng = np.random.default_rng(3)
+    for team, count in (("Oslo", 5), ("Nordics", 1)):
+        for _ in range(count):
+            dbs.add(
+                Response(
+                    wave=spring,
+                    team_id=world.teams[team].id,
+                    role="manager",
+                    questionnaire_key=manager_q.key,
+                    questionnaire_version=manager_q.version,
+                    values=pack_values([int(v) for v in rng.integers(1, 8, len(manager_q.items))]),
+                )
+            )
+    dbs.commit()
+    make_user(dbs, "boss@example.com", "manager", team=world.teams["Global"])
+    login(client := app.test_client(), "boss@example.com")
+    shown = {}
+    for team in ("Global", "Nordics", "Oslo"):
+        data = client.get(
+            f"/api/v1/assessments/{world.assessment.id}/teams/{world.teams[team].id}"
+            f"?wave={spring.id}"
+        ).get_json()
+        rows = data["sections"]["perception"]["rows"]
+        if rows:
+            shown[team] = rows[0]["managers"]
+    assert shown, "some managers' view is shown"
+    assert all(n >= K for n in shown.values())
+    counts = sorted(set(shown.values()))
+    assert all(b - a >= K for a, b in pairwise(counts)), shown
