@@ -130,12 +130,13 @@ class CapacityField(IntegerField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
-        raw = valuelist[0].strip() if valuelist else ""
-        if not raw:
+        raw = valuelist[0] if valuelist else ""
+        if not raw.strip():
             return
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        number = parse_id(raw)
+        if number is None or len(raw) > 9:
             raise ValueError(CAPACITY_MESSAGE)
-        self.data = int(raw)
+        self.data = number
 
     def pre_validate(self, form) -> None:
         if self.process_errors:

@@ -72,33 +72,44 @@ def rate_rows(
     for siblings in children.values():
         siblings.sort(key=lambda team: team.name.casefold())
 
-    def visit(team: Team, depth: int) -> tuple[list[RateRow], tuple[int, int, int, int]]:
+    # Depth first, as the page lists them; a stack, not recursion, so any depth is walked.
+    order: list[tuple[Team, int]] = []
+    stack = [(root, 0) for root in reversed(children.get(None, []))]
+    while stack:
+        team, depth = stack.pop()
+        order.append((team, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(team.id, [])))
+    sums: dict[int, tuple[int, ...]] = {}
+    for team, _depth in reversed(order):  # each team after the teams below it
         invited, answered = counts.get(team.id, (0, 0))
         own = responses.get(team.id, {})
-        below: list[RateRow] = []
-        sums = (invited, answered, own.get("personal", 0), own.get("team_link", 0))
-        for child in children.get(team.id, []):
-            child_rows, child_sums = visit(child, depth + 1)
-            below.extend(child_rows)
-            sums = tuple(a + b for a, b in zip(sums, child_sums, strict=True))
-        subtree_invited, subtree_answered, personal, team_link = sums
-        row = RateRow(
-            team.id,
-            team.name,
-            depth,
+        total: tuple[int, ...] = (
             invited,
             answered,
-            subtree_invited,
-            subtree_answered,
-            personal + team_link,
-            personal,
-            team_link,
+            own.get("personal", 0),
+            own.get("team_link", 0),
         )
-        return [row, *below], sums
-
+        for child in children.get(team.id, []):
+            total = tuple(a + b for a, b in zip(total, sums[child.id], strict=True))
+        sums[team.id] = total
     rows: list[RateRow] = []
-    for root in children.get(None, []):
-        rows.extend(visit(root, 0)[0])
+    for team, depth in order:
+        invited, answered = counts.get(team.id, (0, 0))
+        subtree_invited, subtree_answered, personal, team_link = sums[team.id]
+        rows.append(
+            RateRow(
+                team.id,
+                team.name,
+                depth,
+                invited,
+                answered,
+                subtree_invited,
+                subtree_answered,
+                personal + team_link,
+                personal,
+                team_link,
+            )
+        )
     return rows
 
 

@@ -14,7 +14,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
+from survey.campaigns.rates import rate_rows
 from survey.clients.names import MAX_TEAM_DEPTH
+from survey.clients.roster_import import _team_keys
 from survey.models import Person, Team
 from tests.clients.helpers import actions, post_form, upload
 
@@ -136,3 +138,19 @@ def test_a_deep_tree_still_renders_the_organisation_and_rates_pages(consultant, 
     assert consultant.get(f"{rates}/rates.json").status_code == 200
     edit = f"/clients/{org.organisation.id}/teams/{deep[-1].id}/edit"
     assert consultant.get(edit).status_code == 200
+
+
+def test_rates_and_roster_keys_walk_a_3000_deep_tree_without_recursion():
+    """Far past Python's recursion limit (1,000 frames): the walks use their own stacks."""
+    depth = 3000
+    teams = [Team(id=n, parent_id=n - 1 if n > 1 else None, name=f"L{n}") for n in range(1, depth)]
+    teams.append(Team(id=depth, parent_id=depth - 1, name="Leaf"))
+    counts = {team.id: (2, 1) for team in teams}
+    responses = {team.id: {"personal": 1, "team_link": 1} for team in teams}
+    rows = rate_rows(teams, counts, responses)
+    assert [row.depth for row in rows] == list(range(depth))
+    assert (rows[0].subtree_invited, rows[0].subtree_answered) == (2 * depth, depth)
+    assert (rows[0].responses, rows[-1].responses) == (2 * depth, 2)
+    usable, archived = _team_keys(list(reversed(teams)))
+    assert archived == {}
+    assert usable[(*(f"l{n}" for n in range(1, depth)), "leaf")].name == "Leaf"

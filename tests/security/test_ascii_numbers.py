@@ -197,6 +197,7 @@ def test_assessment_forms_take_ascii_numbers_only(place, dbs):
         ("/invitations", {"invite-team": "{value}", "invite-delivery": "csv"}),
         ("/reminders", {"remind-team": "{value}", "remind-delivery": "csv"}),
         ("/team-links", {"link-team": "{value}", "link-role": "rep"}),
+        ("/team-links", {"link-team": "{team}", "link-role": "rep", "link-capacity": "{value}"}),
     ],
 )
 def test_invitation_forms_take_ascii_team_ids_only(place, action, fields):
@@ -204,7 +205,8 @@ def test_invitation_forms_take_ascii_team_ids_only(place, action, fields):
     form = form_on(admin, f"{place['wave_url']}/invitations", action)
 
     def send(value: str):
-        return submit(admin, form, **{k: v.format(value=value) for k, v in fields.items()})
+        filled = {k: v.format(value=value, team=place["team"]) for k, v in fields.items()}
+        return submit(admin, form, **filled)
 
     word = send(NOT_A_NUMBER)
     assert 400 <= word.status_code < 500
