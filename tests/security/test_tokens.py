@@ -59,7 +59,7 @@ def dead_links(dbs) -> tuple[dict[str, str], World]:
         "revoked": deleted.token,
     }
     dbs.commit()
-    reissue([invitation_of(dbs, Invitation, reminded.token)], world.wave, now, 30)
+    reissue(dbs, [invitation_of(dbs, Invitation, reminded.token)], world.wave, now, 30)
     erase_person(dbs, people[1], delete_responses=False)
     for model, kind in ((Invitation, "expired invitation"), (TeamLink, "expired team link")):
         invitation_of(dbs, model, tokens[kind]).expires_at = now - timedelta(minutes=1)
