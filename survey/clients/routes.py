@@ -43,6 +43,7 @@ from survey.clients.teams import (
     TeamChangeRefused,
     add_team,
     archive_team,
+    count_step,
     delete_team,
     move_team,
     rename_team,
@@ -112,7 +113,10 @@ def new():
 def organisation(organisation_id: int):
     found = organisation_or_404(organisation_id)
     return render_template(
-        "clients/organisation.html", organisation=found, tree=team_tree(db.session, found.id)
+        "clients/organisation.html",
+        organisation=found,
+        tree=team_tree(db.session, found.id),
+        k=count_step(db.session, found.id),
     )
 
 

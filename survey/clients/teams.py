@@ -14,10 +14,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.privacy import DEFAULT_K
 from survey.audit import record
 from survey.clients.names import MAX_TEAM_DEPTH, same_name, team_name_problem
 from survey.db import Base
-from survey.models import Organisation, Person, Response, Team
+from survey.models import Assessment, Organisation, Person, Response, Team
 from survey.models.organisation import DEPARTMENTS, subtree_ids, team_paths, teams_of
 
 
@@ -107,6 +108,18 @@ def team_references(session: Session, organisation_id: int) -> Counter[int]:
             if foreign_key.column is team_id:
                 references.update(count_by_team(session, foreign_key.parent, organisation_id))
     return references
+
+
+def count_step(session: Session, organisation_id: int) -> int:
+    """The step response counts are shown in on the organisation's page: the largest minimum
+    group size of its assessments (5 without any), so that the live count of a small team never
+    shows that one particular person has just answered (``analysis.privacy.coarse_count``)."""
+    largest = session.scalar(
+        select(func.max(Assessment.min_group_size)).where(
+            Assessment.organisation_id == organisation_id
+        )
+    )
+    return largest or DEFAULT_K
 
 
 def team_tree(session: Session, organisation_id: int) -> TeamTree:
