@@ -14,7 +14,14 @@ from werkzeug.security import generate_password_hash
 
 from survey import backup
 from survey.db import db
-from survey.invitations import Link, invite_people, invite_unnamed, link_url, team_link
+from survey.invitations import (
+    MAX_TEAM_LINK_CAPACITY,
+    Link,
+    invite_people,
+    invite_unnamed,
+    link_url,
+    team_link,
+)
 from survey.migrate import revision, upgrade
 from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
@@ -143,6 +150,13 @@ def create_user(
 @click.option("--team-link", "make_team_link", is_flag=True, help="One reusable team link.")
 @click.option("--role", type=click.Choice(("rep", "manager")), default="rep", show_default=True)
 @click.option(
+    "--capacity",
+    type=click.IntRange(1, MAX_TEAM_LINK_CAPACITY),
+    default=None,
+    help="With --team-link: how many answers it takes in all (default: the people of that role "
+    "on the roster in the team and below it, at least 1).",
+)
+@click.option(
     "--days",
     type=click.IntRange(1, 366),
     default=None,
@@ -161,12 +175,15 @@ def invite(
     count: int | None,
     make_team_link: bool,
     role: str,
+    capacity: int | None,
     days: int | None,
     csv_path: Path | None,
 ) -> None:
     """Make personal invitations or a team link for a wave and print the links."""
     if sum((roster, count is not None, make_team_link)) != 1:
         raise click.UsageError("Choose exactly one of --roster, --count N or --team-link.")
+    if capacity is not None and not make_team_link:
+        raise click.UsageError("--capacity goes with --team-link.")
     session = db.session
     wave = session.get(Wave, wave_id)
     if wave is None:
@@ -188,10 +205,12 @@ def invite(
         links = (
             invite_unnamed(session, wave, team.id, count, role, now, days)
             if count
-            else [team_link(session, wave, team.id, role, now, days)]
+            else [team_link(session, wave, team.id, role, now, days, capacity=capacity)]
         )
     session.commit()
     _write_links(links, organisation, csv_path)
+    if make_team_link:
+        click.echo(f"The team link takes at most {links[0].capacity} answer(s).", err=True)
 
 
 def _write_links(links: list[Link], organisation: Organisation, csv_path: Path | None) -> None:

@@ -163,6 +163,20 @@ def test_invite_team_link_and_roster_csv(runner, dbs, tmp_path):
     )
     assert team.exit_code == 0 and len(LINK.findall(team.output)) == 1
     assert dbs.scalar(select(func.count()).select_from(TeamLink)) == 1
+    # By default as many answers as Global's reps on the roster (Product is not below Global).
+    assert "takes at most 1 answer(s)" in team.output
+    assert dbs.scalar(select(TeamLink.capacity)) == 1
+    invite = ["invite", "--wave", str(world.wave.id), "--team", "Global"]
+    bigger = runner.invoke(args=[*invite, "--team-link", "--capacity", "12"])
+    assert bigger.exit_code == 0 and "takes at most 12 answer(s)" in bigger.output
+    assert sorted(dbs.scalars(select(TeamLink.capacity))) == [1, 12]
+    for wrong in (
+        ["--team-link", "--capacity", "0"],
+        ["--team-link", "--capacity", "10001"],
+        ["--roster", "--capacity", "3"],
+    ):
+        assert runner.invoke(args=[*invite, *wrong]).exit_code == 2, wrong
+    assert dbs.scalar(select(func.count()).select_from(TeamLink)) == 2
 
     out = tmp_path / "links.csv"
     roster = runner.invoke(
