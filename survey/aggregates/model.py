@@ -99,6 +99,8 @@ def build_view(
                 channel[(teams[code].id, wave.id)] = int(count)
         rows, groups = expand_to_ancestors(team_codes, parent_index)
         subtree_rows[wave.id] = (rows, groups)
+        if not rows.size:  # no answers yet: every cell is hidden, nothing to aggregate
+            continue
         values = np.column_stack([wave_scores.index, wave_scores.dimensions])[rows]
         table = group_summaries(groups, values, measures)
         table["team"] = [teams[code].id for code in table["group"]]

@@ -49,18 +49,18 @@ def teams_of(organisation_id: int):
 
 
 def team_paths(teams: list[Team]) -> dict[int, str]:
-    """Each team's path from the root, such as ``Global/France/South-West``."""
+    """Each team's path from the root, such as ``Global/France/South-West`` (no recursion)."""
     by_id = {team.id: team for team in teams}
     paths: dict[int, str] = {}
-
-    def path(team: Team) -> str:
-        if team.id not in paths:
-            parent = by_id.get(team.parent_id) if team.parent_id else None
-            paths[team.id] = f"{path(parent)}/{team.name}" if parent else team.name
-        return paths[team.id]
-
     for team in teams:
-        path(team)
+        chain, node = [], team
+        while node is not None and node.id not in paths and len(chain) <= len(by_id):
+            chain.append(node)
+            node = by_id.get(node.parent_id) if node.parent_id else None
+        above = paths[node.id] if node is not None and node.id in paths else None
+        for member in reversed(chain):
+            above = f"{above}/{member.name}" if above is not None else member.name
+            paths[member.id] = above
     return paths
 
 
