@@ -176,6 +176,8 @@ def build(app: Flask, dbs: Session) -> Hostile:
             for _ in range(ANSWERS_PER_TEAM):
                 add_response(dbs, wave, team, keyed_value=3 + 2 * number, words=LADDER_WORDS)
     dbs.commit()
+    # An interim release of the open wave, so that its figures, charts and exports exist.
+    _ok(submit(consultant, form_on(consultant, f"{wave_url}/release", "/release")), 302)
     users["manager"] = make_user(dbs, "m@example.com", "manager", team=top)
 
     link_form = form_on(consultant, f"{wave_url}/invitations", "/team-links")
