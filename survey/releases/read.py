@@ -149,12 +149,7 @@ def trend(view: ReleasedView, data, waves, team_id: int) -> Section:
 def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
     before = previous_released(waves, wave_id)
     chosen = [w for w in waves if w.id == wave_id or (before and w.id == before.id)]
-    dimensions = (
-        [m for m in _summary(_cell(data[wave_id], team_id))["measure"] if m != INDEX]
-        if (_cell(data[wave_id], team_id) or {}).get("visible")
-        else []
-    )
-    frame, hidden = _rows(view, data, chosen, [team_id], dimensions)
+    frame, hidden = _rows(view, data, chosen, [team_id], data[wave_id]["dimensions"])
     frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
     return Section("profile", "The six dimensions against the previous wave", frame, hidden)
 
