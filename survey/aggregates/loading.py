@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
@@ -85,19 +86,35 @@ def decode_answers(packed: list[bytes], n_items: int) -> np.ndarray:
     return matrix
 
 
+def counted(left_out: Collection[int]):
+    """The responses a release counts: taken in by a release, and not a team-link answer to a
+    team in ``left_out`` (teams with personal invitations in their subtree, see
+    :mod:`survey.releases.build`)."""
+    clauses = [Response.released_in.is_not(None)]
+    if left_out:
+        clauses.append(
+            or_(Response.channel != "team_link", Response.team_id.not_in(sorted(left_out)))
+        )
+    return and_(*clauses)
+
+
 def released_scores(
-    session: Session, wave_id: int, questionnaire: Questionnaire, role: str
+    session: Session,
+    wave_id: int,
+    questionnaire: Questionnaire,
+    role: str,
+    left_out: Collection[int] = (),
 ) -> WaveScores:
-    """Scores of the responses of one wave that a release has taken in (never cached)."""
-    return _load(session, [wave_id], questionnaire, role, released_only=True)[wave_id]
+    """Scores of the responses of one wave that a release counts (never cached)."""
+    return _load(session, [wave_id], questionnaire, role, counted(left_out))[wave_id]
 
 
-def _load(session, wave_ids, questionnaire, role, released_only=False) -> dict[int, WaveScores]:
+def _load(session, wave_ids, questionnaire, role, which) -> dict[int, WaveScores]:
     where = (
         Response.wave_id.in_(wave_ids),
         Response.role == role,
         *_instrument_filter(questionnaire),
-        *((Response.released_in.is_not(None),) if released_only else ()),
+        which,
     )
     rows = session.execute(
         select(

@@ -10,7 +10,7 @@ one atom (see :mod:`analysis.disclosure`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.disclosure import protect
+from survey.aggregates.loading import counted
 from survey.models import ReleasedErasure, Response
 
 NEVER_ERASED = 1 << 30
@@ -33,11 +34,14 @@ class PublishedGroups:
     groups: Mapping[str, Sequence[int]]
 
 
-def atom_tallies(session: Session, wave_id: int) -> dict[tuple[str, int, int, int], int]:
-    """``{(role, team id, first release, last release): responses}`` of one wave."""
+def atom_tallies(
+    session: Session, wave_id: int, left_out: Collection[int] = ()
+) -> dict[tuple[str, int, int, int], int]:
+    """``{(role, team id, first release, last release): responses}`` of one wave, counting the
+    responses that releases count (:func:`survey.aggregates.loading.counted`)."""
     live = session.execute(
         select(Response.role, Response.team_id, Response.released_in, func.count())
-        .where(Response.wave_id == wave_id, Response.released_in.is_not(None))
+        .where(Response.wave_id == wave_id, counted(left_out))
         .group_by(Response.role, Response.team_id, Response.released_in)
     ).all()
     erased = session.execute(

@@ -28,7 +28,12 @@ WITHHELD = "hidden so that answers given since the last release cannot be worked
 
 
 def make_release(session: Session, assessment: Assessment, wave: Wave, final: bool) -> Release:
-    """Compute, audit and add (not commit) the next release of ``wave``."""
+    """Compute, audit and add (not commit) the next release of ``wave``.
+
+    The wave's row is locked first (on PostgreSQL; SQLite has one writer at a time), so that an
+    erasure in the same wave waits for the release, or the release for it.
+    """
+    session.execute(select(Wave.id).where(Wave.id == wave.id).with_for_update())
     earlier = list(
         session.scalars(select(Release).where(Release.wave_id == wave.id).order_by(Release.seq))
     )
@@ -40,15 +45,6 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         .execution_options(synchronize_session=False)
     )
     k = assessment.min_group_size
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
-    reps = released_scores(session, wave.id, questionnaire, "rep")
-    managers = (
-        released_scores(
-            session, wave.id, questionnaire_for(*assessment.instrument("manager")), "manager"
-        )
-        if assessment.manager_questionnaire_key
-        else None
-    )
     teams = list(
         session.scalars(
             select(Team).where(Team.organisation_id == assessment.organisation_id).order_by(Team.id)
@@ -57,10 +53,28 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     paths = team_paths(teams)
     nodes = [model.TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams]
     parents = {node.id: node.parent_id for node in nodes}
-    info = model.WaveInfo(wave.id, wave.name)
-    dimensions = [dimension.name for dimension in questionnaire.dimensions]
     invited = invitation_counts(session, wave.id)
     sent = {team: count for team, (count, _) in invited.items()}
+    left_out = (
+        set(earlier[0].payload["team_link_left_out"])
+        if earlier
+        else _invited_subtrees(parents, {team for team, count in sent.items() if count})
+    )
+    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    reps = released_scores(session, wave.id, questionnaire, "rep", left_out)
+    managers = (
+        released_scores(
+            session,
+            wave.id,
+            questionnaire_for(*assessment.instrument("manager")),
+            "manager",
+            left_out,
+        )
+        if assessment.manager_questionnaire_key
+        else None
+    )
+    info = model.WaveInfo(wave.id, wave.name)
+    dimensions = [dimension.name for dimension in questionnaire.dimensions]
     view = model.build_view(nodes, [info], dimensions, {wave.id: reps}, k, sent)
     manager_cells = _manager_suppression(parents, managers, wave.id, k) if managers else None
 
@@ -68,7 +82,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     withheld = withheld_groups(
         [_published_groups(release) for release in earlier],
         candidate,
-        atom_tallies(session, wave.id),
+        atom_tallies(session, wave.id, left_out),
         k,
     )
     reason = WITHHELD if earlier else COMPLEMENTARY
@@ -94,10 +108,26 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         invited,
     )
     payload["published"] = published
+    payload["team_link_left_out"] = sorted(left_out)
     release = Release(wave_id=wave.id, seq=seq, final=final, k=k, payload=payload)
     session.add(release)
     session.flush()
     return release
+
+
+def _invited_subtrees(parents: dict[int, int | None], invited: set[int]) -> set[int]:
+    """Teams with personal invitations in their subtree: every invited team and its ancestors.
+
+    Team-link answers to these teams are left out of every release of the wave (the set is
+    fixed at the wave's first release): nothing shows that they come from different people,
+    so they could be used to stuff a group whose other answers are personal.
+    """
+    found: set[int] = set()
+    for team in invited:
+        while team is not None and team not in found:
+            found.add(team)
+            team = parents.get(team)
+    return found
 
 
 def _manager_suppression(parents, managers, wave_id: int, k: int) -> Suppression:
@@ -133,7 +163,16 @@ def _withhold(suppression: Suppression, teams: set[int], wave_id: int, reason: s
 
 
 def next_interim_problem(session: Session, wave: Wave) -> str | None:
-    """Why an interim release cannot be made now, or None."""
+    """Why an interim release cannot be made now, or None.
+
+    Anonymous assessments are released once, when the wave closes: an interim release would
+    record on each answer whether it came in before or after it.
+    """
+    if wave.assessment.mode == "anonymous":
+        return (
+            "This assessment is anonymous: its results are released once, when the wave "
+            "closes, so that nothing records when an answer came in."
+        )
     final = session.scalar(
         select(func.count()).where(Release.wave_id == wave.id, Release.final.is_(True))
     )

@@ -106,6 +106,8 @@ def remember_erased(session: Session, which) -> int:
     that included it; no answers), so that the wave's next release is audited against the
     groups already published with them. Returns how many were kept.
     """
+    waves = select(Response.wave_id).where(which).distinct()
+    session.execute(select(Wave.id).where(Wave.id.in_(waves)).with_for_update())  # see build
     finals = select(Release.wave_id).where(Release.final.is_(True))
     latest = (
         select(Release.wave_id, func.max(Release.seq).label("seq"))

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.aggregates.loading import decode_answers
+from survey.aggregates.loading import counted, decode_answers
 from survey.aggregates.model import WaveInfo
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, CooperationLink, LadderRung, Response, Team
@@ -41,6 +41,7 @@ class ExportPlan:
     confidential: bool
     waves: list[WaveInfo]
     exported_paths: dict[int, dict[int, str | None]]  # wave -> team -> path (None: left out)
+    left_out: dict[int, list[int]]  # wave -> teams whose team-link answers no release counts
     team_paths: dict[int, str]  # every team, for the teams named in the cooperation map
     key: bytes | None  # the pseudonym key, in confidential mode only
 
@@ -67,20 +68,44 @@ class Chunk:
 
 
 def export_plan(session: Session, assessment: Assessment, secret_key: str) -> ExportPlan:
-    """The suppression-aware plan for exporting ``assessment``'s responses."""
+    """The plan for exporting ``assessment``'s responses: waves released in full only."""
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
-    releases = latest_releases(session, assessment)
-    released = {wave_id: payload(session, info) for wave_id, info in releases.items()}
+    finals = {
+        wave_id: payload(session, info)
+        for wave_id, info in latest_releases(session, assessment).items()
+        if info.final
+    }
     teams = session.scalars(select(Team).where(Team.organisation_id == assessment.organisation_id))
     confidential = assessment.mode == "confidential"
     return ExportPlan(
         questionnaire=questionnaire,
         confidential=confidential,
-        waves=[WaveInfo(wave.id, wave.name) for wave in assessment.waves if wave.id in released],
-        exported_paths={wave_id: export_team_paths(data) for wave_id, data in released.items()},
+        waves=[WaveInfo(wave.id, wave.name) for wave in assessment.waves if wave.id in finals],
+        exported_paths={
+            wave_id: export_team_paths(
+                data,
+                arrivals(session, wave_id, data["team_link_left_out"]),
+                assessment.min_group_size,
+            )
+            for wave_id, data in finals.items()
+        },
+        left_out={wave_id: data["team_link_left_out"] for wave_id, data in finals.items()},
         team_paths=team_paths(list(teams)),
         key=pseudonym_key(secret_key, assessment.id) if confidential else None,
     )
+
+
+def arrivals(session: Session, wave_id: int, left_out: list[int]) -> dict[int, dict[int, int]]:
+    """``{team id: {release that took them in: reps' answers}}`` of the counted responses."""
+    rows = session.execute(
+        select(Response.team_id, Response.released_in, func.count())
+        .where(Response.wave_id == wave_id, Response.role == "rep", counted(left_out))
+        .group_by(Response.team_id, Response.released_in)
+    ).all()
+    found: dict[int, dict[int, int]] = {}
+    for team, first, count in rows:
+        found.setdefault(team, {})[first] = count
+    return found
 
 
 def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
@@ -100,7 +125,7 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
                 Response.role == "rep",
                 Response.questionnaire_key == questionnaire.key,
                 Response.questionnaire_version == questionnaire.version,
-                Response.released_in.is_not(None),
+                counted(plan.left_out[wave.id]),
             )
             .order_by(Response.id)
             .execution_options(yield_per=CHUNK_ROWS)

@@ -53,17 +53,17 @@ class Erasure:
 
 def erasure_plan(session: Session, person: Person) -> ErasurePlan:
     """Count what deleting ``person`` would take away; changes nothing."""
-    counts = {
-        (anonymous, used): count
-        for anonymous, used, count in session.execute(
-            select(Assessment.mode == "anonymous", Invitation.used, func.count())
-            .select_from(Invitation)
-            .join(Wave, Wave.id == Invitation.wave_id)
-            .join(Assessment, Assessment.id == Wave.assessment_id)
-            .where(Invitation.person_id == person.id)
-            .group_by(Assessment.mode == "anonymous", Invitation.used)
-        )
-    }
+    counts: dict[tuple[bool, bool], int] = {}
+    for mode, used, count in session.execute(
+        select(Assessment.mode, Invitation.used, func.count())
+        .select_from(Invitation)
+        .join(Wave, Wave.id == Invitation.wave_id)
+        .join(Assessment, Assessment.id == Wave.assessment_id)
+        .where(Invitation.person_id == person.id)
+        .group_by(Assessment.mode, Invitation.used)
+    ):
+        key = (mode == "anonymous", used)
+        counts[key] = counts.get(key, 0) + count
     responses = session.scalar(
         select(func.count()).where(Response.respondent_key == person.pseudonym)
     )

@@ -10,6 +10,8 @@ than k answers between two looks.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import pairwise
@@ -21,6 +23,7 @@ from analysis.disclosure import audit
 from questionnaires import load_directory
 from survey.models import (
     Assessment,
+    Invitation,
     Organisation,
     Person,
     ReleasedErasure,
@@ -339,3 +342,80 @@ def test_managers_answers_are_never_shown_for_a_group_a_subtraction_would_expose
     assert all(n >= K for n in shown.values())
     counts = sorted(set(shown.values()))
     assert all(b - a >= K for a, b in pairwise(counts)), shown
+
+
+def test_team_link_answers_never_stuff_a_group_with_personal_answers(app, dbs):
+    """A department's team link reaches teams that were invited personally: four known answers
+    through it next to one real answer would give that answer away (P - A - known = B)."""
+    world = build(dbs)
+    spring = world.waves[0]
+    nordics, oslo = world.teams["Nordics"], world.teams["Stockholm"]
+    for team in (oslo, world.teams["Oslo"]):
+        dbs.add(
+            Invitation(
+                wave=spring,
+                team_id=team.id,
+                token_hash=f"{team.id:064d}",
+                expires_at=spring.closes_at,
+                used=True,
+            )
+        )
+    dbs.commit()
+    answer(dbs, world, spring, "Oslo", 5, 1)
+    answer(dbs, world, spring, "Stockholm", 1, 2)
+    questionnaire = rep_questionnaire()
+    for _ in range(4):  # the attacker's known answers, through Nordics' team link
+        dbs.add(
+            Response(
+                wave=spring,
+                team_id=nordics.id,
+                channel="team_link",
+                questionnaire_key=questionnaire.key,
+                questionnaire_version=questionnaire.version,
+                values=pack_values([4] * len(questionnaire.items)),
+            )
+        )
+    dbs.commit()
+    make_user(dbs, "boss@example.com", "manager", team=world.teams["Global"])
+    login(client := app.test_client(), "boss@example.com")
+    seen = {}
+    for name in ("Global", "Nordics", "Oslo", "Stockholm"):
+        data = client.get(
+            f"/api/v1/assessments/{world.assessment.id}/teams/{world.teams[name].id}"
+            f"?wave={spring.id}"
+        ).get_json()
+        rows = data["sections"]["headline"]["rows"]
+        seen[name] = rows[0]["n"] if rows else None
+    # The four team-link answers count nowhere; Stockholm's one person stays hidden.
+    assert seen["Stockholm"] is None
+    assert seen["Oslo"] is None or seen["Nordics"] is None or seen["Nordics"] - seen["Oslo"] >= K
+    assert 4 + 5 + 1 not in seen.values()
+
+
+def test_exports_after_an_interim_release_never_set_a_few_answers_apart(app, dbs):
+    """Oslo and Stockholm had 4 answers each at the interim release (only Nordics shown). By
+    closing, Oslo has 1 more and Stockholm 4 more: the final release shows both, but Oslo's
+    exported rows would be 4 seen before plus 1 new, so every row stays under Nordics."""
+    world = build(dbs)
+    autumn = world.waves[1]
+    answer(dbs, world, autumn, "Oslo", 4, 1)
+    answer(dbs, world, autumn, "Stockholm", 4, 2)
+    make_user(dbs, "c@example.com", "consultant", organisations=[world.organisation])
+    login(consultant := app.test_client(), "c@example.com")
+    base = f"/clients/{world.organisation.id}/assessments/{world.assessment.id}"
+    consultant_post(consultant, f"{base}/waves/{autumn.id}/release")
+    answer(dbs, world, autumn, "Oslo", 1, 3)
+    answer(dbs, world, autumn, "Stockholm", 4, 4)
+    consultant_post(consultant, f"{base}/waves/{autumn.id}/close")
+    labels = [
+        row["team"]
+        for row in csv.DictReader(
+            io.StringIO(
+                consultant.get(f"{base}/exports/scores.csv").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+        if row["wave"] == "Autumn"
+    ]
+    assert labels and set(labels) == {"Global/Nordics"} and len(labels) == 13
+    final = consultant.get(f"{base}/exports/aggregates.csv").get_data(as_text=True)
+    assert "Global/Nordics/Oslo,Autumn,Mindset index,5," in final  # the release shows Oslo
