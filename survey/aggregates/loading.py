@@ -37,6 +37,7 @@ class WaveScores:
     ladder_team_ids: np.ndarray  # one row per response with a ladder
     ladder_top: np.ndarray  # the top rung's target key
     links: tuple[np.ndarray, np.ndarray, np.ndarray]  # respondent team, other team, direction
+    answers: np.ndarray  # responses x items, the raw answers; NaN where unanswered
 
     @property
     def n(self) -> int:
@@ -159,6 +160,7 @@ def _load(session, wave_ids, questionnaire, role, which) -> dict[int, WaveScores
             index=index[mine],
             dimensions=dims[mine],
             self_dimensions=self_dims[mine],
+            answers=matrix[mine],
             ladder_team_ids=teams[has_ladder],
             ladder_top=tops[has_ladder],
             links=(

@@ -106,6 +106,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         manager_cells,
         ladder_labels,
         invited,
+        questionnaire,
     )
     payload["published"] = published
     payload["team_link_left_out"] = sorted(left_out)

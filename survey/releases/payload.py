@@ -9,8 +9,9 @@ A team's cell holds: ``n``, ``visible``, ``reason``; when visible, ``summary`` (
 measure: measure, n, mean, SD, 95% interval), ``distribution`` (counts of the index in bins of
 :data:`~survey.aggregates.model.BIN_WIDTH`), ``ladder`` (``{rung label: count}`` of where the
 WHY ladder ends), ``cooperation`` (``[from, to, count]`` between its visible child teams and the
-rest, as seen from this team) and ``perception`` (when its managers' cell is visible too); and
-always ``invited`` (personal invitations sent in its subtree).
+rest, as seen from this team), ``perception`` (when its managers' cell is visible too) and
+``reliability`` (alpha of each scale over its subtree); and always ``invited`` (personal
+invitations sent in its subtree). ``roots_reliability`` is alpha over every top team shown.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import numpy as np
 
 from analysis.hierarchy import expand_to_ancestors
 from analysis.privacy import COMPLEMENTARY, NO_ANSWERS, Suppression, too_few_answers
+from analysis.reliability import scale_reliability
+from questionnaires import Questionnaire
 from survey.aggregates import model
 from survey.aggregates.loading import WaveScores
 
@@ -35,6 +38,7 @@ def release_payload(
     manager_cells: Suppression | None,
     ladder_labels: dict[str, str],
     invited: dict[int, tuple[int, int]],
+    questionnaire: Questionnaire,
 ) -> dict:
     """The stored figures of one wave's release, after suppression and the auditor."""
     tree = _Tree(view)
@@ -61,6 +65,7 @@ def release_payload(
                 "ladder": ladders.get(team, {}),
                 "cooperation": cooperation.get(team, []),
                 "perception": perception.get(team),
+                "reliability": _reliability(view, questionnaire, wave.id, [team]),
             }
         if not decision.visible or cell["perception"] is None:
             cell["perception_hidden"] = _perception_reason(view, manager_cells, team, wave.id)
@@ -78,6 +83,12 @@ def release_payload(
             for node in view.teams.values()
         },
         "cells": cells,
+        "roots_reliability": _reliability(
+            view,
+            questionnaire,
+            wave.id,
+            [team for team in tree.children[None] if visible[team]],
+        ),
     }
 
 
@@ -216,6 +227,40 @@ def _perception(view, tree: _Tree, managers, manager_cells, summaries, wave_id: 
             for position, dimension in enumerate(view.dimensions)
         ]
     return result
+
+
+def _reliability(view, questionnaire: Questionnaire, wave_id: int, teams: list[int]) -> dict:
+    """Cronbach's alpha of each scale over the answers in the subtrees of ``teams``.
+
+    ``{"n": answers, "scales": [...]}``, one row per dimension: name, alpha, standardised
+    alpha, Feldt 95% interval, n used, items, missing rule, why undefined
+    (:func:`analysis.reliability.scale_reliability`).
+    """
+    rows, groups = view.subtree_rows[wave_id]
+    chosen = np.unique(rows[np.isin(groups, [view.codes[team] for team in teams])])
+    if not chosen.size:
+        return {"n": 0, "scales": []}
+    results = scale_reliability(
+        view.scores[wave_id].answers[chosen],
+        questionnaire.item_dimension_index(),
+        len(questionnaire.dimensions),
+        reversed_items=questionnaire.reversed_mask(),
+    )
+    scales = [
+        [
+            dimension.name,
+            _plain(result.alpha),
+            _plain(result.standardized_alpha),
+            _plain(result.ci[0]),
+            _plain(result.ci[1]),
+            result.n_used,
+            result.n_items,
+            result.missing,
+            result.undefined_reason,
+        ]
+        for dimension, result in zip(questionnaire.dimensions, results, strict=True)
+    ]
+    return {"n": int(chosen.size), "scales": scales}
 
 
 def _perception_reason(view, manager_cells: Suppression | None, team: int, wave_id: int) -> str:

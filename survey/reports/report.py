@@ -83,9 +83,14 @@ class Report:
 
 
 def build_report(
-    session: Session, assessment: Assessment, teams: list[Team], wave: Wave, scope: str
+    session: Session,
+    assessment: Assessment,
+    teams: list[Team],
+    wave: Wave,
+    scope: str,
+    whole: bool,
 ) -> Report:
-    """The report on ``teams`` (the organisation's top teams, or one team) in ``wave``."""
+    """The report on ``teams`` in ``wave``: the organisation's top teams (``whole``) or one."""
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
     charts = {
         key: description
@@ -119,11 +124,9 @@ def build_report(
         previous=previous_released(released_waves, wave.id),
         teams=parts,
         reliability=wave_reliability(
-            session,
             payload(session, release) if release else None,
-            questionnaire,
             [team.id for team in teams],
-            wave.id,
+            whole=whole,
         ),
         questionnaire=questionnaire,
         k=view.k if view else assessment.min_group_size,

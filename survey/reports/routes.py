@@ -82,7 +82,11 @@ def _report(organisation_id: int, assessment_id: int):
     else:
         teams = [team]
         label = team_paths(list(db.session.scalars(teams_of(organisation_id))))[team.id]
-    return assessment, team, build_report(db.session, assessment, teams, wave, label)
+    return (
+        assessment,
+        team,
+        build_report(db.session, assessment, teams, wave, label, whole=team is None),
+    )
 
 
 @bp.get("/<int:assessment_id>/report")

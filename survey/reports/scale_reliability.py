@@ -1,11 +1,11 @@
-"""The reliability of each scale in one wave, over the report's visible teams only.
+"""The reliability of each scale in one wave, as the wave's release stored it.
 
 Alpha comes from :func:`analysis.reliability.scale_reliability` (Cronbach 1951, with the Feldt,
-Woodruff & Salih 1987 interval) on the reps' raw answers, reverse-keyed items flagged. It is
-computed over the union of the report's teams whose subtree cell is visible in the wave: the
-covariance matrix behind alpha is made of per-person sums (counts, sums and cross-products of
-answers), and any union of visible cells is covered by the privacy rule's guarantee that no
-combination of visible cells isolates fewer than ``k`` people (:mod:`analysis.privacy`).
+Woodruff & Salih 1987 interval) on the reps' raw answers, reverse-keyed items flagged, computed
+when the release is made (:mod:`survey.releases.payload`) over a visible team's subtree, or over
+every top team the release shows for a report on the whole organisation. The covariance matrix
+behind alpha is made of per-person sums over a published group, which the release's audit
+covers; and, like every released figure, it does not change when someone's answers are erased.
 """
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from analysis.reliability import AlphaResult, scale_reliability
-from questionnaires import Questionnaire
-from survey.aggregates.loading import decode_answers
-from survey.models import Response
-from survey.models.organisation import subtree_ids
+from analysis.reliability import AlphaResult
 
 ACCEPTABLE_ALPHA = 0.70
 """The least alpha for research on groups: Nunnally (1978), Psychometric Theory, 2nd ed."""
@@ -49,17 +43,12 @@ class WaveReliability:
     n: int
 
 
-def wave_reliability(
-    session: Session,
-    release: dict | None,
-    questionnaire: Questionnaire,
-    team_ids: list[int],
-    wave_id: int,
-) -> WaveReliability:
-    """Alpha of every dimension over the released, visible subtrees of ``team_ids``.
+def wave_reliability(release: dict | None, team_ids: list[int], whole: bool) -> WaveReliability:
+    """Alpha of every dimension as the wave's latest release stored it.
 
-    ``release`` is the wave's latest release payload (None: the wave is not released yet, and
-    nothing is computed). Only responses that release took in are read.
+    ``whole``: the report covers the whole organisation (the release's alpha over every top
+    team it shows); otherwise ``team_ids`` is the one team reported on. None: the wave is not
+    released yet, and there is nothing to show.
     """
     if release is None:
         return WaveReliability([], [], [], 0)
@@ -67,42 +56,30 @@ def wave_reliability(
     present = [t for t in team_ids if str(t) in cells]
     shown = [t for t in present if cells[str(t)]["visible"]]
     left_out = [(tree[str(t)]["name"], cells[str(t)]["reason"]) for t in present if t not in shown]
-    nodes = [_Node(int(t), node["parent_id"]) for t, node in tree.items()]
-    members: set[int] = set()
-    for team_id in shown:
-        members |= subtree_ids(nodes, team_id)
-    packed = (
-        session.scalars(
-            select(Response.values).where(
-                Response.wave_id == wave_id,
-                Response.role == "rep",
-                Response.questionnaire_key == questionnaire.key,
-                Response.questionnaire_version == questionnaire.version,
-                Response.released_in.is_not(None),
-                Response.team_id.in_(members),
-            )
-        ).all()
-        if members
-        else []
-    )
-    matrix = decode_answers(list(packed), len(questionnaire.items))
-    scales = []
-    if matrix.shape[0]:
-        results = scale_reliability(
-            matrix,
-            questionnaire.item_dimension_index(),
-            len(questionnaire.dimensions),
-            reversed_items=questionnaire.reversed_mask(),
+    if whole:
+        stored = release["roots_reliability"]
+    else:
+        stored = cells[str(shown[0])]["reliability"] if shown else {"n": 0, "scales": []}
+    scales = [
+        ScaleAlpha(
+            name,
+            AlphaResult(
+                _number(alpha),
+                _number(standardized),
+                (_number(low), _number(high)),
+                n_used,
+                n_items,
+                missing,
+                why,
+            ),
         )
-        scales = [
-            ScaleAlpha(dimension.name, result)
-            for dimension, result in zip(questionnaire.dimensions, results, strict=True)
-        ]
+        for name, alpha, standardized, low, high, n_used, n_items, missing, why in stored["scales"]
+    ]
     names = [tree[str(t)]["name"] for t in shown]
-    return WaveReliability(scales, names, left_out, int(matrix.shape[0]))
+    return WaveReliability(
+        scales, names, left_out, max((s.result.n_used for s in scales), default=0)
+    )
 
 
-@dataclass(frozen=True)
-class _Node:
-    id: int
-    parent_id: int | None
+def _number(value: float | None) -> float:
+    return float("nan") if value is None else float(value)

@@ -237,6 +237,10 @@ def erase(dbs, consultant, world: World, pseudonym: str, team: str) -> set[int]:
     return keyed
 
 
+def _reliability(html: str) -> str:
+    return html.split('id="reliability"', 1)[1].split("</section>", 1)[0]
+
+
 def consultant_post(client, url: str) -> None:
     token = csrf_from(client.get(url).get_data(as_text=True))
     response = client.post(url, data={"csrf_token": token})
@@ -281,8 +285,12 @@ def test_a_manager_who_polls_and_subtracts_learns_nothing_under_k(app, dbs):
     spy.poll(manager, world)
     # Erasures: the person behind one Spring answer, and one whose Autumn answer an interim
     # release took in (the final release must not let it be worked out either).
+    report = f"/clients/{world.organisation.id}/assessments/{world.assessment.id}/report"
+    before = _reliability(consultant.get(f"{report}?wave={spring.id}").get_data(as_text=True))
     erase(dbs, consultant, world, "erase-me", "Denmark")
     spy.poll(manager, world)
+    after = _reliability(consultant.get(f"{report}?wave={spring.id}").get_data(as_text=True))
+    assert "<td>" in before and before == after  # the report's alpha is released too
     erase(dbs, consultant, world, "late-erase", "Stockholm")
     kept = dbs.scalars(select(ReleasedErasure)).all()
     assert [(row.team_id, row.first_release) for row in kept] == [(world.teams["Stockholm"].id, 1)]
