@@ -81,6 +81,9 @@ def test_csv_downloads_neutralise_formulas_in_names_words_and_e_mails(hostile):
     assert csv_problems(text) == []
     assert "'=1+2@evil.example" in text and "'=1+2 Product" in text
     assessment = f"{hostile.base}/assessments/{hostile.assessment.id}"
+    # Response-level files hold waves released in full: close the open one first.
+    closing = form_on(consultant, f"{hostile.wave_url}/close", "/close")
+    assert submit(consultant, closing).status_code == 302
     for name in ("responses-long", "responses-wide", "scores", "aggregates"):
         export = fetch(consultant, f"{assessment}/exports/{name}.csv")
         assert problems_of(export) == [], name
