@@ -36,9 +36,11 @@ test: $(VENV)/.dev browser-deps
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# Each prints its figures; bench/README.md keeps the latest ones. About 8 minutes in all.
+# Each prints its figures; bench/README.md keeps the latest ones. About 25 minutes in all.
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.bench_analysis
 	$(BIN)/python bench/bench_rep_journey.py
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_release.py
+	$(BIN)/python bench/bench_auditor.py
 	$(BIN)/python bench/load_submissions.py

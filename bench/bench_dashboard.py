@@ -452,7 +452,7 @@ def bench_shape(shape: Shape, folder: Path, seed: int) -> tuple[Timing, Timing]:
         f"{N_WAVES} waves in {time.perf_counter() - start:.1f} s"
     )
     rng = np.random.default_rng(seed + 1)
-    wave = f"?wave={built.latest_wave_id}"
+    wave = f"?wave={built.latest_wave_id - 1}"  # the latest closed wave, released when first read
     page = measure(
         database_url,
         f"/dashboard/{built.assessment_id}/{built.top_team_id}{wave}",
@@ -543,7 +543,7 @@ def profile_page(database_url: str, built: Built, rng: np.random.Generator, out:
     out.mkdir(parents=True, exist_ok=True)
     app = bench_app(database_url)
     client = logged_in_client(app)
-    url = f"/dashboard/{built.assessment_id}/{built.top_team_id}?wave={built.latest_wave_id}"
+    url = f"/dashboard/{built.assessment_id}/{built.top_team_id}?wave={built.latest_wave_id - 1}"
     for name in ("first", "warm", "new-response"):
         if name == "new-response":
             add_response(app, built, rng)
