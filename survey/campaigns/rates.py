@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.privacy import coarse_count
-from survey.models import Invitation, Response, Team
+from survey.aggregates.loading import invitation_counts
+from survey.models import Response, Team
 
 CHANNELS = ("personal", "team_link")
 
@@ -111,16 +112,6 @@ def rate_rows(
             )
         )
     return rows
-
-
-def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
-    """``{team id: (invited, answered)}`` of the personal invitations of one wave."""
-    rows = session.execute(
-        select(Invitation.team_id, func.count(), func.count(case((Invitation.used, 1))))
-        .where(Invitation.wave_id == wave_id)
-        .group_by(Invitation.team_id)
-    ).all()
-    return {team_id: (invited, answered) for team_id, invited, answered in rows}
 
 
 def response_counts(session: Session, wave_id: int) -> dict[int, dict[str, int]]:
