@@ -67,9 +67,11 @@ def import_roster(page, roster_file) -> None:
 
 
 def open_a_wave(page) -> None:
-    """From the organisation's page: an assessment with the defaults, one wave, opened now."""
+    """From the organisation's page: a confidential assessment (interim releases are for
+    confidential ones), one wave, opened now."""
     page.get_by_role("link", name="create an assessment").click()
     page.get_by_label("Name").fill("Sales mindset 2026")
+    page.get_by_label("Confidential", exact=False).check()
     page.get_by_role("button", name="Create the assessment").click()
     page.get_by_text("Schedule its first wave next").wait_for()
     page.get_by_role("link", name="Schedule a wave").click()

@@ -17,7 +17,7 @@ from datetime import timedelta
 from itertools import pairwise
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis.disclosure import audit
 from questionnaires import load_directory
@@ -26,6 +26,7 @@ from survey.models import (
     Invitation,
     Organisation,
     Person,
+    Release,
     ReleasedErasure,
     Response,
     Team,
@@ -427,3 +428,23 @@ def test_exports_after_an_interim_release_never_set_a_few_answers_apart(app, dbs
     assert labels and set(labels) == {"Global/Nordics"} and len(labels) == 13
     final = consultant.get(f"{base}/exports/aggregates.csv").get_data(as_text=True)
     assert "Global/Nordics/Oslo,Autumn,Mindset index,5," in final  # the release shows Oslo
+
+
+def test_anonymous_waves_have_no_interim_release(app, dbs):
+    """An interim release would record on each anonymous answer whether it came before it."""
+    world = build(dbs)
+    world.assessment.mode = "anonymous"
+    dbs.commit()
+    autumn = world.waves[1]
+    answer(dbs, world, autumn, "Oslo", 6, 1)
+    make_user(dbs, "c@example.com", "consultant", organisations=[world.organisation])
+    login(consultant := app.test_client(), "c@example.com")
+    base = f"/clients/{world.organisation.id}/assessments/{world.assessment.id}"
+    refused = consultant.get(f"{base}/waves/{autumn.id}/release")
+    assert refused.status_code == 409
+    assert "released once, when the wave closes" in refused.get_data(as_text=True)
+    page = consultant.get(base)
+    assert page.status_code == 200 and "Close now" in page.get_data(as_text=True)
+    assert "Release interim results" not in page.get_data(as_text=True)
+    made = select(func.count()).where(Release.wave_id == autumn.id)
+    assert dbs.scalar(made) == 0
