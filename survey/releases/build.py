@@ -58,7 +58,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     left_out = (
         set(earlier[0].payload["team_link_left_out"])
         if earlier
-        else _invited_subtrees(parents, {team for team, count in sent.items() if count})
+        else _invited_trees(parents, {team for team, count in sent.items() if count})
     )
     questionnaire = questionnaire_for(*assessment.instrument("rep"))
     reps = released_scores(session, wave.id, questionnaire, "rep", left_out)
@@ -116,19 +116,22 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     return release
 
 
-def _invited_subtrees(parents: dict[int, int | None], invited: set[int]) -> set[int]:
-    """Teams with personal invitations in their subtree: every invited team and its ancestors.
+def _invited_trees(parents: dict[int, int | None], invited: set[int]) -> set[int]:
+    """Every team of each top-level tree in which someone was invited personally.
 
     Team-link answers to these teams are left out of every release of the wave (the set is
-    fixed at the wave's first release): nothing shows that they come from different people,
-    so they could be used to stuff a group whose other answers are personal.
+    fixed at the wave's first release): nothing shows that they come from different people, and
+    every group above a team-link answer's team, up to the top, would mix them with personal
+    answers, so they could stuff such a group to work out the personal answers in it.
     """
-    found: set[int] = set()
-    for team in invited:
-        while team is not None and team not in found:
-            found.add(team)
-            team = parents.get(team)
-    return found
+
+    def root(team: int) -> int:
+        while parents.get(team) is not None:
+            team = parents[team]
+        return team
+
+    mixed = {root(team) for team in invited if team in parents}
+    return {team for team in parents if root(team) in mixed}
 
 
 def _manager_suppression(parents, managers, wave_id: int, k: int) -> Suppression:

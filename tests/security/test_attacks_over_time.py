@@ -448,3 +448,42 @@ def test_anonymous_waves_have_no_interim_release(app, dbs):
     assert "Release interim results" not in page.get_data(as_text=True)
     made = select(func.count()).where(Release.wave_id == autumn.id)
     assert dbs.scalar(made) == 0
+
+
+def test_team_link_answers_below_a_group_never_stuff_it_either(app, dbs):
+    """Oslo's one person was invited personally; four known answers through Stockholm's team
+    link (Stockholm has no invitations) would make Nordics 5 = 4 known + Oslo's one."""
+    world = build(dbs)
+    spring = world.waves[0]
+    dbs.add(
+        Invitation(
+            wave=spring,
+            team_id=world.teams["Oslo"].id,
+            token_hash="1" * 64,
+            expires_at=spring.closes_at,
+            used=True,
+        )
+    )
+    dbs.commit()
+    answer(dbs, world, spring, "Oslo", 1, 1)
+    questionnaire = rep_questionnaire()
+    for _ in range(4):
+        dbs.add(
+            Response(
+                wave=spring,
+                team_id=world.teams["Stockholm"].id,
+                channel="team_link",
+                questionnaire_key=questionnaire.key,
+                questionnaire_version=questionnaire.version,
+                values=pack_values([4] * len(questionnaire.items)),
+            )
+        )
+    dbs.commit()
+    make_user(dbs, "boss@example.com", "manager", team=world.teams["Global"])
+    login(client := app.test_client(), "boss@example.com")
+    for name in ("Global", "Nordics"):
+        data = client.get(
+            f"/api/v1/assessments/{world.assessment.id}/teams/{world.teams[name].id}"
+            f"?wave={spring.id}"
+        ).get_json()
+        assert data["sections"]["headline"]["rows"] == [], name
