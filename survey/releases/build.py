@@ -31,9 +31,10 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     """Compute, audit and add (not commit) the next release of ``wave``.
 
     The wave's row is locked first (on PostgreSQL; SQLite has one writer at a time), so that an
-    erasure in the same wave waits for the release, or the release for it.
+    erasure in the same wave waits for the release, or the release for it. ``FOR NO KEY
+    UPDATE`` leaves submissions free: their foreign key to the wave takes only a key-share lock.
     """
-    session.execute(select(Wave.id).where(Wave.id == wave.id).with_for_update())
+    session.execute(select(Wave.id).where(Wave.id == wave.id).with_for_update(key_share=True))
     earlier = list(
         session.scalars(select(Release).where(Release.wave_id == wave.id).order_by(Release.seq))
     )

@@ -107,7 +107,8 @@ def remember_erased(session: Session, which) -> int:
     groups already published with them. Returns how many were kept.
     """
     waves = select(Response.wave_id).where(which).distinct()
-    session.execute(select(Wave.id).where(Wave.id.in_(waves)).with_for_update())  # see build
+    locked = select(Wave.id).where(Wave.id.in_(waves)).with_for_update(key_share=True)
+    session.execute(locked)  # as make_release does
     finals = select(Release.wave_id).where(Release.final.is_(True))
     latest = (
         select(Release.wave_id, func.max(Release.seq).label("seq"))
