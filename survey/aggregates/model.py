@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analysis.channels import effective_counts
 from analysis.groups import group_summaries
 from analysis.hierarchy import expand_to_ancestors
 from analysis.privacy import Suppression, suppress
 from survey.aggregates.loading import WaveScores
+from survey.models.organisation import Team, team_paths
 
 INDEX = "Mindset index"
 BIN_WIDTH = 10
@@ -28,6 +31,17 @@ class TeamNode:
     parent_id: int | None
     department: str
     path: str
+
+
+def organisation_nodes(session: Session, organisation_id: int) -> list[TeamNode]:
+    """Every team of an organisation as it stands now (archived ones too), with its path."""
+    teams = list(
+        session.scalars(
+            select(Team).where(Team.organisation_id == organisation_id).order_by(Team.id)
+        )
+    )
+    paths = team_paths(teams)
+    return [TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams]
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
 from survey.aggregates import model
 from survey.aggregates.loading import invitation_counts, released_scores
 from survey.instruments import questionnaire_for
-from survey.models import Assessment, Release, Response, Team, Wave
-from survey.models.organisation import team_paths
+from survey.models import Assessment, Release, Response, Wave
 from survey.releases.audit import PublishedGroups, atom_tallies, withheld_groups
 from survey.releases.payload import release_payload
 
@@ -46,13 +45,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         .execution_options(synchronize_session=False)
     )
     k = assessment.min_group_size
-    teams = list(
-        session.scalars(
-            select(Team).where(Team.organisation_id == assessment.organisation_id).order_by(Team.id)
-        )
-    )
-    paths = team_paths(teams)
-    nodes = [model.TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams]
+    nodes = model.organisation_nodes(session, assessment.organisation_id)
     parents = {node.id: node.parent_id for node in nodes}
     invited = invitation_counts(session, wave.id)
     sent = {team: count for team, (count, _) in invited.items()}

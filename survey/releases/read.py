@@ -17,9 +17,16 @@ from sqlalchemy.orm import Session
 
 from analysis.change import classify_changes, compare_summaries
 from analysis.privacy import coarse_count
-from survey.aggregates.model import BIN_WIDTH, INDEX, Section, TeamNode, WaveInfo
+from survey.aggregates.model import (
+    BIN_WIDTH,
+    INDEX,
+    Section,
+    TeamNode,
+    WaveInfo,
+    organisation_nodes,
+)
 from survey.models import Assessment, Response
-from survey.models.organisation import Team, subtree_ids, team_paths
+from survey.models.organisation import subtree_ids
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.store import ReleaseInfo, latest_releases, payload
 
@@ -34,7 +41,7 @@ class ReleasedView:
     teams: dict[int, TeamNode]
     waves: list[WaveInfo]
     k: int
-    releases: dict[int, ReleaseInfo] = field(default_factory=dict)
+    releases: dict[int, ReleaseInfo]
 
     def children(self, team_id: int) -> list[TeamNode]:
         return sorted(
@@ -64,11 +71,7 @@ def _tree(data: dict) -> dict[int, TeamNode]:
 
 
 def _live_tree(session: Session, assessment: Assessment) -> dict[int, TeamNode]:
-    teams = list(
-        session.scalars(select(Team).where(Team.organisation_id == assessment.organisation_id))
-    )
-    paths = team_paths(teams)
-    return {t.id: TeamNode(t.id, t.name, t.parent_id, t.department, paths[t.id]) for t in teams}
+    return {node.id: node for node in organisation_nodes(session, assessment.organisation_id)}
 
 
 def released_dashboard(
@@ -171,7 +174,7 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
             continue
         cells = [_cell(data[w], member) for w in (before.id, wave_id)]
         if not all(cell and cell["visible"] for cell in cells):
-            wave_names = (before.name, view_wave_name(view, wave_id))
+            wave_names = (before.name, _wave_name(view, wave_id))
             reason = next(
                 f"{_hidden_reason(cell)} in {wave_name}"
                 for cell, wave_name in zip(cells, wave_names, strict=True)
@@ -204,7 +207,7 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
     return Section("change", title, pd.DataFrame(rows), hidden)
 
 
-def view_wave_name(view: ReleasedView, wave_id: int) -> str:
+def _wave_name(view: ReleasedView, wave_id: int) -> str:
     return next(wave.name for wave in view.waves if wave.id == wave_id)
 
 
