@@ -2,9 +2,12 @@
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The address in the links that seed-demo prints and the app makes: the port that run serves.
+SURVEY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 FLASK := $(BIN)/flask --app survey
+VEGA_BUNDLE := survey/static/vendor/vega-bundle.js
 
-.PHONY: run test lint bench browser-deps
+.PHONY: run test test-fast check lint typecheck doctest bench browser-deps
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -18,10 +21,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-run: $(VENV)/.runtime
+# The charts' vega bundle, from the installed vl-convert (the app only reads it); made again when
+# the requirements change.
+$(VEGA_BUNDLE): $(VENV)/.runtime
+	$(FLASK) build-assets
+	touch $@
+
+run: $(VENV)/.runtime $(VEGA_BUNDLE)
 	$(FLASK) init-db
-	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) seed-demo
+	SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 browser-deps:
@@ -30,11 +39,24 @@ browser-deps:
 		apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null; } || \
 		echo "Chromium or HarfBuzz-Subset is missing and cannot be installed here: tests will fail."
 
-test: $(VENV)/.dev browser-deps
+test: $(VENV)/.dev browser-deps $(VEGA_BUNDLE)
 	$(BIN)/pytest
+
+# The quick loop: every test but the slow ones (browser, fuzzing, load and concurrency).
+test-fast: $(VENV)/.dev $(VEGA_BUNDLE)
+	$(BIN)/pytest -m "not slow and not browser"
+
+# What CI checks before the tests: lint, types and the examples in the docstrings.
+check: lint typecheck doctest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy analysis questionnaires
+
+doctest: $(VENV)/.dev
+	$(BIN)/pytest --doctest-modules analysis questionnaires
 
 # Each prints its figures; bench/README.md keeps the latest ones. About 25 minutes in all.
 bench: $(VENV)/.dev

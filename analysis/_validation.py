@@ -129,12 +129,6 @@ def answer_blocks(
         yield start, ~missing, steps
 
 
-def check_on_scale(matrix: np.ndarray, scale_min: int, scale_max: int) -> None:
-    """Raise ``ValueError`` at the first answer that is neither NaN nor on the scale."""
-    for _ in answer_blocks(matrix, scale_min, scale_max):
-        pass
-
-
 def _off_scale(
     block: np.ndarray, missing: np.ndarray, start: int, scale_min: int, scale_max: int
 ) -> ValueError:

@@ -25,7 +25,7 @@ The effective count is never more than the real number of answers, so passing ef
 to :func:`analysis.privacy.suppress` as ``own_counts`` keeps its guarantee: every block it lets
 through has at least ``k`` *counted* respondents, hence at least ``k`` real ones. Aggregates may
 still be computed over all the answers (more people than counted can only help), but the ``n``
-given to :func:`analysis.privacy.filter_aggregates` must then be the effective one.
+a suppression decision is made on must then be the effective one.
 """
 
 from __future__ import annotations

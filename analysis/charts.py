@@ -1,8 +1,8 @@
 """Altair chart builders: each takes a tidy aggregate table and returns a chart.
 
 Every builder keeps only the columns it draws, so no other column of the input (a respondent id,
-say) can reach the chart's data. Rows whose drawn value is missing (hidden by
-:func:`analysis.privacy.filter_aggregates`, or undefined) are left out rather than drawn as a
+say) can reach the chart's data. Rows whose drawn value is missing (hidden, or undefined) are
+left out rather than drawn as a
 number; a table with nothing left to draw is refused. Positions and means are on the index's
 scale, 0 (fully contractual) .. 100 (fully purpose-driven), and refused outside it; an interval
 may reach past either end and is drawn cut at the axis, its tooltip keeping the value. Colours
@@ -81,7 +81,9 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(band, line, points).properties(
+    # alt.LayerChart rather than alt.layer, which is typed LayerChart | FacetChart because it
+    # turns layers that share row/column/facet encodings into a facet; no chart here has any.
+    return alt.LayerChart(layer=[band, line, points]).properties(
         width=alt.Step(90),
         title=alt.Title(
             "Mindset index per team, wave by wave",
@@ -183,7 +185,7 @@ def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(intervals, dots).properties(
+    return alt.LayerChart(layer=[intervals, dots]).properties(
         title=alt.Title(
             "The six dimensions, against the previous wave",
             subtitle="Line: the range the true value lies in with 95% confidence",
@@ -231,7 +233,7 @@ def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
         text=alt.Text("mean:Q", format=".0f"),
         color=alt.when(extreme).then(alt.value("white")).otherwise(alt.value("black")),
     )
-    return alt.layer(cells, labels).properties(
+    return alt.LayerChart(layer=[cells, labels]).properties(
         width=alt.Step(60), height=alt.Step(30), title="Mindset by team and dimension"
     )
 
@@ -329,7 +331,7 @@ def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
         text="count:Q",
         color=alt.when(darkest).then(alt.value("white")).otherwise(alt.value("black")),
     )
-    return alt.layer(cells, labels).properties(
+    return alt.LayerChart(layer=[cells, labels]).properties(
         width=alt.Step(40), height=alt.Step(40), title="Who helps whom"
     )
 
@@ -389,7 +391,7 @@ def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(intervals, dots).properties(
+    return alt.LayerChart(layer=[intervals, dots]).properties(
         title=alt.Title(
             "How the manager sees it, and how the team does",
             subtitle="Line: the team's mean with 95% confidence",
@@ -474,7 +476,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
             .mark_text(color="#555555", fontStyle="italic")
             .encode(x=alt.X("middle:Q", title=None, scale=_CONTINUUM), y=y, text="note:N")
         )
-    return alt.layer(*layers).properties(
+    return alt.LayerChart(layer=layers).properties(
         width=PHONE_WIDTH,
         height=30 * len(labels),
         title=alt.Title(

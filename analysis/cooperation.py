@@ -1,9 +1,10 @@
 """The cooperation map: who helps whom, how much help crosses departments, how much is returned.
 
 Each link comes from one respondent's answer: the respondent's team (``from_team``), another team
-(``to_team``), and a direction: ``"gave"`` (the respondent's team helped the other one) or
-``"received"`` (the other team helped the respondent's team). Links are counted in a
-helper x helped matrix of team codes.
+(``to_team``), and a direction, in the instrument's words (the keys of its
+``[[cooperation.directions]]``, as stored with each answer): ``"given"`` (the respondent's team
+helped the other one) or ``"received"`` (the other team helped the respondent's team). Links are
+counted in a helper x helped matrix of team codes.
 """
 
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-GAVE = "gave"
+GIVEN = "given"
 RECEIVED = "received"
+DIRECTIONS = (RECEIVED, GIVEN)
+"""The cooperation map's direction keys (questionnaires/instruments/rep-mindset-v1.toml)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def cooperation_matrix(
     to_team : array_like of int
         Team code of the other team named in each link.
     direction : array_like of str
-        ``"gave"`` (``from_team`` helped ``to_team``) or ``"received"`` (``to_team`` helped
+        ``"given"`` (``from_team`` helped ``to_team``) or ``"received"`` (``to_team`` helped
         ``from_team``) for each link.
     n_teams : int
         Number of teams; the matrix is ``n_teams x n_teams``.
@@ -66,7 +69,7 @@ def cooperation_matrix(
 
     Examples
     --------
-    >>> cooperation_matrix([0, 1], [1, 0], ["gave", "gave"], 2).tolist()
+    >>> cooperation_matrix([0, 1], [1, 0], ["given", "given"], 2).tolist()
     [[0, 1], [1, 0]]
     """
     if isinstance(n_teams, bool) or not isinstance(n_teams, int | np.integer) or n_teams < 1:
@@ -79,11 +82,11 @@ def cooperation_matrix(
             "from_team, to_team and direction must have one entry per link, "
             f"got {source.size}, {target.size} and {ways.size}"
         )
-    gave = ways == GAVE
-    if not (gave | (ways == RECEIVED)).all():
-        raise ValueError(f'direction must be "{GAVE}" or "{RECEIVED}" for every link')
-    helper = np.where(gave, source, target)
-    helped = np.where(gave, target, source)
+    given = ways == GIVEN
+    if not (given | (ways == RECEIVED)).all():
+        raise ValueError(f'direction must be "{GIVEN}" or "{RECEIVED}" for every link')
+    helper = np.where(given, source, target)
+    helped = np.where(given, target, source)
     counts = np.bincount(helper * n_teams + helped, minlength=n_teams * n_teams)
     return counts.reshape(n_teams, n_teams)
 

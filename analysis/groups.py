@@ -10,7 +10,6 @@ rows carry an ``undefined_reason`` instead of silent NaNs.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,43 +20,11 @@ NO_ANSWERS = "no answers"
 ONE_ANSWER = "only 1 answer: no spread and no interval"
 
 
-@dataclass(frozen=True)
-class MeanInterval:
-    """The mean of one sample with its t-based confidence interval.
-
-    ``sd`` and ``ci`` are NaN, and ``undefined_reason`` says why, when ``n`` is below 2.
-    """
-
-    n: int
-    mean: float
-    sd: float
-    ci: tuple[float, float]
-    confidence: float
-    undefined_reason: str | None
-
-
 def check_confidence(confidence: float) -> float:
     """Return ``confidence`` as a float, or raise ``ValueError`` unless 0 < confidence < 1."""
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     return float(confidence)
-
-
-def finite_sample(values: ArrayLike, name: str) -> np.ndarray:
-    """Return the answered (non-NaN) values of a one-dimensional sample as floats.
-
-    Raises ``ValueError`` when ``values`` is not one-dimensional, not numeric, or holds an
-    infinite value. NaN marks a missing answer and is dropped.
-    """
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be a one-dimensional array, got {array.ndim} dimensions")
-    if array.size and not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
-    array = array.astype(float)
-    if np.isinf(array).any():
-        raise ValueError(f"{name} must be finite or NaN (missing)")
-    return array[~np.isnan(array)]
 
 
 def t_interval(
@@ -72,46 +39,6 @@ def t_interval(
         critical = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
         half_width = critical * sd / np.sqrt(n)
     return mean - half_width, mean + half_width
-
-
-def mean_interval(values: ArrayLike, *, confidence: float = 0.95) -> MeanInterval:
-    """Mean of a sample with its Student t confidence interval.
-
-    Parameters
-    ----------
-    values : array_like
-        One-dimensional sample; NaN marks a missing answer and is left out of ``n``.
-    confidence : float
-        Confidence level of the interval, between 0 and 1.
-
-    Returns
-    -------
-    MeanInterval
-        ``n``, ``mean``, ``sd`` (``ddof=1``) and ``ci``; when ``n < 2`` the spread and the
-        interval are NaN and ``undefined_reason`` says why.
-
-    Notes
-    -----
-    ``ci = mean ± t(1 - (1 - confidence) / 2, n - 1) · sd / sqrt(n)`` (Student 1908), the same
-    interval as ``scipy.stats.ttest_1samp(values, 0).confidence_interval()``.
-
-    Examples
-    --------
-    >>> result = mean_interval([4.0, 5.0, 6.0])
-    >>> result.mean, round(result.ci[0], 3), round(result.ci[1], 3)
-    (5.0, 2.516, 7.484)
-    """
-    confidence = check_confidence(confidence)
-    sample = finite_sample(values, "values")
-    n = sample.size
-    if n == 0:
-        return MeanInterval(0, np.nan, np.nan, (np.nan, np.nan), confidence, NO_ANSWERS)
-    mean = float(sample.mean())
-    if n == 1:
-        return MeanInterval(1, mean, np.nan, (np.nan, np.nan), confidence, ONE_ANSWER)
-    sd = float(sample.std(ddof=1))
-    low, high = t_interval(np.array(mean), np.array(sd), np.array(n), confidence)
-    return MeanInterval(n, mean, sd, (float(low), float(high)), confidence, None)
 
 
 def group_summaries(
@@ -186,7 +113,8 @@ def group_summaries(
 
     size = int(codes.max()) + 1
     present = np.flatnonzero(np.bincount(codes, minlength=size))
-    n, mean, sd = (np.empty((present.size, matrix.shape[1])) for _ in range(3))
+    # Groups x measures, flattened to one row per group and measure below.
+    n_grid, mean_grid, sd_grid = (np.empty((present.size, matrix.shape[1])) for _ in range(3))
     for column in range(matrix.shape[1]):
         scores = matrix[:, column]
         answered = ~np.isnan(scores)
@@ -197,12 +125,12 @@ def group_summaries(
             deviation = np.where(answered, scores - group_mean[codes], 0.0)
             squares = np.bincount(codes, weights=deviation * deviation, minlength=size)
             group_sd = np.sqrt(squares / (count - 1))
-        n[:, column] = count[present]
-        mean[:, column] = group_mean[present]
-        sd[:, column] = np.where(count[present] >= 2, group_sd[present], np.nan)
+        n_grid[:, column] = count[present]
+        mean_grid[:, column] = group_mean[present]
+        sd_grid[:, column] = np.where(count[present] >= 2, group_sd[present], np.nan)
 
-    n = n.ravel().astype(np.int64)
-    mean, sd = mean.ravel(), sd.ravel()
+    n = n_grid.ravel().astype(np.int64)
+    mean, sd = mean_grid.ravel(), sd_grid.ravel()
     ci_low, ci_high = t_interval(mean, sd, n, confidence)
     reason = np.where(n == 0, NO_ANSWERS, np.where(n == 1, ONE_ANSWER, ""))
     return pd.DataFrame(

@@ -34,7 +34,8 @@ def ancestor_chains(parent_index: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("parent_index holds a code outside -1 .. number of groups - 1")
     chains: list[list[int]] = []
     for group in range(n_groups):
-        chain, node = [], group
+        chain: list[int] = []
+        node = group
         while node != -1:
             if len(chain) > n_groups:
                 raise ValueError(f"group {group} is part of a cycle")

@@ -1,9 +1,8 @@
-"""The WHY ladder: how deep the whys go, where the top rung points, and how that moved.
+"""The WHY ladder: where the top rungs point, and how that moved between two waves.
 
-A ladder is stored as a responses x rungs matrix of category codes (an index into the
-questionnaire's list of targets, e.g. my pay .. society and the planet), ``-1`` where a rung was
-not answered. Rungs are answered from the first one on, so a ladder's depth is its number of
-answered rungs and its top rung is the last one answered.
+A respondent's ladder ends at a top rung that points to one of the questionnaire's targets (e.g.
+my pay .. society and the planet), each a *category*. Here a top rung is a category code (an
+index into the questionnaire's list of targets), ``-1`` for a respondent without a ladder.
 """
 
 from collections.abc import Collection, Sequence
@@ -50,49 +49,6 @@ class TopRungChange:
     undefined_reason: str | None
 
 
-def _ladders(rungs: ArrayLike) -> np.ndarray:
-    matrix = np.asarray(rungs)
-    if matrix.ndim != 2:
-        raise ValueError("rungs must be a two-dimensional array (responses x rungs)")
-    if matrix.size and not np.issubdtype(matrix.dtype, np.integer):
-        raise ValueError("rungs must hold integer category codes, -1 for an unanswered rung")
-    if (matrix < NO_RUNG).any():
-        raise ValueError("rungs must hold category codes >= 0, or -1 for an unanswered rung")
-    answered = matrix != NO_RUNG
-    if (answered[:, 1:] & ~answered[:, :-1]).any():
-        raise ValueError("rungs must be answered in order: an answered rung follows an empty one")
-    return matrix
-
-
-def ladder_depth(rungs: ArrayLike) -> np.ndarray:
-    """Number of answered rungs of each ladder; NaN for a respondent who answered none.
-
-    Float, so that it feeds :func:`analysis.groups.group_summaries` directly (NaN = missing).
-
-    Examples
-    --------
-    >>> ladder_depth([[0, 2, 5], [1, -1, -1], [-1, -1, -1]]).tolist()
-    [3.0, 1.0, nan]
-    """
-    depth = (_ladders(rungs) != NO_RUNG).sum(axis=1).astype(float)
-    depth[depth == 0] = np.nan
-    return depth
-
-
-def top_rung(rungs: ArrayLike) -> np.ndarray:
-    """Category code of each ladder's last answered rung; -1 for a respondent who answered none.
-
-    Examples
-    --------
-    >>> top_rung([[0, 2, 5], [1, -1, -1], [-1, -1, -1]]).tolist()
-    [5, 1, -1]
-    """
-    matrix = _ladders(rungs)
-    depth = (matrix != NO_RUNG).sum(axis=1)
-    last = matrix[np.arange(matrix.shape[0]), np.maximum(depth - 1, 0)]
-    return np.where(depth > 0, last, NO_RUNG)
-
-
 def _top_codes(top: ArrayLike, n_categories: int, name: str) -> np.ndarray:
     codes = np.asarray(top)
     if codes.ndim != 1 or not (codes.size == 0 or np.issubdtype(codes.dtype, np.integer)):
@@ -116,12 +72,17 @@ def _check_categories(categories: Sequence[str]) -> tuple[str, ...]:
 def top_rung_shares(groups: ArrayLike, top: ArrayLike, categories: Sequence[str]) -> pd.DataFrame:
     """Count and share of each top-rung category per group (e.g. per wave or per team).
 
+    Vectorised with ``np.bincount``: one pass, none per group. For every team's whole subtree at
+    once, give each respondent's row once per team above it too, as
+    :func:`analysis.hierarchy.expand_to_ancestors` does: ``top_rung_shares(groups, top[rows],
+    categories)`` with its ``rows, groups``.
+
     Parameters
     ----------
     groups : array_like of int
-        Group code of each respondent, ``>= 0``.
+        Group code of each respondent (row), ``>= 0``.
     top : array_like of int
-        Top-rung code of each respondent (see :func:`top_rung`); -1 = no ladder, not counted.
+        Top-rung category code of each respondent; -1 = no ladder, not counted.
     categories : sequence of str
         Name of each category code.
 
@@ -186,9 +147,28 @@ def _distribution_test(table: np.ndarray) -> tuple[str, float, float]:
     if used.shape[1] == 2:
         probability = stats.random_table(used.sum(axis=1), used.sum(axis=0)).pmf(used)
         return FISHER_EXACT, float(probability), float(stats.fisher_exact(used).pvalue)
-    method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=MONTE_CARLO_SEED)
-    result = stats.fisher_exact(used, method=method)
-    return FISHER_MONTE_CARLO, float(result.statistic), float(result.pvalue)
+    return (FISHER_MONTE_CARLO, *_freeman_halton_monte_carlo(used))
+
+
+def _freeman_halton_monte_carlo(table: np.ndarray) -> tuple[float, float]:
+    """Probability of ``table`` given its margins, and its Monte Carlo Freeman-Halton p-value.
+
+    The p-value is ``(1 + #{simulated tables no more probable than the observed one}) / (1 +
+    R)`` over ``R`` tables drawn with the observed margins (Phipson & Smyth 2010: never 0), "no
+    more probable" with scipy's relative tolerance of 100 machine epsilons. The draws are
+    those of ``scipy.stats.fisher_exact(table, method=MonteCarloMethod(n_resamples=R, rng=seed))``
+    and so is the result, wherever that call works: it returns shape-(1,) arrays when the table
+    holds fewer answers than cells, and fails when it holds ``R`` times as many as cells or more
+    (it takes the table's size to tell one table from a batch of simulated ones).
+    """
+    margins = stats.random_table(
+        table.sum(axis=1), table.sum(axis=0), seed=np.random.default_rng(MONTE_CARLO_SEED)
+    )
+    observed = float(margins.pmf(table))
+    simulated = margins.pmf(margins.rvs(size=MONTE_CARLO_RESAMPLES))
+    tolerance = 100 * np.finfo(float).eps * observed
+    as_extreme = np.count_nonzero(simulated <= observed + tolerance)
+    return min(observed, 1.0), (as_extreme + 1) / (MONTE_CARLO_RESAMPLES + 1)
 
 
 def compare_top_rungs(
@@ -202,7 +182,7 @@ def compare_top_rungs(
     Parameters
     ----------
     before, after : array_like of int
-        Top-rung code of each respondent in each wave (see :func:`top_rung`); -1 = no ladder.
+        Top-rung category code of each respondent in each wave; -1 = no ladder.
     categories : sequence of str
         Name of each category code.
     purpose : collection of str
@@ -224,11 +204,12 @@ def compare_top_rungs(
     homogeneity (``scipy.stats.chi2_contingency(table, correction=False)``); otherwise an exact
     test: Fisher's for two categories, and for three or more the Fisher-Freeman-Halton test
     (Freeman & Halton 1951), whose p-value is estimated from 9,999 Monte Carlo tables with the
-    observed margins (``scipy.stats.fisher_exact(table, method=MonteCarloMethod(...))``, fixed
-    seed, so the same data always give the same p-value; its Monte Carlo standard error is at
-    most 0.005). For the exact tests ``distribution_statistic`` is the probability of the observed
-    table given its margins; when a single category was chosen that table is the only possible
-    one, and both it and the p-value are 1.
+    observed margins (the draws and result of ``scipy.stats.fisher_exact(table,
+    method=MonteCarloMethod(...))``, without its failures on small tables; fixed seed, so the
+    same data always give the same p-value; its Monte Carlo standard error is at most 0.005).
+    For the exact tests ``distribution_statistic`` is the probability of the observed table
+    given its margins; when a single category was chosen that table is the only possible one,
+    and both it and the p-value are 1.
 
     Examples
     --------

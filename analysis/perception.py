@@ -1,86 +1,17 @@
-"""The perception gap: a manager's own score against the interval of their team's mean.
+"""The perception gap: managers' score against the interval of their team's mean.
 
-Two gaps use the same arithmetic: the manager's self-view against how the team experiences its
-management, and the manager's view of the team against the team's own answers. A positive gap
-means the manager sees more purpose than the team reports. ``outside_interval`` says whether the
-manager's score falls outside the team mean's confidence interval, i.e. whether the team's answers
-are clearly at odds with the manager's view rather than only sampling noise around it.
+Two gaps use the same arithmetic: the managers' self-view against how the team experiences its
+management, and the managers' view of the team against the team's own answers. A positive gap
+means the managers see more purpose than the team reports. ``outside_interval`` says whether the
+managers' score falls outside the team mean's confidence interval, i.e. whether the team's
+answers are clearly at odds with the managers' view rather than only sampling noise around it.
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
-
-from analysis.groups import mean_interval
 
 NO_MANAGER_SCORE = "no score from the manager"
 NO_TEAM_INTERVAL = "fewer than 2 team answers: no interval"
-
-
-@dataclass(frozen=True)
-class PerceptionGap:
-    """A manager's score against their team's mean and its confidence interval.
-
-    ``gap = manager_score - team_mean``. ``outside_interval`` is ``None``, and
-    ``undefined_reason`` says why, when the team has fewer than 2 answers.
-    """
-
-    manager_score: float
-    team_n: int
-    team_mean: float
-    team_ci: tuple[float, float]
-    gap: float
-    outside_interval: bool | None
-    confidence: float
-    undefined_reason: str | None
-
-
-def perception_gap(
-    manager_score: float, team_scores: ArrayLike, *, confidence: float = 0.95
-) -> PerceptionGap:
-    """Compare one manager's score with the confidence interval of their team's mean.
-
-    Parameters
-    ----------
-    manager_score : float
-        The manager's score on the measure (self-view, or view of the team).
-    team_scores : array_like
-        The team members' scores on the same measure; NaN = missing.
-    confidence : float
-        Confidence level of the team mean's interval.
-
-    Returns
-    -------
-    PerceptionGap
-
-    Notes
-    -----
-    ``gap = manager_score - mean(team)``; outside when ``manager_score < ci_low`` or
-    ``manager_score > ci_high`` with the Student t interval of
-    :func:`analysis.groups.mean_interval`.
-
-    Examples
-    --------
-    >>> result = perception_gap(80.0, [50.0, 55.0, 60.0, 65.0])
-    >>> result.gap, result.outside_interval
-    (22.5, True)
-    """
-    if not np.isfinite(manager_score):
-        raise ValueError(f"manager_score must be a finite number, got {manager_score}")
-    team = mean_interval(team_scores, confidence=confidence)
-    low, high = team.ci
-    return PerceptionGap(
-        manager_score=float(manager_score),
-        team_n=team.n,
-        team_mean=team.mean,
-        team_ci=team.ci,
-        gap=float(manager_score - team.mean),
-        outside_interval=None if team.n < 2 else bool(manager_score < low or manager_score > high),
-        confidence=team.confidence,
-        undefined_reason=NO_TEAM_INTERVAL if team.n < 2 else None,
-    )
 
 
 def perception_gaps(summaries: pd.DataFrame, manager_scores: pd.DataFrame) -> pd.DataFrame:
@@ -102,6 +33,15 @@ def perception_gaps(summaries: pd.DataFrame, manager_scores: pd.DataFrame) -> pd
         ``manager_score``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``gap``,
         ``outside_interval`` (nullable boolean) and ``undefined_reason`` (``"no score from the
         manager"``, ``"fewer than 2 team answers: no interval"``, else missing).
+
+    Notes
+    -----
+    ``gap = manager_score - mean``; outside when ``manager_score < ci_low`` or
+    ``manager_score > ci_high``, the team mean's Student (1908) t interval
+    ``mean ± t(1 - (1 - confidence) / 2, n - 1) · sd / sqrt(n)`` of
+    :func:`analysis.groups.group_summaries` (at the confidence it was made with). A manager's
+    score may itself be a mean over several managers (pooled, as a release shows it): the
+    interval is the team's only, the managers' own sampling error is not part of the test.
 
     Examples
     --------
@@ -130,7 +70,8 @@ def perception_gaps(summaries: pd.DataFrame, manager_scores: pd.DataFrame) -> pd
     answered = table["manager_score"].notna()
     score = table["manager_score"]
     outside = (score < table["ci_low"]) | (score > table["ci_high"])
-    table["outside_interval"] = outside.astype("boolean").where(has_interval & answered, pd.NA)
+    # Elsewhere <NA>: where() fills a nullable boolean column with NA by default.
+    table["outside_interval"] = outside.astype("boolean").where(has_interval & answered)
     reason = np.where(~answered, NO_MANAGER_SCORE, np.where(has_interval, "", NO_TEAM_INTERVAL))
     table["undefined_reason"] = pd.Series(reason, dtype="string", index=table.index).replace(
         "", pd.NA

@@ -55,11 +55,9 @@ decision to every page, since managers of different scopes can pool what they se
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from numbers import Integral
-
-import pandas as pd
 
 DEFAULT_K = 5
 """Minimum number of answers behind any figure that is shown."""
@@ -177,52 +175,6 @@ def suppress(
             reason = reasons.get(group)
             cells[(group, wave)] = CellDecision(totals[group], own[group], reason is None, reason)
     return Suppression(k, cells)
-
-
-def filter_aggregates(
-    table: pd.DataFrame,
-    suppression: Suppression,
-    keep: Iterable[str] = ("group", "wave"),
-) -> pd.DataFrame:
-    """Blank the hidden rows of a tidy aggregate table and say why they are hidden.
-
-    Parameters
-    ----------
-    table : DataFrame
-        One row per (group, wave) with columns ``group``, ``wave`` and any aggregates. When it
-        has an ``n`` column, each ``n`` must equal the count the decision was made on.
-    suppression : Suppression
-        The decision from :func:`suppress`.
-    keep : iterable of str, default ("group", "wave")
-        Columns left as they are in hidden rows; every other column becomes None there.
-
-    Returns
-    -------
-    DataFrame
-        A copy with hidden values replaced by None (blanked columns become ``object``) and a
-        ``hidden_reason`` column (None for visible rows).
-    """
-    missing = [column for column in ("group", "wave") if column not in table.columns]
-    if missing:
-        raise ValueError(f"table is missing columns: {', '.join(missing)}")
-    keys = list(zip(table["group"], table["wave"], strict=True))
-    decisions = [suppression.decision(group, wave) for group, wave in keys]
-    if "n" in table.columns:
-        for (group, wave), n, decision in zip(keys, table["n"], decisions, strict=True):
-            if n != decision.n:
-                raise ValueError(
-                    f"n for group {group!r} in wave {wave!r} is {n}, but the privacy decision "
-                    f"was made on {decision.n} answers"
-                )
-    kept = set(keep)
-    visible = pd.Series([d.visible for d in decisions], index=table.index)
-    result = table.copy()
-    for column in result.columns:
-        if column not in kept:
-            result[column] = result[column].astype(object).where(visible, None)
-    reasons = [d.reason for d in decisions]
-    result["hidden_reason"] = pd.Series(reasons, index=table.index, dtype=object)
-    return result
 
 
 def coarse_count(n: int, k: int) -> int | None:

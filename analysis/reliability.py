@@ -1,7 +1,8 @@
-"""Reliability: Cronbach's alpha with Feldt's interval, alpha if an item is dropped, item-rest r.
+"""Reliability of a scale: Cronbach's alpha with Feldt's interval, and per item the alpha if it
+is dropped and its corrected item-total correlation.
 
-Every statistic comes from the items' covariance matrix ``C``, computed in one pass over blocks
-of rows with an explicit missing-data rule:
+:func:`scale_reliability` computes every statistic of every scale from that scale's covariance
+matrix ``C``, accumulated in one pass over blocks of rows with an explicit missing-data rule:
 
 - ``"pairwise"`` (the default, as in psych's ``alpha`` and pingouin's ``cronbach_alpha``): each
   covariance uses the respondents who answered both items, with means over those respondents
@@ -14,6 +15,14 @@ one-pass formula ``(Sxy - Sx Sy / n) / (n - 1)`` accurate (Chan, Golub & LeVeque
 are the matrix's columns and are named by their 0-based column index in messages. Pass
 ``reversed_items`` rather than recoding first: reversing an item only flips the sign of its
 covariances (``C' = D C D``, ``D = diag(+-1)``, as psych does with ``keys``).
+
+A variance that rounding alone could have produced is taken for zero (:data:`ROUNDOFF`): the
+total of a group of straight-liners whose reverse-keyed items cancel their others is constant,
+yet its variance comes out of floating point as a tiny positive number, and alpha as about
+``-1e16``. Every variance tested here (an item's, the total's, the rest score's, and the sum of
+correlations behind standardised alpha) is compared with the square of the scale of the data it
+comes from, and a statistic that would divide by a variance at or below that share is NaN with
+a reason.
 """
 
 from collections.abc import Iterator
@@ -35,11 +44,48 @@ from analysis._validation import (
 
 MISSING_RULES = ("pairwise", "listwise")
 TOO_LARGE = "the answers are too large: their sums of squares overflow float64"
+NO_TOTAL_VARIANCE = "the total score has no variance"
+NO_REST_VARIANCE = "the other items' total score has no variance"
+
+ROUNDOFF = 1e-10
+"""Share of a variance's scale below which the variance is taken for zero.
+
+The scale of the variance of a sum of items ``S`` (one item, the total, or the rest score) is
+``(sum_{i in S} s_i)^2``, with ``s_i`` the root mean square of item ``i``'s shifted answers
+(at least its standard deviation; by Cauchy-Schwarz the sum's standard deviation is at most
+``sum s_i``). The covariances' rounding errors are at most about ``n * 2.2e-16`` of that
+(``n`` rows summed; blocked summation keeps it nearer ``sqrt(n) * 2.2e-16``), far below 1e-10
+for any survey; while a total of whole-number answers on a 1-7 scale that is not constant has
+a variance of at least about ``1 / n``, above 1e-10 of its scale (at most ``(6 k)^2``) for ``n``
+up to millions of respondents. The same test, with ``s_i / sd_i`` in place of ``s_i``, applies
+to the sum of the correlations.
+"""
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    """One item of a scale: what the scale's alpha would be without it, and how it goes along
+    with the other items.
+
+    Attributes
+    ----------
+    alpha_if_dropped : float
+        Raw alpha of the other ``k - 1`` items (psych's ``alpha.drop$raw_alpha``).
+    corrected_item_total : float
+        Correlation of the item with the total of the other items (item-rest correlation,
+        psych's ``r.drop``).
+    undefined_reason : str or None
+        Why a number above is NaN; None when both are defined.
+    """
+
+    alpha_if_dropped: float
+    corrected_item_total: float
+    undefined_reason: str | None
 
 
 @dataclass(frozen=True)
 class AlphaResult:
-    """Cronbach's alpha of one scale.
+    """Cronbach's alpha of one scale, with the statistics of each of its items.
 
     Attributes
     ----------
@@ -57,6 +103,9 @@ class AlphaResult:
         ``"pairwise"`` or ``"listwise"``.
     undefined_reason : str or None
         Why a number above is NaN; None when all are defined.
+    items : tuple of ItemStatistics
+        One per item of the scale, in column order, from the same covariance matrix (and so
+        the same respondents) as ``alpha``.
     """
 
     alpha: float
@@ -66,6 +115,7 @@ class AlphaResult:
     n_items: int
     missing: str
     undefined_reason: str | None
+    items: tuple[ItemStatistics, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,163 +123,7 @@ class _Covariance:
     matrix: np.ndarray
     n_used: int
     undefined_reason: str | None
-
-
-def cronbach_alpha(
-    matrix: ArrayLike,
-    *,
-    missing: str = "pairwise",
-    ci: float = 0.95,
-    reversed_items: ArrayLike | None = None,
-) -> AlphaResult:
-    """Cronbach's alpha, raw and standardised, with Feldt's confidence interval.
-
-    Parameters
-    ----------
-    matrix : array_like
-        Responses x items; NaN marks a missing answer.
-    missing : {"pairwise", "listwise"}
-        Missing-data rule (see the module docstring).
-    ci : float
-        Confidence level of the interval, between 0 and 1.
-    reversed_items : array_like of bool, optional
-        One entry per item, True where the item is reverse-keyed and not yet recoded.
-
-    Returns
-    -------
-    AlphaResult
-        With ``undefined_reason`` set, and NaN numbers, when fewer than two items or two
-        respondents are available, two items were never answered together by two
-        respondents, or the total score has no variance. A zero-variance item leaves raw alpha
-        defined but makes standardised alpha undefined.
-
-    Notes
-    -----
-    Cronbach (1951)::
-
-        alpha = k / (k - 1) * (1 - trace(C) / sum(C))
-        standardized_alpha = k / (k - 1) * (1 - k / sum(R)),  R = cov2cor(C)
-
-    Feldt, Woodruff & Salih (1987), with ``F`` quantiles on ``n - 1`` and ``(n - 1)(k - 1)``
-    degrees of freedom and ``g = 1 - ci``::
-
-        ci = (1 - (1 - alpha) F(1 - g/2), 1 - (1 - alpha) F(g/2))
-
-    Matches pingouin 0.7 ``cronbach_alpha`` (which rounds its interval to 3 decimals) and
-    psych's ``alpha`` (``raw_alpha``, ``std.alpha``).
-
-    Examples
-    --------
-    >>> result = cronbach_alpha([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]])
-    >>> round(result.alpha, 4), result.n_used
-    (0.9825, 4)
-    """
-    answers = response_matrix(matrix)
-    rule = _missing_rule(missing)
-    level = confidence_level(ci, "ci")
-    [covariance] = _covariances(answers, [np.arange(answers.shape[1])], rule, reversed_items)
-    return _alpha_result(covariance, rule, level)
-
-
-def alpha_if_item_dropped(
-    matrix: ArrayLike,
-    *,
-    missing: str = "pairwise",
-    reversed_items: ArrayLike | None = None,
-) -> np.ndarray:
-    """Raw alpha of the scale without each item in turn (psych's ``alpha.drop$raw_alpha``).
-
-    Parameters
-    ----------
-    matrix, missing, reversed_items
-        As in `cronbach_alpha`.
-
-    Returns
-    -------
-    numpy.ndarray
-        One alpha per item: the alpha of the other ``k - 1`` items, from the same covariance
-        matrix (and so the same respondents) as the full scale's alpha.
-
-    Raises
-    ------
-    ValueError
-        With fewer than 3 items, when the covariances are undefined, or when the other items'
-        total score has no variance.
-
-    Notes
-    -----
-    Removing item ``i`` from ``C`` gives ``sum(C_-i) = sum(C) - 2 sum_j C_ij + C_ii`` and
-    ``trace(C_-i) = trace(C) - C_ii``, so all ``k`` alphas come from one matrix (Cronbach
-    1951, applied as in psych's ``alpha``).
-
-    Examples
-    --------
-    >>> alpha_if_item_dropped([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]]).round(4).tolist()
-    [0.96, 1.0, 0.96]
-    """
-    cov = _defined_covariance(matrix, missing, reversed_items, "alpha if an item is dropped", 3)
-    k = cov.shape[0]
-    rest_variance = _rest_variance(cov)
-    if (rest_variance <= 0).any():
-        item = int(np.flatnonzero(rest_variance <= 0)[0])
-        raise ValueError(
-            f"alpha without item {item} is undefined: the other items' total score has no variance"
-        )
-    rest_trace = np.trace(cov) - np.diag(cov)
-    return (k - 1) / (k - 2) * (1 - rest_trace / rest_variance)
-
-
-def corrected_item_total(
-    matrix: ArrayLike,
-    *,
-    missing: str = "pairwise",
-    reversed_items: ArrayLike | None = None,
-) -> np.ndarray:
-    """Correlation of each item with the total of the other items (psych's ``r.drop``).
-
-    Parameters
-    ----------
-    matrix, missing, reversed_items
-        As in `cronbach_alpha`.
-
-    Returns
-    -------
-    numpy.ndarray
-        One corrected item-total correlation per item.
-
-    Raises
-    ------
-    ValueError
-        With fewer than 2 items, when the covariances are undefined, or when an item or the
-        total of the other items has no variance.
-
-    Notes
-    -----
-    ``r_i = (sum_j C_ij - C_ii) / sqrt(C_ii (sum(C) - 2 sum_j C_ij + C_ii))``, the item-rest
-    correlation of Nunnally & Bernstein (1994), computed from ``C`` as psych's ``alpha`` does.
-
-    Examples
-    --------
-    >>> corrected_item_total([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]]).round(4).tolist()
-    [0.9812, 0.9234, 0.9812]
-    """
-    cov = _defined_covariance(
-        matrix, missing, reversed_items, "the corrected item-total correlation", 2
-    )
-    variances = np.diag(cov)
-    if (variances <= 0).any():
-        item = int(np.flatnonzero(variances <= 0)[0])
-        raise ValueError(
-            f"item {item} has no variance, so its correlation with the other items is undefined"
-        )
-    rest_variance = _rest_variance(cov)
-    if (rest_variance <= 0).any():
-        item = int(np.flatnonzero(rest_variance <= 0)[0])
-        raise ValueError(
-            f"the items other than item {item} have a total score without variance, "
-            "so its correlation with them is undefined"
-        )
-    return (cov.sum(axis=1) - variances) / np.sqrt(variances * rest_variance)
+    scale: np.ndarray  # root mean square of each item's shifted answers (see ROUNDOFF)
 
 
 def scale_reliability(
@@ -241,7 +135,7 @@ def scale_reliability(
     ci: float = 0.95,
     reversed_items: ArrayLike | None = None,
 ) -> list[AlphaResult]:
-    """Cronbach's alpha of every dimension, in one pass over the matrix.
+    """Alpha of every dimension, and per item alpha if dropped and item-rest r, in one pass.
 
     Parameters
     ----------
@@ -249,16 +143,60 @@ def scale_reliability(
         Responses x items; NaN marks a missing answer.
     item_dimension : array_like of int
         The dimension (0 .. n_dimensions - 1) of each item; every dimension needs an item.
+        A single scale is ``np.zeros(n_items, dtype=int)`` with ``n_dimensions=1``.
     n_dimensions : int
         Number of dimensions.
-    missing, ci, reversed_items
-        As in `cronbach_alpha`.
+    missing : {"pairwise", "listwise"}
+        Missing-data rule (see the module docstring).
+    ci : float
+        Confidence level of Feldt's interval, between 0 and 1.
+    reversed_items : array_like of bool, optional
+        One entry per item, True where the item is reverse-keyed and not yet recoded.
 
     Returns
     -------
     list of AlphaResult
-        One per dimension, in dimension order; each equals `cronbach_alpha` on that
-        dimension's columns.
+        One per dimension, in dimension order, its ``items`` in column order. A number that
+        cannot be computed is NaN and its ``undefined_reason`` says why: alpha when fewer than
+        two items or two respondents are available, two items were never answered together by
+        two respondents, or the total score has no variance; standardised alpha also when an
+        item has no variance; an item's alpha if dropped when the other items are fewer than
+        two or their total has no variance, its item-rest r when the item or that total has
+        no variance.
+
+    Notes
+    -----
+    Cronbach (1951), with ``k`` items and ``R = cov2cor(C)``::
+
+        alpha = k / (k - 1) * (1 - trace(C) / sum(C))
+        standardized_alpha = k / (k - 1) * (1 - k / sum(R))
+
+    Feldt, Woodruff & Salih (1987), with ``F`` quantiles on ``n - 1`` and ``(n - 1)(k - 1)``
+    degrees of freedom and ``g = 1 - ci``::
+
+        ci = (1 - (1 - alpha) F(1 - g/2), 1 - (1 - alpha) F(g/2))
+
+    Without item ``i`` the rest score has variance ``V_i = sum(C) - 2 sum_j C_ij + C_ii`` and
+    the other items' variances sum to ``trace(C) - C_ii``, so from the same ``C``::
+
+        alpha_if_dropped_i = (k - 1) / (k - 2) * (1 - (trace(C) - C_ii) / V_i)
+        corrected_item_total_i = (sum_j C_ij - C_ii) / sqrt(C_ii * V_i)
+
+    the latter the item-rest (corrected item-total) correlation of Nunnally & Bernstein (1994),
+    Psychometric Theory, 3rd ed., computed as psych's ``alpha`` computes ``r.drop``.
+
+    Matches pingouin 0.7 ``cronbach_alpha`` (which rounds its interval to 3 decimals) and
+    psych's ``alpha`` (``raw_alpha``, ``std.alpha``, ``alpha.drop``, ``r.drop``).
+
+    Examples
+    --------
+    >>> [scale] = scale_reliability([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 5, 5]], [0, 0, 0], 1)
+    >>> round(scale.alpha, 4), scale.n_used
+    (0.9825, 4)
+    >>> [round(item.alpha_if_dropped, 4) for item in scale.items]
+    [0.96, 1.0, 0.96]
+    >>> [round(item.corrected_item_total, 4) for item in scale.items]
+    [0.9812, 0.9234, 0.9812]
     """
     answers = response_matrix(matrix)
     rule = _missing_rule(missing)
@@ -271,16 +209,22 @@ def scale_reliability(
     ]
 
 
+def _no_variance(variance: np.ndarray | float, scale: np.ndarray | float) -> np.ndarray:
+    """True where ``variance`` is no more than rounding could make of a zero (see ROUNDOFF)."""
+    return np.asarray(variance <= ROUNDOFF * np.square(scale))
+
+
 def _alpha_result(covariance: _Covariance, rule: str, level: float) -> AlphaResult:
-    cov, n_used = covariance.matrix, covariance.n_used
+    cov, n_used, scale = covariance.matrix, covariance.n_used, covariance.scale
     k = cov.shape[0]
     reason = covariance.undefined_reason
     if k < 2:
         reason = f"alpha needs at least 2 items, got {k}"
-    elif reason is None and cov.sum() <= 0:
-        reason = "the total score has no variance"
+    items = _item_statistics(covariance, reason)
+    if reason is None and _no_variance(cov.sum(), scale.sum()):
+        reason = NO_TOTAL_VARIANCE
     if reason is not None:
-        return AlphaResult(np.nan, np.nan, (np.nan, np.nan), n_used, k, rule, reason)
+        return AlphaResult(np.nan, np.nan, (np.nan, np.nan), n_used, k, rule, reason, items)
 
     alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
     df1, df2 = n_used - 1, (n_used - 1) * (k - 1)
@@ -290,41 +234,50 @@ def _alpha_result(covariance: _Covariance, rule: str, level: float) -> AlphaResu
         float(1 - (1 - alpha) * fdtri(df1, df2, tail)),
     )
     variances = np.diag(cov)
-    if (variances <= 0).any():
-        item = int(np.flatnonzero(variances <= 0)[0])
+    constant = _no_variance(variances, scale)
+    if constant.any():
+        item = int(np.flatnonzero(constant)[0])
         reason = f"standardized alpha is undefined: item {item} has no variance"
-        return AlphaResult(float(alpha), np.nan, interval, n_used, k, rule, reason)
-    scale = np.sqrt(variances)
-    correlation_sum = (cov / np.outer(scale, scale)).sum()
-    if correlation_sum <= 0:
+        return AlphaResult(float(alpha), np.nan, interval, n_used, k, rule, reason, items)
+    sd = np.sqrt(variances)
+    correlation_sum = (cov / np.outer(sd, sd)).sum()
+    if _no_variance(correlation_sum, (scale / sd).sum()):
         reason = "standardized alpha is undefined: the standardized total score has no variance"
-        return AlphaResult(float(alpha), np.nan, interval, n_used, k, rule, reason)
+        return AlphaResult(float(alpha), np.nan, interval, n_used, k, rule, reason, items)
     standardized = k / (k - 1) * (1 - k / correlation_sum)
-    return AlphaResult(float(alpha), float(standardized), interval, n_used, k, rule, None)
+    return AlphaResult(float(alpha), float(standardized), interval, n_used, k, rule, None, items)
 
 
-def _defined_covariance(
-    matrix: ArrayLike,
-    missing: str,
-    reversed_items: ArrayLike | None,
-    statistic: str,
-    min_items: int,
-) -> np.ndarray:
-    """The items' covariance matrix, or ``ValueError`` saying why ``statistic`` is undefined."""
-    answers = response_matrix(matrix)
-    rule = _missing_rule(missing)
-    k = answers.shape[1]
-    if k < min_items:
-        raise ValueError(f"{statistic} needs at least {min_items} items, got {k}")
-    [covariance] = _covariances(answers, [np.arange(k)], rule, reversed_items)
-    if covariance.undefined_reason is not None:
-        raise ValueError(f"{statistic} is undefined: {covariance.undefined_reason}")
-    return covariance.matrix
-
-
-def _rest_variance(cov: np.ndarray) -> np.ndarray:
-    """Variance of the total of all items but ``i``, for each ``i``."""
-    return cov.sum() - 2 * cov.sum(axis=1) + np.diag(cov)
+def _item_statistics(covariance: _Covariance, reason: str | None) -> tuple[ItemStatistics, ...]:
+    """Alpha if dropped and item-rest r of each item, NaN with a reason where undefined."""
+    cov, scale = covariance.matrix, covariance.scale
+    k = cov.shape[0]
+    if reason is not None:
+        return tuple(ItemStatistics(np.nan, np.nan, reason) for _ in range(k))
+    variances = np.diag(cov)
+    row_sums = cov.sum(axis=1)
+    rest_variance = cov.sum() - 2 * row_sums + variances
+    no_rest = _no_variance(rest_variance, scale.sum() - scale)
+    constant = _no_variance(variances, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dropped = (k - 1) / max(k - 2, 1) * (1 - (np.trace(cov) - variances) / rest_variance)
+        item_rest = (row_sums - variances) / np.sqrt(variances * rest_variance)
+    items = []
+    for item in range(k):
+        if no_rest[item]:
+            items.append(ItemStatistics(np.nan, np.nan, NO_REST_VARIANCE))
+            continue
+        why = []
+        alpha_without = float(dropped[item])
+        if k < 3:
+            alpha_without = np.nan
+            why.append(f"alpha without it would rest on {k - 1} item")
+        r = float(item_rest[item])
+        if constant[item]:
+            r = np.nan
+            why.append("the item has no variance")
+        items.append(ItemStatistics(alpha_without, r, "; ".join(why) or None))
+    return tuple(items)
 
 
 def _missing_rule(missing: str) -> str:
@@ -347,7 +300,9 @@ def _covariances(
         return covariances
     sign = np.where(reversed_mask(reversed_items, answers.shape[1]), -1.0, 1.0)
     return [
-        _Covariance(c.matrix * np.outer(sign[cols], sign[cols]), c.n_used, c.undefined_reason)
+        _Covariance(
+            c.matrix * np.outer(sign[cols], sign[cols]), c.n_used, c.undefined_reason, c.scale
+        )
         for c, cols in zip(covariances, groups, strict=True)
     ]
 
@@ -381,11 +336,17 @@ def _pairwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     enough = pairs >= 2
     cross = np.divide(pair_sums * pair_sums.T, pairs, out=np.zeros_like(pairs), where=enough)
     cov = np.divide(pair_products - cross, pairs - 1, out=np.full_like(pairs, np.nan), where=enough)
+    counts = np.diag(pairs)
+    squares = np.divide(
+        np.diag(pair_products), counts - 1, out=np.full(k, np.nan), where=counts >= 2
+    )
+    scale = np.sqrt(squares)
     return [
         _Covariance(
             cov[np.ix_(cols, cols)],
             int(n_used),
             _pairwise_reason(pairs[np.ix_(cols, cols)], cols, int(n_used)),
+            scale[cols],
         )
         for cols, n_used in zip(groups, respondents, strict=True)
     ]
@@ -424,10 +385,12 @@ def _listwise(answers: np.ndarray, groups: list[np.ndarray]) -> list[_Covariance
     for product, total, n_used in zip(products, sums, complete_rows, strict=True):
         if n_used < 2:
             reason = f"fewer than 2 respondents answered every item (n = {n_used})"
-            covariances.append(_Covariance(np.full_like(product, np.nan), n_used, reason))
+            undefined = np.full_like(product, np.nan)
+            covariances.append(_Covariance(undefined, n_used, reason, np.diag(undefined)))
         else:
             cov = (product - np.outer(total, total) / n_used) / (n_used - 1)
-            covariances.append(_Covariance(cov, n_used, None))
+            scale = np.sqrt(np.diag(product) / (n_used - 1))
+            covariances.append(_Covariance(cov, n_used, None, scale))
     return covariances
 
 

@@ -15,7 +15,6 @@ from numpy.typing import ArrayLike
 
 from analysis._validation import (
     answer_blocks,
-    check_on_scale,
     item_dimensions,
     one_blas_thread,
     response_matrix,
@@ -25,45 +24,6 @@ from analysis._validation import (
 
 SHARE_TOLERANCE = 1e-9
 """Slack when turning a share of items into a count, so that 0.7 x 10 items asks for 7."""
-
-
-def recode(
-    matrix: ArrayLike, reversed_items: ArrayLike, scale_min: int, scale_max: int
-) -> np.ndarray:
-    """Recode reverse-keyed items so that a higher answer always means purpose-driven.
-
-    Parameters
-    ----------
-    matrix : array_like
-        Responses x items answers; NaN marks a missing answer.
-    reversed_items : array_like of bool
-        One entry per item, True where the item is keyed towards the contractual pole.
-    scale_min, scale_max : int
-        The answer scale, e.g. 1 and 7.
-
-    Returns
-    -------
-    numpy.ndarray
-        A new matrix (float32 for float32 input, float64 otherwise) with
-        ``x' = (scale_min + scale_max) - x`` in the reversed columns; NaN stays NaN.
-
-    Notes
-    -----
-    Reverse keying as in Likert (1932) and psych's ``reverse.code``: the reflection about the
-    scale's midpoint keeps every answer on the scale.
-
-    Examples
-    --------
-    >>> recode([[1.0, 1.0], [7.0, np.nan]], np.array([False, True]), 1, 7).tolist()
-    [[1.0, 7.0], [7.0, nan]]
-    """
-    answers = response_matrix(matrix)
-    low, high = scale_bounds(scale_min, scale_max)
-    flip = reversed_mask(reversed_items, answers.shape[1])
-    check_on_scale(answers, low, high)
-    recoded = answers.copy()
-    recoded[:, flip] = (low + high) - recoded[:, flip]
-    return recoded
 
 
 def dimension_scores(
@@ -86,7 +46,8 @@ def dimension_scores(
     n_dimensions : int
         Number of dimensions.
     reversed_items : array_like of bool
-        One entry per item, True where the item is reverse-keyed (see `recode`).
+        One entry per item, True where the item is reverse-keyed: it counts as
+        ``(min + max) - x``.
     scale_min, scale_max : int
         The answer scale, e.g. 1 and 7.
     min_answered_share : float
@@ -165,7 +126,7 @@ def mindset_index(dim_scores: ArrayLike, scale_min: int, scale_max: int) -> np.n
     Notes
     -----
     ``index = 100 x (mean_d score_d - scale_min) / (scale_max - scale_min)``: an unweighted
-    composite of the dimensions (DESIGN.md, "Scoring").
+    composite of the dimensions (README.md, "What it measures").
 
     Examples
     --------

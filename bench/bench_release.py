@@ -12,6 +12,11 @@ against the interim one. It prints, per release, the wall and CPU time of making
 suppression, auditor, the stored figures of every team) and the stored size, then the totals and
 the process's peak memory (``ru_maxrss``, data generation included) and what ``tracemalloc``
 saw the releases allocate. Exits non-zero only when a release fails, never on a missed target.
+
+``BENCH_MODE=confidential`` makes the assessment confidential and gives every response a
+pseudonym, the same for the same place in the same team from wave to wave, so that each final
+release pairs its wave with the one before (issue 10): both waves are audited again with the
+pairs, and the table also shows how many teams' pairs are stored.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from survey.releases.build import make_release  # noqa: E402
 
 SHAPE = Shape("100k / 203 teams / 10 waves", 100_000, 10, 19)
 WAVES = int(__import__("os").environ.get("BENCH_WAVES", 10))
+MODE = __import__("os").environ.get("BENCH_MODE", "anonymous")
 INTERIM_SHARE = 0.6
 TARGET_SECONDS = 5.0
 TARGET_BYTES = 1 << 30
@@ -83,7 +89,7 @@ def build(app, seed: int = 7) -> None:
                         "id": 1,
                         "organisation_id": 1,
                         "name": "Release benchmark",
-                        "mode": "anonymous",
+                        "mode": MODE,
                         "min_group_size": 5,
                         "rep_questionnaire_key": questionnaire.key,
                         "rep_questionnaire_version": questionnaire.version,
@@ -113,6 +119,7 @@ def build(app, seed: int = 7) -> None:
             wave_of = rng.integers(1, WAVES + 1, SHAPE.responses)
             ids = rng.choice(2**62, SHAPE.responses, replace=False) + 1
             own = territory_ids[team_code]
+            keys = _pseudonyms(wave_of, own) if MODE == "confidential" else [None] * own.size
             rungs = ladder_rows(rng, ids, theta, questionnaire)
             top = {row["response_id"]: row["target"] for row in rungs}  # positions ascend
             connection.execute(
@@ -126,13 +133,14 @@ def build(app, seed: int = 7) -> None:
                         "questionnaire_key": questionnaire.key,
                         "questionnaire_version": questionnaire.version,
                         "values": values,
-                        "respondent_key": None,
+                        "respondent_key": key,
                         "ladder_top": top.get(rid),
                     }
-                    for rid, wave, team, values in zip(
+                    for rid, wave, team, key, values in zip(
                         ids.tolist(),
                         wave_of.tolist(),
                         own.tolist(),
+                        keys,
                         packed_answers(rng, theta, questionnaire),
                         strict=True,
                     )
@@ -141,6 +149,19 @@ def build(app, seed: int = 7) -> None:
             connection.execute(insert(LadderRung), rungs)
             others = np.array(territories + departments)
             connection.execute(insert(CooperationLink), link_rows(rng, ids, own, others))
+
+
+def _pseudonyms(wave_of: np.ndarray, team: np.ndarray) -> list[str]:
+    """``t{team}-{i}`` for the i-th response of a team in a wave: the same pseudonym is the
+    same person, in the same team, wave after wave (as many as both waves have)."""
+    order = np.lexsort((team, wave_of))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = (wave_of[order][1:] != wave_of[order][:-1]) | (team[order][1:] != team[order][:-1])
+    starts = np.flatnonzero(first)
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.append(starts, order.size)))
+    keys = np.empty(order.size, dtype=object)
+    keys[order] = [f"t{t}-{r}" for t, r in zip(team[order].tolist(), rank.tolist(), strict=True)]
+    return keys.tolist()
 
 
 def hold_back(app, wave_id: int, share: float, seed: int) -> list[dict]:
@@ -173,8 +194,9 @@ def release(app, wave_id: int, final: bool, later: list[dict] | None = None) -> 
         db.session.commit()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         shown = sum(cell["visible"] for cell in made.payload["cells"].values())
+        paired = len(made.payload.get("paired_teams", []))
         size = len(json.dumps(made.payload))
-        return wall, cpu, shown, len(made.payload["cells"]), size
+        return wall, cpu, shown, len(made.payload["cells"]), size, paired
 
 
 def main() -> int:
@@ -190,18 +212,19 @@ def main() -> int:
         print(f"built {SHAPE.label} in {time.perf_counter() - started:.1f} s")
         tracemalloc.start()
         total_wall = total_cpu = 0.0
-        print("| wave | release | wall s | CPU s | teams shown | stored KB |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print(f"mode: {MODE}")
+        print("| wave | release | wall s | CPU s | teams shown | pairs shown | stored KB |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for wave_id in range(1, WAVES + 1):
             later = hold_back(app, wave_id, INTERIM_SHARE, wave_id)
             for final, held in ((False, None), (True, later)):
-                wall, cpu, shown, teams, size = release(app, wave_id, final, held)
+                wall, cpu, shown, teams, size, paired = release(app, wave_id, final, held)
                 total_wall += wall
                 total_cpu += cpu
                 kind = "final" if final else "interim"
                 print(
                     f"| {wave_id} | {kind} | {wall:.3f} | {cpu:.3f} | {shown}/{teams} | "
-                    f"{size / 1024:.0f} |"
+                    f"{paired} | {size / 1024:.0f} |"
                 )
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

@@ -339,16 +339,20 @@ def _read_table(raw: dict[str, Any], table: str, where: str) -> dict[str, Any]:
     return dict(raw)
 
 
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "table": dict,
+    "array of strings": list,
+    "array of tables": list,
+}
+"""The Python type(s) that ``tomllib`` gives each TOML kind a field may have."""
+
+
 def _check_kind(value: object, name: str, kind: str, where: str) -> None:
     """Raise unless ``value`` has the TOML type ``kind``; strings and arrays must not be empty."""
-    expected = {
-        "string": str,
-        "integer": int,
-        "number": (int, float),
-        "table": dict,
-        "array of strings": list,
-        "array of tables": list,
-    }[kind]
+    expected = _PYTHON_TYPES[kind]
     if isinstance(value, bool) or not isinstance(value, expected):
         article = "an" if kind[0] in "aeiou" else "a"
         raise QuestionnaireError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
@@ -13,7 +15,11 @@ csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app from defaults, the environment and, in tests, ``test_config``."""
+    """Build the app from defaults, the environment and, in tests, ``test_config``.
+
+    Only reads: the one file it may write is ``instance/secret-key``, when no key is given
+    outside production. The chart bundle is written by ``flask build-assets``.
+    """
     app = Flask(
         __name__,
         template_folder=str(config.PROJECT_ROOT / "templates"),
@@ -23,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
+    config.ensure_secret_key(app.config, Path(app.instance_path))
     config.check_production(app.config)
     # Before any route is added: <int:...> takes ASCII digits only (see survey/params.py).
     app.url_map.converters["int"] = AsciiIntegerConverter

@@ -52,9 +52,10 @@ def refuse(
 ) -> NoReturn:
     """Log and audit a refused request, then answer 404, as for something that does not exist.
 
-    For consultant pages: call it when what was asked for is missing or outside the user's
-    scope (a manager on a consultant page, another client's team). Whatever the request
-    changed so far is rolled back; only the ``access.refused`` event is committed.
+    The one refusal of the app: ``survey.access`` calls it when what was asked for is missing
+    or outside the user's scope (a manager on a consultant page, another client's team).
+    Whatever the request changed so far is rolled back; only the ``access.refused`` event is
+    committed.
 
     Parameters
     ----------

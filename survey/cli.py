@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
-``purge-identities``, ``backup`` and ``restore``."""
+``purge-identities``, ``backup``, ``restore`` and ``build-assets``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from survey.migrate import revision, upgrade
 from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, team_paths, teams_of
-from survey.models.people import USER_ROLES
+from survey.models.people import USER_ROLES, checked_email
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -38,6 +38,24 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(release_due)
+    app.cli.add_command(build_assets)
+
+
+@click.command("build-assets")
+@with_appcontext
+def build_assets() -> None:
+    """Write the chart bundle (vega, vega-lite, vega-embed) into the static files.
+
+    The app only reads it: run this once per install and after upgrading vl-convert.
+    """
+    from survey.static_assets import build_vega_bundle
+
+    static_folder = current_app.static_folder
+    if static_folder is None:
+        raise click.ClickException("The app has no static folder.")
+    path, changed = build_vega_bundle(static_folder)
+    size = path.stat().st_size // 1024
+    click.echo(f"{'Wrote' if changed else 'Up to date:'} {path} ({size} KB).")
 
 
 @click.command("release-due")
@@ -117,8 +135,6 @@ def create_user(
     The e-mail is trimmed and kept in lower case, as login looks it up, and checked with the
     roster's rule for addresses.
     """
-    from survey.clients.roster import checked_email  # the roster's rule for addresses
-
     session = db.session
     email, problem = checked_email(email)
     if problem:
@@ -214,7 +230,7 @@ def invite(
 
 
 def _write_links(links: list[Link], organisation: Organisation, csv_path: Path | None) -> None:
-    from survey.dashboard.export import safe_cell
+    from survey.aggregates.export import safe_cell
 
     public_url = current_app.config["PUBLIC_URL"]
     if csv_path is None:

@@ -22,7 +22,11 @@ def resolve_database_url(url: str) -> str:
 
 
 def local_secret_key(path: Path) -> str:
-    """A random key kept in the instance folder, for installs that set no SURVEY_SECRET_KEY."""
+    """A random key kept in the instance folder, for installs that set no SURVEY_SECRET_KEY.
+
+    Written on first use only: the one file ``create_app`` may write, and only when no key is
+    given.
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -35,18 +39,13 @@ KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "tes
 
 
 def from_environment() -> dict:
-    """Settings taken from ``SURVEY_*`` environment variables.
+    """Settings taken from ``SURVEY_*`` environment variables; reads nothing else.
 
-    With ``SURVEY_ENV=production`` the key must come from ``SURVEY_SECRET_KEY``; elsewhere a
-    random key is kept in ``instance/secret-key``.
+    ``SECRET_KEY`` is None unless ``SURVEY_SECRET_KEY`` is set: see :func:`ensure_secret_key`.
     """
-    production = os.environ.get("SURVEY_ENV", "development") == "production"
-    secret = os.environ.get("SURVEY_SECRET_KEY")
     return {
-        "PRODUCTION": production,
-        "SECRET_KEY": secret
-        if secret or production
-        else local_secret_key(PROJECT_ROOT / "instance" / "secret-key"),
+        "PRODUCTION": os.environ.get("SURVEY_ENV", "development") == "production",
+        "SECRET_KEY": os.environ.get("SURVEY_SECRET_KEY") or None,
         "DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", DEFAULT_DATABASE_URL),
         "PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
         "SECURE_COOKIES": os.environ.get("SURVEY_SECURE_COOKIES", "auto"),
@@ -63,6 +62,14 @@ def from_environment() -> dict:
 
 SECURE_COOKIE_CHOICES = {"on": True, "off": False, "auto": None}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def ensure_secret_key(config: dict, instance_path: Path) -> None:
+    """Outside production, an app given no key (by the environment or the caller) uses the
+    random one kept in ``instance/secret-key``, made on first use. In production the key must
+    come from ``SURVEY_SECRET_KEY``: :func:`check_production` refuses to start without it."""
+    if not config.get("SECRET_KEY") and not config.get("PRODUCTION"):
+        config["SECRET_KEY"] = local_secret_key(instance_path / "secret-key")
 
 
 def check_production(config: dict) -> None:

@@ -31,22 +31,43 @@ def _expiry(wave: Wave, now: datetime, days: int) -> datetime:
     return max(wave.closes_at, now + timedelta(days=days))
 
 
+def _add_with_token(
+    session: Session,
+    model: type[Invitation | TeamLink],
+    wave: Wave,
+    team_id: int,
+    role: str,
+    now: datetime,
+    days: int,
+    **columns,
+) -> str:
+    """Add an invitation or a team link to ``session`` with a new token; returns the raw token.
+
+    Only the token's hash is stored; the link expires when the wave closes, or ``days`` from
+    ``now`` if that is later.
+    """
+    token = new_token()
+    session.add(
+        model(
+            wave_id=wave.id,
+            team_id=team_id,
+            role=role,
+            token_hash=token_hash(token),
+            expires_at=_expiry(wave, now, days),
+            **columns,
+        )
+    )
+    return token
+
+
 def invite_people(
     session: Session, wave: Wave, people: list[Person], now: datetime, days: int
 ) -> list[Link]:
     """One single-use invitation per person, with the team and role of their roster entry."""
     links = []
     for person in people:
-        token = new_token()
-        session.add(
-            Invitation(
-                wave_id=wave.id,
-                team_id=person.team_id,
-                person_id=person.id,
-                role=person.role,
-                token_hash=token_hash(token),
-                expires_at=_expiry(wave, now, days),
-            )
+        token = _add_with_token(
+            session, Invitation, wave, person.team_id, person.role, now, days, person_id=person.id
         )
         links.append(Link(token, person.team_id, person.role, person.email))
     return links
@@ -58,16 +79,7 @@ def invite_unnamed(
     """``count`` single-use invitations for a team, handed out without names."""
     links = []
     for _ in range(count):
-        token = new_token()
-        session.add(
-            Invitation(
-                wave_id=wave.id,
-                team_id=team_id,
-                role=role,
-                token_hash=token_hash(token),
-                expires_at=_expiry(wave, now, days),
-            )
-        )
+        token = _add_with_token(session, Invitation, wave, team_id, role, now, days)
         links.append(Link(token, team_id, role))
     return links
 
@@ -107,15 +119,5 @@ def team_link(
         capacity = roster_capacity(session, team_id, role)
     if not 1 <= capacity <= MAX_TEAM_LINK_CAPACITY:
         raise ValueError(f"A team link's capacity lies between 1 and {MAX_TEAM_LINK_CAPACITY}.")
-    token = new_token()
-    session.add(
-        TeamLink(
-            wave_id=wave.id,
-            team_id=team_id,
-            role=role,
-            token_hash=token_hash(token),
-            expires_at=_expiry(wave, now, days),
-            capacity=capacity,
-        )
-    )
+    token = _add_with_token(session, TeamLink, wave, team_id, role, now, days, capacity=capacity)
     return Link(token, team_id, role, kind="team", capacity=capacity)

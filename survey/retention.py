@@ -3,7 +3,7 @@
 An organisation keeps a person's identity (their roster entry: e-mail and pseudonym) for
 ``retention_days`` after the last wave they were invited to closed, or, when they were never
 invited, after they were added to the roster; ``None`` keeps it until someone deletes it. Past
-that, ``flask purge-identities`` deletes the identity as ``survey.rights.erasure`` does, keeping
+that, ``flask purge-identities`` deletes the identity as ``survey.erasure`` does, keeping
 the answers: their confidential responses lose the pseudonym, so they are no longer paired
 across waves.
 """
@@ -17,8 +17,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from survey.audit import record
+from survey.erasure import erase_person
 from survey.models import Invitation, Organisation, Person, Wave
-from survey.rights.erasure import erase_person
 
 
 @dataclass(frozen=True)

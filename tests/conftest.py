@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,8 +13,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+import survey
 from survey import create_app
 from survey.db import Base, db
+from survey.static_assets import build_vega_bundle
+
+# The fixtures of the one test world: reference_org, answered_org, reference_roster, ...
+pytest_plugins = ["tests.factories.fixtures"]
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -22,6 +28,22 @@ def csrf_from(html: str) -> str:
     match = CSRF_FIELD.search(html)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are slow tests too: ``-m "not slow"`` leaves them out as well."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def vega_bundle() -> Path:
+    """The chart bundle in the app's static files, written as ``flask build-assets`` writes it
+    (about 2 s; unchanged when it is already the same). ``create_app`` never writes it: tests
+    that draw charts in a browser ask for this."""
+    path, _ = build_vega_bundle(Path(survey.__file__).resolve().parent / "static")
+    return path
 
 
 POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")

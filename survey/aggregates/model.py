@@ -136,9 +136,15 @@ def build_view(
 
 @dataclass(frozen=True)
 class Section:
-    """One chart's aggregates: the rows shown, and what was hidden and why."""
+    """One chart's aggregates: the rows shown, and what was hidden and why.
+
+    ``findings`` says in words what a test or a summary measure computed from the rows shown
+    says; ``figures`` holds its numbers (plain JSON values) for the API.
+    """
 
     key: str
     title: str
     table: pd.DataFrame
     hidden: list[tuple[str, str]]
+    findings: tuple[str, ...] = ()
+    figures: dict = field(default_factory=dict)

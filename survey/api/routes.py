@@ -8,11 +8,10 @@ from flask import jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from survey import scope
+from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
+from survey.aggregates.dashboards import dashboard
+from survey.aggregates.export import table_records
 from survey.api import bp
-from survey.dashboard.export import table_records
-from survey.dashboard.selection import selection
-from survey.dashboard.service import dashboard
 from survey.db import db
 
 
@@ -44,12 +43,12 @@ def assessments():
                 "waves": [{"id": wave.id, "name": wave.name} for wave in assessment.waves],
                 "teams": [
                     {"id": team.id, "name": team.name}
-                    for team in scope.scope_root_teams(
+                    for team in scope_root_teams(
                         db.session, current_user, assessment.organisation_id
                     )
                 ],
             }
-            for assessment in scope.assessments_in_scope(db.session, current_user)
+            for assessment in assessments_in_scope(db.session, current_user)
         ]
     )
 
@@ -57,7 +56,9 @@ def assessments():
 @bp.get("/assessments/<int:assessment_id>/teams/<int:team_id>")
 @api_login_required
 def team_aggregates(assessment_id: int, team_id: int):
-    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    assessment, team, wave = selection_or_404(
+        db.session, current_user, assessment_id, team_id, request.args.get("wave")
+    )
     board = dashboard(db.session, assessment, team.id, wave.id, with_specs=False)
     return jsonify(
         assessment={"id": assessment.id, "name": assessment.name},
@@ -79,6 +80,8 @@ def team_aggregates(assessment_id: int, team_id: int):
                 "title": section.title,
                 "rows": table_records(section.table),
                 "hidden": [{"label": label, "reason": reason} for label, reason in section.hidden],
+                "findings": list(section.findings),
+                "figures": section.figures,
             }
             for key, section in board.sections.items()
         },

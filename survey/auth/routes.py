@@ -11,6 +11,7 @@ from survey.auth.forms import LoginForm
 from survey.auth.redirects import AFTER_LOGIN, local_path
 from survey.auth.throttle import FAILED_LOGIN_STATUS, limit_failed_logins, slow_down
 from survey.db import db
+from survey.forms import form_page
 
 FAILED_MESSAGE = "That e-mail and password do not match an account."
 
@@ -23,8 +24,7 @@ def login():
         return redirect(next_path or AFTER_LOGIN)
     form = LoginForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("auth/login.html", form=form, next_path=next_path), status
+        return form_page("auth/login.html", form, next_path=next_path)
     user = authenticate(db.session, form.email.data, form.password.data)
     if user is None:
         current_app.logger.warning(

@@ -21,9 +21,9 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
 )
 
+from survey.forms import OptionalNumberField
 from survey.invitations import MAX_TEAM_LINK_CAPACITY
 from survey.models.assessment import MODES
 from survey.params import coerce_id, parse_id
@@ -125,24 +125,6 @@ CAPACITY_MESSAGE = (
 )
 
 
-class CapacityField(IntegerField):
-    """A whole number of answers (ASCII digits) or nothing, with one clear message otherwise."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        raw = valuelist[0] if valuelist else ""
-        if not raw.strip():
-            return
-        number = parse_id(raw)
-        if number is None or len(raw) > 9:
-            raise ValueError(CAPACITY_MESSAGE)
-        self.data = number
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()
-
-
 class TeamLinkForm(FlaskForm):
     team = SelectField("Team", coerce=coerce_id, validate_choice=True)
     role = RadioField(
@@ -151,7 +133,9 @@ class TeamLinkForm(FlaskForm):
         default="rep",
         validators=[InputRequired()],
     )
-    capacity = CapacityField(
+    capacity = OptionalNumberField(
         "How many answers it takes (optional)",
         validators=[Optional(), NumberRange(1, MAX_TEAM_LINK_CAPACITY, CAPACITY_MESSAGE)],
+        message=CAPACITY_MESSAGE,
+        max_digits=9,
     )

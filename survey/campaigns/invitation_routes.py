@@ -21,19 +21,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_required
+from flask_login import current_user
 from sqlalchemy import case, func, select
 from wtforms import SelectChoice
 
 from analysis.privacy import coarse_count
+from survey.access import assessment_or_404, batch_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.campaigns import bp
-from survey.campaigns.access import (
-    assessment_or_404,
-    batch_or_404,
-    organisation_or_404,
-    wave_or_404,
-)
 from survey.campaigns.forms import (
     EMAIL_ONLY,
     EVERYONE,
@@ -76,29 +71,24 @@ BATCH_POLL_SECONDS = 2
 
 
 def _wave(organisation_id: int, assessment_id: int, wave_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    assessment = assessment_or_404(db.session, organisation, assessment_id)
-    return organisation, assessment, wave_or_404(db.session, assessment, wave_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    assessment = assessment_or_404(db.session, current_user, assessment_id, organisation)
+    return organisation, assessment, wave_or_404(db.session, current_user, assessment, wave_id)
 
 
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/invitations")
-@login_required
 def invitations(organisation_id: int, assessment_id: int, wave_id: int):
     return _invitations_page(*_wave(organisation_id, assessment_id, wave_id))
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/invitations")
-@login_required
 def invite(organisation_id: int, assessment_id: int, wave_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     form = _recipients_form("invite", organisation.id)
-    if wave_status(wave, utcnow()) == "closed":
-        return _closed(wave)
-    if not form.validate_on_submit():
-        return _invitations_page(organisation, assessment, wave, invite_form=form, status=422)
-    team_id = None if form.team.data == EVERYONE else form.team.data
-    team_ids = teams_under(db.session, organisation.id, team_id)
-    people = list(db.session.scalars(uninvited_people(wave, team_ids)))
+    refused = _closed_or_invalid(organisation, assessment, wave, "invite_form", form)
+    if refused is not None:
+        return refused
+    people = list(db.session.scalars(uninvited_people(wave, _chosen_teams(organisation, form))))
     if not people:
         form.team.errors.append(
             "Everyone on the roster there has an invitation to this wave already; send a "
@@ -110,17 +100,13 @@ def invite(organisation_id: int, assessment_id: int, wave_id: int):
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/reminders")
-@login_required
 def remind(organisation_id: int, assessment_id: int, wave_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     form = _recipients_form("remind", organisation.id, anonymous=_anonymous(assessment))
-    if wave_status(wave, utcnow()) == "closed":
-        return _closed(wave)
-    if not form.validate_on_submit():
-        return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
-    team_id = None if form.team.data == EVERYONE else form.team.data
-    team_ids = teams_under(db.session, organisation.id, team_id)
-    waiting = list(db.session.scalars(unanswered(wave, team_ids)))
+    refused = _closed_or_invalid(organisation, assessment, wave, "remind_form", form)
+    if refused is not None:
+        return refused
+    waiting = list(db.session.scalars(unanswered(wave, _chosen_teams(organisation, form))))
     if not waiting and not _anonymous(assessment):
         form.team.errors.append("Nobody invited there is waiting for a reminder.")
         return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
@@ -129,14 +115,12 @@ def remind(organisation_id: int, assessment_id: int, wave_id: int):
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/team-links")
-@login_required
 def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     form = _team_link_form(organisation.id)
-    if wave_status(wave, utcnow()) == "closed":
-        return _closed(wave)
-    if not form.validate_on_submit():
-        return _invitations_page(organisation, assessment, wave, link_form=form, status=422)
+    refused = _closed_or_invalid(organisation, assessment, wave, "link_form", form)
+    if refused is not None:
+        return refused
     link = team_link(
         db.session,
         wave,
@@ -171,7 +155,6 @@ def make_team_link(organisation_id: int, assessment_id: int, wave_id: int):
 
 
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>")
-@login_required
 def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
@@ -193,7 +176,6 @@ def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: in
 
 
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>.json")
-@login_required
 def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
     _organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
@@ -211,7 +193,6 @@ def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_i
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/mailings/<int:batch_id>/retry")
-@login_required
 def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
@@ -335,6 +316,24 @@ def _invitations_page(organisation, assessment, wave, status: int = 200, **forms
         link_form=forms.get("link_form") or _team_link_form(organisation.id),
     )
     return page, status
+
+
+def _closed_or_invalid(organisation, assessment, wave: Wave, name: str, form):
+    """The answer to a form of the invitations page that cannot be acted on, else ``None``.
+
+    A closed wave gets 409; a form with mistakes, the page again with it as ``name`` (422).
+    """
+    if wave_status(wave, utcnow()) == "closed":
+        return _closed(wave)
+    if not form.validate_on_submit():
+        return _invitations_page(organisation, assessment, wave, status=422, **{name: form})
+    return None
+
+
+def _chosen_teams(organisation, form: RecipientsForm) -> set[int]:
+    """The teams a recipients form chose: one with every active team below it, or all."""
+    team_id = None if form.team.data == EVERYONE else form.team.data
+    return teams_under(db.session, organisation.id, team_id)
 
 
 def _recipients_form(prefix: str, organisation_id: int, anonymous: bool = False) -> RecipientsForm:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from survey.dashboard.export import safe_cell
+from survey.aggregates.export import safe_cell
 from survey.db import wipe_after_commit
 from survey.invitations import invite_people, link_url
 from survey.models import Draft, Invitation, Person, Wave

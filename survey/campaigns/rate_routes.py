@@ -7,10 +7,10 @@ Every count of answers is coarse (``survey.campaigns.rates.shown_row``): ``null`
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user
 
+from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.campaigns import bp
-from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.campaigns.rates import shown_row, totals, wave_rates
 from survey.campaigns.schedule import wave_status, when
 from survey.db import db
@@ -19,19 +19,19 @@ from survey.models.organisation import teams_of
 
 
 def _rates(organisation_id: int, assessment_id: int, wave_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    assessment = assessment_or_404(db.session, organisation, assessment_id)
-    wave = wave_or_404(db.session, assessment, wave_id)
+    """The organisation, assessment and wave, with the wave's rows and totals as shown."""
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    assessment = assessment_or_404(db.session, current_user, assessment_id, organisation)
+    wave = wave_or_404(db.session, current_user, assessment, wave_id)
     rows = wave_rates(db.session, list(db.session.scalars(teams_of(organisation.id))), wave.id)
-    return organisation, assessment, wave, rows
+    k = assessment.min_group_size
+    return organisation, assessment, wave, [shown_row(row, k) for row in rows], totals(rows, k)
 
 
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/rates")
-@login_required
 def rates(organisation_id: int, assessment_id: int, wave_id: int):
-    organisation, assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
+    organisation, assessment, wave, rows, total = _rates(organisation_id, assessment_id, wave_id)
     now = utcnow()
-    k = assessment.min_group_size
     return render_template(
         "campaigns/rates.html",
         organisation=organisation,
@@ -39,23 +39,21 @@ def rates(organisation_id: int, assessment_id: int, wave_id: int):
         wave=wave,
         status=wave_status(wave, now),
         when=when(wave),
-        rows=[shown_row(row, k) for row in rows],
-        total=totals(rows, k),
+        rows=rows,
+        total=total,
         updated_at=now,
         poll_seconds=current_app.config["RATES_POLL_SECONDS"],
     )
 
 
 @bp.get("/<int:assessment_id>/waves/<int:wave_id>/rates.json")
-@login_required
 def rates_json(organisation_id: int, assessment_id: int, wave_id: int):
-    _organisation, assessment, wave, rows = _rates(organisation_id, assessment_id, wave_id)
+    _organisation, assessment, wave, rows, total = _rates(organisation_id, assessment_id, wave_id)
     now = utcnow()
-    k = assessment.min_group_size
     return jsonify(
         wave={"id": wave.id, "name": wave.name, "status": wave_status(wave, now)},
         updated_at=f"{now:%H:%M:%S} UTC",
-        k=k,
-        total=totals(rows, k),
-        teams=[shown_row(row, k) for row in rows],
+        k=assessment.min_group_size,
+        total=total,
+        teams=rows,
     )

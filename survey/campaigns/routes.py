@@ -1,19 +1,19 @@
 """Assessment and wave pages: list, create and edit assessments; schedule, open and close waves.
 
 Every view is for a logged-in admin or a consultant of the organisation; everything else is the
-same 404 (``survey.campaigns.access``). Each change is one transaction with its audit event.
+same 404 (``survey.access``). Each change is one transaction with its audit event.
 """
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.campaigns import bp
-from survey.campaigns.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.campaigns.forms import AssessmentForm, ConfirmForm, WaveForm
 from survey.campaigns.schedule import (
     Schedule,
@@ -35,6 +35,7 @@ from survey.campaigns.setup import (
 )
 from survey.db import db
 from survey.errors import error_page
+from survey.forms import form_page
 from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow
@@ -44,28 +45,9 @@ from survey.releases.store import latest_releases, release_closed_waves
 ASSESSMENTS_PER_PAGE = 20
 
 
-@bp.app_template_global("campaign_assessments")
-def campaign_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]:
-    """The organisation's newest assessments, for the panel on its page."""
-    query = (
-        select(Assessment)
-        .where(Assessment.organisation_id == organisation_id)
-        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
-
-
-@bp.app_template_global("campaign_wave_status")
-def campaign_wave_status(wave: Wave) -> str:
-    """A wave's status now, for the panel on the organisation's page."""
-    return wave_status(wave, utcnow())
-
-
 @bp.get("/")
-@login_required
 def index(organisation_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
     query = (
         select(Assessment)
         .where(Assessment.organisation_id == organisation.id)
@@ -76,9 +58,8 @@ def index(organisation_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new(organisation_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
     form = _assessment_form()
     if form.validate_on_submit() and _name_free(form, organisation.id, None):
         assessment = Assessment(organisation_id=organisation.id)
@@ -98,15 +79,14 @@ def new(organisation_id: int):
         )
         db.session.commit()
         flash(f"Created the assessment {assessment.name!r}. Schedule its first wave next.")
-        return redirect(_assessment_url(assessment))
-    return _form_page("campaigns/assessment_form.html", form, organisation=organisation)
+        return redirect(assessment_url(assessment))
+    return form_page("campaigns/assessment_form.html", form, organisation=organisation)
 
 
 @bp.get("/<int:assessment_id>")
-@login_required
 def assessment(organisation_id: int, assessment_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    found = assessment_or_404(db.session, organisation, assessment_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     now = utcnow()
     releases = latest_releases(db.session, found)
     return render_template(
@@ -123,10 +103,9 @@ def assessment(organisation_id: int, assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(organisation_id: int, assessment_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    found = assessment_or_404(db.session, organisation, assessment_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     now = utcnow()
     form = _assessment_form(data=current_settings(found))
     if form.validate_on_submit() and _name_free(form, organisation.id, found.id):
@@ -145,8 +124,8 @@ def edit(organisation_id: int, assessment_id: int):
             )
             db.session.commit()
             flash("Saved the assessment's settings.")
-            return redirect(_assessment_url(found))
-    return _form_page(
+            return redirect(assessment_url(found))
+    return form_page(
         "campaigns/assessment_form.html",
         form,
         organisation=organisation,
@@ -156,10 +135,9 @@ def edit(organisation_id: int, assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/waves/new", methods=["GET", "POST"])
-@login_required
 def new_wave(organisation_id: int, assessment_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    found = assessment_or_404(db.session, organisation, assessment_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     form = WaveForm(data={"name": f"Wave {len(found.waves) + 1}"})
     if form.validate_on_submit() and _schedule_fits(form, found, None):
         wave = Wave(
@@ -182,18 +160,17 @@ def new_wave(organisation_id: int, assessment_id: int):
         )
         db.session.commit()
         flash(f"Scheduled {wave.name}: {when(wave)}.")
-        return redirect(_assessment_url(found))
-    return _form_page(
+        return redirect(assessment_url(found))
+    return form_page(
         "campaigns/wave_form.html", form, organisation=organisation, assessment=found, wave=None
     )
 
 
 @bp.route("/<int:assessment_id>/waves/<int:wave_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
-    found = assessment_or_404(db.session, organisation, assessment_id)
-    wave = wave_or_404(db.session, found, wave_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    found = assessment_or_404(db.session, current_user, assessment_id, organisation)
+    wave = wave_or_404(db.session, current_user, found, wave_id)
     status = wave_status(wave, utcnow())
     if status == "closed":
         return error_page(409, f"{wave.name} has closed; a closed wave cannot be changed.")
@@ -224,8 +201,8 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
         )
         db.session.commit()
         flash(f"Saved {wave.name}: {when(wave)}.")
-        return redirect(_assessment_url(found))
-    return _form_page(
+        return redirect(assessment_url(found))
+    return form_page(
         "campaigns/wave_form.html",
         form,
         organisation=organisation,
@@ -236,42 +213,37 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
 
 
 @bp.route("/<int:assessment_id>/waves/<int:wave_id>/open", methods=["GET", "POST"])
-@login_required
 def open_wave(organisation_id: int, assessment_id: int, wave_id: int):
     return _open_or_close(organisation_id, assessment_id, wave_id, "open")
 
 
 @bp.route("/<int:assessment_id>/waves/<int:wave_id>/close", methods=["GET", "POST"])
-@login_required
 def close_wave(organisation_id: int, assessment_id: int, wave_id: int):
     return _open_or_close(organisation_id, assessment_id, wave_id, "close")
 
 
 def _open_or_close(organisation_id: int, assessment_id: int, wave_id: int, action: str):
     """The confirmation page (GET) and the change itself (POST) for Open now and Close now."""
-    organisation = organisation_or_404(db.session, organisation_id)
-    found = assessment_or_404(db.session, organisation, assessment_id)
-    wave = wave_or_404(db.session, found, wave_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    found = assessment_or_404(db.session, current_user, assessment_id, organisation)
+    wave = wave_or_404(db.session, current_user, found, wave_id)
     now = utcnow()
     problem = (
         open_now_problem(wave, found.waves, now)
         if action == "open"
         else close_now_problem(wave, now)
     )
-    form = ConfirmForm()
-    page = {
-        "organisation": organisation,
-        "assessment": found,
-        "wave": wave,
-        "action": action,
-        "problem": problem,
-        "form": form,
-        "locks": action == "open" and first_opened_wave(found, now) is None,
-    }
-    if problem is not None:
-        return render_template("campaigns/confirm.html", **page), 409
-    if not form.validate_on_submit():
-        return render_template("campaigns/confirm.html", **page)
+    page = confirmation_page(
+        "campaigns/confirm.html",
+        problem,
+        organisation=organisation,
+        assessment=found,
+        wave=wave,
+        action=action,
+        locks=action == "open" and first_opened_wave(found, now) is None,
+    )
+    if page is not None:
+        return page
     if action == "open":
         wave.opens_at = now
     else:
@@ -292,7 +264,20 @@ def _open_or_close(organisation_id: int, assessment_id: int, wave_id: int, actio
         else f"{wave.name} is closed: its links no longer accept answers, and its results are "
         "released."
     )
-    return redirect(_assessment_url(found))
+    return redirect(assessment_url(found))
+
+
+def confirmation_page(template: str, problem: str | None, **context):
+    """A confirmation page, or ``None`` when its form was sent and the change may go ahead.
+
+    The page says ``problem`` with 409 when there is one; otherwise it asks (a GET, or a POST
+    whose form has expired).
+    """
+    form = ConfirmForm()
+    if problem is None and form.validate_on_submit():
+        return None
+    page = render_template(template, problem=problem, form=form, **context)
+    return (page, 409) if problem is not None else page
 
 
 def _assessment_form(**kwargs) -> AssessmentForm:
@@ -344,13 +329,7 @@ def _schedule_fits(form: WaveForm, assessment: Assessment, wave: Wave | None) ->
     return not problems
 
 
-def _form_page(template: str, form, **context):
-    """The form again: 422 when it was sent with mistakes, 200 when it is first shown."""
-    status = 422 if form.is_submitted() else 200
-    return render_template(template, form=form, **context), status
-
-
-def _assessment_url(assessment: Assessment) -> str:
+def assessment_url(assessment: Assessment) -> str:
     return url_for(
         "campaigns.assessment",
         organisation_id=assessment.organisation_id,

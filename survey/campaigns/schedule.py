@@ -25,10 +25,8 @@ class Schedule:
 
 
 def wave_status(wave: Wave, now: datetime) -> str:
-    """``"scheduled"``, ``"open"`` or ``"closed"``."""
-    if now < wave.opens_at:
-        return "scheduled"
-    return "open" if now < wave.closes_at else "closed"
+    """``"scheduled"``, ``"open"`` or ``"closed"`` (``Wave.status``)."""
+    return wave.status(now)
 
 
 def when(wave: Wave) -> str:

@@ -1,7 +1,13 @@
-"""Client organisations for consultants: the list, the team tree and the roster import."""
+"""Client organisations for consultants: the list, the team tree and the roster import.
+
+For admins and consultants only (``survey.access.consultants_only``).
+"""
 
 from flask import Blueprint
 
+from survey.access import consultants_only
+
 bp = Blueprint("clients", __name__, url_prefix="/clients")
+consultants_only(bp)
 
 from survey.clients import routes  # noqa: E402, F401

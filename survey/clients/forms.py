@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from survey.clients.names import MAX_NAME
 from survey.models.organisation import DEPARTMENTS
-from survey.params import parse_id
+from survey.params import coerce_id
 
 DEPARTMENT_CHOICES = [
     SelectChoice(department, department.capitalize()) for department in DEPARTMENTS
@@ -20,15 +20,8 @@ ROOT = ""  # the parent choice for a team at the top level
 
 
 def optional_id(value) -> int | None:
-    """A parent choice: ``""`` for the top level, else a team id."""
-    if value in (None, ROOT):
-        return None
-    if isinstance(value, int):
-        return value
-    number = parse_id(value)
-    if number is None:
-        raise ValueError("Choose a team from the list.")
-    return number
+    """A parent choice: ``""`` for the top level, else a team id (``coerce_id``)."""
+    return None if value in (None, ROOT) else coerce_id(value)
 
 
 class OrganisationForm(FlaskForm):

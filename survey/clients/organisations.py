@@ -1,17 +1,21 @@
-"""Client organisations: creating one, and the page of them a consultant or admin sees."""
+"""Client organisations: creating one, the page of them a consultant or admin sees, and the
+newest assessments shown on an organisation's page.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from survey.access import organisation_ids_in_scope
 from survey.audit import record
 from survey.clients.names import name_problem
-from survey.models import Organisation, Person, Team, User
+from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.pagination import Page, paginate
-from survey.scope import organisation_ids_in_scope
 
 PER_PAGE = 20
 
@@ -25,6 +29,13 @@ class OrganisationSummary:
     organisation: Organisation
     teams: int
     people: int
+
+
+class RecentAssessment(NamedTuple):
+    """An assessment on its organisation's page, with each wave and its status at the time."""
+
+    assessment: Assessment
+    waves: list[tuple[Wave, str]]
 
 
 def create_organisation(session: Session, user: User, name: str) -> Organisation:
@@ -76,6 +87,23 @@ def organisations_page(session: Session, user: User, number: int, per_page: int 
         for organisation in page.items
     ]
     return Page(summaries, page.number, page.pages, page.total)
+
+
+def recent_assessments(
+    session: Session, organisation_id: int, now: datetime, limit: int = 5
+) -> list[RecentAssessment]:
+    """The organisation's newest assessments with their waves (two queries), for its page."""
+    query = (
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation_id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(limit)
+        .options(selectinload(Assessment.waves))
+    )
+    return [
+        RecentAssessment(assessment, [(wave, wave.status(now)) for wave in assessment.waves])
+        for assessment in session.scalars(query)
+    ]
 
 
 def _counts(session: Session, column, ids: list[int], *conditions) -> dict[int, int]:

@@ -17,12 +17,10 @@ import re
 from dataclasses import dataclass, field
 
 from survey.clients.names import MAX_TEAM_DEPTH, PATH_SEPARATOR, team_name_problem
-from survey.mail import PLAIN_ADDRESS
-from survey.models.people import ROSTER_ROLES
+from survey.models.people import ROSTER_ROLES, checked_email
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_EMAIL = 254
 DELIMITERS = (",", ";", "\t")
 # Header spellings, compared without case, spaces, dashes or underscores.
 COLUMNS = {
@@ -31,10 +29,6 @@ COLUMNS = {
     "role": ("role",),
 }
 COLUMN_NAMES = {"team": "team path", "email": "e-mail", "role": "role"}
-# A simple, sane check: something@domain.tld, without spaces or a second @.
-# Only plain addresses: no quotes, brackets or angle brackets, which a mail header parser would
-# read as something else than the address.
-EMAIL = PLAIN_ADDRESS
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY = (
     "The file is empty. It needs a header line (team path, e-mail, role) and one line per person."
@@ -256,26 +250,6 @@ def _path(text: str, problems: list[str]) -> tuple[str, ...]:
             problems.append(f"In the team path {text!r}: {problem}")
             return ()
     return parts
-
-
-def checked_email(text: str) -> tuple[str, str | None]:
-    """An e-mail address as it is stored (trimmed, in lower case), or why it cannot be one.
-
-    The one rule for addresses, shared by the roster and ``flask create-user``: a plain
-    ``name@domain.tld`` of at most ``MAX_EMAIL`` characters.
-
-    >>> checked_email(" Ann@Example.ORG ")
-    ('ann@example.org', None)
-    >>> checked_email("ann@localhost")
-    ('', "'ann@localhost' is not an e-mail address such as name@example.com.")
-    """
-    text = text.strip()
-    if not text:
-        return "", "The e-mail is missing."
-    email = text.lower()
-    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
-        return "", f"{text!r} is not an e-mail address such as name@example.com."
-    return email, None
 
 
 def _email(text: str, problems: list[str]) -> str:

@@ -1,8 +1,8 @@
 """Consultant pages: client organisations, their team tree and the roster import.
 
-Every route is for admins and consultants only, and checks on the server that the organisation
-is theirs. Each change is one transaction with its audit event; a refused change re-renders the
-form with the reason and 422, and writes nothing.
+Every route is for admins and consultants only (``survey.access.consultants_only``), and checks
+on the server that the organisation is theirs. Each change is one transaction with its audit
+event; a refused change re-renders the form with the reason and 422, and writes nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
+from survey.access import organisation_or_404, team_or_404
 from survey.audit import record
 from survey.clients import bp
-from survey.clients.access import consultant_required, organisation_or_404, team_or_404
 from survey.clients.forms import (
     ROOT,
     ConfirmForm,
@@ -36,6 +36,7 @@ from survey.clients.organisations import (
     OrganisationRefused,
     create_organisation,
     organisations_page,
+    recent_assessments,
 )
 from survey.clients.roster import parse_roster
 from survey.clients.roster_import import apply_import, plan_import
@@ -55,6 +56,7 @@ from survey.clients.teams import (
 from survey.clients.uploads import find_upload, store_upload, upload_rows
 from survey.db import db
 from survey.errors import error_page
+from survey.forms import form_page
 from survey.models import Organisation, Team
 from survey.models._columns import utcnow
 from survey.pagination import page_number
@@ -86,14 +88,12 @@ def file_too_large(_error: RequestEntityTooLarge):
 
 
 @bp.get("/")
-@consultant_required
 def index():
     page = organisations_page(db.session, current_user, page_number(request.args.get("page")))
     return render_template("clients/index.html", page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@consultant_required
 def new():
     form = OrganisationForm()
     if form.validate_on_submit():
@@ -103,27 +103,27 @@ def new():
             form.name.errors.append(str(refused))
         else:
             db.session.commit()
-            flash(f"{organisation.name} is ready: add its teams or import its roster.")
-            return redirect(url_for("clients.organisation", organisation_id=organisation.id))
-    return _form_page("clients/new.html", form)
+            return _back_to(
+                organisation, f"{organisation.name} is ready: add its teams or import its roster."
+            )
+    return form_page("clients/new.html", form)
 
 
 @bp.get("/<int:organisation_id>")
-@consultant_required
 def organisation(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     return render_template(
         "clients/organisation.html",
         organisation=found,
         tree=team_tree(db.session, found.id),
         k=count_step(db.session, found.id),
+        recent_assessments=recent_assessments(db.session, found.id, utcnow()),
     )
 
 
 @bp.route("/<int:organisation_id>/teams/new", methods=["GET", "POST"])
-@consultant_required
 def team_new(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     form = TeamForm(parent=request.args.get("parent", ROOT))
     form.parent.choices = _parent_choices(found)
     if form.validate_on_submit():
@@ -134,16 +134,14 @@ def team_new(organisation_id: int):
         except TeamChangeRefused as refused:
             return _refused_form("clients/team_form.html", form, refused, organisation=found)
         db.session.commit()
-        flash(f"Added {team.name}.")
-        return redirect(url_for("clients.organisation", organisation_id=found.id))
-    return _form_page("clients/team_form.html", form, organisation=found, team=None)
+        return _back_to(found, f"Added {team.name}.")
+    return form_page("clients/team_form.html", form, organisation=found, team=None)
 
 
 @bp.route("/<int:organisation_id>/teams/<int:team_id>/edit", methods=["GET", "POST"])
-@consultant_required
 def team_edit(organisation_id: int, team_id: int):
-    found = organisation_or_404(organisation_id)
-    team = team_or_404(found, team_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
+    team = team_or_404(db.session, current_user, team_id, found)
     form = TeamForm(
         name=team.name,
         department=team.department,
@@ -160,34 +158,30 @@ def team_edit(organisation_id: int, team_id: int):
                 "clients/team_form.html", form, refused, organisation=found, team=team
             )
         db.session.commit()
-        flash(f"Saved {team.name}.")
-        return redirect(url_for("clients.organisation", organisation_id=found.id))
-    return _form_page("clients/team_form.html", form, organisation=found, team=team)
+        return _back_to(found, f"Saved {team.name}.")
+    return form_page("clients/team_form.html", form, organisation=found, team=team)
 
 
 @bp.route("/<int:organisation_id>/teams/<int:team_id>/archive", methods=["GET", "POST"])
-@consultant_required
 def team_archive(organisation_id: int, team_id: int):
-    found = organisation_or_404(organisation_id)
-    team = team_or_404(found, team_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
+    team = team_or_404(db.session, current_user, team_id, found)
     affected = teams_below(db.session, team)
     form = ConfirmForm()
     if form.validate_on_submit():
         archive_team(db.session, team, utcnow())
         db.session.commit()
         below = f" and the {len(affected) - 1} teams below it" if len(affected) > 1 else ""
-        flash(f"Archived {team.name}{below}.")
-        return redirect(url_for("clients.organisation", organisation_id=found.id))
-    return _form_page(
+        return _back_to(found, f"Archived {team.name}{below}.")
+    return form_page(
         "clients/team_archive.html", form, organisation=found, team=team, affected=affected
     )
 
 
 @bp.route("/<int:organisation_id>/teams/<int:team_id>/delete", methods=["GET", "POST"])
-@consultant_required
 def team_delete(organisation_id: int, team_id: int):
-    found = organisation_or_404(organisation_id)
-    team = team_or_404(found, team_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
+    team = team_or_404(db.session, current_user, team_id, found)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -202,21 +196,17 @@ def team_delete(organisation_id: int, team_id: int):
                 team=team,
                 in_use=True,
             )
-        flash(f"Deleted {team.name}.")
-        return redirect(url_for("clients.organisation", organisation_id=found.id))
+        return _back_to(found, f"Deleted {team.name}.")
     in_use = team_references(db.session, found.id)[team.id] > 0
-    return _form_page(
-        "clients/team_delete.html", form, organisation=found, team=team, in_use=in_use
-    )
+    return form_page("clients/team_delete.html", form, organisation=found, team=team, in_use=in_use)
 
 
 @bp.route("/<int:organisation_id>/roster", methods=["GET", "POST"])
-@consultant_required
 def roster(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     form = RosterUploadForm()
     if not form.validate_on_submit():
-        return _form_page("clients/roster_upload.html", form, organisation=found, errors=[])
+        return form_page("clients/roster_upload.html", form, organisation=found, errors=[])
     upload = form.roster.data
     max_bytes = current_app.config["ROSTER_MAX_BYTES"]
     data = upload.read(max_bytes + 1)
@@ -242,9 +232,8 @@ def roster(organisation_id: int):
 
 
 @bp.get("/<int:organisation_id>/roster/preview")
-@consultant_required
 def roster_preview(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     upload = _current_upload(found)
     if upload is None:
         flash("That preview has expired or was replaced. Upload the file again.")
@@ -261,9 +250,8 @@ def roster_preview(organisation_id: int):
 
 
 @bp.post("/<int:organisation_id>/roster/confirm")
-@consultant_required
 def roster_confirm(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     form = RosterConfirmForm()
     upload = _current_upload(found)
     if not form.validate_on_submit() or upload is None or form.upload.data != upload.id:
@@ -285,25 +273,29 @@ def roster_confirm(organisation_id: int):
         flash("The roster changed while you were importing; nothing was imported. Check again.")
         return redirect(url_for("clients.roster_preview", organisation_id=found.id))
     _forget_upload(found)
-    flash(
+    return _back_to(
+        found,
         f"Imported the roster: {len(plan.new_teams)} new teams, {len(plan.new_people)} new "
-        f"people, {len(plan.updates)} updated, {plan.unchanged} unchanged."
+        f"people, {len(plan.updates)} updated, {plan.unchanged} unchanged.",
     )
-    return redirect(url_for("clients.organisation", organisation_id=found.id))
 
 
 @bp.post("/<int:organisation_id>/roster/cancel")
-@consultant_required
 def roster_cancel(organisation_id: int):
-    found = organisation_or_404(organisation_id)
+    found = organisation_or_404(db.session, current_user, organisation_id)
     form = RosterConfirmForm()
     upload = _current_upload(found)
     if form.validate_on_submit() and upload is not None and form.upload.data == upload.id:
         db.session.delete(upload)
         db.session.commit()
     _forget_upload(found)
-    flash("Nothing was imported.")
-    return redirect(url_for("clients.organisation", organisation_id=found.id))
+    return _back_to(found, "Nothing was imported.")
+
+
+def _back_to(organisation: Organisation, message: str):
+    """Show ``message`` on the organisation's page, and go there."""
+    flash(message)
+    return redirect(url_for("clients.organisation", organisation_id=organisation.id))
 
 
 def _current_upload(organisation: Organisation):
@@ -328,11 +320,6 @@ def _parent_choices(organisation: Organisation, moving: Team | None = None) -> l
         for node in tree.nodes()
         if node.team.id not in excluded
     ]
-
-
-def _form_page(template: str, form, **context):
-    status = 422 if form.is_submitted() else 200
-    return render_template(template, form=form, **context), status
 
 
 def _refused_form(template: str, form, refused: Exception, **context):

@@ -175,15 +175,7 @@ def add_team(
     team = Team(organisation_id=organisation.id, name=name, department=department, parent=parent)
     session.add(team)
     session.flush()
-    record(
-        session,
-        "team.create",
-        organisation_id=organisation.id,
-        target=f"team {team.id}",
-        name=name,
-        department=department,
-        parent_id=parent_id,
-    )
+    _record(session, "team.create", team, name=name, department=department, parent_id=parent_id)
     return team
 
 
@@ -192,14 +184,7 @@ def rename_team(session: Session, team: Team, name: str) -> None:
     if name == team.name:
         return
     _check_free(session, team.organisation_id, team.parent_id, name, team.id)
-    record(
-        session,
-        "team.rename",
-        organisation_id=team.organisation_id,
-        target=f"team {team.id}",
-        old_name=team.name,
-        new_name=name,
-    )
+    _record(session, "team.rename", team, old_name=team.name, new_name=name)
     team.name = name
 
 
@@ -207,13 +192,8 @@ def set_department(session: Session, team: Team, department: str) -> None:
     _check_department(department)
     if department == team.department:
         return
-    record(
-        session,
-        "team.department",
-        organisation_id=team.organisation_id,
-        target=f"team {team.id}",
-        old_department=team.department,
-        new_department=department,
+    _record(
+        session, "team.department", team, old_department=team.department, new_department=department
     )
     team.department = department
 
@@ -237,14 +217,7 @@ def move_team(session: Session, team: Team, parent_id: int | None) -> None:
     if parent is not None:
         _check_depth(session, team.organisation_id, parent, _levels_from(session, team))
     _check_free(session, team.organisation_id, parent_id, team.name, team.id)
-    record(
-        session,
-        "team.move",
-        organisation_id=team.organisation_id,
-        target=f"team {team.id}",
-        old_parent_id=team.parent_id,
-        new_parent_id=parent_id,
-    )
+    _record(session, "team.move", team, old_parent_id=team.parent_id, new_parent_id=parent_id)
     team.parent_id = parent_id
 
 
@@ -253,14 +226,7 @@ def archive_team(session: Session, team: Team, now: datetime) -> list[Team]:
     affected = teams_below(session, team)
     for each in affected:
         each.archived_at = now
-    record(
-        session,
-        "team.archive",
-        organisation_id=team.organisation_id,
-        target=f"team {team.id}",
-        name=team.name,
-        teams=len(affected),
-    )
+    _record(session, "team.archive", team, name=team.name, teams=len(affected))
     return affected
 
 
@@ -278,14 +244,19 @@ def delete_team(session: Session, team: Team) -> None:
             f"{team.name} has people, responses, links or teams of its own, so it can only be "
             "archived."
         )
+    _record(session, "team.delete", team, name=team.name)
+    session.delete(team)
+
+
+def _record(session: Session, action: str, team: Team, **details) -> None:
+    """The audit event of a change to ``team``, in the caller's transaction."""
     record(
         session,
-        "team.delete",
+        action,
         organisation_id=team.organisation_id,
         target=f"team {team.id}",
-        name=team.name,
+        **details,
     )
-    session.delete(team)
 
 
 def _parents(session: Session, organisation_id: int) -> dict[int, int | None]:

@@ -1,15 +1,18 @@
-"""Dashboard pages and their CSV downloads; every route checks scope on the server."""
+"""Dashboard pages and their CSV downloads; every route checks scope on the server.
+
+Managers and consultants alike use these pages (each within their scope, ``survey.access``), so
+every route is guarded on its own with ``login_required``.
+"""
 
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from survey import scope
+from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
+from survey.aggregates.dashboards import dashboard
+from survey.aggregates.export import table_csv
 from survey.dashboard import bp
-from survey.dashboard.export import table_csv
-from survey.dashboard.selection import selection
-from survey.dashboard.service import dashboard
 from survey.db import db
 from survey.security import allow_charts
 
@@ -17,9 +20,9 @@ from survey.security import allow_charts
 @bp.get("/")
 @login_required
 def index():
-    assessments = scope.assessments_in_scope(db.session, current_user)
+    assessments = assessments_in_scope(db.session, current_user)
     entries = [
-        (assessment, scope.scope_root_teams(db.session, current_user, assessment.organisation_id))
+        (assessment, scope_root_teams(db.session, current_user, assessment.organisation_id))
         for assessment in assessments
     ]
     if len(entries) == 1 and len(entries[0][1]) == 1:
@@ -31,12 +34,10 @@ def index():
 @bp.get("/<int:assessment_id>/<int:team_id>")
 @login_required
 def team(assessment_id: int, team_id: int):
-    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    assessment, team, wave = _selection(assessment_id, team_id)
     board = dashboard(db.session, assessment, team.id, wave.id)
     allow_charts()
-    roots = {
-        t.id for t in scope.scope_root_teams(db.session, current_user, assessment.organisation_id)
-    }
+    roots = {t.id for t in scope_root_teams(db.session, current_user, assessment.organisation_id)}
     return render_template(
         "dashboard/team.html",
         assessment=assessment,
@@ -49,7 +50,7 @@ def team(assessment_id: int, team_id: int):
 @bp.get("/<int:assessment_id>/<int:team_id>/<section>.csv")
 @login_required
 def section_csv(assessment_id: int, team_id: int, section: str):
-    assessment, team, wave = selection(assessment_id, team_id, request.args.get("wave"))
+    assessment, team, wave = _selection(assessment_id, team_id)
     board = dashboard(db.session, assessment, team.id, wave.id)
     if section not in board.sections:
         abort(404)
@@ -58,6 +59,12 @@ def section_csv(assessment_id: int, team_id: int, section: str):
         table_csv(board.sections[section].table),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _selection(assessment_id: int, team_id: int):
+    return selection_or_404(
+        db.session, current_user, assessment_id, team_id, request.args.get("wave")
     )
 
 

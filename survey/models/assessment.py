@@ -69,3 +69,9 @@ class Wave(Base):
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at
+
+    def status(self, now: datetime) -> str:
+        """``"scheduled"``, ``"open"`` or ``"closed"``."""
+        if now < self.opens_at:
+            return "scheduled"
+        return "open" if now < self.closes_at else "closed"

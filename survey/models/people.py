@@ -10,11 +10,35 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
+from survey.mail import PLAIN_ADDRESS
 from survey.models._columns import utcnow
 from survey.models.organisation import Organisation, Team
 
 ROSTER_ROLES = ("rep", "manager")
 USER_ROLES = ("admin", "consultant", "manager")
+MAX_EMAIL = 254
+
+
+def checked_email(text: str) -> tuple[str, str | None]:
+    """An e-mail address as it is stored (trimmed, in lower case), or why it cannot be one.
+
+    The one rule for addresses, shared by the roster import and ``flask create-user``: a plain
+    ``name@domain.tld`` (``survey.mail.PLAIN_ADDRESS``) of at most ``MAX_EMAIL`` characters,
+    without spaces, a second @, quotes or brackets, which a mail header parser would read as
+    something else than the address.
+
+    >>> checked_email(" Ann@Example.ORG ")
+    ('ann@example.org', None)
+    >>> checked_email("ann@localhost")
+    ('', "'ann@localhost' is not an e-mail address such as name@example.com.")
+    """
+    text = text.strip()
+    if not text:
+        return "", "The e-mail is missing."
+    email = text.lower()
+    if len(email) > MAX_EMAIL or not PLAIN_ADDRESS.fullmatch(email):
+        return "", f"{text!r} is not an e-mail address such as name@example.com."
+    return email, None
 
 
 def new_pseudonym() -> str:
@@ -31,7 +55,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL))
     role: Mapped[str] = mapped_column(String(20), default="rep")
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True, default=new_pseudonym)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -53,7 +77,7 @@ class User(UserMixin, Base):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))

@@ -3,8 +3,17 @@
 Waves never share responses, so a wave's releases are audited on their own. A response belongs
 to a published group of release ``r`` when it has the group's role, it had been taken in by
 release ``r`` (``first <= r``), it was not erased before ``r`` (``r <= last``), and its team lay
-in the group's subtree in the tree as it stood at ``r``. Responses alike in all of this form
-one atom (see :mod:`analysis.disclosure`).
+in the group's subtree in the tree as it stood at ``r``.
+
+The paired change of confidential assessments (:mod:`survey.releases.pairing`) publishes, for a
+team ``T``, figures over the people who answered two waves within ``T``; on each wave's side
+that is one more group of that wave's responses (:class:`PairingGroups`): the reps' responses
+in ``T``'s subtree of the wave's tree whose *partner* (the same person's response in the other
+wave) lies in ``T``'s subtree of the other wave's tree. So a response also carries the team of
+its partner in the wave before and in the wave after (None when it has none, or when the audit
+does not need it). Responses alike in all of this form one atom (see
+:mod:`analysis.disclosure`): ``(role, team, first, last, previous partner team, next partner
+team)``.
 """
 
 from __future__ import annotations
@@ -19,10 +28,17 @@ from sqlalchemy.orm import Session
 
 from analysis.disclosure import protect
 from survey.aggregates.loading import counted
-from survey.models import ReleasedErasure, Response
+from survey.models import Release, ReleasedErasure, Response
 
 NEVER_ERASED = 1 << 30
+"""``last`` of a live response; as a :class:`~survey.models.ReleasedErasure`'s ``last_release``,
+the mark of a response kept without its pseudonym (see there)."""
+PAIRED_ROLE = "rep"
+"""Only reps' responses are paired across waves."""
 logger = logging.getLogger(__name__)
+
+Atom = tuple[str, int, int, int, int | None, int | None]
+"""``(role, team id, first release, last release, previous partner team, next partner team)``."""
 
 
 @dataclass(frozen=True)
@@ -34,22 +50,77 @@ class PublishedGroups:
     groups: Mapping[str, Sequence[int]]
 
 
+@dataclass(frozen=True)
+class PairingGroups:
+    """The groups a pairing of this wave with another publishes on this wave's side.
+
+    For each team of ``teams``: this wave's reps' responses in the team's subtree of ``own``
+    (this wave's tree) whose partner lies in the team's subtree of ``partner`` (the other
+    wave's tree). ``side`` says which partner: ``"previous"`` when the other wave comes before
+    this one, ``"next"`` when it comes after.
+    """
+
+    side: str
+    own: Mapping[int, int | None]
+    partner: Mapping[int, int | None]
+    teams: Sequence[int]
+
+
+def release_groups(release: Release) -> PublishedGroups:
+    """The groups a stored release published, over the tree it stored."""
+    tree = release.payload["tree"]
+    parents = {int(team): node["parent_id"] for team, node in tree.items()}
+    return PublishedGroups(release.seq, parents, release.payload["published"])
+
+
 def atom_tallies(
-    session: Session, wave_id: int, left_out: Collection[int] = ()
-) -> dict[tuple[str, int, int, int], int]:
-    """``{(role, team id, first release, last release): responses}`` of one wave, counting the
-    responses that releases count (:func:`survey.aggregates.loading.counted`)."""
-    live = session.execute(
-        select(Response.role, Response.team_id, Response.released_in, func.count())
-        .where(Response.wave_id == wave_id, counted(left_out))
-        .group_by(Response.role, Response.team_id, Response.released_in)
-    ).all()
+    session: Session,
+    wave_id: int,
+    left_out: Collection[int] = (),
+    previous: Mapping[str, int] | None = None,
+    following: Mapping[str, int] | None = None,
+) -> dict[Atom, int]:
+    """``{atom: responses}`` of one wave, counting the responses that releases count
+    (:func:`survey.aggregates.loading.counted`) and the tombstones of erased ones.
+
+    ``previous`` and ``following`` map a pseudonym to the team of its partner in the wave before
+    and in the wave after (the pairs of :func:`survey.releases.pairing.partners`); without
+    them, no atom has a partner on that side, and tombstones' partners on it are not read.
+    """
+    tallies: dict[Atom, int] = {}
+    if previous is None and following is None:
+        live = session.execute(
+            select(Response.role, Response.team_id, Response.released_in, func.count())
+            .where(Response.wave_id == wave_id, counted(left_out))
+            .group_by(Response.role, Response.team_id, Response.released_in)
+        ).all()
+        for role, team, first, n in live:
+            tallies[(role, team, first, NEVER_ERASED, None, None)] = n
+    else:
+        rows = session.execute(
+            select(
+                Response.role, Response.team_id, Response.released_in, Response.respondent_key
+            ).where(Response.wave_id == wave_id, counted(left_out))
+        ).all()
+        for role, team, first, key in rows:
+            paired = role == PAIRED_ROLE and key is not None
+            atom = (
+                role,
+                team,
+                first,
+                NEVER_ERASED,
+                previous.get(key) if paired and previous is not None else None,
+                following.get(key) if paired and following is not None else None,
+            )
+            tallies[atom] = tallies.get(atom, 0) + 1
     erased = session.execute(
         select(
             ReleasedErasure.role,
             ReleasedErasure.team_id,
             ReleasedErasure.first_release,
             ReleasedErasure.last_release,
+            ReleasedErasure.previous_partner_team_id,
+            ReleasedErasure.next_partner_team_id,
             func.count(),
         )
         .where(ReleasedErasure.wave_id == wave_id)
@@ -58,11 +129,34 @@ def atom_tallies(
             ReleasedErasure.team_id,
             ReleasedErasure.first_release,
             ReleasedErasure.last_release,
+            ReleasedErasure.previous_partner_team_id,
+            ReleasedErasure.next_partner_team_id,
         )
     ).all()
-    tallies = {(role, team, first, NEVER_ERASED): n for role, team, first, n in live}
-    for role, team, first, last, n in erased:
-        tallies[(role, team, first, last)] = tallies.get((role, team, first, last), 0) + n
+    for role, team, first, last, before, after, n in erased:
+        atom = (
+            role,
+            team,
+            first,
+            last,
+            before if previous is not None else None,
+            after if following is not None else None,
+        )
+        if last != NEVER_ERASED:
+            tallies[atom] = tallies.get(atom, 0) + n
+            continue
+        # Kept without its pseudonym: counted live without partners; give them back.
+        unpaired = (role, team, first, NEVER_ERASED, None, None)
+        if atom == unpaired:
+            continue
+        moved = min(n, tallies.get(unpaired, 0))
+        if moved < n:
+            logger.error("wave %s: %s unpaired responses are missing", wave_id, n - moved)
+        if moved:
+            tallies[unpaired] -= moved
+            if not tallies[unpaired]:
+                del tallies[unpaired]
+            tallies[atom] = tallies.get(atom, 0) + moved
     return tallies
 
 
@@ -74,25 +168,45 @@ def _ancestors(parents: Mapping[int, int | None], team_id: int) -> list[int]:
     return chain
 
 
+def _atom_order(atom: Atom) -> tuple:
+    role, team, first, last, *partners = atom
+    return (role, team, first, last, *(-1 if p is None else p for p in partners))
+
+
 def incidence(
-    releases: Sequence[PublishedGroups], tallies: Mapping[tuple[str, int, int, int], int]
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, int]]]:
-    """Groups x atoms incidence, atom sizes, and each row's ``(seq, role, team id)``."""
-    atoms = sorted(tallies)
-    labels = [
+    releases: Sequence[PublishedGroups],
+    tallies: Mapping[Atom, int],
+    pairings: Sequence[PairingGroups] = (),
+) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """Groups x atoms incidence, atom sizes, and each row's label: ``(seq, role, team id)`` for
+    a release's group, ``("pairs", i, team id)`` for a group of ``pairings[i]``."""
+    atoms = sorted(tallies, key=_atom_order)
+    labels: list[tuple] = [
         (release.seq, role, team)
         for release in releases
         for role, teams in sorted(release.groups.items())
         for team in teams
     ]
+    labels += [("pairs", i, team) for i, pairing in enumerate(pairings) for team in pairing.teams]
     row_of = {label: row for row, label in enumerate(labels)}
     matrix = np.zeros((len(labels), len(atoms)), dtype=bool)
-    for column, (role, team, first, last) in enumerate(atoms):
+    for column, (role, team, first, last, before, after) in enumerate(atoms):
         for release in releases:
             if not first <= release.seq <= last:
                 continue
             for ancestor in _ancestors(release.parents, team):
                 row = row_of.get((release.seq, role, ancestor))
+                if row is not None:
+                    matrix[row, column] = True
+        if role != PAIRED_ROLE:
+            continue
+        for i, pairing in enumerate(pairings):
+            partner = before if pairing.side == "previous" else after
+            if partner is None:
+                continue
+            there = set(_ancestors(pairing.partner, partner))
+            for ancestor in _ancestors(pairing.own, team):
+                row = row_of.get(("pairs", i, ancestor)) if ancestor in there else None
                 if row is not None:
                     matrix[row, column] = True
     sizes = np.array([tallies[atom] for atom in atoms], dtype=np.int64)
@@ -102,7 +216,7 @@ def incidence(
 def withheld_groups(
     earlier: Sequence[PublishedGroups],
     candidate: PublishedGroups,
-    tallies: Mapping[tuple[str, int, int, int], int],
+    tallies: Mapping[Atom, int],
     k: int,
 ) -> set[tuple[str, int]]:
     """The ``(role, team id)`` groups of ``candidate`` to withhold so that, together with every
@@ -117,3 +231,41 @@ def withheld_groups(
         logger.error("earlier releases fail the audit; release %s shows nothing", candidate.seq)
         withheld = ~published
     return {(role, team) for (_, role, team), out in zip(labels, withheld, strict=True) if out}
+
+
+def withheld_pairs(
+    releases: Sequence[PublishedGroups],
+    published: Sequence[PairingGroups],
+    candidate: PairingGroups,
+    tallies: Mapping[Atom, int],
+    k: int,
+) -> set[int]:
+    """The teams of ``candidate`` whose pairing groups must be withheld so that, together with
+    every group of the wave already published (its releases' and ``published`` pairings'),
+    nothing under ``k`` responses can be worked out.
+
+    A candidate group that differs from a published one by 1 to ``k - 1`` responses (counting
+    both ways) must go in any case, as the difference of the two would single those out; such
+    groups are withheld first, which spares :func:`analysis.disclosure.protect` a search for
+    each (a team's pairs against its own cell, as with a newcomer, are the common case).
+    """
+    if not candidate.teams:
+        return set()
+    matrix, sizes, labels = incidence(releases, tallies, [*published, candidate])
+    if matrix.size == 0:
+        return set()
+    mine = len(published)
+    proposed = np.array([label[:2] == ("pairs", mine) for label in labels], dtype=bool)
+    weighted = matrix * sizes.astype(float)  # whole numbers, exact in float64
+    totals = weighted.sum(axis=1)
+    shared = weighted[~proposed] @ matrix[proposed].T.astype(float)
+    apart = totals[~proposed, None] + totals[None, proposed] - 2 * shared
+    withheld = np.zeros(len(labels), dtype=bool)
+    withheld[proposed] = ((apart > 0) & (apart < k)).any(axis=0)
+    kept = ~withheld
+    try:
+        withheld[kept] = protect(matrix[kept], sizes, k, ~proposed[kept])
+    except ValueError:  # what is out already discloses: add nothing to it
+        logger.error("published groups fail the audit; no pairs are shown")
+        withheld = proposed
+    return {label[2] for label, out in zip(labels, withheld, strict=True) if out}

@@ -4,7 +4,9 @@ The order is the privacy model's: the responses a release takes in are marked fi
 response submitted while the release is computed waits for the next one); suppression decides
 each cell (:mod:`analysis.privacy`); the auditor checks the candidate together with every earlier
 release of the wave and withholds more where a small group could be worked out
-(:mod:`analysis.disclosure`); only then are the figures stored, never to change.
+(:mod:`analysis.disclosure`); only then are the figures stored, never to change. The final
+release of a wave of a confidential assessment also pairs it with the wave before
+(:mod:`survey.releases.pairing`), audited in both waves.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from survey.aggregates import model
 from survey.aggregates.loading import invitation_counts, released_scores
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Release, Response, Wave
-from survey.releases.audit import PublishedGroups, atom_tallies, withheld_groups
+from survey.releases.audit import PublishedGroups, atom_tallies, release_groups, withheld_groups
+from survey.releases.pairing import add_pairing, previous_wave
 from survey.releases.payload import release_payload
 
 WITHHELD = "hidden so that answers given since the last release cannot be worked out"
@@ -32,8 +35,14 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     The wave's row is locked first (on PostgreSQL; SQLite has one writer at a time), so that an
     erasure in the same wave waits for the release, or the release for it. ``FOR NO KEY
     UPDATE`` leaves submissions free: their foreign key to the wave takes only a key-share lock.
+    A final release of a confidential assessment also locks the wave before it, which it pairs
+    with (:mod:`survey.releases.pairing`); rows are locked in id order, as erasures lock them.
     """
-    session.execute(select(Wave.id).where(Wave.id == wave.id).with_for_update(key_share=True))
+    before = previous_wave(assessment, wave) if final else None
+    locked = [wave.id] if before is None else [wave.id, before.id]
+    session.execute(
+        select(Wave.id).where(Wave.id.in_(locked)).order_by(Wave.id).with_for_update(key_share=True)
+    )
     earlier = list(
         session.scalars(select(Release).where(Release.wave_id == wave.id).order_by(Release.seq))
     )
@@ -74,7 +83,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
 
     candidate = PublishedGroups(seq, parents, _published(view, manager_cells, wave.id))
     withheld = withheld_groups(
-        [_published_groups(release) for release in earlier],
+        [release_groups(release) for release in earlier],
         candidate,
         atom_tallies(session, wave.id, left_out),
         k,
@@ -104,6 +113,12 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     )
     payload["published"] = published
     payload["team_link_left_out"] = sorted(left_out)
+    if final:
+        this_release = PublishedGroups(seq, parents, published)
+        earlier_groups = [release_groups(release) for release in earlier]
+        add_pairing(
+            session, assessment, wave, payload, this_release, earlier_groups, questionnaire, k
+        )
     release = Release(wave_id=wave.id, seq=seq, final=final, k=k, payload=payload)
     session.add(release)
     session.flush()
@@ -142,12 +157,6 @@ def _published(view: model.OrganisationView, managers: Suppression | None, wave_
         team for team in reps if managers is not None and managers.decision(team, wave_id).visible
     ]
     return {"rep": reps, "manager": shown_managers}
-
-
-def _published_groups(release: Release) -> PublishedGroups:
-    tree = release.payload["tree"]
-    parents = {int(team): node["parent_id"] for team, node in tree.items()}
-    return PublishedGroups(release.seq, parents, release.payload["published"])
 
 
 def _withhold(suppression: Suppression, teams: set[int], wave_id: int, reason: str) -> Suppression:

@@ -7,22 +7,36 @@ shown (:mod:`survey.releases.read`).
 
 A team's cell holds: ``n``, ``visible``, ``reason``; when visible, ``summary`` (one row per
 measure: measure, n, mean, SD, 95% interval), ``distribution`` (counts of the index in bins of
-:data:`~survey.aggregates.model.BIN_WIDTH`), ``ladder`` (``{rung label: count}`` of where the
+:data:`~survey.aggregates.model.BIN_WIDTH`), ``ladder`` (``{target label: count}`` of where the
 WHY ladder ends), ``cooperation`` (``[from, to, count]`` between its visible child teams and the
-rest, as seen from this team), ``perception`` (when its managers' cell is visible too) and
-``reliability`` (alpha of each scale over its subtree); and always ``invited`` (personal
-invitations sent in its subtree). ``roots_reliability`` is alpha over every top team shown.
+rest, as seen from this team) with ``cooperation_measures`` (share across departments and
+reciprocity of those links), ``perception`` (when its managers' cell is visible too: one row per
+dimension, ending with the gap and whether the managers' view lies outside the team's interval),
+``reliability`` (alpha of each scale over its subtree, with each item's corrected item-total r
+and alpha if dropped) and ``extremes`` (the paired test of the gap between its highest- and
+lowest-scoring dimensions); and always ``invited`` (personal invitations sent in its subtree).
+``roots_reliability`` is alpha over every top team shown.
+
+Releases made before a key or a column was added lack it (``cooperation_measures``,
+``extremes``; the gap columns of ``perception``, the items of a ``reliability`` row): readers
+take a missing one as not computed.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
+import pandas as pd
 
-from analysis.hierarchy import expand_to_ancestors
+from analysis.cooperation import DIRECTIONS, cooperation_matrix, cooperation_measures
+from analysis.groups import group_summaries
+from analysis.hierarchy import ancestor_chains, expand_to_ancestors
+from analysis.ladder import top_rung_shares
+from analysis.perception import perception_gaps
 from analysis.privacy import COMPLEMENTARY, NO_ANSWERS, Suppression, too_few_answers
+from analysis.profile import extreme_gap
 from analysis.reliability import scale_reliability
 from questionnaires import Questionnaire
 from survey.aggregates import model
@@ -45,9 +59,9 @@ def release_payload(
     visible = {team: view.visible(team, wave.id) for team in view.teams}
     summaries = _summaries(view, wave.id)
     histograms = _histograms(view, tree, wave.id)
-    ladders = _ladders(view, tree, wave.id, ladder_labels)
-    cooperation = _cooperation(view, tree, visible, wave.id)
-    perception = _perception(view, tree, managers, manager_cells, summaries, wave.id)
+    ladders = _ladders(view, wave.id, ladder_labels)
+    cooperation = _cooperation(view, visible, wave.id)
+    perception = _perception(view, managers, manager_cells, wave.id)
     invitations = tree.subtree_sums({team: sent for team, (sent, _) in invited.items()})
     cells = {}
     for team in view.teams:
@@ -63,9 +77,11 @@ def release_payload(
                 "summary": summaries[team],
                 "distribution": histograms[team],
                 "ladder": ladders.get(team, {}),
-                "cooperation": cooperation.get(team, []),
+                "cooperation": cooperation.get(team, ([], None))[0],
+                "cooperation_measures": cooperation.get(team, ([], None))[1],
                 "perception": perception.get(team),
                 "reliability": _reliability(view, questionnaire, wave.id, [team]),
+                "extremes": _extremes(view, wave.id, team),
             }
         if not decision.visible or cell["perception"] is None:
             cell["perception_hidden"] = _perception_reason(view, manager_cells, team, wave.id)
@@ -148,84 +164,190 @@ def _histograms(view: model.OrganisationView, tree: _Tree, wave_id: int) -> dict
     return {team: counts[codes[team]].tolist() for team in view.teams}
 
 
-def _ladders(view, tree: _Tree, wave_id: int, labels: dict[str, str]) -> dict:
-    """For each team: how many in its subtree ended their WHY ladder at each rung."""
+def _parent_codes(view: model.OrganisationView) -> np.ndarray:
+    """Each team's parent code (-1 for a top team), in the order of ``view.codes``."""
+    codes = view.codes
+    return np.array([codes.get(view.teams[t].parent_id, -1) for t in codes], dtype=np.int64)
+
+
+def _known_codes(view: model.OrganisationView, team_ids: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Which of ``team_ids`` are teams of the release's tree, and the codes of those."""
+    known = np.array([team in view.codes for team in team_ids.tolist()], dtype=bool)
+    codes = np.array([view.codes[team] for team in team_ids[known].tolist()], dtype=np.int64)
+    return known, codes
+
+
+def _ladders(view: model.OrganisationView, wave_id: int, labels: dict[str, str]) -> dict:
+    """For each team: how many in its subtree ended their WHY ladder at each target.
+
+    ``{target label: count}`` of the targets chosen, in the questionnaire's order (``labels``:
+    target key -> label), by :func:`analysis.ladder.top_rung_shares` over every team's subtree.
+    A key the questionnaire does not list (none should) counts under itself, after the others.
+    """
     scores = view.scores[wave_id]
-    ends = Counter(zip(scores.ladder_team_ids.tolist(), scores.ladder_top.tolist(), strict=True))
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (team, top), count in ends.items():
-        if team in tree.parent:
-            for ancestor in tree.chain(team):
-                counts[ancestor][labels.get(top, top)] += count
-    return {team: dict(sorted(by_rung.items())) for team, by_rung in counts.items()}
+    known, team_codes = _known_codes(view, scores.ladder_team_ids)
+    tops = scores.ladder_top[known].tolist()
+    if not tops:
+        return {}
+    keys = [*labels, *sorted(set(tops) - set(labels))]
+    code_of = {key: code for code, key in enumerate(keys)}
+    top_codes = np.array([code_of[top] for top in tops], dtype=np.int64)
+    rows, groups = expand_to_ancestors(team_codes, _parent_codes(view))
+    table = top_rung_shares(groups, top_codes[rows], keys)
+    table = table[table["count"] > 0]
+    ids = list(view.codes)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for group, key, count in zip(table["group"], table["category"], table["count"], strict=True):
+        counts[ids[group]][labels.get(key, key)] = int(count)
+    return counts
 
 
-def _cooperation(view, tree: _Tree, visible: dict[int, bool], wave_id: int) -> dict:
+def _cooperation(view: model.OrganisationView, visible: dict[int, bool], wave_id: int) -> dict:
     """For each team: help between its visible children (or itself, for a leaf) and others.
 
     The other side of a link is named at the same level: a child of the viewing team when it
-    lies inside it, else the top-level team it belongs to.
+    lies inside it, the viewing team itself when the link names it, else the top-level team it
+    belongs to. Returns ``{team: (links, measures)}``: ``[helper, helped, count]`` rows from
+    :func:`analysis.cooperation.cooperation_matrix` over the teams so named, and the share of
+    those links across departments and their reciprocity
+    (:func:`analysis.cooperation.cooperation_measures`), so from exactly the links shown.
     """
-    names = {team: node.name for team, node in view.teams.items()}
     respondent, other, direction = view.scores[wave_id].links
-    counts: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    for mine, theirs, way in zip(respondent.tolist(), other.tolist(), direction, strict=True):
-        if mine not in tree.parent or theirs not in tree.parent:
-            continue
-        chain, their_chain = tree.chain(mine), tree.chain(theirs)
-        # Each viewer above the respondent's team sees the link under the child it lies in;
-        # a leaf viewer sees its own links.
-        pairs = list(zip(chain[1:], chain, strict=False))
-        if not tree.children.get(mine):
-            pairs.append((mine, mine))
-        for viewer, child in pairs:
-            if not visible[child]:
-                continue
-            inside = viewer in their_chain and viewer != theirs
-            there = (
-                names[their_chain[their_chain.index(viewer) - 1]]
-                if inside
-                else names[their_chain[-1]]
-            )
-            pair = (there, names[child]) if way == "received" else (names[child], there)
-            counts[viewer][pair] += 1
-    return {
-        viewer: [[a, b, n] for (a, b), n in sorted(by_pair.items())]
-        for viewer, by_pair in counts.items()
-    }
-
-
-def _perception(view, tree: _Tree, managers, manager_cells, summaries, wave_id: int) -> dict:
-    """Managers' pooled view of each team whose managers' cell and team cell are visible."""
-    if managers is None or manager_cells is None or not managers.n:
+    ids = np.array(list(view.codes), dtype=np.int64)
+    if not respondent.size or not ids.size:
         return {}
-    codes = view.codes
-    known = np.array([team in codes for team in managers.team_ids.tolist()], dtype=bool)
-    team_codes = np.array([codes.get(t, -1) for t in managers.team_ids.tolist()])[known]
-    parent_index = np.array(
-        [codes.get(view.teams[t].parent_id, -1) for t in view.teams], dtype=np.int64
-    )
-    rows, groups = expand_to_ancestors(team_codes, parent_index)
-    team_view = managers.dimensions[known][rows]
-    self_view = managers.self_dimensions[known][rows]
+    names = [view.teams[team].name for team in ids.tolist()]
+    departments = np.array([view.teams[team].department for team in ids.tolist()], dtype=object)
+    parents = _parent_codes(view)
+    usable = np.isin(other, ids) & np.isin(direction.astype(str), DIRECTIONS)
+    known, mine = _known_codes(view, respondent[usable])
+    usable[usable] = known
+    theirs = np.array([view.codes[team] for team in other[usable].tolist()], dtype=np.int64)
+    ways = direction[usable].astype(str)
+    if not mine.size:
+        return {}
+    # Each viewer above the respondent's team sees the link under its child on the way down
+    # to it; a leaf viewer sees its own links.
+    rows, nodes = expand_to_ancestors(mine, parents)
+    above = parents[nodes] >= 0
+    leaf = np.bincount(parents[parents >= 0], minlength=ids.size) == 0
+    own = np.flatnonzero(leaf[mine])
+    link = np.concatenate([rows[above], own])
+    child = np.concatenate([nodes[above], mine[own]])
+    viewer = np.concatenate([parents[nodes[above]], mine[own]])
+    shown = np.array([visible[team] for team in ids.tolist()], dtype=bool)[child]
+    link, child, viewer = link[shown], child[shown], viewer[shown]
+    if not link.size:
+        return {}
+    there = _named_at_level(parents, viewer, theirs[link])
     result = {}
-    for team, code in codes.items():
-        if not (view.visible(team, wave_id) and manager_cells.decision(team, wave_id).visible):
-            continue
-        mine = groups == code
-        summary = {row[0]: row for row in summaries[team]}
-        result[team] = [
+    order = np.argsort(viewer, kind="stable")
+    viewers, starts = np.unique(viewer[order], return_index=True)
+    for code, mine_here in zip(viewers, np.split(order, starts[1:]), strict=True):
+        teams, local = np.unique(
+            np.concatenate([child[mine_here], there[mine_here]]), return_inverse=True
+        )
+        size = mine_here.size
+        matrix = cooperation_matrix(local[:size], local[size:], ways[link[mine_here]], teams.size)
+        helper, helped = np.nonzero(matrix)
+        links = sorted(
+            [names[teams[a]], names[teams[b]], int(matrix[a, b])]
+            for a, b in zip(helper.tolist(), helped.tolist(), strict=True)
+        )
+        measures = cooperation_measures(matrix, departments[teams])
+        result[int(ids[code])] = (
+            links,
+            {
+                "links": measures.n_links,
+                "cross_department_links": measures.cross_department_links,
+                "cross_department_share": _plain(measures.cross_department_share),
+                "connected_pairs": measures.connected_pairs,
+                "mutual_pairs": measures.mutual_pairs,
+                "reciprocity": _plain(measures.reciprocity),
+                "undefined_reason": measures.undefined_reason,
+            },
+        )
+    return result
+
+
+def _named_at_level(parents: np.ndarray, viewer: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The team ``viewer`` names ``target`` by: its child on the way down to ``target`` when
+    ``target`` lies below it, itself when ``target`` is itself, else ``target``'s top team."""
+    offsets, chains = ancestor_chains(parents)
+    depth = offsets[1:] - offsets[:-1] - 1  # 0 for a top team
+
+    def ancestor(team: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """The team above (or at) ``team`` at depth ``level``, for ``level <= depth[team]``."""
+        return chains[offsets[team] + depth[team] - level]
+
+    level = depth[viewer]
+    below = depth[target] > level
+    inside = below & (ancestor(target, np.minimum(level, depth[target])) == viewer)
+    child = ancestor(target, np.minimum(level + 1, depth[target]))
+    top = ancestor(target, np.zeros_like(target))
+    return np.where(inside, child, np.where(target == viewer, viewer, top))
+
+
+def _perception(
+    view: model.OrganisationView,
+    managers: WaveScores | None,
+    manager_cells: Suppression | None,
+    wave_id: int,
+) -> dict:
+    """Managers' pooled view of each team whose managers' cell and team cell are visible.
+
+    One row per dimension: dimension, managers, their mean view of the team, their mean view of
+    themselves, the team's own mean and its 95% interval, the gap (managers' view of the team
+    minus the team's mean) and whether the managers' view lies outside the team's interval
+    (:func:`analysis.perception.perception_gaps`).
+    """
+    if managers is None or manager_cells is None or not managers.n or view.summaries.empty:
+        return {}
+    shown = [
+        code
+        for team, code in view.codes.items()
+        if view.visible(team, wave_id) and manager_cells.decision(team, wave_id).visible
+    ]
+    known, team_codes = _known_codes(view, managers.team_ids)
+    rows, groups = expand_to_ancestors(team_codes, _parent_codes(view))
+    kept = np.isin(groups, shown)
+    rows, groups = rows[kept], groups[kept]
+    if not rows.size:
+        return {}
+    dimensions = view.dimensions
+    team_view = group_summaries(groups, managers.dimensions[known][rows], dimensions)
+    self_view = group_summaries(groups, managers.self_dimensions[known][rows], dimensions)
+    ids = np.array(list(view.codes), dtype=np.int64)
+    summaries = view.summaries[view.summaries["wave"] == wave_id].rename(columns={"team": "group"})
+    gaps = perception_gaps(
+        summaries,
+        pd.DataFrame(
+            {
+                "group": ids[team_view["group"].to_numpy()],
+                "measure": team_view["measure"],
+                "manager_score": team_view["mean"],
+            }
+        ),
+    )
+    managers_per_team = np.bincount(groups)
+    result: dict[int, list[list]] = defaultdict(list)
+    for row, code, self_score in zip(
+        gaps.itertuples(index=False), team_view["group"], self_view["mean"], strict=True
+    ):
+        outside = row.outside_interval
+        result[int(row.group)].append(
             [
-                dimension,
-                int(mine.sum()),
-                _plain(float(np.nanmean(team_view[mine, position]))),
-                _plain(float(np.nanmean(self_view[mine, position]))),
-                summary[dimension][2],
-                summary[dimension][4],
-                summary[dimension][5],
+                row.measure,
+                int(managers_per_team[code]),
+                _plain(row.manager_score),
+                _plain(self_score),
+                _plain(row.mean),
+                _plain(row.ci_low),
+                _plain(row.ci_high),
+                _plain(row.gap),
+                None if pd.isna(outside) else bool(outside),
             ]
-            for position, dimension in enumerate(view.dimensions)
-        ]
+        )
     return result
 
 
@@ -233,34 +355,80 @@ def _reliability(view, questionnaire: Questionnaire, wave_id: int, teams: list[i
     """Cronbach's alpha of each scale over the answers in the subtrees of ``teams``.
 
     ``{"n": answers, "scales": [...]}``, one row per dimension: name, alpha, standardised
-    alpha, Feldt 95% interval, n used, items, missing rule, why undefined
-    (:func:`analysis.reliability.scale_reliability`).
+    alpha, Feldt 95% interval, n used, items, missing rule, why undefined, and its items (one
+    ``[item id, corrected item-total r, alpha if dropped, why undefined]`` per item, in the
+    questionnaire's order), all from :func:`analysis.reliability.scale_reliability`. Releases
+    made before the items were added have 9 columns: readers take the items as not computed.
     """
     rows, groups = view.subtree_rows[wave_id]
     chosen = np.unique(rows[np.isin(groups, [view.codes[team] for team in teams])])
     if not chosen.size:
         return {"n": 0, "scales": []}
+    item_dimension = questionnaire.item_dimension_index()
     results = scale_reliability(
         view.scores[wave_id].answers[chosen],
-        questionnaire.item_dimension_index(),
+        item_dimension,
         len(questionnaire.dimensions),
         reversed_items=questionnaire.reversed_mask(),
     )
-    scales = [
-        [
-            dimension.name,
-            _plain(result.alpha),
-            _plain(result.standardized_alpha),
-            _plain(result.ci[0]),
-            _plain(result.ci[1]),
-            result.n_used,
-            result.n_items,
-            result.missing,
-            result.undefined_reason,
+    scales = []
+    for position, (dimension, result) in enumerate(
+        zip(questionnaire.dimensions, results, strict=True)
+    ):
+        ids = [
+            item.id
+            for item, code in zip(questionnaire.items, item_dimension, strict=True)
+            if code == position
         ]
-        for dimension, result in zip(questionnaire.dimensions, results, strict=True)
-    ]
+        scales.append(
+            [
+                dimension.name,
+                _plain(result.alpha),
+                _plain(result.standardized_alpha),
+                _plain(result.ci[0]),
+                _plain(result.ci[1]),
+                result.n_used,
+                result.n_items,
+                result.missing,
+                result.undefined_reason,
+                [
+                    [
+                        item_id,
+                        _plain(item.corrected_item_total),
+                        _plain(item.alpha_if_dropped),
+                        item.undefined_reason,
+                    ]
+                    for item_id, item in zip(ids, result.items, strict=True)
+                ],
+            ]
+        )
     return {"n": int(chosen.size), "scales": scales}
+
+
+def _extremes(view: model.OrganisationView, wave_id: int, team: int) -> dict:
+    """The within-person gap between the team's highest- and lowest-scoring dimensions.
+
+    Over everyone in the team's subtree: the dimensions' names, people with both scores, the
+    mean gap in points with its 95% t interval, the paired t-test's p-value and that p-value
+    Holm-adjusted over every pair of dimensions, how many pairs that is, and why the test is
+    undefined (:func:`analysis.profile.extreme_gap`).
+    """
+    rows, groups = view.subtree_rows[wave_id]
+    gap = extreme_gap(view.scores[wave_id].dimensions[rows[groups == view.codes[team]]])
+    names = view.dimensions
+    return {
+        "highest": None if gap.highest is None else names[gap.highest],
+        "lowest": None if gap.lowest is None else names[gap.lowest],
+        "n": gap.n,
+        "difference": _plain(gap.difference),
+        "ci_low": _plain(gap.ci[0]),
+        "ci_high": _plain(gap.ci[1]),
+        "p": _plain(gap.p_value),
+        "p_adjusted": _plain(gap.p_adjusted),
+        "comparisons": gap.comparisons,
+        "adjustment": gap.adjustment,
+        "undefined_reason": gap.undefined_reason,
+    }
 
 
 def _perception_reason(view, manager_cells: Suppression | None, team: int, wave_id: int) -> str:

@@ -9,14 +9,25 @@ release shows counts only, in steps of ``k``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.change import classify_changes, compare_summaries
+from analysis.change import (
+    PairedChange,
+    classify_changes,
+    compare_summaries,
+    paired_from_summary,
+)
+from analysis.change import trend as linear_trend
+from analysis.ladder import CHI_SQUARE, FISHER_EXACT, compare_top_rungs
 from analysis.privacy import coarse_count
+from questionnaires.model import LadderTarget
+from survey.aggregates.loading import score_cache
 from survey.aggregates.model import (
     BIN_WIDTH,
     INDEX,
@@ -25,6 +36,7 @@ from survey.aggregates.model import (
     WaveInfo,
     organisation_nodes,
 )
+from survey.instruments import questionnaire_for
 from survey.models import Assessment, Response
 from survey.models.organisation import subtree_ids
 from survey.releases.payload import SUMMARY_COLUMNS
@@ -98,13 +110,14 @@ def released_dashboard(
     sections = wave_sections(view, data[wave_id], team)
     released_waves = [w for w in waves if w.id in data]
     sections["trend"] = trend(view, data, released_waves, team_id)
+    sections["trend_test"] = trend_test(view, data, released_waves, team_id)
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
     sections["change"] = change(view, data, released_waves, team_id, wave_id)
-    sections["ladder"] = ladder(data, released_waves, team)
+    sections["ladder"] = ladder(data, released_waves, team, wave_id, _ladder_targets(assessment))
     return Dashboard(view, team, wave, sections, current)
 
 
-KEYS = (*WAVE_SECTIONS, "trend", "profile", "change", "ladder")
+KEYS = (*WAVE_SECTIONS, "trend", "trend_test", "profile", "change", "ladder")
 
 
 def _cell(data: dict, team_id: int) -> dict | None:
@@ -149,6 +162,73 @@ def trend(view: ReleasedView, data, waves, team_id: int) -> Section:
     return Section("trend", "Mindset index over the waves", frame.drop(columns="measure"), hidden)
 
 
+def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
+    """The linear trend of the index over the released waves, for the team and each child.
+
+    Least squares from each wave's released ``n``, mean and SD (:func:`analysis.change.trend`,
+    wave number as time), over the waves in which the team's cell is shown; at least three.
+    The verdicts' family is every team of the organisation (:func:`trend_family`).
+    """
+    family = trend_family(view, data, waves)
+    rows, hidden = [], []
+    for member in [team_id] + [child.id for child in view.children(team_id)]:
+        name = view.teams[member].name
+        if member not in family:
+            hidden.append((name, "shown in fewer than 3 released waves: no trend to test"))
+            continue
+        result, verdict = family[member]
+        rows.append(
+            {
+                "group": name,
+                "waves": result.n_waves,
+                "answers": result.n,
+                "per_wave": result.slope,
+                **_tested(result, verdict),
+            }
+        )
+    return Section("trend_test", "Trend over the waves", pd.DataFrame(rows), hidden)
+
+
+def trend_family(view: ReleasedView, data, waves) -> dict:
+    """Every team's trend and verdict, adjusted together: one family per set of releases."""
+    key = ("trend family", *(view.releases[wave.id].id for wave in waves))
+    return _cached(key, lambda: trends_of_all_teams(view, data, waves))
+
+
+def trends_of_all_teams(view: ReleasedView, data, waves) -> dict:
+    """:func:`trend_family` without the cache."""
+    tested = {}
+    for member in view.teams:
+        rows = [
+            (position, _index_row(cell))
+            for position, wave in enumerate(waves)
+            if (cell := _cell(data[wave.id], member)) is not None and cell["visible"]
+        ]
+        if len(rows) < 3:
+            continue
+        tested[member] = linear_trend(
+            [position for position, _ in rows],
+            [row["n"] for _, row in rows],
+            [row["mean"] for _, row in rows],
+            [row["sd"] for _, row in rows],
+        )
+    return _with_verdicts(tested)
+
+
+def _with_verdicts(tested: dict) -> dict:
+    verdicts = classify_changes(list(tested.values()))
+    return dict(zip(tested, zip(tested.values(), verdicts, strict=True), strict=True))
+
+
+def _cached(key: tuple, compute):
+    cache = score_cache()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.put(key, found)
+    return found
+
+
 def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
     before = previous_released(waves, wave_id)
     chosen = [w for w in waves if w.id == wave_id or (before and w.id == before.id)]
@@ -160,20 +240,21 @@ def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Sect
 def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
     """The index change since the previous released wave, for the team and each child team.
 
-    Welch's test from the two released cells; Benjamini-Hochberg over the team and its
-    children (the family shown on this page).
+    Each team's test and verdict come from :func:`change_family`, so a team reads the same on
+    its own page, its parent's page, in the report and in the API.
     """
     before = previous_released(waves, wave_id)
     title = f"Change since {before.name}" if before else "Change since the previous wave"
     members = [team_id] + [child.id for child in view.children(team_id)]
-    tested, hidden = [], []
+    family = change_family(view, data, before.id, wave_id) if before else {}
+    rows, hidden = [], []
     for member in members:
         name = view.teams[member].name
         if before is None:
             hidden.append((name, "no earlier released wave to compare with"))
             continue
-        cells = [_cell(data[w], member) for w in (before.id, wave_id)]
-        if not all(cell and cell["visible"] for cell in cells):
+        if member not in family:
+            cells = [_cell(data[w], member) for w in (before.id, wave_id)]
             wave_names = (before.name, _wave_name(view, wave_id))
             reason = next(
                 f"{_hidden_reason(cell)} in {wave_name}"
@@ -182,29 +263,70 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
             )
             hidden.append((name, reason))
             continue
-        b, a = (_index_row(cell) for cell in cells)
-        tested.append(
-            (name, compare_summaries(b["n"], b["mean"], b["sd"], a["n"], a["mean"], a["sd"]))
+        result, verdict = family[member]
+        cells = [_cell(data[w], member) for w in (before.id, wave_id)]
+        n_before, n_after = (_index_row(cell)["n"] for cell in cells)
+        rows.append(
+            {
+                "group": name,
+                "test": result.test,
+                "n_before": n_before,
+                "n_after": n_after,
+                "pairs": result.n if isinstance(result, PairedChange) else None,
+                "mean_before": result.mean_before,
+                "mean_after": result.mean_after,
+                "difference": result.difference,
+                **_tested(result, verdict),
+            }
         )
-    rows = [
-        {
-            "group": name,
-            "n_before": result.n_before,
-            "n_after": result.n_after,
-            "mean_before": result.mean_before,
-            "mean_after": result.mean_after,
-            "difference": result.difference,
-            "ci_low": result.ci[0],
-            "ci_high": result.ci[1],
-            "hedges_g": result.hedges_g,
-            "p_value": result.p_value,
-            "verdict": verdict.label,
-        }
-        for (name, result), verdict in zip(
-            tested, classify_changes([r for _, r in tested]), strict=True
-        )
-    ]
     return Section("change", title, pd.DataFrame(rows), hidden)
+
+
+def _tested(result, verdict) -> dict:
+    """The columns every tested change shows: interval, detectable change, p-values, words."""
+    return {
+        "ci_low": result.ci[0],
+        "ci_high": result.ci[1],
+        "detectable": result.detectable,
+        "p_value": result.p_value,
+        "p_adjusted": verdict.p_adjusted,
+        "verdict": verdict.label,
+    }
+
+
+def change_family(view: ReleasedView, data, before_id: int, after_id: int) -> dict:
+    """Every team's index change between two released waves, with verdicts adjusted together.
+
+    The family is fixed by the two releases: every team of the later release's tree whose cell
+    is shown in both (Benjamini-Hochberg over all of them), never the teams one page lists, so
+    a verdict does not depend on where it is read. A team's test is the paired t-test when the
+    later release stored its paired part (confidential assessments, the same people in both
+    waves; :mod:`survey.releases.payload`), else Welch's test from the two cells.
+    """
+    key = ("change family", view.releases[before_id].id, view.releases[after_id].id)
+    return _cached(key, lambda: changes_of_all_teams(view, data, before_id, after_id))
+
+
+def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int) -> dict:
+    """:func:`change_family` without the cache."""
+    tested = {}
+    for member in view.teams:
+        cells = [_cell(data[w], member) for w in (before_id, after_id)]
+        if not all(cell and cell["visible"] for cell in cells):
+            continue
+        paired = cells[1].get("paired")
+        if paired and paired.get("wave_id") == before_id:
+            tested[member] = paired_from_summary(
+                paired["n"],
+                paired["difference"],
+                float("nan") if paired["sd"] is None else paired["sd"],
+                mean_before=paired["mean_before"],
+                wilcoxon=tuple(float("nan") if v is None else v for v in paired["wilcoxon"]),
+            )
+            continue
+        b, a = (_index_row(cell) for cell in cells)
+        tested[member] = compare_summaries(b["n"], b["mean"], b["sd"], a["n"], a["mean"], a["sd"])
+    return _with_verdicts(tested)
 
 
 def _wave_name(view: ReleasedView, wave_id: int) -> str:
@@ -212,8 +334,7 @@ def _wave_name(view: ReleasedView, wave_id: int) -> str:
 
 
 def _index_row(cell: dict) -> dict:
-    summary = _summary(cell)
-    row = summary[summary["measure"] == INDEX].iloc[0]
+    row = dict(zip(SUMMARY_COLUMNS, next(r for r in cell["summary"] if r[0] == INDEX), strict=True))
     sd = row["sd"]
     return {
         "n": int(row["n"]),
@@ -222,8 +343,26 @@ def _index_row(cell: dict) -> dict:
     }
 
 
-def ladder(data, waves, team: TeamNode) -> Section:
-    """Where the WHY ladder ends, per released wave, for everyone in the team's subtree."""
+UNUSUAL_P = 0.05
+"""Below this p-value a difference is said to be unusual if nothing had changed."""
+PURPOSE_POLE = "purpose"
+TEST_NAMES = {CHI_SQUARE: "Pearson's chi-square test", FISHER_EXACT: "Fisher's exact test"}
+
+
+def _ladder_targets(assessment: Assessment) -> tuple[LadderTarget, ...]:
+    """The WHY ladder's targets of the assessment's rep questionnaire, with their poles."""
+    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    return questionnaire.ladder.targets if questionnaire.ladder else ()
+
+
+def ladder(
+    data, waves, team: TeamNode, wave_id: int, targets: Sequence[LadderTarget] = ()
+) -> Section:
+    """Where the WHY ladder ends, per released wave, for everyone in the team's subtree.
+
+    With the previous released wave, also how the share of ladders ending at a purpose target
+    moved since (:func:`_top_rung_change`).
+    """
     rows, hidden = [], []
     for wave in waves:
         cell = _cell(data[wave.id], team.id)
@@ -234,7 +373,167 @@ def ladder(data, waves, team: TeamNode) -> Section:
             {"wave": wave.name, "rung": rung, "count": count}
             for rung, count in cell["ladder"].items()
         ]
-    return Section("ladder", "Where the WHY ladder ends", pd.DataFrame(rows), hidden)
+    findings, figures = _top_rung_change(data, waves, team.id, wave_id, targets)
+    return Section(
+        "ladder", "Where the WHY ladder ends", pd.DataFrame(rows), hidden, findings, figures
+    )
+
+
+def _top_rung_change(
+    data, waves, team_id: int, wave_id: int, targets: Sequence[LadderTarget]
+) -> tuple[tuple[str, ...], dict]:
+    """How the top rungs moved between the previous released wave and this one, in words.
+
+    :func:`analysis.ladder.compare_top_rungs` on the ladder counts of the team's two released
+    cells, only when both are shown: every figure is a function of counts on the page. Nothing
+    when there is no earlier released wave, or a stored count names a target the questionnaire
+    does not list.
+    """
+    before = previous_released(waves, wave_id)
+    purpose = [target.label for target in targets if target.pole == PURPOSE_POLE]
+    if before is None or not purpose or len(purpose) == len(targets):
+        return (), {}
+    cells = [_cell(data[wave], team_id) for wave in (before.id, wave_id)]
+    if not all(cell and cell["visible"] for cell in cells):
+        return (), {}
+    code = {target.key: i for i, target in enumerate(targets)}
+    code |= {target.label: i for i, target in enumerate(targets)}  # stored under labels
+    counts = [cell.get("ladder") or {} for cell in cells]
+    if any(name not in code for by_target in counts for name in by_target):
+        return (), {}
+    tops = [
+        np.repeat(
+            np.array([code[name] for name in by_target], dtype=np.int64),
+            np.array(list(by_target.values()), dtype=np.int64),
+        )
+        for by_target in counts
+    ]
+    labels = [target.label for target in targets]
+    result = compare_top_rungs(tops[0], tops[1], labels, purpose)
+    after = next(wave.name for wave in waves if wave.id == wave_id)
+    figures = {
+        "before": before.name,
+        "after": after,
+        "n_before": result.n_before,
+        "n_after": result.n_after,
+        "purpose_targets": purpose,
+        "purpose_share_before": _number(result.purpose_share_before),
+        "purpose_share_after": _number(result.purpose_share_after),
+        "purpose_test": "Fisher's exact test",
+        "purpose_p_value": _number(result.purpose_p_value),
+        "distribution_test": result.distribution_test,
+        "distribution_p_value": _number(result.distribution_p_value),
+        "undefined_reason": result.undefined_reason,
+    }
+    return _top_rung_words(result, before.name, after, purpose), figures
+
+
+def _top_rung_words(result, before: str, after: str, purpose: list[str]) -> tuple[str, ...]:
+    """What the two tests of :func:`analysis.ladder.compare_top_rungs` say: how unusual a
+    difference this large would be if nothing had changed, never that a change is real."""
+    if result.undefined_reason is not None:
+        return (
+            f"Where the ladders end in {before} and {after} cannot be compared: "
+            f"{result.undefined_reason}.",
+        )
+    share_before = f"{result.purpose_share_before:.0%}"
+    share_after = f"{result.purpose_share_after:.0%}"
+    ladders = f"{result.n_before} ladders in {before}, {result.n_after} in {after}"
+    fisher = f"Fisher's exact test, p {_p(result.purpose_p_value)}"
+    targets = _listed(purpose)
+    if share_before == share_after:
+        moved = (
+            f"The share of ladders ending at {targets} stayed at {share_after} "
+            f"({ladders}; {fisher})."
+        )
+    else:
+        moved = (
+            f"The share of ladders ending at {targets} moved from {share_before} in {before} "
+            f"to {share_after} in {after} ({ladders}); a difference this large "
+            f"{_unusual(result.purpose_p_value)} if nothing had changed ({fisher})."
+        )
+    overall = (
+        "Across all the targets, a difference this large between where the ladders end in the "
+        f"two waves {_unusual(result.distribution_p_value)} if nothing had changed "
+        f"({TEST_NAMES.get(result.distribution_test, result.distribution_test)}, "
+        f"p {_p(result.distribution_p_value)})."
+    )
+    return moved, overall
+
+
+def _unusual(p_value: float) -> str:
+    return "would be unusual" if p_value < UNUSUAL_P else "would not be unusual"
+
+
+def _p(p_value: float) -> str:
+    return "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _number(value):
+    """A figure for JSON: a plain float, None for NaN."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _cooperation_findings(measures: dict | None) -> tuple[tuple[str, ...], dict]:
+    """The share of the links shown that cross departments, and their reciprocity, in words.
+
+    ``measures`` are the cell's ``cooperation_measures``, stored with the release from exactly
+    the links it shows (:func:`analysis.cooperation.cooperation_measures`); releases made
+    before they were added have none, and nothing is said.
+    """
+    if not measures or not measures.get("links"):
+        return (), {}
+    links, crossing = measures["links"], measures["cross_department_links"]
+    words = [
+        f"Of the {links} times help was reported between the teams shown, {crossing} "
+        f"({crossing / links:.0%}) crossed departments."
+    ]
+    pairs, mutual = measures["connected_pairs"], measures["mutual_pairs"]
+    if pairs:
+        words.append(
+            f"Of the {pairs} pairs of different teams linked by help, {mutual} "
+            f"({mutual / pairs:.0%}) helped each other both ways (reciprocity)."
+        )
+    else:
+        words.append("No help between different teams is shown, so there is no reciprocity.")
+    return tuple(words), dict(measures)
+
+
+def _perception_findings(table: pd.DataFrame) -> tuple[str, ...]:
+    """Where the managers' view of the team lies outside the team's 95% interval, in words."""
+    if table.empty or table["outside_interval"].isna().all():
+        return ()
+    outside = table[table["outside_interval"].eq(True)]
+    above = outside.loc[outside["gap"] > 0, "dimension"].tolist()
+    below = outside.loc[outside["gap"] < 0, "dimension"].tolist()
+    words = []
+    if above:
+        words.append(
+            f"On {_listed_all(above)}, the managers' view of the team lies above the team's own "
+            "95% interval: they see more purpose than the team reports."
+        )
+    if below:
+        words.append(
+            f"On {_listed_all(below)}, the managers' view of the team lies below the team's own "
+            "95% interval: they see less purpose than the team reports."
+        )
+    if not words and table["outside_interval"].eq(False).all():
+        words.append(
+            "On every dimension, the managers' view of the team lies within the team's own 95% "
+            "interval."
+        )
+    return tuple(words)
+
+
+def _listed_all(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, Section]:
@@ -248,6 +547,7 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
     out_of_sight = [
         (member.name, cells[member.id]["reason"]) for member in members if member not in shown
     ]
+    perception = _perception_table(cell.get("perception"))
     sections = {
         "headline": Section(
             "headline",
@@ -281,12 +581,14 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
             "Who helps whom",
             _table(cell.get("cooperation") or None, ["from_group", "to_group", "count"]),
             out_of_sight,
+            *_cooperation_findings(cell.get("cooperation_measures")),
         ),
         "perception": Section(
             "perception",
             "How managers see their teams, against the teams' own answers",
-            _table(cell.get("perception"), PERCEPTION_COLUMNS),
+            perception,
             [] if cell.get("perception") else [(team.name, cell["perception_hidden"])],
+            _perception_findings(perception),
         ),
         "rates": Section(
             "rates",
@@ -309,7 +611,15 @@ PERCEPTION_COLUMNS = [
     "team_mean",
     "ci_low",
     "ci_high",
+    "gap",
+    "outside_interval",
 ]
+
+
+def _perception_table(rows: list | None) -> pd.DataFrame:
+    """The stored perception rows; those of older releases lack the last columns (missing)."""
+    width = len(PERCEPTION_COLUMNS)
+    return _table([[*row, *[None] * (width - len(row))] for row in rows or []], PERCEPTION_COLUMNS)
 
 
 def _table(rows: list | None, columns: list[str]) -> pd.DataFrame:

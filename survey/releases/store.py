@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from survey.aggregates.loading import score_cache
 from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.models._columns import utcnow
+from survey.releases.audit import NEVER_ERASED
 from survey.releases.build import make_release
+from survey.releases.pairing import published_partners
 
 
 @dataclass(frozen=True)
@@ -98,18 +100,24 @@ def released_payloads(session: Session, assessment: Assessment) -> list[tuple[st
     ]
 
 
-def remember_erased(session: Session, which) -> int:
-    """Before responses are deleted: keep where each sat in a wave not yet finally released.
-
-    ``which`` is a where-clause over :class:`~survey.models.Response`. Responses that an interim
-    release took in leave a :class:`~survey.models.ReleasedErasure` (team, role, the releases
-    that included it; no answers), so that the wave's next release is audited against the
-    groups already published with them. Returns how many were kept.
-    """
+def _lock_waves(session: Session, which) -> None:
+    """Lock the waves of the responses ``which`` picks, in id order, as make_release does."""
     waves = select(Response.wave_id).where(which).distinct()
-    locked = select(Wave.id).where(Wave.id.in_(waves)).with_for_update(key_share=True)
-    session.execute(locked)  # as make_release does
-    finals = select(Release.wave_id).where(Release.final.is_(True))
+    session.execute(
+        select(Wave.id).where(Wave.id.in_(waves)).order_by(Wave.id).with_for_update(key_share=True)
+    )
+
+
+def remember_erased(session: Session, which) -> int:
+    """Before responses are deleted: keep where each released one sat.
+
+    ``which`` is a where-clause over :class:`~survey.models.Response`. Every response a release
+    took in leaves a :class:`~survey.models.ReleasedErasure` (team, role, the releases that
+    included it, its partners in the pairings already published; no answers), so that the
+    wave's next release, and the pairing of a finally released wave with the next one, are
+    audited against the groups already published with it. Returns how many were kept.
+    """
+    _lock_waves(session, which)
     latest = (
         select(Release.wave_id, func.max(Release.seq).label("seq"))
         .group_by(Release.wave_id)
@@ -117,15 +125,67 @@ def remember_erased(session: Session, which) -> int:
     )
     rows = session.execute(
         select(
-            Response.wave_id, Response.team_id, Response.role, Response.released_in, latest.c.seq
+            Response.wave_id,
+            Response.team_id,
+            Response.role,
+            Response.released_in,
+            latest.c.seq,
+            Response.respondent_key,
         )
         .join(latest, latest.c.wave_id == Response.wave_id)
-        .where(which, Response.released_in.is_not(None), Response.wave_id.not_in(finals))
+        .where(which, Response.released_in.is_not(None))
     ).all()
+    found = published_partners(session, [(row[0], row[2], row[5]) for row in rows])
     session.add_all(
         ReleasedErasure(
-            wave_id=wave_id, team_id=team_id, role=role, first_release=first, last_release=last
+            wave_id=wave_id,
+            team_id=team_id,
+            role=role,
+            first_release=first,
+            last_release=last,
+            previous_partner_team_id=before,
+            next_partner_team_id=after,
         )
-        for wave_id, team_id, role, first, last in rows
+        for (wave_id, team_id, role, first, last, _), (before, after) in zip(
+            rows, found, strict=True
+        )
     )
     return len(rows)
+
+
+def remember_unpaired(session: Session, which) -> int:
+    """Before responses lose their pseudonym (and so their pairs): keep their partners.
+
+    A response still there but unpaired is counted live without partners by the auditor; for
+    each one that was in a pairing already published, a
+    :class:`~survey.models.ReleasedErasure` with ``last_release`` set to
+    :data:`~survey.releases.audit.NEVER_ERASED` gives its partners back, so that the pairing of
+    its wave with the next one is still audited against the pairs published with it. Returns
+    how many were kept.
+    """
+    _lock_waves(session, which)
+    rows = session.execute(
+        select(
+            Response.wave_id,
+            Response.team_id,
+            Response.role,
+            Response.released_in,
+            Response.respondent_key,
+        ).where(which, Response.released_in.is_not(None), Response.respondent_key.is_not(None))
+    ).all()
+    found = published_partners(session, [(row[0], row[2], row[4]) for row in rows])
+    kept = [
+        ReleasedErasure(
+            wave_id=wave_id,
+            team_id=team_id,
+            role=role,
+            first_release=first,
+            last_release=NEVER_ERASED,
+            previous_partner_team_id=before,
+            next_partner_team_id=after,
+        )
+        for (wave_id, team_id, role, first, _), (before, after) in zip(rows, found, strict=True)
+        if before is not None or after is not None
+    ]
+    session.add_all(kept)
+    return len(kept)

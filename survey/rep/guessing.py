@@ -28,7 +28,7 @@ from survey.db import db
 from survey.limiter import limiter
 from survey.models import Invitation, TeamLink
 from survey.models._columns import utcnow
-from survey.rep.access import Entry, open_entry
+from survey.rep.entries import Entry, open_entry
 from survey.tokens import token_hash
 
 REFUSED_MESSAGE = "Too many links that do not open a survey. Please wait a few minutes."

@@ -14,7 +14,6 @@ from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
 from survey.rep import bp
-from survey.rep.access import Entry
 from survey.rep.answers import (
     MalformedAnswer,
     PageInput,
@@ -23,6 +22,7 @@ from survey.rep.answers import (
     read_items,
     read_ladder,
 )
+from survey.rep.entries import Entry
 from survey.rep.forms import PageForm
 from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.pages import Page, plan_pages

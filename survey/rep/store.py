@@ -15,7 +15,7 @@ from questionnaires import Questionnaire
 from survey.db import wipe_after_commit
 from survey.models import CooperationLink, Draft, Invitation, LadderRung, Response, TeamLink
 from survey.models.response import new_response_id, pack_values
-from survey.rep.access import Entry
+from survey.rep.entries import Entry
 from survey.rep.sealing import seal, unseal
 
 

@@ -1,6 +1,6 @@
 """The response-level exports as CSV, written a chunk at a time; and the aggregates table.
 
-Every text cell goes through :func:`text` (that is, :func:`survey.dashboard.export.safe_cell`)
+Every text cell goes through :func:`text` (that is, :func:`survey.aggregates.export.safe_cell`)
 once per response, before rows are written, so a cell that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return; ladder words and team names are free text)
 is neutralised. Files start with a UTF-8 byte order mark, so spreadsheet programs read accents
@@ -20,9 +20,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from survey.aggregates.export import safe_cell
 from survey.aggregates.loading import score_matrix
 from survey.aggregates.model import INDEX
-from survey.dashboard.export import safe_cell
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
 

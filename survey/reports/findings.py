@@ -1,8 +1,10 @@
 """The report's findings in words, read off one team's dashboard (already suppressed).
 
 Nothing here computes a new statistic: the sentences restate the dashboard's figures (the index
-with its interval, the change with its verdict, the dimension means), and say why a figure is
-missing when it is hidden.
+with its interval, the change with its verdict, the dimension means) and the release's test of
+the gap between the highest and lowest dimension (a paired t-test, Holm-adjusted over every
+pair of dimensions: :func:`analysis.profile.extreme_gap`), and say why a figure is missing when
+it is hidden. Overlapping intervals are never read as a test (Schenker & Gentleman 2001).
 """
 
 from __future__ import annotations
@@ -11,15 +13,20 @@ import math
 
 import pandas as pd
 
+from survey.aggregates.dashboards import Dashboard
 from survey.aggregates.model import INDEX
-from survey.dashboard.service import Dashboard
 from survey.releases.read import previous_released
 
 MIDPOINT = 50.0  # halfway between contractual (0) and purpose-driven (100)
+SIGNIFICANCE = 0.05  # an adjusted p-value below this: more than chance alone would explain
 
 
-def findings(board: Dashboard) -> list[str]:
-    """Sentences on where the team stands, how it moved, and its strongest and weakest scales."""
+def findings(board: Dashboard, cell: dict | None = None) -> list[str]:
+    """Sentences on where the team stands, how it moved, and its strongest and weakest scales.
+
+    ``cell``: the team's cell in the wave's release, whose ``extremes`` test the gap between the
+    strongest and weakest scale (absent from releases made before it was stored).
+    """
     headline = board.sections["headline"]
     name, wave = board.team.name, board.wave.name
     if headline.table.empty:
@@ -28,7 +35,7 @@ def findings(board: Dashboard) -> list[str]:
     index = headline.table[headline.table["measure"] == INDEX].iloc[0]
     sentences = [_standing(name, wave, index)]
     sentences += _change(board)
-    extremes = _extremes(headline.table[headline.table["measure"] != INDEX])
+    extremes = _extremes(headline.table[headline.table["measure"] != INDEX], cell)
     if extremes:
         sentences.append(extremes)
     return sentences
@@ -79,15 +86,49 @@ def _change(board: Dashboard) -> list[str]:
     return sentences
 
 
-def _extremes(dimensions: pd.DataFrame) -> str | None:
+def _extremes(dimensions: pd.DataFrame, cell: dict | None) -> str | None:
     scored = dimensions.dropna(subset=["mean"])
     if len(scored) < 2:
         return None
-    top = scored.loc[scored["mean"].idxmax()]
-    bottom = scored.loc[scored["mean"].idxmin()]
-    overlap = top["ci_low"] <= bottom["ci_high"]
-    caveat = " Their 95% intervals overlap, so the gap may be chance." if overlap else ""
-    return (
-        f"Closest to the purpose-driven pole: {top['measure']} ({top['mean']:.0f}). "
-        f"Closest to the contractual pole: {bottom['measure']} ({bottom['mean']:.0f}).{caveat}"
+    means = dict(zip(scored["measure"], scored["mean"], strict=True))
+    stored = (cell or {}).get("extremes")
+    if stored and stored["highest"] in means and stored["lowest"] in means:
+        top, bottom = stored["highest"], stored["lowest"]
+    else:
+        top = scored.loc[scored["mean"].idxmax(), "measure"]
+        bottom = scored.loc[scored["mean"].idxmin(), "measure"]
+    if means[top] == means[bottom]:
+        return f"Every dimension has the same mean ({means[top]:.0f})."
+    poles = (
+        f"Closest to the purpose-driven pole: {top} ({means[top]:.0f}). "
+        f"Closest to the contractual pole: {bottom} ({means[bottom]:.0f})."
     )
+    return f"{poles} {_gap(stored, top, bottom)}"
+
+
+def _gap(stored: dict | None, top: str, bottom: str) -> str:
+    """What the paired test of the gap between ``top`` and ``bottom`` says, in words."""
+    question = "Whether the gap between them is more than chance"
+    if stored is None:
+        return f"{question} was not computed for this release."
+    if stored["p_adjusted"] is None:
+        return f"{question} cannot be tested: {stored['undefined_reason'] or 'no p-value'}."
+    difference, p = stored["difference"], stored["p_adjusted"]
+    gap = (
+        f"Within the same people, {top} is {difference:.1f} points above {bottom} on average "
+        f"(95% interval {stored['ci_low']:.1f} to {stored['ci_high']:.1f}, for this pair alone)"
+    )
+    test = f"paired t-test, Holm-adjusted p {_p_value(p)}"
+    family = f"the {stored['comparisons']} comparisons between dimensions"
+    if p < SIGNIFICANCE:
+        return f"{gap}: a gap larger than chance alone would explain among {family} ({test})."
+    return f"{gap}: given {family}, the gap could be chance ({test})."
+
+
+def _p_value(p: float) -> str:
+    if p < 0.001:
+        return "< 0.001"
+    shown = f"{p:.3f}"
+    if p < SIGNIFICANCE <= float(shown):  # 0.0496 would read "0.050"
+        return f"< {SIGNIFICANCE}"
+    return f"= {shown}"

@@ -13,15 +13,20 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
+from survey.aggregates.dashboards import Dashboard, dashboard
 from survey.aggregates.model import Section, WaveInfo
-from survey.dashboard.service import Dashboard, dashboard
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Team, Wave
 from survey.models._columns import utcnow
 from survey.releases.read import previous_released
 from survey.releases.store import payload
 from survey.reports.findings import findings
-from survey.reports.scale_reliability import ACCEPTABLE_ALPHA, WaveReliability, wave_reliability
+from survey.reports.scale_reliability import (
+    ACCEPTABLE_ALPHA,
+    WEAK_ITEM_TOTAL,
+    WaveReliability,
+    wave_reliability,
+)
 from survey.reports.svg import chart_svg
 
 CHARTS = {
@@ -79,6 +84,7 @@ class Report:
     questionnaire: Questionnaire
     k: int
     acceptable_alpha: float
+    weak_item_total: float
     made_on: date
 
 
@@ -113,7 +119,8 @@ def build_report(
             for key, description in charts.items()
             if key in board.specs or board.sections[key].hidden
         ]
-        parts.append(TeamReport(board, findings(board), change, figures))
+        cell = _cell(session, board)
+        parts.append(TeamReport(board, findings(board, cell), change, figures))
     view = parts[0].board.view if parts else None
     release = view.releases.get(wave.id) if view else None
     released_waves = [w for w in view.waves if view.released(w.id)] if view else []
@@ -127,9 +134,18 @@ def build_report(
             payload(session, release) if release else None,
             [team.id for team in teams],
             whole=whole,
+            questionnaire=questionnaire,
         ),
         questionnaire=questionnaire,
         k=view.k if view else assessment.min_group_size,
         acceptable_alpha=ACCEPTABLE_ALPHA,
+        weak_item_total=WEAK_ITEM_TOTAL,
         made_on=utcnow().date(),
     )
+
+
+def _cell(session: Session, board: Dashboard) -> dict | None:
+    """The team's stored cell in the wave's release (None before the wave is released)."""
+    if board.release is None:
+        return None
+    return payload(session, board.release)["cells"].get(str(board.team.id))

@@ -1,4 +1,8 @@
-"""Export downloads and the report, for consultants and admins; scope checked on every route."""
+"""Export downloads and the report, for consultants and admins; scope checked on every route.
+
+A manager, or a consultant asking for another organisation's assessment, gets the same 404 as
+for something that does not exist, and the refusal is logged and audited (``survey.access``).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,22 @@ from flask import (
     request,
     stream_with_context,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from survey import scope
+from survey.access import (
+    assessment_or_404,
+    chosen_team,
+    chosen_wave,
+    organisation_or_404,
+    scope_root_teams,
+)
+from survey.aggregates.export import table_csv
 from survey.audit import record
-from survey.dashboard.export import table_csv
 from survey.db import db
+from survey.models import Assessment
 from survey.models.organisation import team_paths, teams_of
 from survey.releases.store import released_payloads
 from survey.reports import bp
-from survey.reports.access import chosen_team, chosen_wave, consulting_assessment
 from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_export
 from survey.reports.exports import export_plan
 from survey.reports.pdf import html_to_pdf
@@ -31,9 +41,8 @@ AGGREGATES = "aggregates"
 
 
 @bp.get("/<int:assessment_id>/exports/")
-@login_required
 def exports(organisation_id: int, assessment_id: int):
-    assessment = consulting_assessment(organisation_id, assessment_id)
+    assessment = _assessment(organisation_id, assessment_id)
     teams = list(db.session.scalars(teams_of(organisation_id)))
     paths = team_paths(teams)
     return render_template(
@@ -46,9 +55,8 @@ def exports(organisation_id: int, assessment_id: int):
 
 
 @bp.get("/<int:assessment_id>/exports/<name>.csv")
-@login_required
 def export_csv(organisation_id: int, assessment_id: int, name: str):
-    assessment = consulting_assessment(organisation_id, assessment_id)
+    assessment = _assessment(organisation_id, assessment_id)
     if name != AGGREGATES and name not in FORMATS:
         abort(404)
     record(
@@ -70,14 +78,19 @@ def export_csv(organisation_id: int, assessment_id: int, name: str):
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 
+def _assessment(organisation_id: int, assessment_id: int) -> Assessment:
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
+    return assessment_or_404(db.session, current_user, assessment_id, organisation)
+
+
 def _report(organisation_id: int, assessment_id: int):
-    assessment = consulting_assessment(organisation_id, assessment_id)
-    team = chosen_team(assessment, request.args.get("team"))
-    wave = chosen_wave(assessment, request.args.get("wave"))
+    assessment = _assessment(organisation_id, assessment_id)
+    team = chosen_team(db.session, current_user, assessment, request.args.get("team"))
+    wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))
     if wave is None:
         return assessment, team, None
     if team is None:
-        teams = scope.scope_root_teams(db.session, current_user, organisation_id)
+        teams = scope_root_teams(db.session, current_user, organisation_id)
         label = f"{assessment.organisation.name}, the whole organisation"
     else:
         teams = [team]
@@ -90,14 +103,12 @@ def _report(organisation_id: int, assessment_id: int):
 
 
 @bp.get("/<int:assessment_id>/report")
-@login_required
 def report(organisation_id: int, assessment_id: int):
     assessment, team, built = _report(organisation_id, assessment_id)
     return render_template("reports/report.html", assessment=assessment, team=team, report=built)
 
 
 @bp.get("/<int:assessment_id>/report.pdf")
-@login_required
 def report_pdf(organisation_id: int, assessment_id: int):
     assessment, team, built = _report(organisation_id, assessment_id)
     if built is None:

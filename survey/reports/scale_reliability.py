@@ -6,6 +6,10 @@ when the release is made (:mod:`survey.releases.payload`) over a visible team's 
 every top team the release shows for a report on the whole organisation. The covariance matrix
 behind alpha is made of per-person sums over a published group, which the release's audit
 covers; and, like every released figure, it does not change when someone's answers are erased.
+
+With alpha the release stores, per item, its corrected item-total correlation and the alpha of
+the scale without it, from the same covariances; releases made before those were stored show
+them as not computed.
 """
 
 from __future__ import annotations
@@ -14,10 +18,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.reliability import AlphaResult
+from analysis.reliability import AlphaResult, ItemStatistics
+from questionnaires import Questionnaire
 
 ACCEPTABLE_ALPHA = 0.70
 """The least alpha for research on groups: Nunnally (1978), Psychometric Theory, 2nd ed."""
+WEAK_ITEM_TOTAL = 0.30
+"""Corrected item-total r below which an item is flagged as going poorly with its scale:
+Field (2005), Discovering Statistics Using SPSS, 2nd ed., London: Sage ("less than about
+.3"), the usual rule of thumb for item analysis."""
+
+
+@dataclass(frozen=True)
+class ItemReliability:
+    """One statement of a scale: how it goes along with the others, and alpha without it."""
+
+    id: str
+    text: str
+    reversed: bool
+    statistics: ItemStatistics
+    raises_alpha: bool  # the scale's alpha, as shown (2 decimals), is higher without it
+    weak: bool  # corrected item-total r below WEAK_ITEM_TOTAL
 
 
 @dataclass(frozen=True)
@@ -26,6 +47,7 @@ class ScaleAlpha:
 
     dimension: str
     result: AlphaResult
+    items: tuple[ItemReliability, ...] | None = None  # None: not computed for this release
 
     @property
     def below_threshold(self) -> bool:
@@ -43,12 +65,17 @@ class WaveReliability:
     n: int
 
 
-def wave_reliability(release: dict | None, team_ids: list[int], whole: bool) -> WaveReliability:
+def wave_reliability(
+    release: dict | None,
+    team_ids: list[int],
+    whole: bool,
+    questionnaire: Questionnaire | None = None,
+) -> WaveReliability:
     """Alpha of every dimension as the wave's latest release stored it.
 
     ``whole``: the report covers the whole organisation (the release's alpha over every top
     team it shows); otherwise ``team_ids`` is the one team reported on. None: the wave is not
-    released yet, and there is nothing to show.
+    released yet, and there is nothing to show. ``questionnaire`` gives the statements' text.
     """
     if release is None:
         return WaveReliability([], [], [], 0)
@@ -60,25 +87,49 @@ def wave_reliability(release: dict | None, team_ids: list[int], whole: bool) -> 
         stored = release["roots_reliability"]
     else:
         stored = cells[str(shown[0])]["reliability"] if shown else {"n": 0, "scales": []}
-    scales = [
-        ScaleAlpha(
-            name,
-            AlphaResult(
-                _number(alpha),
-                _number(standardized),
-                (_number(low), _number(high)),
-                n_used,
-                n_items,
-                missing,
-                why,
-            ),
-        )
-        for name, alpha, standardized, low, high, n_used, n_items, missing, why in stored["scales"]
-    ]
+    scales = [_scale(row, questionnaire) for row in stored["scales"]]
     names = [tree[str(t)]["name"] for t in shown]
     return WaveReliability(
         scales, names, left_out, max((s.result.n_used for s in scales), default=0)
     )
+
+
+def _scale(row: list, questionnaire: Questionnaire | None) -> ScaleAlpha:
+    """One stored row: 9 columns before item statistics were stored, 10 since."""
+    name, alpha, standardized, low, high, n_used, n_items, missing, why = row[:9]
+    stored_items = row[9] if len(row) > 9 else None
+    statistics = tuple(
+        ItemStatistics(_number(dropped), _number(r), reason)
+        for _, r, dropped, reason in stored_items or []
+    )
+    result = AlphaResult(
+        _number(alpha),
+        _number(standardized),
+        (_number(low), _number(high)),
+        n_used,
+        n_items,
+        missing,
+        why,
+        statistics,
+    )
+    if stored_items is None:
+        return ScaleAlpha(name, result)
+    items = []
+    for (item_id, *_), item in zip(stored_items, statistics, strict=True):
+        known = questionnaire is not None and item_id in questionnaire.item_index
+        statement = questionnaire.item(item_id) if known else None
+        r, dropped = item.corrected_item_total, item.alpha_if_dropped
+        items.append(
+            ItemReliability(
+                id=item_id,
+                text=statement.text if statement else "",
+                reversed=bool(statement and statement.reversed),
+                statistics=item,
+                raises_alpha=bool(round(dropped, 2) > round(result.alpha, 2)),
+                weak=bool(r < WEAK_ITEM_TOTAL),
+            )
+        )
+    return ScaleAlpha(name, result, tuple(items))
 
 
 def _number(value: float | None) -> float:

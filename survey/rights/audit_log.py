@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
-from survey.dashboard.export import safe_cell
+from survey.aggregates.export import safe_cell
 from survey.models import AuditEvent, Organisation
 
 CSV_HEADER = ("at_utc", "user", "action", "organisation", "target", "details")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Form, IntegerField, SelectField
+from wtforms import BooleanField, DateField, Form, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from survey.params import coerce_id, parse_id
+from survey.forms import OptionalNumberField
+from survey.params import parse_id
 from survey.rights.audit_log import AuditFilter
 
 MAX_RETENTION_DAYS = 3650  # ten years
@@ -23,26 +24,11 @@ DAYS_MESSAGE = (
 )
 
 
-class DaysField(IntegerField):
-    """A whole number of days or nothing, with one clear message for anything else."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = coerce_id(valuelist[0])
-            except ValueError:
-                raise ValueError(DAYS_MESSAGE) from None
-
-    def pre_validate(self, form: Form) -> None:
-        if self.process_errors:
-            raise StopValidation()
-
-
 class RetentionForm(FlaskForm):
-    retention_days = DaysField(
+    retention_days = OptionalNumberField(
         "Days to keep identities after a person's last wave closes",
         validators=[Optional(), NumberRange(min=1, max=MAX_RETENTION_DAYS, message=DAYS_MESSAGE)],
+        message=DAYS_MESSAGE,
     )
 
 

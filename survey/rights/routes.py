@@ -1,25 +1,26 @@
 """Data-rights pages: the roster with deletion, the retention period, and the audit log.
 
 Every route checks on the server that the user is an admin, or a consultant assigned to the
-organisation (``survey.rights.access``); every change is audited in its own transaction.
+organisation (``survey.access``); every change is audited in its own transaction.
 """
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from survey import retention as retention_rules
+from survey.access import audit_scope, organisation_ids_in_scope, organisation_or_404, person_or_404
 from survey.audit import record
 from survey.db import db
+from survey.erasure import erase_person, erasure_plan
 from survey.errors import error_page
 from survey.models import Person, Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths
 from survey.pagination import page_number, paginate
 from survey.rights import bp
-from survey.rights.access import audit_scope_or_404, organisation_or_404, person_or_404
 from survey.rights.audit_log import (
     actions,
     details_text,
@@ -27,14 +28,12 @@ from survey.rights.audit_log import (
     organisation_names,
     stream_csv,
 )
-from survey.rights.erasure import erase_person, erasure_plan
 from survey.rights.forms import (
     MAX_RETENTION_DAYS,
     AuditFilterForm,
     DeletePersonForm,
     RetentionForm,
 )
-from survey.scope import organisation_ids_in_scope
 
 MAX_SEARCH = 254
 
@@ -50,9 +49,8 @@ def _paths(organisation_id: int) -> dict[int, str]:
 
 
 @bp.get("/clients/<int:organisation_id>/people/")
-@login_required
 def people(organisation_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
     search = request.args.get("q", "").strip().lower()[:MAX_SEARCH]
     query = select(Person).where(Person.organisation_id == organisation.id)
     if search:
@@ -73,9 +71,8 @@ def people(organisation_id: int):
 
 
 @bp.route("/clients/<int:organisation_id>/people/<int:person_id>/delete", methods=["GET", "POST"])
-@login_required
 def delete_person(organisation_id: int, person_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
     person = person_or_404(db.session, organisation, person_id)
     plan = erasure_plan(db.session, person)
     form = DeletePersonForm()
@@ -118,9 +115,8 @@ def delete_person(organisation_id: int, person_id: int):
 
 
 @bp.route("/clients/<int:organisation_id>/people/retention", methods=["GET", "POST"])
-@login_required
 def retention(organisation_id: int):
-    organisation = organisation_or_404(db.session, organisation_id)
+    organisation = organisation_or_404(db.session, current_user, organisation_id)
     form = RetentionForm(data={"retention_days": organisation.retention_days})
     if form.validate_on_submit():
         before, after = organisation.retention_days, form.retention_days.data
@@ -158,9 +154,8 @@ def _audit_form(scope: set[int] | None) -> AuditFilterForm:
 
 
 @bp.get("/audit/")
-@login_required
 def audit():
-    scope = audit_scope_or_404(db.session)
+    scope = audit_scope(db.session, current_user)
     form = _audit_form(scope)
     if not form.validate():
         return render_template(
@@ -176,9 +171,8 @@ def audit():
 
 
 @bp.get("/audit/events.csv")
-@login_required
 def audit_csv():
-    scope = audit_scope_or_404(db.session)
+    scope = audit_scope(db.session, current_user)
     form = _audit_form(scope)
     if not form.validate():
         return error_page(422, "These filters cannot be used; correct them on the audit log page.")

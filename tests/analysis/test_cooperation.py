@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from analysis.cooperation import cooperation_matrix, cooperation_measures
+from analysis.cooperation import DIRECTIONS, cooperation_matrix, cooperation_measures
+from questionnaires import load_directory
 
 # Four teams: 0 and 1 are sales, 2 is marketing, 3 is product.
 DEPARTMENTS = ["sales", "sales", "marketing", "product"]
@@ -19,7 +20,7 @@ def test_links_point_from_the_helper_to_the_helped_team():
     matrix = cooperation_matrix(
         from_team=[0, 0, 1, 2, 2, 3],
         to_team=[1, 2, 0, 0, 3, 0],
-        direction=["gave", "gave", "received", "received", "gave", "gave"],
+        direction=["given", "given", "received", "received", "given", "given"],
         n_teams=4,
     )
     # 0 gave to 1; 0 gave to 2; 1 received from 0 (0 helped 1 again); 2 received from 0;
@@ -31,6 +32,16 @@ def test_links_point_from_the_helper_to_the_helped_team():
         [1, 0, 0, 0],
     ]
     assert matrix.tolist() == expected
+
+
+def test_the_directions_are_the_instruments_words():
+    """The keys an answer stores (``[[cooperation.directions]]``) are the ones counted here: a
+    release leaves out links in any other word, which would empty an instrument's map."""
+    instruments = [q for q in load_directory().values() if q.cooperation is not None]
+    assert instruments
+    for questionnaire in instruments:
+        keys = {key for key, _label in questionnaire.cooperation.directions}
+        assert keys == set(DIRECTIONS), questionnaire.key
 
 
 def test_measures_of_a_worked_example():
@@ -90,25 +101,26 @@ def test_no_links_at_all_give_an_empty_matrix():
 @pytest.mark.parametrize(
     ("from_team", "to_team", "direction", "n_teams", "message"),
     [
-        ([0], [2], ["gave"], 2, "to_team must hold team codes from 0 to 1"),
-        ([-1], [0], ["gave"], 2, "from_team must hold team codes from 0 to 1"),
-        ([0], [1], ["helped"], 2, 'direction must be "gave" or "received" for every link'),
+        ([0], [2], ["given"], 2, "to_team must hold team codes from 0 to 1"),
+        ([-1], [0], ["given"], 2, "from_team must hold team codes from 0 to 1"),
+        ([0], [1], ["helped"], 2, 'direction must be "given" or "received" for every link'),
+        ([0], [1], ["gave"], 2, 'direction must be "given" or "received" for every link'),
         (
             [0, 1],
             [1],
-            ["gave"],
+            ["given"],
             2,
             "from_team, to_team and direction must have one entry per link, got 2, 1 and 1",
         ),
         (
             [0.0],
             [1],
-            ["gave"],
+            ["given"],
             2,
             "from_team must be a one-dimensional array of integer team codes",
         ),
-        ([0], [0], ["gave"], 0, "n_teams must be a positive integer, got 0"),
-        ([0], [0], ["gave"], 2.0, "n_teams must be a positive integer, got 2.0"),
+        ([0], [0], ["given"], 0, "n_teams must be a positive integer, got 0"),
+        ([0], [0], ["given"], 2.0, "n_teams must be a positive integer, got 2.0"),
     ],
 )
 def test_bad_links_are_rejected(from_team, to_team, direction, n_teams, message):

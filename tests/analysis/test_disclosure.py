@@ -21,12 +21,11 @@ import analysis.disclosure
 from analysis.disclosure import (
     PUBLISHED_DISCLOSE,
     Disclosure,
-    atoms_from_groups,
-    audit,
     find_disclosure,
     protect,
 )
 from analysis.privacy import suppress
+from tests.disclosure_oracle import atoms_from_groups, audit
 
 # Helpers ---------------------------------------------------------------------------------------
 
@@ -349,6 +348,7 @@ def small_problems(draw):
     return incidence, np.array(sizes, dtype=np.int64), k
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(small_problems(), st.randoms(use_true_random=False))
 def test_find_disclosure_agrees_with_brute_force(problem, rng):
@@ -377,6 +377,7 @@ def lightest_disclosure(incidence, sizes):
     return min(weights, default=None)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(small_problems())
 def test_the_threshold_is_exact(problem):
@@ -393,6 +394,7 @@ def test_the_threshold_is_exact(problem):
     assert found.responses == lightest
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(small_problems(), st.data())
 def test_protect_leaves_a_set_that_passes(problem, data):
@@ -428,6 +430,7 @@ def trees(draw, max_groups=9):
     return parents
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(trees(), st.data())
 def test_visible_subtrees_after_suppression_never_disclose(parents, data):
@@ -480,6 +483,7 @@ def release_histories(draw):
     return parents, releases, draw(st.integers(3, 6))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(release_histories())
 def test_releases_published_through_protect_never_disclose(history):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.groups import group_summaries, mean_interval
+from analysis.groups import group_summaries
 
 # Student's (1908) sleep data, R's `sleep` data set: extra hours of sleep under two drugs.
 SLEEP_DRUG_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
@@ -134,39 +134,3 @@ def test_confidence_must_lie_strictly_between_0_and_1(confidence):
     message = f"confidence must be between 0 and 1, got {confidence}"
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         group_summaries([0], [[1.0]], ["a"], confidence=confidence)
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        mean_interval([1.0, 2.0], confidence=confidence)
-
-
-def test_mean_interval_matches_the_group_table():
-    result = mean_interval([*SLEEP_DRUG_2, np.nan])
-    assert result.n == 10
-    assert result.mean == pytest.approx(2.33, abs=1e-12)
-    # scipy.stats.ttest_1samp(SLEEP_DRUG_2, 0).confidence_interval()
-    assert result.ci == pytest.approx((0.8976775393767051, 3.7623224606232943), abs=1e-12)
-    assert result.undefined_reason is None
-
-
-def test_mean_interval_of_tiny_samples_says_why():
-    empty = mean_interval([np.nan])
-    single = mean_interval([3.0])
-    assert (empty.n, empty.undefined_reason) == (0, "no answers")
-    assert (single.n, single.mean, single.undefined_reason) == (
-        1,
-        3.0,
-        "only 1 answer: no spread and no interval",
-    )
-    assert np.isnan(single.ci).all()
-
-
-@pytest.mark.parametrize(
-    ("values", "message"),
-    [
-        ([[1.0, 2.0]], "values must be a one-dimensional array, got 2 dimensions"),
-        (["a", "b"], "values must be numeric, got dtype <U1"),
-        ([1.0, -np.inf], "values must be finite or NaN (missing)"),
-    ],
-)
-def test_mean_interval_rejects_bad_input(values, message):
-    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        mean_interval(values)

@@ -1,4 +1,4 @@
-"""The WHY ladder: depth, top rung, and the tests of how the top rung moved between waves."""
+"""The WHY ladder: top-rung shares per group, and the tests of how the top rung moved."""
 
 import itertools
 import math
@@ -6,21 +6,23 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
-from analysis.groups import group_summaries
+from analysis.hierarchy import expand_to_ancestors
 from analysis.ladder import (
     CHI_SQUARE,
     FISHER_EXACT,
     FISHER_MONTE_CARLO,
+    MONTE_CARLO_RESAMPLES,
+    MONTE_CARLO_SEED,
     compare_top_rungs,
-    ladder_depth,
-    top_rung,
     top_rung_shares,
 )
 
 TARGETS = ["my pay", "team target", "company target", "shareholders", "customers", "planet"]
 PURPOSE = {"customers", "planet"}
-LADDERS = ((0, 2, 3, 5, -1), (1, -1, -1, -1, -1), (-1, -1, -1, -1, -1), (0, 1, 2, 3, 4))
 
 
 def exactly(message: str) -> str:
@@ -52,36 +54,6 @@ def freeman_halton_exact(top: list[int], bottom: list[int]) -> tuple[float, floa
     return observed, sum(p for p in tables if p <= observed * (1 + 1e-7))
 
 
-class TestDepthAndTopRung:
-    def test_depth_counts_answered_rungs_and_marks_no_ladder_missing(self):
-        np.testing.assert_array_equal(ladder_depth(LADDERS), [4.0, 1.0, np.nan, 5.0])
-
-    def test_top_rung_is_the_last_answered_rung(self):
-        assert top_rung(LADDERS).tolist() == [5, 1, -1, 4]
-
-    def test_no_respondents_give_empty_results(self):
-        empty = np.empty((0, 5), dtype=int)
-        assert ladder_depth(empty).size == 0
-        assert top_rung(empty).size == 0
-
-    @pytest.mark.parametrize(
-        ("rungs", "message"),
-        [
-            ([0, 1, 2], "rungs must be a two-dimensional array (responses x rungs)"),
-            ([[0.0, 1.5]], "rungs must hold integer category codes, -1 for an unanswered rung"),
-            ([[0, -2]], "rungs must hold category codes >= 0, or -1 for an unanswered rung"),
-            (
-                [[0, -1, 3]],
-                "rungs must be answered in order: an answered rung follows an empty one",
-            ),
-        ],
-    )
-    def test_bad_ladders_are_rejected(self, rungs, message):
-        for measure in (ladder_depth, top_rung):
-            with pytest.raises(ValueError, match=exactly(message)):
-                measure(rungs)
-
-
 class TestTopRungShares:
     def test_counts_and_shares_per_group(self):
         table = top_rung_shares([0, 0, 0, 2, 2], [4, 0, -1, 5, 5], TARGETS)
@@ -94,6 +66,18 @@ class TestTopRungShares:
         assert first.loc["customers", "share"] == 0.5
         assert table[table["group"] == 2].set_index("category").loc["planet", "share"] == 1.0
         assert table["undefined_reason"].isna().all()
+
+    def test_every_subtree_at_once_over_rows_expanded_to_ancestors(self):
+        # Tree: 0 -> 1 -> 2, and 3 on its own. Respondents in teams 2, 2, 1 and 3.
+        rows, groups = expand_to_ancestors([2, 2, 1, 3], [-1, 0, 1, -1])
+        top = np.array([4, 0, 5, 1])
+        table = top_rung_shares(groups, top[rows], TARGETS).set_index(["group", "category"])
+        assert table.loc[(0, "customers"), "count"] == 1  # team 0 counts its whole subtree
+        assert table.loc[(0, "planet"), "count"] == 1
+        assert table.loc[0, "n"].unique().tolist() == [3]
+        assert table.loc[(1, "planet"), "share"] == pytest.approx(1 / 3)
+        assert table.loc[2, "n"].unique().tolist() == [2]
+        assert table.loc[(3, "team target"), "share"] == 1.0
 
     def test_a_group_without_ladders_says_why(self):
         table = top_rung_shares([0, 1], [4, -1], TARGETS)
@@ -204,6 +188,40 @@ class TestCompareTopRungs:
         assert np.isnan(values).all()
         assert result.distribution_test == "none"
 
+    def test_a_table_with_fewer_answers_than_cells_gets_its_exact_test(self):
+        # Regression: scipy.stats.fisher_exact(table, method=MonteCarloMethod(...)) returns
+        # shape-(1,) arrays for a table with fewer answers than cells (here 7 in 2 x 5), and
+        # float() raised TypeError. By hand: margins (4, 3) and (2, 1, 1, 1, 2), C(7, 4) = 35
+        # tables of first row a, each with probability prod C(c_k, a_k) / 35; the observed
+        # (2, 0, 1, 1, 0) has 1 / 35, and the 7 tables with a_1, a_5 in {0, 2} are all as
+        # improbable (3 with a_1 = 2, a_5 = 0; 3 the other way; 1 with both 2): p = 7 / 35.
+        before, after = [2, 0, 1, 0, 1, 0], [0, 1, 0, 0, 0, 2]
+        result = compare_top_rungs(wave(before), wave(after), TARGETS, PURPOSE)
+        assert result.distribution_test == FISHER_MONTE_CARLO
+        assert result.distribution_statistic == pytest.approx(1 / 35, rel=1e-9)
+        assert freeman_halton_exact([2, 0, 1, 1, 0], [0, 1, 0, 0, 2]) == pytest.approx(
+            (1 / 35, 7 / 35), rel=1e-12
+        )
+        # sqrt(0.2 * 0.8 / 9999) = 0.004
+        assert result.distribution_p_value == pytest.approx(7 / 35, abs=4 * 0.004)
+
+    def test_a_very_large_table_gets_its_monte_carlo_test(self):
+        # Regression: with as many answers as 9,999 times its cells, scipy's call takes the
+        # observed table for a batch and raises ValueError (cannot reshape ... into (2, 3)).
+        before, after = [30000, 29990, 1], [1, 1, 3]
+        result = compare_top_rungs(wave(before), wave(after), TARGETS[3:], {"customers"})
+        assert result.distribution_test == FISHER_MONTE_CARLO
+        # The tables at least as improbable are rare: only the "+ 1" of the estimate is left.
+        assert result.distribution_p_value == 1 / (MONTE_CARLO_RESAMPLES + 1)
+
+    def test_the_monte_carlo_test_is_scipys_where_scipys_works(self):
+        table = np.array([[3, 2, 1, 0], [0, 1, 3, 4]])
+        method = stats.MonteCarloMethod(n_resamples=MONTE_CARLO_RESAMPLES, rng=MONTE_CARLO_SEED)
+        reference = stats.fisher_exact(table, method=method)  # pvalue 0.0513
+        result = compare_top_rungs(wave(table[0]), wave(table[1]), TARGETS[:4], {"team target"})
+        assert result.distribution_p_value == float(reference.pvalue) == 0.0513
+        assert result.distribution_statistic == pytest.approx(float(reference.statistic))
+
     @pytest.mark.parametrize(
         ("before", "purpose", "message"),
         [
@@ -219,7 +237,43 @@ class TestCompareTopRungs:
             compare_top_rungs(before, [0], TARGETS, purpose)
 
 
-def test_depth_feeds_group_summaries():
-    depth = ladder_depth([[0, 1, -1], [0, 1, 2], [-1, -1, -1]])
-    table = group_summaries(np.zeros(3, dtype=int), depth[:, None], ["ladder depth"])
-    assert table.loc[0, ["n", "mean"]].tolist() == [2, 2.5]
+small_waves = st.integers(2, 5).flatmap(
+    lambda k: st.tuples(
+        st.lists(st.integers(0, 3), min_size=k, max_size=k),
+        st.lists(st.integers(0, 3), min_size=k, max_size=k),
+    )
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(waves=small_waves, purpose_at=st.integers(0, 4))
+def test_every_small_comparison_gives_valid_tests_that_agree_with_full_enumeration(
+    waves, purpose_at
+):
+    """Any two small waves: no error, p-values in (0, 1], shares from the counts, and the
+    distribution test agrees with enumerating every table with the same margins."""
+    before, after = waves
+    names = TARGETS[: len(before)]
+    purpose = {names[purpose_at % len(names)]}
+    result = compare_top_rungs(wave(before), wave(after), names, purpose)
+    if sum(before) == 0 or sum(after) == 0:
+        assert result.undefined_reason is not None
+        return
+    assert result.undefined_reason is None
+    at = names.index(next(iter(purpose)))
+    assert result.purpose_share_before == before[at] / sum(before)
+    assert result.purpose_share_after == after[at] / sum(after)
+    assert 0 < result.purpose_p_value <= 1
+    assert 0 < result.distribution_p_value <= 1
+    swapped = compare_top_rungs(wave(after), wave(before), names, purpose)
+    assert swapped.purpose_p_value == pytest.approx(result.purpose_p_value, rel=1e-12)
+    used = [i for i in range(len(before)) if before[i] + after[i]]
+    observed, exact_p = freeman_halton_exact([before[i] for i in used], [after[i] for i in used])
+    if result.distribution_test == CHI_SQUARE:
+        return
+    assert result.distribution_statistic == pytest.approx(observed, rel=1e-9)
+    if result.distribution_test == FISHER_EXACT:
+        assert result.distribution_p_value == pytest.approx(exact_p, rel=1e-9)
+    else:  # 5 Monte Carlo standard errors, and the estimate's + 1 / (R + 1)
+        error = math.sqrt(exact_p * max(1 - exact_p, 0) / MONTE_CARLO_RESAMPLES)
+        assert result.distribution_p_value == pytest.approx(exact_p, abs=5 * error + 2e-4)

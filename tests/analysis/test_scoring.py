@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from analysis._validation import BLOCK_ROWS
-from analysis.scoring import dimension_scores, mindset_index, position_on_continuum, recode
+from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 
 NAN = np.nan
 
@@ -33,27 +33,6 @@ def random_answers(n_rows, n_items, missing_share, seed, dtype=np.float64):
     answers = rng.integers(1, 8, size=(n_rows, n_items)).astype(dtype)
     answers[rng.random((n_rows, n_items)) < missing_share] = np.nan
     return answers
-
-
-def test_recode_reflects_reversed_items_about_the_midpoint():
-    answers = np.array([[1.0, 1.0, 4.0, 7.0, 7.0], [2.0, NAN, 6.0, NAN, 3.0]])
-    # x' = (1 + 7) - x in columns 1 and 4 only; NaN stays missing.
-    expected = np.array([[1.0, 7.0, 4.0, 7.0, 1.0], [2.0, NAN, 6.0, NAN, 5.0]])
-    np.testing.assert_array_equal(recode(answers, REVERSED, 1, 7), expected)
-
-
-def test_recode_leaves_its_input_alone_and_keeps_float32():
-    answers = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]], dtype=np.float32)
-    recoded = recode(answers, REVERSED, 1, 7)
-    assert recoded.dtype == np.float32
-    assert answers.tolist() == [[1.0, 2.0, 3.0, 4.0, 5.0]]
-    assert recoded.tolist() == [[1.0, 6.0, 3.0, 4.0, 3.0]]
-
-
-def test_recode_twice_gives_the_answers_back():
-    answers = random_answers(50, 5, 0.1, seed=1)
-    twice = recode(recode(answers, REVERSED, 1, 7), REVERSED, 1, 7)
-    np.testing.assert_array_equal(twice, answers)
 
 
 def test_dimension_scores_by_hand():
@@ -148,14 +127,12 @@ def test_answers_off_the_scale_are_named_with_their_row_and_column(value, shown)
     )
     with pytest.raises(ValueError, match=f"^{message}$".replace(".", r"\.")):
         dimension_scores(answers, ITEM_DIMENSION, 2, REVERSED, 1, 7, 0.5)
-    with pytest.raises(ValueError, match=f"^{message}$".replace(".", r"\.")):
-        recode(answers, REVERSED, 1, 7)
 
 
 def test_the_first_bad_value_is_reported():
     answers = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [9.0, 1.0, 1.0, 1.0, 0.5]])
     with pytest.raises(ValueError, match=r"^value 9\.0 at row 1, column 0 is off the scale"):
-        recode(answers, REVERSED, 1, 7)
+        dimension_scores(answers, ITEM_DIMENSION, 2, REVERSED, 1, 7, 0.5)
 
 
 @pytest.mark.parametrize(

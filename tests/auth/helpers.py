@@ -1,47 +1,15 @@
-"""Log a test client in, and make users to log in with."""
+"""Log a test client in and out (``tests.factories.gen_user`` makes the users)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cache
 from urllib.parse import urlencode
 
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
-from survey.models import Organisation, Team, User
 from tests.conftest import csrf_from
 
-PASSWORD = "correct-horse-battery"
-
-
-@cache
-def password_hash(password: str) -> str:
-    """One real (scrypt) hash per password, shared by the test users, as hashing takes ~0.2 s."""
-    return generate_password_hash(password)
-
-
-def make_user(
-    dbs: Session,
-    email: str,
-    role: str,
-    team: Team | None = None,
-    organisations: Iterable[Organisation] = (),
-    password: str = PASSWORD,
-) -> User:
-    """A committed user; a manager leads ``team``, a consultant is assigned ``organisations``."""
-    user = User(
-        email=email.lower(),
-        role=role,
-        team=team,
-        password_hash=password_hash(password),
-    )
-    user.organisations.extend(organisations)
-    dbs.add(user)
-    dbs.commit()
-    return user
+PASSWORD = "correct-horse-battery"  # every test user's, unless made with another
 
 
 def login(

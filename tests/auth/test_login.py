@@ -14,11 +14,11 @@ from survey.auth.redirects import local_path
 from survey.auth.routes import FAILED_MESSAGE
 from survey.auth.throttle import REFUSED_MESSAGE
 from survey.config import wants_secure_cookies
-from tests.auth.helpers import PASSWORD, login, logout, make_user
+from tests.auth.helpers import PASSWORD, login, logout
 from tests.conftest import csrf_from
 
 PRIVATE = "/private-for-tests"
-EMAIL = "ana@client.example"
+EMAIL = "admin@example.com"  # the reference organisation's admin
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def app(app: Flask) -> Flask:
 
 
 @pytest.fixture
-def user(dbs):
-    return make_user(dbs, EMAIL, "admin")
+def user(reference_org):
+    """The admin of the reference organisation, who logs in with ``EMAIL``."""
+    return reference_org.users["admin"]
 
 
 def session_cookie(client) -> str:
@@ -50,7 +51,7 @@ def test_login_redirects_to_the_dashboard_or_to_a_local_next(client, user):
     assert client.get(PRIVATE).get_data(as_text=True) == "private page"
 
     other = client.application.test_client()
-    response = login(other, " ANA@Client.Example ", next_path=PRIVATE + "?wave=2")
+    response = login(other, " ADMIN@Example.COM ", next_path=PRIVATE + "?wave=2")
     assert response.status_code == 302
     assert response.location == PRIVATE + "?wave=2"
 
@@ -220,7 +221,7 @@ def test_failed_logins_and_refusals_are_logged_without_the_password(app, client,
     app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "1 per hour"
     login(client, EMAIL, "secret-typo-password")
     login(client, EMAIL, "secret-typo-password")
-    assert "Failed login for 'ana@client.example'" in caplog.text
+    assert f"Failed login for '{EMAIL}'" in caplog.text
     assert "Login refused from 127.0.0.1" in caplog.text
     assert "secret-typo-password" not in caplog.text
 

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:
+def live_server(app, vega_bundle) -> Iterator[str]:
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD
-from tests.campaigns.helpers import ROSTER, local, mail_links, make_client, path_of
-from tests.factories import rep_questionnaire
+from tests.campaigns.helpers import local, mail_links, path_of
+from tests.factories import ROSTER, gen_reference_org, gen_roster, rep_questionnaire
 from tests.survey.journey import answer_all
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,8 @@ def serious(page) -> list[tuple[str, str]]:
 
 
 def test_consultant_runs_a_wave_and_sees_the_rate_move(app, live_server, browser, dbs, smtp_server):
-    acme, mail = make_client(dbs), smtp_server
+    acme, mail = gen_reference_org(dbs), smtp_server
+    gen_roster(dbs, acme)
     app.config.update(
         SMTP_HOST=mail.host,
         SMTP_PORT=mail.port,

@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.models._columns import utcnow
-from tests.auth.helpers import PASSWORD, make_user
+from tests.auth.helpers import PASSWORD
 from tests.campaigns.helpers import local, mail_links
-from tests.factories import rep_questionnaire
+from tests.factories import gen_user, rep_questionnaire
 from tests.survey.journey import pages_of
 
 pytestmark = pytest.mark.browser
@@ -105,7 +105,7 @@ def answer_on_phone(phone, link: str) -> None:
 def test_consultant_runs_the_whole_flow(
     app, live_server, browser, phone, dbs, smtp_server, tmp_path
 ):
-    make_user(dbs, CONSULTANT, "consultant")
+    gen_user(dbs, CONSULTANT, "consultant")
     mail = smtp_server
     app.config.update(
         SMTP_HOST=mail.host,

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.auth.helpers import PASSWORD, make_user
-from tests.org_factory import build_org
+from tests.auth.helpers import PASSWORD
+from tests.factories import gen_reference_answers, gen_reference_org
 
 pytestmark = pytest.mark.browser
 CHARTS = ("trend", "distribution", "profile", "ladder")  # Global's sub-teams are hidden
 
 
 def test_manager_sees_charts_and_drills_down(app, live_server, browser, dbs):
-    org = build_org(dbs)
-    make_user(dbs, "g@example.com", "manager", team=org.teams["Global"])
+    org = gen_reference_answers(dbs, gen_reference_org(dbs))  # g@example.com leads Global
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     requested: list[str] = []
@@ -45,4 +44,31 @@ def test_manager_sees_charts_and_drills_down(app, live_server, browser, dbs):
 
     outside = [url for url in requested if not url.startswith(live_server)]
     assert outside == []
+    context.close()
+
+
+def test_without_the_chart_bundle_each_chart_says_so_and_the_tables_remain(
+    app, live_server, browser, dbs
+):
+    """As when ``flask build-assets`` was never run: the bundle's address answers 404."""
+    org = gen_reference_answers(dbs, gen_reference_org(dbs))  # p@example.com leads Paris
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.route("**/static/vendor/vega-bundle.js", lambda route: route.fulfill(status=404))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill("p@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/dashboard/{org.assessment.id}/{org.teams['Paris'].id}*")
+    for key in CHARTS:
+        chart = page.locator(f"#chart-{key}")
+        assert chart.inner_text() == (
+            "The chart could not be drawn; the table below has the same numbers."
+        )
+        assert chart.locator("svg").count() == 0
+    assert page.get_by_text("Table view").count() >= len(CHARTS)
+    assert errors == []
     context.close()

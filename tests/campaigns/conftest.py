@@ -1,24 +1,8 @@
-"""Fixtures: a client organisation with its roster, logged-in clients, and mail to a real server."""
+"""Fixtures: mail to a real server (the organisation is ``reference_org``, see tests.factories)."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.auth.helpers import login
-from tests.campaigns.helpers import Client, make_client
-
-
-@pytest.fixture
-def acme(dbs) -> Client:
-    return make_client(dbs)
-
-
-@pytest.fixture
-def consultant(app, acme):
-    """A test client logged in as Acme's consultant."""
-    client = app.test_client()
-    login(client, acme.users["consultant"].email)
-    return client
 
 
 @pytest.fixture

@@ -13,41 +13,36 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import AuditEvent, Draft, Invitation, MailBatch, MailDelivery, TeamLink
-from tests.campaigns.helpers import (
-    ROSTER,
-    links_in,
-    mail_links,
-    make_assessment,
-    make_wave,
-    path_of,
-    post_form,
-)
+from tests.campaigns.helpers import links_in, mail_links, path_of, post_form
 from tests.conftest import REFUSED_DOMAIN
-from tests.factories import rep_questionnaire
+from tests.factories import ROSTER, gen_assessment, gen_wave, rep_questionnaire
 from tests.survey.journey import answer_all, item_fields, page_form, pages_of
 
 PARIS = ROSTER["Paris"]
 
 
 @pytest.fixture
-def wave(dbs, acme):
-    assessment = make_assessment(dbs, acme.organisation, mode="confidential")
-    return make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+def wave(dbs, reference_org, reference_roster):
+    """An open wave of a new confidential assessment of Acme Solar, with ROSTER on its roster."""
+    assessment = gen_assessment(dbs, reference_org.organisation, mode="confidential")
+    return gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
 
 
-def wave_url(acme, wave) -> str:
-    return f"/clients/{acme.organisation.id}/assessments/{wave.assessment_id}/waves/{wave.id}"
+def wave_url(reference_org, wave) -> str:
+    return (
+        f"/clients/{reference_org.organisation.id}/assessments/{wave.assessment_id}/waves/{wave.id}"
+    )
 
 
-def invite(client, acme, wave, team: str | None, delivery: str = "email"):
-    url = wave_url(acme, wave) + "/invitations"
-    team_id = acme.teams[team].id if team else 0
+def invite(client, reference_org, wave, team: str | None, delivery: str = "email"):
+    url = wave_url(reference_org, wave) + "/invitations"
+    team_id = reference_org.teams[team].id if team else 0
     return post_form(client, url, url, {"invite-team": team_id, "invite-delivery": delivery})
 
 
-def remind(client, acme, wave, team: str | None = None, delivery: str = "email"):
-    url = wave_url(acme, wave)
-    team_id = acme.teams[team].id if team else 0
+def remind(client, reference_org, wave, team: str | None = None, delivery: str = "email"):
+    url = wave_url(reference_org, wave)
+    team_id = reference_org.teams[team].id if team else 0
     data = {"remind-team": team_id, "remind-delivery": delivery}
     return post_form(client, url + "/invitations", url + "/reminders", data)
 
@@ -57,10 +52,10 @@ def count(dbs, model) -> int:
 
 
 def test_invitations_are_mailed_and_their_links_open_the_survey(
-    consultant, acme, wave, mail, app, dbs
+    consultant_client, reference_org, wave, mail, app, dbs
 ):
     app.config["PUBLIC_URL"] = "https://survey.consultancy.example/"
-    response = invite(consultant, acme, wave, "France")
+    response = invite(consultant_client, reference_org, wave, "France")
     assert response.status_code == 303
     assert sorted(message["To"] for message in mail.messages) == sorted(
         [*PARIS, "dan@acme.example"]
@@ -75,15 +70,15 @@ def test_invitations_are_mailed_and_their_links_open_the_survey(
     assert "groups of 5 or more" in message.get_content()
     assert app.test_client().get(path_of(link)).status_code == 200
 
-    batch = consultant.get(response.headers["Location"]).get_data(as_text=True)
+    batch = consultant_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Done" in batch
     statuses = dbs.execute(select(MailDelivery.status, func.count()).group_by(MailDelivery.status))
     assert dict(statuses.all()) == {"sent": 4}
 
 
-def test_the_mailing_reports_its_counts_as_json(consultant, acme, wave, mail):
-    location = invite(consultant, acme, wave, "Spain").headers["Location"]
-    state = consultant.get(location + ".json").get_json()
+def test_the_mailing_reports_its_counts_as_json(consultant_client, reference_org, wave, mail):
+    location = invite(consultant_client, reference_org, wave, "Spain").headers["Location"]
+    state = consultant_client.get(location + ".json").get_json()
     assert state == {
         "total": 2,
         "sent": 2,
@@ -96,20 +91,22 @@ def test_the_mailing_reports_its_counts_as_json(consultant, acme, wave, mail):
     }
 
 
-def test_people_invited_already_are_left_out(consultant, acme, wave, mail, dbs):
-    invite(consultant, acme, wave, "Paris")
+def test_people_invited_already_are_left_out(consultant_client, reference_org, wave, mail, dbs):
+    invite(consultant_client, reference_org, wave, "Paris")
     assert len(mail.messages) == 3
-    invite(consultant, acme, wave, None)
+    invite(consultant_client, reference_org, wave, None)
     assert len(mail.messages) == 6  # France's dan and Spain's two only
     assert count(dbs, Invitation) == 6
-    again = invite(consultant, acme, wave, None)
+    again = invite(consultant_client, reference_org, wave, None)
     assert again.status_code == 422
     assert "has an invitation to this wave already" in again.get_data(as_text=True)
     assert count(dbs, Invitation) == 6
 
 
-def test_the_audit_log_has_the_action_without_links(consultant, acme, wave, mail, dbs):
-    invite(consultant, acme, wave, "Paris")
+def test_the_audit_log_has_the_action_without_links(
+    consultant_client, reference_org, wave, mail, dbs
+):
+    invite(consultant_client, reference_org, wave, "Paris")
     event = dbs.scalar(select(AuditEvent).where(AuditEvent.action == "invitations.create"))
     assert event.details["count"] == 3
     assert event.details["delivery"] == "email"
@@ -118,10 +115,10 @@ def test_the_audit_log_has_the_action_without_links(consultant, acme, wave, mail
     assert not any(token in flat for token in tokens)
 
 
-def test_neither_tokens_nor_links_are_logged(consultant, acme, wave, mail, caplog):
+def test_neither_tokens_nor_links_are_logged(consultant_client, reference_org, wave, mail, caplog):
     with caplog.at_level(logging.DEBUG):
-        invite(consultant, acme, wave, "Paris")
-        remind(consultant, acme, wave)
+        invite(consultant_client, reference_org, wave, "Paris")
+        remind(consultant_client, reference_org, wave)
     tokens = [path_of(link).removeprefix("/r/") for m in mail.messages for link in mail_links(m)]
     assert len(tokens) == 6
     # The app's own log, not the test SMTP server's (aiosmtpd logs "mail.log" at DEBUG).
@@ -133,13 +130,15 @@ def test_neither_tokens_nor_links_are_logged(consultant, acme, wave, mail, caplo
     assert "/r/" not in ours
 
 
-def test_a_refused_address_is_recorded_and_can_be_retried(consultant, acme, wave, mail, dbs, app):
-    person = acme.people["bea@acme.example"]
+def test_a_refused_address_is_recorded_and_can_be_retried(
+    consultant_client, reference_org, reference_roster, wave, mail, dbs, app
+):
+    person = reference_roster["bea@acme.example"]
     person.email = "bea@" + REFUSED_DOMAIN
     dbs.commit()
-    location = invite(consultant, acme, wave, "Paris").headers["Location"]
+    location = invite(consultant_client, reference_org, wave, "Paris").headers["Location"]
     assert len(mail.messages) == 2
-    state = consultant.get(location + ".json").get_json()
+    state = consultant_client.get(location + ".json").get_json()
     assert (state["sent"], state["failed"]) == (2, 1)
     (reason,) = state["reasons"]
     assert reason == {
@@ -147,36 +146,40 @@ def test_a_refused_address_is_recorded_and_can_be_retried(consultant, acme, wave
         "count": 1,
     }
     assert count(dbs, Invitation) == 3  # the invitations are kept whatever the mail did
-    page = consultant.get(location).get_data(as_text=True)
+    page = consultant_client.get(location).get_data(as_text=True)
     assert "Send the 1 again" in page
     assert REFUSED_DOMAIN not in page
 
     person.email = "bea@acme.example"
     dbs.commit()
-    retried = post_form(consultant, location, location + "/retry", {})
+    retried = post_form(consultant_client, location, location + "/retry", {})
     assert retried.status_code == 303
     assert mail.messages[-1]["To"] == "bea@acme.example"
     (link,) = mail_links(mail.messages[-1])
     assert app.test_client().get(path_of(link)).status_code == 200
     # Retried once: the first mailing has nothing left to retry.
-    assert "Send the 1 again" not in consultant.get(location).get_data(as_text=True)
-    assert post_form(consultant, location, location + "/retry", {}).status_code == 409
+    assert "Send the 1 again" not in consultant_client.get(location).get_data(as_text=True)
+    assert post_form(consultant_client, location, location + "/retry", {}).status_code == 409
     assert dbs.scalar(select(AuditEvent).where(AuditEvent.action == "invitations.retry"))
 
 
-def test_a_wave_still_to_open_says_when_it_opens(consultant, acme, dbs, mail):
-    assessment = make_assessment(dbs, acme.organisation, name="Autumn check")
-    later = make_wave(dbs, assessment, opens_in=timedelta(days=3))
-    invite(consultant, acme, later, "Spain")
+def test_a_wave_still_to_open_says_when_it_opens(
+    consultant_client, reference_org, reference_roster, dbs, mail
+):
+    assessment = gen_assessment(dbs, reference_org.organisation, name="Autumn check")
+    later = gen_wave(dbs, assessment, opens_in=timedelta(days=3))
+    invite(consultant_client, reference_org, later, "Spain")
     text = mail.messages[0].get_content()
     assert f"The survey opens on {later.opens_at:%d %B %Y, %H:%M} UTC and closes on" in text
 
 
-def test_an_address_that_would_inject_headers_fails_alone(consultant, acme, wave, mail, dbs):
-    acme.people["eva@acme.example"].email = "eva@acme.example\r\nBcc: all@evil.example"
+def test_an_address_that_would_inject_headers_fails_alone(
+    consultant_client, reference_org, reference_roster, wave, mail, dbs
+):
+    reference_roster["eva@acme.example"].email = "eva@acme.example\r\nBcc: all@evil.example"
     dbs.commit()
-    location = invite(consultant, acme, wave, "Spain").headers["Location"]
-    state = consultant.get(location + ".json").get_json()
+    location = invite(consultant_client, reference_org, wave, "Spain").headers["Location"]
+    state = consultant_client.get(location + ".json").get_json()
     assert (state["sent"], state["failed"]) == (1, 1)
     assert state["reasons"] == [
         {"reason": "the address cannot be written into an e-mail", "count": 1}
@@ -185,27 +188,29 @@ def test_an_address_that_would_inject_headers_fails_alone(consultant, acme, wave
 
 
 def test_an_unreachable_server_fails_every_mail_and_keeps_the_invitations(
-    consultant, acme, wave, mail, dbs, app
+    consultant_client, reference_org, wave, mail, dbs, app
 ):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     app.config["SMTP_PORT"] = closed_port
-    location = invite(consultant, acme, wave, "Paris").headers["Location"]
-    state = consultant.get(location + ".json").get_json()
+    location = invite(consultant_client, reference_org, wave, "Paris").headers["Location"]
+    state = consultant_client.get(location + ".json").get_json()
     assert (state["sent"], state["failed"]) == (0, 3)
     assert state["reasons"][0]["reason"].startswith("could not reach the mail server")
     assert count(dbs, Invitation) == 3
 
     app.config["SMTP_PORT"] = mail.port
-    retried = post_form(consultant, location, location + "/retry", {})
+    retried = post_form(consultant_client, location, location + "/retry", {})
     assert sorted(message["To"] for message in mail.messages) == sorted(PARIS)
-    again = consultant.get(retried.headers["Location"] + ".json").get_json()
+    again = consultant_client.get(retried.headers["Location"] + ".json").get_json()
     assert (again["sent"], again["failed"]) == (3, 0)
 
 
-def test_reminders_go_only_to_those_who_have_not_answered(consultant, acme, wave, mail, app, dbs):
-    invite(consultant, acme, wave, "Paris")
+def test_reminders_go_only_to_those_who_have_not_answered(
+    consultant_client, reference_org, wave, mail, app, dbs
+):
+    invite(consultant_client, reference_org, wave, "Paris")
     first_links = {m["To"]: path_of(mail_links(m)[0]) for m in mail.messages}
     questionnaire = rep_questionnaire()
     # ana answers in full; bea answers the first page and stops; carl does nothing.
@@ -215,7 +220,7 @@ def test_reminders_go_only_to_those_who_have_not_answered(consultant, acme, wave
     assert page_form(app.test_client(), bea_token, 1, item_fields(page_one)).status_code == 302
     mail.messages.clear()
 
-    response = remind(consultant, acme, wave)
+    response = remind(consultant_client, reference_org, wave)
     assert response.status_code == 303
     assert sorted(m["To"] for m in mail.messages) == [PARIS[1], PARIS[2]]
     reminder = next(m for m in mail.messages if m["To"] == PARIS[1])
@@ -232,30 +237,38 @@ def test_reminders_go_only_to_those_who_have_not_answered(consultant, acme, wave
     assert dbs.scalar(select(MailBatch.kind).order_by(MailBatch.id.desc())) == "reminder"
 
 
-def test_a_reminder_with_nobody_waiting_is_refused(consultant, acme, wave, mail, app):
-    invite(consultant, acme, wave, "Spain")
+def test_a_reminder_with_nobody_waiting_is_refused(
+    consultant_client, reference_org, wave, mail, app
+):
+    invite(consultant_client, reference_org, wave, "Spain")
     for message in mail.messages:
         answer_all(app.test_client(), path_of(mail_links(message)[0])[3:], rep_questionnaire())
     mail.messages.clear()
-    response = remind(consultant, acme, wave, "Spain")
+    response = remind(consultant_client, reference_org, wave, "Spain")
     assert response.status_code == 422
     assert "Nobody invited there is waiting for a reminder." in response.get_data(as_text=True)
     assert mail.messages == []
 
 
-def test_the_invitation_page_shows_counts_never_names(consultant, acme, wave, mail, app):
-    invite(consultant, acme, wave, "Paris")
+def test_the_invitation_page_shows_counts_never_names(
+    consultant_client, reference_org, wave, mail, app
+):
+    invite(consultant_client, reference_org, wave, "Paris")
     answer_all(app.test_client(), path_of(mail_links(mail.messages[0])[0])[3:], rep_questionnaire())
-    html = consultant.get(wave_url(acme, wave) + "/invitations").get_data(as_text=True)
+    html = consultant_client.get(wave_url(reference_org, wave) + "/invitations").get_data(
+        as_text=True
+    )
     assert "2 people invited have not answered yet." in html
     assert not any(email in html for email in PARIS)
 
 
-def test_links_for_mail_merge_come_once_as_csv(consultant, acme, wave, mail, app, dbs):
-    person = acme.people["eva@acme.example"]
+def test_links_for_mail_merge_come_once_as_csv(
+    consultant_client, reference_org, reference_roster, wave, mail, app, dbs
+):
+    person = reference_roster["eva@acme.example"]
     person.email = "=cmd|' /C calc'!A0@acme.example"
     dbs.commit()
-    response = invite(consultant, acme, wave, "Global", delivery="csv")
+    response = invite(consultant_client, reference_org, wave, "Global", delivery="csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
@@ -274,64 +287,81 @@ def test_links_for_mail_merge_come_once_as_csv(consultant, acme, wave, mail, app
     assert event.details["delivery"] == "csv"
 
 
-def test_reminder_links_can_come_as_csv_too(consultant, acme, wave, mail, app):
-    old = links_in(invite(consultant, acme, wave, "Spain", delivery="csv").get_data(as_text=True))
-    fresh = links_in(remind(consultant, acme, wave, delivery="csv").get_data(as_text=True))
+def test_reminder_links_can_come_as_csv_too(consultant_client, reference_org, wave, mail, app):
+    old = links_in(
+        invite(consultant_client, reference_org, wave, "Spain", delivery="csv").get_data(
+            as_text=True
+        )
+    )
+    fresh = links_in(
+        remind(consultant_client, reference_org, wave, delivery="csv").get_data(as_text=True)
+    )
     assert len(fresh) == 2 and set(fresh).isdisjoint(old)
     rep = app.test_client()
     assert [rep.get(path_of(link)).status_code for link in old] == [404, 404]
     assert [rep.get(path_of(link)).status_code for link in fresh] == [200, 200]
 
 
-def test_a_team_link_is_shown_once_and_opens_the_survey(consultant, acme, wave, app, dbs):
-    url = wave_url(acme, wave)
-    data = {"link-team": acme.teams["Spain"].id, "link-role": "rep"}
-    response = post_form(consultant, url + "/invitations", url + "/team-links", data)
+def test_a_team_link_is_shown_once_and_opens_the_survey(
+    consultant_client, reference_org, wave, app, dbs
+):
+    url = wave_url(reference_org, wave)
+    data = {"link-team": reference_org.teams["Spain"].id, "link-role": "rep"}
+    response = post_form(consultant_client, url + "/invitations", url + "/team-links", data)
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
     (link,) = links_in(response.get_data(as_text=True))
     assert app.test_client().get(path_of(link)).status_code == 200
     assert count(dbs, TeamLink) == 1
     assert dbs.scalar(select(AuditEvent).where(AuditEvent.action == "team_link.create"))
-    assert link not in consultant.get(url + "/invitations").get_data(as_text=True)
+    assert link not in consultant_client.get(url + "/invitations").get_data(as_text=True)
 
 
-def test_a_bad_invitation_form_is_refused_and_makes_nothing(consultant, acme, wave, mail, dbs):
-    url = wave_url(acme, wave)
-    other_team = acme.teams["Other HQ"].id
+def test_a_bad_invitation_form_is_refused_and_makes_nothing(
+    consultant_client, reference_org, wave, mail, dbs
+):
+    url = wave_url(reference_org, wave)
+    other_team = reference_org.rival_team.id
     data = {"invite-team": other_team, "invite-delivery": "email"}
-    response = post_form(consultant, url + "/invitations", url + "/invitations", data)
+    response = post_form(consultant_client, url + "/invitations", url + "/invitations", data)
     assert response.status_code == 422
     assert "No invitation was made" in response.get_data(as_text=True)
     data = {"invite-team": 0, "invite-delivery": "carrier pigeon"}
     assert (
-        post_form(consultant, url + "/invitations", url + "/invitations", data).status_code == 422
+        post_form(consultant_client, url + "/invitations", url + "/invitations", data).status_code
+        == 422
     )
     assert count(dbs, Invitation) == 0
     assert mail.messages == []
 
 
-def test_wrong_mail_settings_fail_the_mails_with_a_reason(consultant, acme, wave, mail, app, dbs):
+def test_wrong_mail_settings_fail_the_mails_with_a_reason(
+    consultant_client, reference_org, wave, mail, app, dbs
+):
     app.config["SMTP_SECURITY"] = "carrier pigeon"
-    html = consultant.get(wave_url(acme, wave) + "/invitations").get_data(as_text=True)
+    html = consultant_client.get(wave_url(reference_org, wave) + "/invitations").get_data(
+        as_text=True
+    )
     assert "E-mail cannot be sent: SURVEY_SMTP_SECURITY must be none, starttls or ssl" in html
-    location = invite(consultant, acme, wave, "Spain").headers["Location"]
-    state = consultant.get(location + ".json").get_json()
+    location = invite(consultant_client, reference_org, wave, "Spain").headers["Location"]
+    state = consultant_client.get(location + ".json").get_json()
     assert state["failed"] == 2
     assert state["reasons"][0]["reason"].startswith("the mail settings are wrong")
     assert count(dbs, Invitation) == 2
 
 
-def test_mail_goes_out_in_the_background_and_the_page_follows(consultant, acme, wave, mail, app):
+def test_mail_goes_out_in_the_background_and_the_page_follows(
+    consultant_client, reference_org, wave, mail, app
+):
     app.config["MAIL_IN_BACKGROUND"] = True
-    location = invite(consultant, acme, wave, None).headers["Location"]
-    page = consultant.get(location).get_data(as_text=True)
+    location = invite(consultant_client, reference_org, wave, None).headers["Location"]
+    page = consultant_client.get(location).get_data(as_text=True)
     assert "js/live-counts.js" in page
-    state = consultant.get(location + ".json").get_json()
+    state = consultant_client.get(location + ".json").get_json()
     for _attempt in range(600):
         if state["done"]:
             break
         time.sleep(0.05)
-        state = consultant.get(location + ".json").get_json()
+        state = consultant_client.get(location + ".json").get_json()
     assert (state["state"], state["sent"], state["failed"]) == ("done", 6, 0)
     assert len(mail.messages) == 6

@@ -12,8 +12,7 @@ from survey.campaigns.rates import rate_rows, shown_row, totals
 from survey.invitations import invite_people, team_link
 from survey.models import Invitation, Response, Team
 from survey.models._columns import utcnow
-from tests.campaigns.helpers import ROSTER, make_assessment, make_wave
-from tests.org_factory import add_responses
+from tests.factories import ROSTER, gen_assessment, gen_responses, gen_wave
 
 
 def tree() -> list[Team]:
@@ -105,23 +104,23 @@ def test_a_team_whose_parent_is_archived_is_a_root():
 
 
 @pytest.fixture
-def answered(dbs, acme):
+def answered(dbs, reference_org, reference_roster):
     """k = 3. Paris: 3 invited, 3 answered; Spain: 2 invited, 1 answered, and 4 team-link
     answers."""
-    assessment = make_assessment(dbs, acme.organisation, mode="confidential")
+    assessment = gen_assessment(dbs, reference_org.organisation, mode="confidential")
     assessment.min_group_size = 3
-    wave = make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
     now = utcnow()
-    people = [acme.people[email] for email in ROSTER["Paris"] + ROSTER["Spain"]]
+    people = [reference_roster[email] for email in ROSTER["Paris"] + ROSTER["Spain"]]
     invite_people(dbs, wave, people, now, 30)
-    team_link(dbs, wave, acme.teams["Spain"].id, "rep", now, 30, capacity=10)
+    team_link(dbs, wave, reference_org.teams["Spain"].id, "rep", now, 30, capacity=10)
     dbs.flush()
     for invitation in wave_invitations(dbs, wave)[:4]:
         invitation.used = True
-    add_responses(dbs, wave, acme.teams["Paris"], 3, 6)
-    add_responses(dbs, wave, acme.teams["Spain"], 5, 6)
+    gen_responses(dbs, wave, reference_org.teams["Paris"], 3, 6)
+    gen_responses(dbs, wave, reference_org.teams["Spain"], 5, 6)
     dbs.flush()
-    spain = select(Response.id).where(Response.team_id == acme.teams["Spain"].id)
+    spain = select(Response.id).where(Response.team_id == reference_org.teams["Spain"].id)
     for response_id in list(dbs.scalars(spain))[:4]:
         dbs.get(Response, response_id).channel = "team_link"
     dbs.commit()
@@ -134,12 +133,15 @@ def wave_invitations(dbs, wave):
     )
 
 
-def rates_url(acme, wave) -> str:
-    return f"/clients/{acme.organisation.id}/assessments/{wave.assessment_id}/waves/{wave.id}/rates"
+def rates_url(reference_org, wave) -> str:
+    assessments = f"/clients/{reference_org.organisation.id}/assessments"
+    return f"{assessments}/{wave.assessment_id}/waves/{wave.id}/rates"
 
 
-def test_the_json_has_coarse_counts_per_team_channel_and_subtree(consultant, acme, answered):
-    data = consultant.get(rates_url(acme, answered) + ".json").get_json()
+def test_the_json_has_coarse_counts_per_team_channel_and_subtree(
+    consultant_client, reference_org, answered
+):
+    data = consultant_client.get(rates_url(reference_org, answered) + ".json").get_json()
     assert data["wave"]["status"] == "open"
     assert data["k"] == 3
     # Exact: 5 invited, 4 answered, 8 answers (4 personal, 4 through the team link).
@@ -179,24 +181,26 @@ def test_the_json_has_coarse_counts_per_team_channel_and_subtree(consultant, acm
     ]
 
 
-def test_the_page_polls_with_a_static_script_and_names_nobody(consultant, acme, answered):
-    html = consultant.get(rates_url(acme, answered)).get_data(as_text=True)
+def test_the_page_polls_with_a_static_script_and_names_nobody(
+    consultant_client, reference_org, answered
+):
+    html = consultant_client.get(rates_url(reference_org, answered)).get_data(as_text=True)
     assert "60%" in html
     assert "through team links" in html
-    spain = acme.teams["Spain"].id
+    spain = reference_org.teams["Spain"].id
     assert f'data-value="teams.{spain}.personal" data-none="fewer than 3">fewer than 3<' in html
     assert f'data-value="teams.{spain}.team_link" data-none="fewer than 3">3<' in html
     assert re.search(r'data-poll-url="[^"]+/rates\.json" data-poll-seconds="15"', html)
-    assert 'data-value="teams.{}.subtree_rate"'.format(acme.teams["France"].id) in html
+    assert 'data-value="teams.{}.subtree_rate"'.format(reference_org.teams["France"].id) in html
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts == ['<script src="/static/js/live-counts.js" defer>']
     assert "@acme.example" not in html
 
 
-def test_a_closed_wave_is_not_polled(consultant, acme, dbs):
-    assessment = make_assessment(dbs, acme.organisation)
-    wave = make_wave(dbs, assessment, opens_in=-timedelta(days=9), lasts=timedelta(days=2))
-    html = consultant.get(rates_url(acme, wave)).get_data(as_text=True)
+def test_a_closed_wave_is_not_polled(consultant_client, reference_org, dbs):
+    assessment = gen_assessment(dbs, reference_org.organisation)
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(days=9), lasts=timedelta(days=2))
+    html = consultant_client.get(rates_url(reference_org, wave)).get_data(as_text=True)
     assert "data-poll-url" not in html
     assert "Nobody has been invited to Wave 1 yet" in html
 

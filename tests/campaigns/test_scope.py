@@ -11,15 +11,15 @@ from survey.invitations import invite_people
 from survey.models import AuditEvent, Invitation, MailBatch, MailDelivery
 from survey.models._columns import utcnow
 from tests.auth.helpers import login
-from tests.campaigns.helpers import make_assessment, make_wave
 from tests.conftest import csrf_from
+from tests.factories import gen_assessment, gen_wave
 
 
 @pytest.fixture
-def setup(dbs, acme):
-    assessment = make_assessment(dbs, acme.organisation)
-    wave = make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
-    invite_people(dbs, wave, [acme.people["ana@acme.example"]], utcnow(), 30)
+def setup(dbs, reference_org, reference_roster):
+    assessment = gen_assessment(dbs, reference_org.organisation)
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+    invite_people(dbs, wave, [reference_roster["ana@acme.example"]], utcnow(), 30)
     dbs.flush()
     batch = MailBatch(wave_id=wave.id, kind="invitation")
     dbs.add(batch)
@@ -27,7 +27,7 @@ def setup(dbs, acme):
     found = dbs.scalar(select(Invitation))
     dbs.add(MailDelivery(batch_id=batch.id, invitation_id=found.id, status="sent"))
     dbs.commit()
-    base = f"/clients/{acme.organisation.id}/assessments"
+    base = f"/clients/{reference_org.organisation.id}/assessments"
     return {
         "base": base,
         "assessment": f"{base}/{assessment.id}",
@@ -69,7 +69,7 @@ def posts(urls) -> list[str]:
     ]
 
 
-def test_the_consultant_and_an_admin_reach_every_page(app, acme, setup):
+def test_the_consultant_and_an_admin_reach_every_page(app, reference_org, setup):
     for email in ("c@example.com", "admin@example.com"):
         client = app.test_client()
         login(client, email)
@@ -79,10 +79,12 @@ def test_the_consultant_and_an_admin_reach_every_page(app, acme, setup):
         assert set(statuses.values()) == {200}, statuses
 
 
-@pytest.mark.parametrize("who", ["stranger", "manager"])
-def test_another_clients_consultant_and_managers_get_404_everywhere(app, acme, setup, dbs, who):
+@pytest.mark.parametrize("who", ["rival consultant", "global manager"])
+def test_another_clients_consultant_and_managers_get_404_everywhere(
+    app, reference_org, setup, dbs, who
+):
     client = app.test_client()
-    login(client, acme.users[who].email)
+    login(client, reference_org.users[who].email)
     csrf = csrf_from(client.get("/").get_data(as_text=True))
     for url in pages(setup):
         assert client.get(url).status_code == 404, url
@@ -92,19 +94,21 @@ def test_another_clients_consultant_and_managers_get_404_everywhere(app, acme, s
     assert dbs.scalar(select(func.count()).select_from(Invitation)) == 1
     refused = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "access.refused")).all()
     assert len(refused) == len(pages(setup)) + len(posts(setup))
-    assert {event.user_email for event in refused} == {acme.users[who].email}
+    assert {event.user_email for event in refused} == {reference_org.users[who].email}
 
 
-def test_a_wave_of_another_assessment_is_a_404(consultant, acme, dbs, setup):
-    other = make_assessment(dbs, acme.organisation, name="Other")
-    wave = make_wave(dbs, other, opens_in=timedelta(days=30))
+def test_a_wave_of_another_assessment_is_a_404(consultant_client, reference_org, dbs, setup):
+    other = gen_assessment(dbs, reference_org.organisation, name="Other")
+    wave = gen_wave(dbs, other, opens_in=timedelta(days=30))
     first_assessment = setup["assessment"]
-    assert consultant.get(f"{first_assessment}/waves/{wave.id}/rates").status_code == 404
-    assert consultant.get(f"{first_assessment}/waves/{2**70}/rates").status_code == 404
+    assert consultant_client.get(f"{first_assessment}/waves/{wave.id}/rates").status_code == 404
+    assert consultant_client.get(f"{first_assessment}/waves/{2**70}/rates").status_code == 404
 
 
-def test_another_organisations_assessment_is_a_404_even_for_an_admin(app, acme, dbs, setup):
-    other = make_assessment(dbs, acme.teams["Other HQ"].organisation, name="Elsewhere")
+def test_another_organisations_assessment_is_a_404_even_for_an_admin(
+    app, reference_org, dbs, setup
+):
+    other = gen_assessment(dbs, reference_org.rival, name="Elsewhere")
     client = app.test_client()
     login(client, "admin@example.com")
     assert client.get(f"{setup['base']}/{other.id}").status_code == 404

@@ -19,6 +19,7 @@ from survey.clients.names import MAX_TEAM_DEPTH
 from survey.clients.roster_import import _team_keys
 from survey.models import Person, Team
 from tests.clients.helpers import actions, post_form, upload
+from tests.factories import gen_team
 
 HEADER = "team path;e-mail;role\r\n"
 
@@ -27,16 +28,12 @@ def text_of(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def chain(dbs, org, levels: int, under: Team | None = None, name: str = "L") -> list[Team]:
+def chain(dbs, answered_org, levels: int, under: Team | None = None, name: str = "L") -> list[Team]:
     """``levels`` teams, each inside the one before, written straight into the database."""
     teams, parent = [], under
     for level in range(1, levels + 1):
-        team = Team(organisation_id=org.organisation.id, name=f"{name}{level}", parent=parent)
-        dbs.add(team)
-        dbs.flush()
-        teams.append(team)
-        parent = team
-    dbs.commit()
+        parent = gen_team(dbs, answered_org.organisation, f"{name}{level}", parent)
+        teams.append(parent)
     return teams
 
 
@@ -45,11 +42,13 @@ def team_count(dbs) -> int:
     return dbs.scalar(select(func.count()).select_from(Team))
 
 
-def test_a_roster_path_deeper_than_15_levels_is_refused_with_its_line(consultant, dbs, org):
+def test_a_roster_path_deeper_than_15_levels_is_refused_with_its_line(
+    consultant_client, dbs, answered_org
+):
     deep = "/".join(f"T{n}" for n in range(1, 1101))
     roster = HEADER + "Global/France;ann@example.com;rep\r\n" + f"{deep};bob@example.com;rep\r\n"
     before = (team_count(dbs), dbs.scalar(select(func.count()).select_from(Person)))
-    response = upload(consultant, org.organisation.id, roster.encode())
+    response = upload(consultant_client, answered_org.organisation.id, roster.encode())
     assert response.status_code == 422
     text = text_of(response.get_data(as_text=True))
     assert "Line 3: The team path starting 'T1/T2/T3/" in text
@@ -58,36 +57,40 @@ def test_a_roster_path_deeper_than_15_levels_is_refused_with_its_line(consultant
     assert actions(dbs) == []
 
 
-def test_a_roster_path_of_15_levels_is_accepted(consultant, org):
+def test_a_roster_path_of_15_levels_is_accepted(consultant_client, answered_org):
     path = "/".join(f"T{n}" for n in range(1, MAX_TEAM_DEPTH + 1))
-    response = upload(consultant, org.organisation.id, f"{HEADER}{path};a@x.org;rep\r\n".encode())
+    response = upload(
+        consultant_client, answered_org.organisation.id, f"{HEADER}{path};a@x.org;rep\r\n".encode()
+    )
     assert response.status_code == 302
 
 
-def test_a_team_cannot_be_added_below_the_15th_level(consultant, dbs, org):
-    teams = chain(dbs, org, MAX_TEAM_DEPTH)
-    new = f"/clients/{org.organisation.id}/teams/new"
+def test_a_team_cannot_be_added_below_the_15th_level(consultant_client, dbs, answered_org):
+    teams = chain(dbs, answered_org, MAX_TEAM_DEPTH)
+    new = f"/clients/{answered_org.organisation.id}/teams/new"
     before = team_count(dbs)
-    refused = post_form(consultant, new, {"name": "Too deep", "parent": str(teams[-1].id)})
+    refused = post_form(consultant_client, new, {"name": "Too deep", "parent": str(teams[-1].id)})
     assert refused.status_code == 422
     assert "a team path has at most 15 levels" in refused.get_data(as_text=True)
     assert team_count(dbs) == before
-    added = post_form(consultant, new, {"name": "Deep enough", "parent": str(teams[-2].id)})
+    added = post_form(consultant_client, new, {"name": "Deep enough", "parent": str(teams[-2].id)})
     assert added.status_code == 302
     assert team_count(dbs) == before + 1
 
 
-def test_a_team_cannot_move_where_it_or_a_team_below_it_would_pass_15_levels(consultant, dbs, org):
-    teams = chain(dbs, org, MAX_TEAM_DEPTH - 1)  # levels 1 to 14
-    france = org.teams["France"]  # France > Paris: two levels
-    edit = f"/clients/{org.organisation.id}/teams/{france.id}/edit"
+def test_a_team_cannot_move_where_it_or_a_team_below_it_would_pass_15_levels(
+    consultant_client, dbs, answered_org
+):
+    teams = chain(dbs, answered_org, MAX_TEAM_DEPTH - 1)  # levels 1 to 14
+    france = answered_org.teams["France"]  # France > Paris: two levels
+    edit = f"/clients/{answered_org.organisation.id}/teams/{france.id}/edit"
     data = {"name": "France", "department": "sales"}
-    refused = post_form(consultant, edit, {**data, "parent": str(teams[-1].id)})
+    refused = post_form(consultant_client, edit, {**data, "parent": str(teams[-1].id)})
     assert refused.status_code == 422  # Paris would sit at level 16
     assert "would put a team 16 levels down" in refused.get_data(as_text=True)
     dbs.expire_all()
-    assert dbs.get(Team, france.id).parent_id == org.teams["Global"].id
-    moved = post_form(consultant, edit, {**data, "parent": str(teams[-2].id)})
+    assert dbs.get(Team, france.id).parent_id == answered_org.teams["Global"].id
+    moved = post_form(consultant_client, edit, {**data, "parent": str(teams[-2].id)})
     assert moved.status_code == 302  # Paris at level 15
     dbs.expire_all()
     assert dbs.get(Team, france.id).parent_id == teams[-2].id
@@ -118,11 +121,13 @@ class _Nesting(HTMLParser):
             self.found[data.strip()] = [name for name in self.open[:-1] if name]
 
 
-@pytest.mark.parametrize("depth", [200, 600])
-def test_a_deep_tree_still_renders_the_organisation_and_rates_pages(consultant, dbs, org, depth):
+@pytest.mark.parametrize("depth", [200, pytest.param(600, marks=pytest.mark.slow)])
+def test_a_deep_tree_still_renders_the_organisation_and_rates_pages(
+    consultant_client, dbs, answered_org, depth
+):
     """200 levels, and 600 (a recursive template stopped on Python's recursion limit near 220)."""
-    deep = chain(dbs, org, depth, under=org.teams["Product"])
-    page = consultant.get(f"/clients/{org.organisation.id}")
+    deep = chain(dbs, answered_org, depth, under=answered_org.teams["Product"])
+    page = consultant_client.get(f"/clients/{answered_org.organisation.id}")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert f"Product/{'/'.join(team.name for team in deep)}" in body  # the deepest path
@@ -132,12 +137,13 @@ def test_a_deep_tree_still_renders_the_organisation_and_rates_pages(consultant, 
     assert nesting.found[f"L{depth}"] == ["Product", *(f"L{n}" for n in range(1, depth))]
     assert nesting.found["Paris"] == ["Global", "France"]
     assert nesting.found["Spain"] == ["Global"]
-    wave = org.waves[-1]
-    rates = f"/clients/{org.organisation.id}/assessments/{org.assessment.id}/waves/{wave.id}"
-    assert consultant.get(f"{rates}/rates").status_code == 200
-    assert consultant.get(f"{rates}/rates.json").status_code == 200
-    edit = f"/clients/{org.organisation.id}/teams/{deep[-1].id}/edit"
-    assert consultant.get(edit).status_code == 200
+    wave = answered_org.waves[-1]
+    assessment = f"/clients/{answered_org.organisation.id}/assessments/{answered_org.assessment.id}"
+    rates = f"{assessment}/waves/{wave.id}"
+    assert consultant_client.get(f"{rates}/rates").status_code == 200
+    assert consultant_client.get(f"{rates}/rates.json").status_code == 200
+    edit = f"/clients/{answered_org.organisation.id}/teams/{deep[-1].id}/edit"
+    assert consultant_client.get(edit).status_code == 200
 
 
 def test_rates_and_roster_keys_walk_a_3000_deep_tree_without_recursion():

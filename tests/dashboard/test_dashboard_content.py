@@ -6,7 +6,7 @@ import json
 import re
 
 from tests.auth.helpers import login
-from tests.org_factory import COUNTS
+from tests.factories import REFERENCE_COUNTS
 
 SPAIN_COMPLEMENT = (
     "hidden together with Spain, which has fewer than 5 answers; shown when Spain has 5 or more"
@@ -21,29 +21,29 @@ def page(client, org, team: str, wave: int = -1) -> str:
     return response.get_data(as_text=True)
 
 
-def test_headline_change_in_words_and_drill_down(client, org, users):
+def test_headline_change_in_words_and_drill_down(client, answered_org):
     login(client, "g@example.com")
-    html = page(client, org, "Global")
+    html = page(client, answered_org, "Global")
     assert "Where Global stands in Autumn" in html
-    total = COUNTS["France"] + COUNTS["Paris"] + COUNTS["Spain"]
+    total = REFERENCE_COUNTS["France"] + REFERENCE_COUNTS["Paris"] + REFERENCE_COUNTS["Spain"]
     assert f"{total} answers" in html
-    assert "moved towards purpose, likely real" in html
+    assert "moved towards purpose, larger than chance variation" in html
     assert "Teams in Global" in html
 
 
-def test_small_groups_and_their_complements_are_hidden_everywhere(client, org, users):
+def test_small_groups_and_their_complements_are_hidden_everywhere(client, answered_org):
     """Spain (3) is under k, and Global minus France would reveal Spain, so France hides too.
 
     Global = France subtree (13) + Spain (3) = 16. Hiding Spain leaves a residual of 3 under
     Global, so the smallest visible child below Global (France, 13) must be hidden as well.
     """
     login(client, "admin@example.com")
-    html = page(client, org, "Global")
+    html = page(client, answered_org, "Global")
     assert "Spain" in html and "fewer than 5 answers" in html
     assert SPAIN_COMPLEMENT in html
     api = client.get(
-        f"/api/v1/assessments/{org.assessment.id}/teams/{org.teams['Global'].id}"
-        f"?wave={org.waves[-1].id}"
+        f"/api/v1/assessments/{answered_org.assessment.id}/teams/{answered_org.teams['Global'].id}"
+        f"?wave={answered_org.waves[-1].id}"
     ).get_json()
     shown_groups = {row.get("group") for row in api["sections"]["trend"]["rows"]}
     assert shown_groups == {"Global"}
@@ -57,17 +57,17 @@ def test_small_groups_and_their_complements_are_hidden_everywhere(client, org, u
             assert row.get("group") not in ("Spain", "France"), key
 
 
-def test_spain_alone_shows_only_why_it_is_hidden(client, org, users):
+def test_spain_alone_shows_only_why_it_is_hidden(client, answered_org):
     login(client, "admin@example.com")
-    html = page(client, org, "Spain")
+    html = page(client, answered_org, "Spain")
     assert "fewer than 5 answers" in html
     assert "big-number" not in html
     assert "spec-" not in html
 
 
-def test_charts_carry_aggregates_only_and_each_has_a_table_and_csv(client, org, users):
+def test_charts_carry_aggregates_only_and_each_has_a_table_and_csv(client, answered_org):
     login(client, "p@example.com")
-    html = page(client, org, "Paris")
+    html = page(client, answered_org, "Paris")
     specs = dict(SPEC.findall(html))
     assert {"trend", "distribution", "profile", "ladder"} <= set(specs)  # Paris has no sub-teams
     trend = json.loads(specs["trend"])
@@ -76,7 +76,7 @@ def test_charts_carry_aggregates_only_and_each_has_a_table_and_csv(client, org, 
     assert len(rows) <= 2 * 2 * 2  # teams x waves (x band + line data)
     assert html.count("Table view") >= 6
     csv = client.get(
-        f"/dashboard/{org.assessment.id}/{org.teams['Paris'].id}/trend.csv?wave={org.waves[-1].id}"
+        f"/dashboard/{answered_org.assessment.id}/{answered_org.teams['Paris'].id}/trend.csv?wave={answered_org.waves[-1].id}"
     )
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert csv.get_data(as_text=True).splitlines()[0] == "group,wave,n,mean,sd,ci_low,ci_high"
@@ -84,17 +84,20 @@ def test_charts_carry_aggregates_only_and_each_has_a_table_and_csv(client, org, 
     assert not re.search(r"""(src|href)=["']https?://""", html)
 
 
-def test_api_lists_scope_and_returns_the_same_aggregates(client, org, users):
+def test_api_lists_scope_and_returns_the_same_aggregates(client, answered_org):
     login(client, "g@example.com")
     listed = client.get("/api/v1/assessments").get_json()["assessments"]
     assert [team["name"] for team in listed[0]["teams"]] == ["Global"]
     data = client.get(
-        f"/api/v1/assessments/{org.assessment.id}/teams/{org.teams['Global'].id}"
+        f"/api/v1/assessments/{answered_org.assessment.id}/teams/{answered_org.teams['Global'].id}"
     ).get_json()
     assert data["wave"]["name"] == "Autumn"
     headline = data["sections"]["headline"]["rows"]
     assert headline[0]["measure"] == "Mindset index"
-    assert headline[0]["n"] == COUNTS["France"] + COUNTS["Paris"] + COUNTS["Spain"]
+    assert (
+        headline[0]["n"]
+        == REFERENCE_COUNTS["France"] + REFERENCE_COUNTS["Paris"] + REFERENCE_COUNTS["Spain"]
+    )
     assert [child["name"] for child in data["children"]] == ["France", "Spain"]
-    html = page(client, org, "Global")
+    html = page(client, answered_org, "Global")
     assert f"{headline[0]['n']} answers" in html

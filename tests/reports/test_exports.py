@@ -9,15 +9,19 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from survey.invitations import invite_people
-from survey.models import AuditEvent, Invitation, Person, Response, Team
-from survey.models._columns import utcnow
+from survey.models import AuditEvent, Invitation, Response
 from tests.auth.helpers import login
-from tests.factories import rep_questionnaire
-from tests.org_factory import COUNTS
-from tests.reports.helpers import EXPORTS, add_response, base, download, rows_of
+from tests.factories import (
+    REFERENCE_COUNTS,
+    gen_person,
+    gen_person_invitation,
+    gen_response,
+    gen_team,
+    rep_questionnaire,
+)
+from tests.reports.helpers import EXPORTS, base, download, rows_of
 
-PER_WAVE = sum(COUNTS.values())  # every answer of tests.org_factory, in each of its two waves
+PER_WAVE = sum(REFERENCE_COUNTS.values())  # every answer of answered_org, in each of its waves
 IDENTITY = ["row_id", "wave", "team"]
 
 
@@ -26,27 +30,27 @@ def position(keyed: float) -> float:
     return (keyed - 1) / 6 * 100
 
 
-def test_wide_long_and_scores_hold_every_exported_response(client, org, users):
+def test_wide_long_and_scores_hold_every_exported_response(client, answered_org):
     login(client, "c@example.com")
     questionnaire = rep_questionnaire()
     items = [item.id for item in questionnaire.items]
 
-    wide = download(client, org, "responses-wide")
+    wide = download(client, answered_org, "responses-wide")
     assert list(wide[0])[: len(IDENTITY) + len(items)] == IDENTITY + items
     assert Counter(row["wave"] for row in wide) == {"Spring": PER_WAVE, "Autumn": PER_WAVE}
     assert {row["why_1"] for row in wide} == {"pay", "customers"}
     assert len({row["row_id"] for row in wide}) == 2 * PER_WAVE
 
-    long = download(client, org, "responses-long")
+    long = download(client, answered_org, "responses-long")
     assert list(long[0]) == [*IDENTITY, "question", "dimension", "keyed", "answer", "words"]
     assert len(long) == 2 * PER_WAVE * (len(items) + 1)  # every statement and one rung
     motivation = [row for row in long if row["question"] == items[0]]
     assert {row["dimension"] for row in motivation} == {questionnaire.items[0].dimension}
 
-    scores = download(client, org, "scores")
+    scores = download(client, answered_org, "scores")
     dimensions = [dimension.key for dimension in questionnaire.dimensions]
     assert list(scores[0]) == [*IDENTITY, "mindset_index", *dimensions]
-    # tests.org_factory: every keyed answer is 6 in Autumn (3 in Spring) except one statement
+    # gen_reference_answers: every keyed answer is 6 in Autumn (3 in Spring) except one statement
     # per person answered 4, so one dimension's mean is (5 * 6 + 4) / 6.
     autumn = [row for row in scores if row["wave"] == "Autumn"]
     expected_index = position((5 * 6 + (5 * 6 + 4) / 6) / 6)
@@ -56,16 +60,15 @@ def test_wide_long_and_scores_hold_every_exported_response(client, org, users):
         assert values == [round(position((5 * 6 + 4) / 6), 2)] + [round(position(6), 2)] * 5
 
 
-def test_confidential_pseudonyms_pair_the_waves_and_never_show_the_key(client, dbs, org, users):
-    org.assessment.mode = "confidential"
+def test_confidential_pseudonyms_pair_the_waves_and_never_show_the_key(client, dbs, answered_org):
+    answered_org.assessment.mode = "confidential"
     keys = [f"{n:032x}" for n in range(1, 6)]
-    for wave in org.waves:
+    for wave in answered_org.waves:
         for key in keys:
-            add_response(dbs, wave, org.teams["Product"], respondent_key=key)
-    dbs.commit()
+            gen_response(dbs, wave, answered_org.teams["Product"], respondent_key=key)
     login(client, "c@example.com")
 
-    wide = download(client, org, "responses-wide")
+    wide = download(client, answered_org, "responses-wide")
     assert list(wide[0])[:4] == ["row_id", "pseudonym", "wave", "team"]
     paired = [row for row in wide if row["pseudonym"]]
     waves_by_pseudonym = {}
@@ -78,31 +81,26 @@ def test_confidential_pseudonyms_pair_the_waves_and_never_show_the_key(client, d
 
     # The same pseudonyms in every response-level export and in a second download ...
     for name in ("responses-long", "scores", "responses-wide"):
-        rows = download(client, org, name)
+        rows = download(client, answered_org, name)
         assert {row["pseudonym"] for row in rows if row["pseudonym"]} == set(waves_by_pseudonym)
     # ... but fresh row ids each time.
-    again = download(client, org, "responses-wide")
+    again = download(client, answered_org, "responses-wide")
     assert not {row["row_id"] for row in again} & {row["row_id"] for row in wide}
 
 
-def test_no_export_holds_an_id_a_key_a_person_or_a_token(client, dbs, org, users, app):
-    person = Person(
-        organisation_id=org.organisation.id,
-        team_id=org.teams["Product"].id,
-        email="rep@example.com",
-    )
-    dbs.add(person)
-    dbs.flush()
-    links = invite_people(dbs, org.waves[-1], [person], utcnow(), 30)
+def test_no_export_holds_an_id_a_key_a_person_or_a_token(client, dbs, answered_org, app):
+    person = gen_person(dbs, answered_org.teams["Product"], "rep@example.com")
+    token = gen_person_invitation(dbs, answered_org.waves[-1], person)
     # A stored key in an anonymous assessment (from data moved between modes) is not exported.
-    add_response(dbs, org.waves[-1], org.teams["Product"], respondent_key=person.pseudonym)
-    dbs.commit()
+    product = answered_org.teams["Product"]
+    gen_response(dbs, answered_org.waves[-1], product, respondent_key=person.pseudonym)
     login(client, "admin@example.com")
     texts = [
-        client.get(f"{base(org)}/exports/{name}.csv").get_data(as_text=True) for name in EXPORTS
+        client.get(f"{base(answered_org)}/exports/{name}.csv").get_data(as_text=True)
+        for name in EXPORTS
     ]
 
-    secrets_ = {link.token for link in links}
+    secrets_ = {token}
     secrets_ |= set(dbs.scalars(select(Invitation.token_hash)))
     secrets_ |= {str(response_id) for response_id in dbs.scalars(select(Response.id))}
     secrets_ |= {person.pseudonym, person.email}
@@ -123,18 +121,15 @@ PAYLOADS = [
 
 
 @pytest.mark.parametrize("name", ["responses-wide", "responses-long"])
-def test_exports_stream_and_neutralise_formulas_in_ladder_words(client, dbs, org, users, name):
+def test_exports_stream_and_neutralise_formulas_in_ladder_words(client, dbs, answered_org, name):
     for words in PAYLOADS:
-        add_response(dbs, org.waves[-1], org.teams["Product"], words=words)
-    formula_team = Team(organisation_id=org.organisation.id, name="=cmd|' /C calc'!A0")
-    dbs.add(formula_team)
-    dbs.flush()
-    for _ in range(org.assessment.min_group_size):
-        add_response(dbs, org.waves[-1], formula_team)
-    dbs.commit()
+        gen_response(dbs, answered_org.waves[-1], answered_org.teams["Product"], words=words)
+    formula_team = gen_team(dbs, answered_org.organisation, "=cmd|' /C calc'!A0")
+    for _ in range(answered_org.assessment.min_group_size):
+        gen_response(dbs, answered_org.waves[-1], formula_team)
     login(client, "c@example.com")
 
-    response = client.get(f"{base(org)}/exports/{name}.csv")
+    response = client.get(f"{base(answered_org)}/exports/{name}.csv")
     assert response.status_code == 200
     assert response.is_streamed  # a generator, not a body built in memory
     rows = rows_of(response.get_data(as_text=True))
@@ -147,33 +142,32 @@ def test_exports_stream_and_neutralise_formulas_in_ladder_words(client, dbs, org
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in line)
 
 
-def test_small_teams_cannot_be_read_from_response_exports(client, dbs, org, users):
+def test_small_teams_cannot_be_read_from_response_exports(client, dbs, answered_org):
     """Spain (3 answers) and France (its complement) are never named; Tiny (a top team of 2) is
     left out, as no team above it can be shown; every team path stands for 5 or more answers.
     """
-    tiny = Team(organisation_id=org.organisation.id, name="Tiny")
-    dbs.add(tiny)
-    dbs.flush()
+    tiny = gen_team(dbs, answered_org.organisation, "Tiny")
     for _ in range(2):
-        add_response(dbs, org.waves[-1], tiny)
-    dbs.commit()
+        gen_response(dbs, answered_org.waves[-1], tiny)
     login(client, "c@example.com")
 
     for name in ("responses-wide", "scores"):
-        rows = download(client, org, name)
+        rows = download(client, answered_org, name)
         groups = Counter((row["wave"], row["team"]) for row in rows)
         assert {team for _, team in groups} == {"Global", "Global/France/Paris", "Product"}
-        assert min(groups.values()) >= org.assessment.min_group_size
+        assert min(groups.values()) >= answered_org.assessment.min_group_size
         # Spain's 3 answers and France's own 6 are exported under Global.
-        assert groups[("Autumn", "Global")] == COUNTS["Spain"] + COUNTS["France"]
+        assert (
+            groups[("Autumn", "Global")] == REFERENCE_COUNTS["Spain"] + REFERENCE_COUNTS["France"]
+        )
         assert Counter(row["wave"] for row in rows)["Autumn"] == PER_WAVE
-    long = download(client, org, "responses-long")
+    long = download(client, answered_org, "responses-long")
     assert not {row["team"] for row in long} & {"Global/Spain", "Global/France", "Tiny"}
 
 
-def test_aggregates_are_the_dashboards_suppressed_numbers(client, org, users):
+def test_aggregates_are_the_dashboards_suppressed_numbers(client, answered_org):
     login(client, "c@example.com")
-    rows = download(client, org, "aggregates")
+    rows = download(client, answered_org, "aggregates")
     assert list(rows[0]) == [
         "team",
         "wave",
@@ -196,23 +190,25 @@ def test_aggregates_are_the_dashboards_suppressed_numbers(client, org, users):
     assert france["mean"] == "" and france["hidden_reason"] == (
         "hidden together with Spain, which has fewer than 5 answers; shown when Spain has 5 or more"
     )
-    assert cells[("Global/France/Paris", "Autumn", "Incentives")]["n"] == str(COUNTS["Paris"])
+    assert cells[("Global/France/Paris", "Autumn", "Incentives")]["n"] == str(
+        REFERENCE_COUNTS["Paris"]
+    )
 
 
-def test_every_download_is_audited(client, dbs, org, users):
+def test_every_download_is_audited(client, dbs, answered_org):
     login(client, "c@example.com")
     for name in EXPORTS:
-        client.get(f"{base(org)}/exports/{name}.csv").get_data()
+        client.get(f"{base(answered_org)}/exports/{name}.csv").get_data()
     events = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
     assert sorted(event.details["export"] for event in events) == sorted(EXPORTS)
     assert {event.user_email for event in events} == {"c@example.com"}
-    assert {event.organisation_id for event in events} == {org.organisation.id}
+    assert {event.organisation_id for event in events} == {answered_org.organisation.id}
 
 
-def test_the_exports_page_lists_every_download_and_the_report(client, org, users):
+def test_the_exports_page_lists_every_download_and_the_report(client, answered_org):
     login(client, "c@example.com")
-    html = client.get(f"{base(org)}/exports/").get_data(as_text=True)
+    html = client.get(f"{base(answered_org)}/exports/").get_data(as_text=True)
     for name in EXPORTS:
-        assert f"{base(org)}/exports/{name}.csv" in html
-    assert f'action="{base(org)}/report"' in html
+        assert f"{base(answered_org)}/exports/{name}.csv" in html
+    assert f'action="{base(answered_org)}/report"' in html
     assert "anonymous" in html and "fewer than 5 answers" in html

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from survey.dashboard.export import safe_cell
-from survey.models import Person, Team
+from survey.aggregates.export import safe_cell
+from survey.models import Person
 from tests.auth.helpers import login
-from tests.factories import make_world
-from tests.reports.helpers import EXPORTS, add_response, base
+from tests.factories import gen_person, gen_response, gen_team, make_world
+from tests.reports.helpers import EXPORTS, base
 
 WORDS = ("x;=1+1", "a,=cmd|' /C calc'!A0", "ok\n=1+1", "t\t+A1", "p|@SUM(1)", 'q; "-2+3')
 SPLIT = re.compile(r"[,;\t|\r\n]")
@@ -73,25 +73,21 @@ def test_no_text_leaves_a_formula_in_a_written_line(cells):
     assert formula_fields(written(*cells)) == []
 
 
-def test_response_exports_hold_no_formula_in_any_field(client, dbs, org, users):
-    wave = org.waves[-1]
-    hostile = Team(
-        organisation_id=org.organisation.id, name="x;=1+1 | @team", parent=org.teams["Global"]
-    )
-    dbs.add(hostile)
-    dbs.flush()
+def test_response_exports_hold_no_formula_in_any_field(client, dbs, answered_org):
+    wave = answered_org.waves[-1]
+    global_team = answered_org.teams["Global"]
+    hostile = gen_team(dbs, answered_org.organisation, "x;=1+1 | @team", global_team)
     for words in WORDS:
-        for _ in range(org.assessment.min_group_size):
-            add_response(dbs, wave, hostile, words=words)
-    dbs.commit()
+        for _ in range(answered_org.assessment.min_group_size):
+            gen_response(dbs, wave, hostile, words=words)
     login(client, "c@example.com")
-    wide = client.get(f"{base(org)}/exports/responses-wide.csv").get_data(as_text=True)
+    wide = client.get(f"{base(answered_org)}/exports/responses-wide.csv").get_data(as_text=True)
     assert "'=1+1" in wide and "Global/x;'=1+1 |' @team" in wide  # the words and the team are there
     for name in EXPORTS:
-        response = client.get(f"{base(org)}/exports/{name}.csv")
+        response = client.get(f"{base(answered_org)}/exports/{name}.csv")
         assert response.status_code == 200, name
         assert formula_fields(response.get_data(as_text=True)) == [], name
-    dashboard = f"/dashboard/{org.assessment.id}/{org.teams['Global'].id}"
+    dashboard = f"/dashboard/{answered_org.assessment.id}/{answered_org.teams['Global'].id}"
     for section in ("headline", "heatmap", "ladder", "rates"):
         response = client.get(f"{dashboard}/{section}.csv?wave={wave.id}")
         assert response.status_code == 200, section
@@ -101,14 +97,7 @@ def test_response_exports_hold_no_formula_in_any_field(client, dbs, org, users):
 def test_the_command_line_links_csv_holds_no_formula(runner, dbs, tmp_path):
     world = make_world(dbs)
     world.teams["France"].name = "France;=1+1"
-    dbs.add(
-        Person(
-            organisation_id=world.organisation.id,
-            team_id=world.teams["France"].id,
-            email="a|=cmd@example.com",
-        )
-    )
-    dbs.commit()
+    gen_person(dbs, world.teams["France"], "a|=cmd@example.com")
     out = tmp_path / "links.csv"
     args = ["invite", "--wave", str(world.wave.id), "--roster", "--csv", str(out)]
     result = runner.invoke(args=args)

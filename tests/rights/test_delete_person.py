@@ -16,47 +16,54 @@ from survey.models import (
 )
 from tests.auth.helpers import login
 from tests.conftest import csrf_from
-from tests.factories import rep_questionnaire
-from tests.rights.builders import add_person, audit_events, count, invite, respond
+from tests.factories import gen_person, gen_person_invitation, gen_response, rep_questionnaire
+from tests.rights.helpers import audit_events, count
 from tests.survey.journey import item_fields, page_form, pages_of
 
 
 @pytest.fixture
-def ada(dbs, clients):
+def ada(dbs, reference_org, waves):
     """Ada answered the old and the recent wave (confidential) and has an unused open-wave link."""
-    france = clients.teams["France"]
-    person = add_person(dbs, france, "ada@acme.example")
+    france = reference_org.teams["France"]
+    person = gen_person(dbs, france, "ada@acme.example")
     for wave in ("old", "recent"):
-        token = invite(dbs, clients.waves[wave], person)
-        respond(dbs, clients.waves[wave], france, person.pseudonym, used_token=token)
-    person.open_token = invite(dbs, clients.waves["open"], person)
+        token = gen_person_invitation(dbs, waves[wave], person)
+        gen_response(
+            dbs,
+            waves[wave],
+            france,
+            respondent_key=person.pseudonym,
+            used_token=token,
+            cooperation=True,
+        )
+    person.open_token = gen_person_invitation(dbs, waves["open"], person)
     return person
 
 
 @pytest.fixture
-def others(dbs, clients):
+def others(dbs, reference_org, waves):
     """Bob's confidential answer, and an anonymous answer from the same team."""
-    france = clients.teams["France"]
-    bob = add_person(dbs, france, "bob@acme.example")
-    respond(dbs, clients.waves["recent"], france, bob.pseudonym)
-    respond(dbs, clients.waves["recent"], france, None, words="anonymous words")
+    france = reference_org.teams["France"]
+    bob = gen_person(dbs, france, "bob@acme.example")
+    gen_response(dbs, waves["recent"], france, respondent_key=bob.pseudonym, cooperation=True)
+    gen_response(dbs, waves["recent"], france, words="anonymous words", cooperation=True)
     return bob
 
 
-def delete_url(clients, person_id: int) -> str:
-    return f"/clients/{clients.acme.id}/people/{person_id}/delete"
+def delete_url(reference_org, person_id: int) -> str:
+    return f"/clients/{reference_org.organisation.id}/people/{person_id}/delete"
 
 
-def confirm(client, clients, person_id: int, **data):
-    page = client.get(delete_url(clients, person_id))
+def confirm(client, reference_org, person_id: int, **data):
+    page = client.get(delete_url(reference_org, person_id))
     assert page.status_code == 200
     token = csrf_from(page.get_data(as_text=True))
-    return client.post(delete_url(clients, person_id), data={"csrf_token": token, **data})
+    return client.post(delete_url(reference_org, person_id), data={"csrf_token": token, **data})
 
 
-def test_the_confirmation_page_says_exactly_what_will_go(client, clients, ada):
-    login(client, "c1@survey.example")
-    html = client.get(delete_url(clients, ada.id)).get_data(as_text=True)
+def test_the_confirmation_page_says_exactly_what_will_go(client, reference_org, ada):
+    login(client, "c@example.com")
+    html = client.get(delete_url(reference_org, ada.id)).get_data(as_text=True)
     assert "Delete ada@acme.example?" in html
     assert "Global/France" in html
     assert "1 unused invitation link to confidential assessments, which stops working" in html
@@ -66,18 +73,18 @@ def test_the_confirmation_page_says_exactly_what_will_go(client, clients, ada):
 
 
 def test_deleting_a_person_keeps_their_answers_without_the_key(
-    app, client, dbs, clients, ada, others
+    app, client, dbs, reference_org, ada, others
 ):
-    login(client, "c1@survey.example")
+    login(client, "c@example.com")
     pseudonym, token = ada.pseudonym, ada.open_token
     first_page = pages_of(rep_questionnaire())[0]
     started = page_form(app.test_client(), token, 1, item_fields(first_page))  # a draft is saved
     assert started.status_code == 302 and count(dbs, Draft) == 1
 
-    done = confirm(client, clients, ada.id)
+    done = confirm(client, reference_org, ada.id)
 
     assert done.status_code == 302
-    assert done.headers["Location"].endswith(f"/clients/{clients.acme.id}/people/")
+    assert done.headers["Location"].endswith(f"/clients/{reference_org.organisation.id}/people/")
     assert count(dbs, Person, Person.id == ada.id) == 0
     assert client.get(f"/r/{token}").status_code == 404
     assert count(dbs, Invitation, Invitation.used.is_(False)) == 0
@@ -96,12 +103,12 @@ def test_deleting_a_person_keeps_their_answers_without_the_key(
 
 
 def test_deleting_a_person_with_their_answers_takes_ladders_and_links_too(
-    client, dbs, clients, ada, others
+    client, dbs, reference_org, ada, others
 ):
-    login(client, "c1@survey.example")
+    login(client, "c@example.com")
     pseudonym = ada.pseudonym
 
-    done = confirm(client, clients, ada.id, delete_responses="y")
+    done = confirm(client, reference_org, ada.id, delete_responses="y")
 
     assert done.status_code == 302
     assert count(dbs, Person) == 1  # Bob
@@ -112,13 +119,13 @@ def test_deleting_a_person_with_their_answers_takes_ladders_and_links_too(
     assert count(dbs, CooperationLink) == 2
 
 
-def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, clients):
-    hq = clients.teams["HQ"]
-    carla = add_person(dbs, hq, "carla@zenith.example")
-    token = invite(dbs, clients.waves["zenith"], carla)
-    respond(dbs, clients.waves["zenith"], hq, None, used_token=token)
-    login(client, "c2@survey.example")
-    url = f"/clients/{clients.zenith.id}/people/{carla.id}/delete"
+def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, reference_org, waves):
+    hq = reference_org.rival_team
+    carla = gen_person(dbs, hq, "carla@zenith.example")
+    token = gen_person_invitation(dbs, waves["zenith"], carla)
+    gen_response(dbs, waves["zenith"], hq, used_token=token, cooperation=True)
+    login(client, "rival@example.com")
+    url = f"/clients/{reference_org.rival.id}/people/{carla.id}/delete"
     html = client.get(url).get_data(as_text=True)
     assert 'name="delete_responses"' not in html
     assert "answers to anonymous assessments stay in the results" in html
@@ -133,17 +140,19 @@ def test_anonymous_answers_stay_whatever_is_chosen(client, dbs, clients):
     assert "1 link(s) to anonymous assessments revoked or untied" in flashed
 
 
-def test_in_anonymous_mode_nothing_shows_whether_a_person_answered(client, dbs, clients):
+def test_in_anonymous_mode_nothing_shows_whether_a_person_answered(
+    client, dbs, reference_org, waves
+):
     """Two people, one who used their anonymous link and one who did not: the same words."""
-    hq = clients.teams["HQ"]
+    hq = reference_org.rival_team
     pages, flashes, details = [], [], []
-    login(client, "c2@survey.example")
+    login(client, "rival@example.com")
     for name, answered in (("used", True), ("unused", False)):
-        person = add_person(dbs, hq, f"{name}@zenith.example")
-        token = invite(dbs, clients.waves["zenith"], person)
+        person = gen_person(dbs, hq, f"{name}@zenith.example")
+        token = gen_person_invitation(dbs, waves["zenith"], person)
         if answered:
-            respond(dbs, clients.waves["zenith"], hq, None, used_token=token)
-        url = f"/clients/{clients.zenith.id}/people/{person.id}/delete"
+            gen_response(dbs, waves["zenith"], hq, used_token=token, cooperation=True)
+        url = f"/clients/{reference_org.rival.id}/people/{person.id}/delete"
         html = client.get(url).get_data(as_text=True)
         pages.append(html.replace(f"{name}@zenith.example", "someone"))
         done = client.post(url, data={"csrf_token": csrf_from(html)})
@@ -165,13 +174,13 @@ def test_in_anonymous_mode_nothing_shows_whether_a_person_answered(client, dbs, 
     }
 
 
-def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, clients, ada):
-    login(client, "c1@survey.example")
+def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, reference_org, ada):
+    login(client, "c@example.com")
     person_id = ada.id
-    confirm(client, clients, person_id, delete_responses="y")
+    confirm(client, reference_org, person_id, delete_responses="y")
     (event,) = audit_events(dbs, "person.delete")
-    assert event.user_email == "c1@survey.example"
-    assert event.organisation_id == clients.acme.id
+    assert event.user_email == "c@example.com"
+    assert event.organisation_id == reference_org.organisation.id
     assert event.target == f"person {person_id}"
     assert event.details == {
         "invitations_revoked": 1,
@@ -183,9 +192,9 @@ def test_each_deletion_is_audited_without_the_persons_e_mail(client, dbs, client
     assert not any("ada@acme.example" in str(vars(e)) for e in audit_events(dbs))
 
 
-def test_a_post_without_the_csrf_token_deletes_nothing(client, dbs, clients, ada):
-    login(client, "c1@survey.example")
-    refused = client.post(delete_url(clients, ada.id), data={"delete_responses": "y"})
+def test_a_post_without_the_csrf_token_deletes_nothing(client, dbs, reference_org, ada):
+    login(client, "c@example.com")
+    refused = client.post(delete_url(reference_org, ada.id), data={"delete_responses": "y"})
     assert refused.status_code == 400
     assert count(dbs, Person) == 1
     assert count(dbs, Response) == 2
@@ -195,15 +204,15 @@ def test_a_post_without_the_csrf_token_deletes_nothing(client, dbs, clients, ada
 @pytest.mark.parametrize(
     ("who", "organisation", "audited_organisation"),
     [
-        ("c2@survey.example", "acme", "acme"),  # another client's consultant
-        ("fr@acme.example", "acme", "acme"),  # a manager
-        ("c2@survey.example", "zenith", "zenith"),  # their own client, another's person
+        ("rival@example.com", "organisation", "organisation"),  # another client's consultant
+        ("f@example.com", "organisation", "organisation"),  # a manager
+        ("rival@example.com", "rival", "rival"),  # their own client, another's person
     ],
 )
 def test_others_get_the_404_of_a_missing_page_and_it_is_audited(
-    client, dbs, clients, ada, who, organisation, audited_organisation
+    client, dbs, reference_org, ada, who, organisation, audited_organisation
 ):
-    organisation_id = getattr(clients, organisation).id
+    organisation_id = getattr(reference_org, organisation).id
     login(client, who)
     url = f"/clients/{organisation_id}/people/{ada.id}/delete"
     token = csrf_from(client.get("/").get_data(as_text=True))  # the logout button's
@@ -214,13 +223,13 @@ def test_others_get_the_404_of_a_missing_page_and_it_is_audited(
     assert len(refused) == 2
     assert {event.user_email for event in refused} == {who}
     assert {event.organisation_id for event in refused} == {
-        getattr(clients, audited_organisation).id
+        getattr(reference_org, audited_organisation).id
     }
 
 
-def test_a_missing_person_or_organisation_is_a_404(client, dbs, clients, ada):
-    login(client, "c1@survey.example")
-    assert client.get(delete_url(clients, ada.id + 1000)).status_code == 404
+def test_a_missing_person_or_organisation_is_a_404(client, dbs, reference_org, ada):
+    login(client, "c@example.com")
+    assert client.get(delete_url(reference_org, ada.id + 1000)).status_code == 404
     assert client.get(f"/clients/999/people/{ada.id}/delete").status_code == 404
     assert client.get(f"/clients/{2**70}/people/{ada.id}/delete").status_code == 404
     targets = [event.target for event in audit_events(dbs, "access.refused")]

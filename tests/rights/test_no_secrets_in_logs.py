@@ -11,8 +11,7 @@ from survey.models import Person
 from survey.tokens import token_hash
 from tests.auth.helpers import PASSWORD, login, logout
 from tests.conftest import csrf_from
-from tests.factories import rep_questionnaire
-from tests.rights.builders import add_person, invite
+from tests.factories import gen_person, gen_person_invitation, rep_questionnaire
 from tests.survey.journey import answer_all
 
 WRONG_PASSWORD = "not-the-password-42"
@@ -26,30 +25,32 @@ def audit_table(dbs) -> str:
 
 
 def test_no_token_password_answer_or_deleted_address_is_logged(
-    app, client, dbs, runner, clients, caplog
+    app, client, dbs, runner, reference_org, waves, caplog
 ):
     caplog.set_level(logging.DEBUG, logger="survey")
     caplog.set_level(logging.DEBUG, logger="werkzeug")
-    france = clients.teams["France"]
-    ada = add_person(dbs, france, "ada@acme.example")
-    bob = add_person(dbs, france, "bob@acme.example")
-    add_person(dbs, france, "idle@acme.example", added_days_ago=500)
-    ada_token = invite(dbs, clients.waves["open"], ada)
-    bob_token = invite(dbs, clients.waves["open"], bob)
+    france = reference_org.teams["France"]
+    ada = gen_person(dbs, france, "ada@acme.example")
+    bob = gen_person(dbs, france, "bob@acme.example")
+    gen_person(dbs, france, "idle@acme.example", added_days_ago=500)
+    ada_token = gen_person_invitation(dbs, waves["open"], ada)
+    bob_token = gen_person_invitation(dbs, waves["open"], bob)
     pseudonyms = [ada.pseudonym, bob.pseudonym]
     answer_all(app.test_client(), ada_token, rep_questionnaire())  # a rep answers, with words
 
-    login(client, "c2@survey.example", WRONG_PASSWORD)  # a failed login
-    login(client, "c2@survey.example")
-    assert client.get(f"/clients/{clients.acme.id}/people/").status_code == 404  # refused
+    login(client, "rival@example.com", WRONG_PASSWORD)  # a failed login
+    login(client, "rival@example.com")
+    assert (
+        client.get(f"/clients/{reference_org.organisation.id}/people/").status_code == 404
+    )  # refused
     logout(client)
-    login(client, "c1@survey.example")
-    retention = f"/clients/{clients.acme.id}/people/retention"
+    login(client, "c@example.com")
+    retention = f"/clients/{reference_org.organisation.id}/people/retention"
     token = csrf_from(client.get(retention).get_data(as_text=True))
     saved = client.post(retention, data={"csrf_token": token, "retention_days": "100"})
     assert saved.status_code == 302
     for person in (ada, bob):
-        url = f"/clients/{clients.acme.id}/people/{person.id}/delete"
+        url = f"/clients/{reference_org.organisation.id}/people/{person.id}/delete"
         token = csrf_from(client.get(url).get_data(as_text=True))
         assert client.post(url, data={"csrf_token": token}).status_code == 302
     purge = runner.invoke(args=["purge-identities"])

@@ -10,36 +10,45 @@ from sqlalchemy import select
 from survey.models import AuditEvent, Invitation, Person, Response
 from survey.models._columns import utcnow
 from survey.retention import expired_people, retention_cutoff
-from tests.rights.builders import add_person, audit_events, count, invite, respond
+from tests.factories import gen_person, gen_person_invitation, gen_response
+from tests.rights.helpers import audit_events, count
 
 
 @pytest.fixture
-def roster(dbs, clients):
+def roster(dbs, reference_org, waves):
     """Acme keeps identities 100 days; Zenith until deleted. Who is past 100 days is marked."""
-    france, hq = clients.teams["France"], clients.teams["HQ"]
-    waves = clients.waves
+    france, hq = reference_org.teams["France"], reference_org.rival_team
     people = {
         # last wave closed 400 days ago: past; answered confidentially, one link unused
-        "old": add_person(dbs, france, "old@acme.example", added_days_ago=500),
+        "old": gen_person(dbs, france, "old@acme.example", added_days_ago=500),
         # invited to the old and the recent wave (closed 10 days ago): kept
-        "recent": add_person(dbs, france, "recent@acme.example", added_days_ago=500),
+        "recent": gen_person(dbs, france, "recent@acme.example", added_days_ago=500),
         # invited to the open wave only: kept
-        "open": add_person(dbs, france, "open@acme.example", added_days_ago=500),
+        "open": gen_person(dbs, france, "open@acme.example", added_days_ago=500),
         # never invited, added 150 days ago: past
-        "idle": add_person(dbs, france, "idle@acme.example", added_days_ago=150),
+        "idle": gen_person(dbs, france, "idle@acme.example", added_days_ago=150),
         # never invited, added 50 days ago: kept
-        "new": add_person(dbs, france, "new@acme.example", added_days_ago=50),
+        "new": gen_person(dbs, france, "new@acme.example", added_days_ago=50),
         # Zenith keeps identities until deleted
-        "zenith": add_person(dbs, hq, "z@zenith.example", added_days_ago=5000),
+        "zenith": gen_person(dbs, hq, "z@zenith.example", added_days_ago=5000),
     }
-    answered = invite(dbs, waves["old"], people["old"])
-    respond(dbs, waves["old"], france, people["old"].pseudonym, used_token=answered)
-    invite(dbs, waves["old"], people["old"])  # a second link, never used
+    answered = gen_person_invitation(dbs, waves["old"], people["old"])
+    gen_response(
+        dbs,
+        waves["old"],
+        france,
+        respondent_key=people["old"].pseudonym,
+        used_token=answered,
+        cooperation=True,
+    )
+    gen_person_invitation(dbs, waves["old"], people["old"])  # a second link, never used
     for wave in ("old", "recent"):
-        invite(dbs, waves[wave], people["recent"])
-    respond(dbs, waves["recent"], france, people["recent"].pseudonym)
-    invite(dbs, waves["open"], people["open"])
-    clients.acme.retention_days = 100
+        gen_person_invitation(dbs, waves[wave], people["recent"])
+    gen_response(
+        dbs, waves["recent"], france, respondent_key=people["recent"].pseudonym, cooperation=True
+    )
+    gen_person_invitation(dbs, waves["open"], people["open"])
+    reference_org.organisation.retention_days = 100
     dbs.commit()
     return people
 
@@ -50,16 +59,18 @@ def test_the_cutoff_is_the_retention_period_before_now():
         retention_cutoff(datetime(2026, 5, 1), 0)
 
 
-def test_only_people_past_the_period_are_expired(dbs, clients, roster):
-    expired = expired_people(dbs, clients.acme, utcnow())
+def test_only_people_past_the_period_are_expired(dbs, reference_org, waves, roster):
+    expired = expired_people(dbs, reference_org.organisation, utcnow())
     assert [e.person.email for e in expired] == ["idle@acme.example", "old@acme.example"]
     idle, old = expired
     assert not idle.invited and idle.since == roster["idle"].created_at
-    assert old.invited and old.since == clients.waves["old"].closes_at
-    assert expired_people(dbs, clients.zenith, utcnow()) == []
+    assert old.invited and old.since == waves["old"].closes_at
+    assert expired_people(dbs, reference_org.rival, utcnow()) == []
 
 
-def test_a_dry_run_lists_who_would_go_and_changes_nothing(runner, dbs, clients, roster):
+def test_a_dry_run_lists_who_would_go_and_changes_nothing(
+    runner, dbs, reference_org, waves, roster
+):
     before = (count(dbs, Person), count(dbs, Invitation), count(dbs, AuditEvent))
 
     result = runner.invoke(args=["purge-identities", "--dry-run"])
@@ -70,7 +81,7 @@ def test_a_dry_run_lists_who_would_go_and_changes_nothing(runner, dbs, clients, 
         f"  idle@acme.example (person {roster['idle'].id}), added "
         f"{roster['idle'].created_at:%Y-%m-%d}, never invited",
         f"  old@acme.example (person {roster['old'].id}), last wave closed "
-        f"{clients.waves['old'].closes_at:%Y-%m-%d}",
+        f"{waves['old'].closes_at:%Y-%m-%d}",
         "Zenith Wind: keeps identities until someone deletes them; nothing to purge.",
         "Dry run: nothing was changed.",
     ]
@@ -78,7 +89,9 @@ def test_a_dry_run_lists_who_would_go_and_changes_nothing(runner, dbs, clients, 
     assert count(dbs, Response, Response.respondent_key.is_(None)) == 0
 
 
-def test_a_real_run_purges_only_the_expired_and_a_second_run_nothing(runner, dbs, clients, roster):
+def test_a_real_run_purges_only_the_expired_and_a_second_run_nothing(
+    runner, dbs, reference_org, waves, roster
+):
     old_key = roster["old"].pseudonym
     recent_key = roster["recent"].pseudonym
     kept = {roster[name].id for name in ("recent", "open", "new", "zenith")}
@@ -100,7 +113,7 @@ def test_a_real_run_purges_only_the_expired_and_a_second_run_nothing(runner, dbs
     assert count(dbs, Invitation, Invitation.person_id.is_(None)) == 1  # the used one, unlinked
     (event,) = audit_events(dbs, "identities.purge")
     assert event.user_email is None
-    assert event.organisation_id == clients.acme.id
+    assert event.organisation_id == reference_org.organisation.id
     assert event.details == {
         "people": 2,
         "retention_days": 100,
@@ -117,7 +130,7 @@ def test_a_real_run_purges_only_the_expired_and_a_second_run_nothing(runner, dbs
     assert len(audit_events(dbs, "identities.purge")) == 1
 
 
-def test_one_organisation_can_be_named(runner, dbs, clients, roster):
+def test_one_organisation_can_be_named(runner, dbs, reference_org, roster):
     result = runner.invoke(args=["purge-identities", "--organisation", "Zenith Wind"])
     assert result.output.splitlines() == [
         "Zenith Wind: keeps identities until someone deletes them; nothing to purge."

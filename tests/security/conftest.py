@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.world import Hostile, build
+from tests.factories import Hostile, gen_hostile_org
 
 
 @pytest.fixture
@@ -29,4 +29,4 @@ def mailing_app(app, smtp_server):
 
 @pytest.fixture
 def hostile(mailing_app, dbs) -> Hostile:
-    return build(mailing_app, dbs)
+    return gen_hostile_org(mailing_app, dbs)

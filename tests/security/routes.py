@@ -8,8 +8,9 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask
 
-from tests.security.pages import Form
-from tests.security.world import Hostile
+from tests.factories import HOSTILE_PRODUCT, Hostile, rep_questionnaire
+from tests.security.pages import Form, read_page, submit
+from tests.survey.journey import item_fields, pages_of
 
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Every query argument a view reads (request.args), whatever the route.
@@ -99,3 +100,47 @@ def distinct_forms(app: Flask, forms: list[Form]) -> list[Form]:
     ]
     posting.sort(key=lambda pair: pair[0].endswith(DESTRUCTIVE))
     return [form for _endpoint, form in posting]
+
+
+def seeds(world: Hostile, role: str, reports: bool = True) -> list[str]:
+    """Where a crawl as ``role`` starts: the menus, and what only a form or a script reaches.
+
+    ``reports=False`` leaves out the reports (each draws its charts, slowly, for no form).
+    """
+    teams = [
+        team.id
+        for name, team in world.teams.items()
+        if role != "manager" or name != HOSTILE_PRODUCT
+    ]
+    waves = [wave.id for wave in world.waves.values()]
+    assessment = f"{world.base}/assessments/{world.assessment.id}"
+    api = f"/api/v1/assessments/{world.assessment.id}/teams"
+    urls = ["/dashboard/", "/api/v1/assessments"]
+    urls += [f"{api}/{team}?wave={wave}" for team in teams for wave in waves]
+    if role == "manager":
+        return urls
+    urls += ["/clients/", "/audit/", f"{world.wave_url}/rates.json", f"{world.wave_url}/rates"]
+    urls += [f"{world.wave_url}/mailings/1.json"]
+    if reports:
+        urls += [f"{assessment}/report?team={t}&wave={w}" for t in teams for w in waves]
+    return urls
+
+
+def rep_forms(client, token: str) -> list[Form]:
+    """The form of every page of the rep's questionnaire, walked with valid answers to the end."""
+    forms = []
+    for page in pages_of(rep_questionnaire()):
+        url = f"/r/{token}/{page.number}"
+        (form,) = read_page(url, client.get(url).get_data(as_text=True))[1]
+        forms.append(form)
+        data = item_fields(page) if page.kind == "items" else {}
+        if page.kind == "ladder":
+            data = {"ladder-1-target": "customers"}
+        if form.fields["action"] == "next":
+            assert submit(client, form, **data).status_code == 302
+    return forms
+
+
+def forms_only(url: str) -> bool:
+    """Whether a crawl for forms follows ``url``: no downloads, no reports."""
+    return ".csv" not in url and "/report" not in url

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.helpers import login, make_user
+from tests.auth.helpers import login
 
 
 @pytest.fixture
-def admin(app, dbs):
-    make_user(dbs, "admin@example.com", "admin")
+def admin(app, reference_org):
+    """A test client logged in as the reference organisation's admin."""
     client = app.test_client()
-    assert login(client, "admin@example.com").status_code == 302
+    assert login(client, reference_org.users["admin"].email).status_code == 302
     return client
 
 

@@ -11,13 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from survey.invitations import invite_unnamed
 from survey.models import Assessment, Team, Wave
-from survey.models._columns import utcnow
 from survey.params import parse_id
 from tests.auth.helpers import login
-from tests.campaigns.helpers import make_assessment, make_client, make_wave
-from tests.factories import rep_questionnaire
+from tests.factories import gen_assessment, gen_invitation, gen_wave, rep_questionnaire
 from tests.security.pages import form_on, submit
 from tests.security.routes import routes
 from tests.survey.journey import item_fields, page_form, pages_of
@@ -38,23 +35,21 @@ def count(dbs, model) -> int:
 
 
 @pytest.fixture
-def place(app, dbs):
-    """Acme with an assessment whose wave is open, a logged-in admin, and a rep's link."""
+def place(app, dbs, reference_org, reference_roster):
+    """Acme Solar (with ROSTER) and a new assessment whose wave is open, a logged-in admin."""
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 answers as in production
-    acme = make_client(dbs)
-    assessment = make_assessment(dbs, acme.organisation)
-    wave = make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+    assessment = gen_assessment(dbs, reference_org.organisation)
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
     admin = app.test_client()
-    assert login(admin, acme.users["admin"].email).status_code == 302
-    organisation = acme.organisation.id
+    assert login(admin, reference_org.users["admin"].email).status_code == 302
+    organisation = reference_org.organisation.id
     base = f"/clients/{organisation}/assessments/{assessment.id}"
     return {
-        "acme": acme,
         "admin": admin,
         "organisation": organisation,
         "assessment": assessment.id,
         "wave": wave.id,
-        "team": acme.teams["Global"].id,
+        "team": reference_org.teams["Global"].id,
         "base": base,
         "wave_url": f"{base}/waves/{wave.id}",
     }
@@ -66,17 +61,19 @@ def test_parse_id_takes_ascii_digits_only():
         assert parse_id(text) is None, text
 
 
-def test_non_ascii_digits_in_a_path_match_no_route(app, dbs, place):
+def test_non_ascii_digits_in_a_path_match_no_route(
+    app, dbs, place, reference_org, reference_roster
+):
     """Every ``<int:...>`` parameter of every route: the real id in another script, and the
     bad values, all answer 404 (no route matches), as a word would."""
     admin = place["admin"]
-    token = make_invitation_for(dbs, place)
+    token = rep_link(dbs, place, reference_org)
     real = {
         "organisation_id": place["organisation"],
         "assessment_id": place["assessment"],
         "wave_id": place["wave"],
         "team_id": place["team"],
-        "person_id": next(iter(place["acme"].people.values())).id,
+        "person_id": next(iter(reference_roster.values())).id,
         "batch_id": 1,
         "number": 1,
     }
@@ -96,11 +93,9 @@ def test_non_ascii_digits_in_a_path_match_no_route(app, dbs, place):
     assert checked > 100
 
 
-def make_invitation_for(dbs, place) -> str:
-    wave = dbs.get(Wave, place["wave"])
-    link = invite_unnamed(dbs, wave, place["team"], 1, "rep", utcnow(), 30)[0]
-    dbs.commit()
-    return link.token
+def rep_link(dbs, place, reference_org) -> str:
+    """A rep's single-use link to the open wave, for Global."""
+    return gen_invitation(dbs, dbs.get(Wave, place["wave"]), reference_org.teams["Global"])
 
 
 QUERIES = {
@@ -222,10 +217,10 @@ def test_the_retention_period_takes_ascii_digits_only(place, dbs):
         assert submit(admin, form, retention_days=value).status_code == 422, value
 
 
-def test_rep_answers_and_teams_are_ascii_digits(app, dbs, place):
+def test_rep_answers_and_teams_are_ascii_digits(app, dbs, place, reference_org):
     """An answer "٦" or a team "١" is refused with 400 as "x" is, and nothing is saved."""
     questionnaire = rep_questionnaire()
-    token = make_invitation_for(dbs, place)
+    token = rep_link(dbs, place, reference_org)
     rep = app.test_client()
     pages = pages_of(questionnaire)
     first = pages[0]
@@ -239,7 +234,7 @@ def test_rep_answers_and_teams_are_ascii_digits(app, dbs, place):
     last = pages[-1]
     assert last.kind == "cooperation"
     direction = questionnaire.cooperation.directions[0][0]
-    other = place["acme"].teams["Product"].id
+    other = reference_org.teams["Product"].id
     for value in (NOT_A_NUMBER, *BAD, foreign(other)):
         response = page_form(rep, token, last.number, {f"help-{direction}": value})
         assert response.status_code == 400, value

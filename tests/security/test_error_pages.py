@@ -107,6 +107,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_the_app_without_a_version_banner(tmp_path):
     port = free_port()
     environment = {

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import csrf_from
+from tests.factories import gen_hostile_invitation
 from tests.security.checks import ATTRIBUTE, CLOSE_SCRIPT, INJECTIONS, NUMBERS, database_text
 from tests.security.pages import Form, crawl
 from tests.security.routes import (
@@ -24,11 +25,14 @@ from tests.security.routes import (
     SLOW,
     Route,
     forms_by_endpoint,
+    forms_only,
     real_values,
+    rep_forms,
     routes,
+    seeds,
 )
-from tests.security.world import forms_only, fresh_token, rep_forms, seeds
 
+pytestmark = pytest.mark.slow
 EXAMPLES_PER_ROUTE = 6
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 SETTINGS = settings(
@@ -61,7 +65,7 @@ class Visitor:
 def visitor(hostile, dbs, role: str) -> Visitor:
     hostile.app.config["LINK_FAILURES_PER_ADDRESS"] = "100000 per minute"
     hostile.app.config["LINK_FAILURES_PER_BROWSER"] = "100000 per minute"
-    token = fresh_token(hostile, dbs)
+    token = gen_hostile_invitation(dbs, hostile)
     found = [route for route in routes(hostile.app) if route.endpoint not in SLOW]
     if role in ("admin", "manager"):
         client = hostile.clients[role]

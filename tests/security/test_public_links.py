@@ -15,19 +15,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from survey.models import MailDelivery, Person
+from survey.models import MailDelivery
 from tests.auth.helpers import login
-from tests.campaigns.helpers import (
-    links_in,
-    mail_links,
-    make_assessment,
-    make_client,
-    make_wave,
-    path_of,
-)
+from tests.campaigns.helpers import links_in, mail_links, path_of
+from tests.factories import HOSTILE_EMAILS, gen_assessment, gen_person, gen_wave
 from tests.security.checks import SCRIPT
 from tests.security.pages import crawl, form_on, submit
-from tests.security.world import EMAILS
 
 PUBLIC_URL = "https://survey.consultancy.example"  # as the security conftest configures it
 FORGED = "evil.example"
@@ -52,21 +45,17 @@ class ForgedHost:
 
 
 @pytest.fixture
-def acme(dbs):
-    return make_client(dbs)
+def wave_url(dbs, reference_org, reference_roster) -> str:
+    """An open wave of a new assessment of Acme Solar, with ROSTER on its roster."""
+    assessment = gen_assessment(dbs, reference_org.organisation)
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+    return f"/clients/{reference_org.organisation.id}/assessments/{assessment.id}/waves/{wave.id}"
 
 
 @pytest.fixture
-def wave_url(dbs, acme) -> str:
-    assessment = make_assessment(dbs, acme.organisation)
-    wave = make_wave(dbs, assessment, opens_in=-timedelta(hours=1))
-    return f"/clients/{acme.organisation.id}/assessments/{assessment.id}/waves/{wave.id}"
-
-
-@pytest.fixture
-def forged(mailing_app, acme) -> ForgedHost:
+def forged(mailing_app, reference_org) -> ForgedHost:
     consultant = ForgedHost(mailing_app.test_client())
-    assert login(consultant, acme.users["consultant"].email).status_code == 302
+    assert login(consultant, reference_org.users["consultant"].email).status_code == 302
     return consultant
 
 
@@ -86,23 +75,25 @@ def test_mailed_invitations_and_reminders_link_to_the_public_url(forged, wave_ur
         assert location.startswith("/") and FORGED not in location
 
 
-def test_downloaded_links_and_the_team_link_page_use_the_public_url(forged, acme, wave_url):
+def test_downloaded_links_and_the_team_link_page_use_the_public_url(
+    forged, reference_org, wave_url
+):
     invite = form_on(forged, f"{wave_url}/invitations", "/invitations")
     download = submit(forged, invite, **{"invite-team": "0", "invite-delivery": "csv"})
     rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == 6
     assert all(row["link"].startswith(f"{PUBLIC_URL}/r/") for row in rows)
-    team = acme.teams["Paris"].id
+    team = reference_org.teams["Paris"].id
     link_form = form_on(forged, f"{wave_url}/invitations", "/team-links")
     page = submit(forged, link_form, **{"link-team": str(team)}).get_data(as_text=True)
     (link,) = links_in(page)
     assert link.startswith(f"{PUBLIC_URL}/r/") and FORGED not in page
 
 
-def test_no_page_or_redirect_shows_the_forged_host(forged, acme, wave_url, mailing_app):
+def test_no_page_or_redirect_shows_the_forged_host(forged, reference_org, wave_url, mailing_app):
     pages, _forms = crawl(forged, ["/clients/", "/dashboard/", "/audit/", wave_url + "/rates"])
     link_form = form_on(forged, f"{wave_url}/invitations", "/team-links")
-    made = submit(forged, link_form, **{"link-team": str(acme.teams["Paris"].id)})
+    made = submit(forged, link_form, **{"link-team": str(reference_org.teams["Paris"].id)})
     (link,) = links_in(made.get_data(as_text=True))
     rep = ForgedHost(mailing_app.test_client())
     rep_pages, _forms = crawl(rep, [path_of(link)])
@@ -114,7 +105,7 @@ def test_no_page_or_redirect_shows_the_forged_host(forged, acme, wave_url, maili
     assert FORGED not in redirect.get_data(as_text=True)
 
 
-def test_the_command_line_prints_links_to_the_public_url(mailing_app, dbs, acme, wave_url):
+def test_the_command_line_prints_links_to_the_public_url(mailing_app, dbs, reference_org, wave_url):
     mailing_app.config["SERVER_NAME"] = FORGED  # not what links are built from either
     wave_id = wave_url.rsplit("/", 1)[1]
     runner = mailing_app.test_cli_runner()
@@ -125,15 +116,12 @@ def test_the_command_line_prints_links_to_the_public_url(mailing_app, dbs, acme,
 
 
 def test_a_mail_goes_to_the_address_on_the_roster_or_fails(
-    forged, dbs, acme, wave_url, smtp_server
+    forged, dbs, reference_org, wave_url, smtp_server
 ):
-    dbs.add_all(
-        Person(organisation_id=acme.organisation.id, team_id=acme.teams["Spain"].id, email=email)
-        for email in (f"{SCRIPT}@evil.example", EMAILS[1])
-    )
-    dbs.commit()
+    for email in (f"{SCRIPT}@evil.example", HOSTILE_EMAILS[1]):
+        gen_person(dbs, reference_org.teams["Spain"], email)
     invite = form_on(forged, f"{wave_url}/invitations", "/invitations")
-    team = {"invite-team": str(acme.teams["Spain"].id), "invite-delivery": "email"}
+    team = {"invite-team": str(reference_org.teams["Spain"].id), "invite-delivery": "email"}
     assert submit(forged, invite, **team).status_code == 303
     mailed = sorted(message["To"] for message in smtp_server.messages)
     assert mailed == ["eva@acme.example", "fer@acme.example"]  # the other two fail, alone

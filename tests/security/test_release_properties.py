@@ -14,17 +14,18 @@ import itertools
 from datetime import timedelta
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from analysis.disclosure import audit
 from questionnaires import load_directory
 from survey.models import Assessment, Organisation, Response, Team, Wave
 from survey.models._columns import utcnow
 from survey.models.response import pack_values
 from survey.releases.build import make_release
 from survey.releases.store import remember_erased
+from tests.disclosure_oracle import audit
 from tests.factories import rep_questionnaire
 
 K = 3
@@ -93,6 +94,7 @@ def _inside(parents: dict[int, int | None], team: int, root: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,

@@ -6,11 +6,22 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.conftest import csrf_from
+from tests.factories import HOSTILE_TOP, gen_hostile_invitation
 from tests.security.checks import INJECTIONS, NUMBERS, database_text
 from tests.security.pages import Form, crawl, read_page
-from tests.security.routes import QUERY_ARGUMENTS, SLOW, distinct_forms, real_values, routes
-from tests.security.world import TOP, forms_only, fresh_token, rep_forms, seeds
+from tests.security.routes import (
+    QUERY_ARGUMENTS,
+    SLOW,
+    distinct_forms,
+    forms_only,
+    real_values,
+    rep_forms,
+    routes,
+    seeds,
+)
 
 
 def refused_or_empty(response, where: str) -> None:
@@ -27,10 +38,11 @@ def many_link_failures(app) -> None:
     app.config["LOGIN_FAILURES_PER_ADDRESS"] = "100000 per minute"
 
 
+@pytest.mark.slow
 def test_every_route_parameter(hostile, dbs):
     many_link_failures(hostile.app)
     admin = hostile.clients["admin"]
-    token = fresh_token(hostile, dbs)
+    token = gen_hostile_invitation(dbs, hostile)
     csrf = csrf_from(admin.get("/clients/new").get_data(as_text=True))
     values = real_values(hostile, token)
     sent = 0
@@ -49,10 +61,11 @@ def test_every_route_parameter(hostile, dbs):
     assert sent > 500
 
 
+@pytest.mark.slow
 def test_every_query_argument(hostile, dbs):
     many_link_failures(hostile.app)
     admin = hostile.clients["admin"]
-    token = fresh_token(hostile, dbs)
+    token = gen_hostile_invitation(dbs, hostile)
     values = real_values(hostile, token)
     gets = [route for route in routes(hostile.app) if "GET" in route.methods]
     for route in gets:
@@ -73,7 +86,7 @@ def test_injected_searches_and_filters_find_nothing(hostile):
         assert "evil.example" not in page.get_data(as_text=True), payload
     audit = admin.get("/audit/", query_string={"organisation": "1 OR 1=1"})
     assert audit.status_code == 422
-    api = f"/api/v1/assessments/{hostile.assessment.id}/teams/{hostile.teams[TOP].id}"
+    api = f"/api/v1/assessments/{hostile.assessment.id}/teams/{hostile.teams[HOSTILE_TOP].id}"
     assert admin.get(api, query_string={"wave": "1 OR 1=1"}).status_code == 404
 
 
@@ -84,7 +97,7 @@ def form_targets(hostile, dbs) -> list[tuple]:
     rep = hostile.app.test_client()
     visitor = hostile.app.test_client()
     _pages, forms = crawl(admin, seeds(hostile, "admin", reports=False), follow=forms_only)
-    rep_pages = rep_forms(rep, fresh_token(hostile, dbs))
+    rep_pages = rep_forms(rep, gen_hostile_invitation(dbs, hostile))
     login = read_page("/login", visitor.get("/login").get_data(as_text=True))[1]
     return [
         *((rep, form) for form in distinct_forms(hostile.app, rep_pages)),
@@ -106,6 +119,7 @@ def fields_of(form: Form) -> list[str]:
     return [name for name in form.names if not name.endswith("csrf_token")] or ["unexpected"]
 
 
+@pytest.mark.slow
 def test_every_form_field(hostile, dbs):
     many_link_failures(hostile.app)
     targets = form_targets(hostile, dbs)
@@ -124,10 +138,11 @@ def test_every_form_field(hostile, dbs):
 CONTROL = ("a\x00b", "\x1b[2J\u202e\ufeff\u0007")
 
 
+@pytest.mark.slow
 def test_nul_and_control_characters_in_every_argument_and_field(hostile, dbs):
     many_link_failures(hostile.app)
     admin = hostile.clients["admin"]
-    values = real_values(hostile, fresh_token(hostile, dbs))
+    values = real_values(hostile, gen_hostile_invitation(dbs, hostile))
     failures = []
     for route in routes(hostile.app):
         if "GET" in route.methods and route.endpoint not in SLOW:

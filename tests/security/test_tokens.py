@@ -16,13 +16,22 @@ import pytest
 from sqlalchemy import select
 
 from survey.campaigns.issuing import reissue
-from survey.invitations import invite_people, invite_unnamed, team_link
-from survey.models import Invitation, Person, TeamLink, Wave
+from survey.erasure import erase_person
+from survey.models import Invitation, TeamLink
 from survey.models._columns import utcnow
-from survey.rights.erasure import erase_person
 from survey.tokens import new_token, token_hash
 from tests.conftest import csrf_from
-from tests.factories import World, make_invitation, make_team_link, make_world
+from tests.factories import (
+    World,
+    gen_invitation,
+    gen_person,
+    gen_person_invitation,
+    gen_team_link,
+    gen_wave,
+    make_invitation,
+    make_team_link,
+    make_world,
+)
 from tests.survey.journey import answer_all
 
 
@@ -30,36 +39,26 @@ def dead_links(dbs) -> tuple[dict[str, str], World]:
     """A token of every kind that opens nothing, by kind, and an ``open`` one that works."""
     world = make_world(dbs)
     now = utcnow()
-    france = world.teams["France"].id
-    assessment = world.assessment.id
-    closed, scheduled = (
-        Wave(assessment_id=assessment, name=name, opens_at=now + start, closes_at=now + end)
-        for name, start, end in (
-            ("Closed", -timedelta(days=40), -timedelta(days=20)),
-            ("Later", timedelta(days=20), timedelta(days=40)),
-        )
-    )
-    people = [
-        Person(organisation_id=world.organisation.id, team_id=france, email=email)
-        for email in ("reminded@acme.example", "deleted@acme.example")
-    ]
-    dbs.add_all([closed, scheduled, *people])
-    dbs.commit()
-    reminded, deleted = invite_people(dbs, world.wave, people, now, 30)
+    france = world.teams["France"]
+    closed = gen_wave(dbs, world.assessment, -timedelta(days=40), timedelta(days=20), "Closed")
+    scheduled = gen_wave(dbs, world.assessment, timedelta(days=20), timedelta(days=20), "Later")
+    emails = ("reminded@acme.example", "deleted@acme.example")
+    people = [gen_person(dbs, france, email) for email in emails]
+    reminded, deleted = (gen_person_invitation(dbs, world.wave, person) for person in people)
     tokens = {
         "unknown": new_token(),
         "open": make_invitation(dbs, world),
         "used": make_invitation(dbs, world),
         "expired invitation": make_invitation(dbs, world),
         "expired team link": make_team_link(dbs, world),
-        "closed wave": invite_unnamed(dbs, closed, france, 1, "rep", now, 30)[0].token,
-        "closed wave's team link": team_link(dbs, closed, france, "rep", now, 30).token,
-        "wave not open yet": invite_unnamed(dbs, scheduled, france, 1, "rep", now, 30)[0].token,
-        "replaced by a reminder": reminded.token,
-        "revoked": deleted.token,
+        "closed wave": gen_invitation(dbs, closed, france),
+        "closed wave's team link": gen_team_link(dbs, closed, france, capacity=None),
+        "wave not open yet": gen_invitation(dbs, scheduled, france),
+        "replaced by a reminder": reminded,
+        "revoked": deleted,
     }
     dbs.commit()
-    reissue(dbs, [invitation_of(dbs, Invitation, reminded.token)], world.wave, now, 30)
+    reissue(dbs, [invitation_of(dbs, Invitation, reminded)], world.wave, now, 30)
     erase_person(dbs, people[1], delete_responses=False)
     for model, kind in ((Invitation, "expired invitation"), (TeamLink, "expired team link")):
         invitation_of(dbs, model, tokens[kind]).expires_at = now - timedelta(minutes=1)

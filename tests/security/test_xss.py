@@ -1,6 +1,6 @@
 """Script and markup in every text a user can enter stay text in every page, chart and export.
 
-The hostile organisation of ``tests.security.world`` is entered through the consultant's own
+The hostile organisation of ``tests.factories.hostile`` is entered through the consultant's own
 forms (names, team tree, roster import, assessment, waves) and a rep's answers (ladder words);
 then every page, chart spec, CSV download, JSON answer and report that the admin, the
 consultant and the manager can reach by following links is fetched and inspected.
@@ -16,7 +16,13 @@ import json
 import pytest
 
 from tests.auth.helpers import login
-from tests.campaigns.helpers import make_assessment, make_client
+from tests.factories import (
+    HOSTILE_EMAILS,
+    HOSTILE_LADDER_WORDS,
+    HOSTILE_NAMES,
+    HOSTILE_TEAM_NAMES,
+    gen_assessment,
+)
 from tests.security.checks import (
     ATTRIBUTE,
     CLOSE_SCRIPT,
@@ -28,9 +34,10 @@ from tests.security.checks import (
     shown_text,
 )
 from tests.security.pages import crawl, fetch, form_on, submit
-from tests.security.world import EMAILS, LADDER_WORDS, NAMES, TEAM_NAMES, forms_only, seeds
+from tests.security.routes import forms_only, seeds
 
 
+@pytest.mark.slow
 def test_every_page_chart_export_and_report_shows_hostile_text_as_text(hostile):
     fetched = {
         role: crawl(hostile.clients[role], seeds(hostile, role))[0]
@@ -48,7 +55,9 @@ def test_every_page_chart_export_and_report_shows_hostile_text_as_text(hostile):
     assert [(page.url, page.status) for page in everything if page.status not in (200, 302)] == []
     # The hostile texts were really shown: every one of them, decoded, somewhere.
     seen = "\n".join(shown_text(page) for page in everything)
-    assert [text for text in (*NAMES, LADDER_WORDS, *EMAILS) if text not in seen] == []
+    assert [
+        text for text in (*HOSTILE_NAMES, HOSTILE_LADDER_WORDS, *HOSTILE_EMAILS) if text not in seen
+    ] == []
     charts = [
         json.loads(block)
         for page in everything
@@ -56,11 +65,11 @@ def test_every_page_chart_export_and_report_shows_hostile_text_as_text(hostile):
         for block in html_problems(page.body)[1]
     ]
     in_charts = json.dumps(charts, ensure_ascii=False)
-    assert CLOSE_SCRIPT in in_charts and all(name in in_charts for name in TEAM_NAMES)
+    assert CLOSE_SCRIPT in in_charts and all(name in in_charts for name in HOSTILE_TEAM_NAMES)
     managers = "\n".join(shown_text(page) for page in fetched["manager"])
-    assert all(name in managers for name in TEAM_NAMES[:2])
+    assert all(name in managers for name in HOSTILE_TEAM_NAMES[:2])
     report = next(page for page in fetched["consultant"] if "/report?team=" in page.url)
-    assert "<svg" in report.body and TEAM_NAMES[0] in shown_text(report)
+    assert "<svg" in report.body and HOSTILE_TEAM_NAMES[0] in shown_text(report)
 
 
 def test_rep_pages_show_hostile_ladder_words_and_team_names_as_text(hostile):
@@ -68,8 +77,8 @@ def test_rep_pages_show_hostile_ladder_words_and_team_names_as_text(hostile):
         page.url: [] for page in hostile.rep_pages
     }
     shown = "\n".join(shown_text(page) for page in hostile.rep_pages)
-    assert LADDER_WORDS in shown and SCRIPT_URL in shown
-    assert all(name in shown for name in TEAM_NAMES[1:])  # the other teams, on the map page
+    assert HOSTILE_LADDER_WORDS in shown and SCRIPT_URL in shown
+    assert all(name in shown for name in HOSTILE_TEAM_NAMES[1:])  # the other teams, on the map page
 
 
 def test_csv_downloads_neutralise_formulas_in_names_words_and_e_mails(hostile):
@@ -89,7 +98,7 @@ def test_csv_downloads_neutralise_formulas_in_names_words_and_e_mails(hostile):
         assert problems_of(export) == [], name
         assert "'=1+2 Product" in export.body and "'-1+2 </script>" in export.body
     words = fetch(consultant, f"{assessment}/exports/responses-long.csv").body
-    assert f"'{LADDER_WORDS}" in cells(words)
+    assert f"'{HOSTILE_LADDER_WORDS}" in cells(words)
 
 
 @pytest.mark.parametrize(
@@ -107,13 +116,14 @@ def test_json_in_script_blocks_cannot_be_closed_or_commented_out(app, value):
     assert json.loads(content) == {"title": value, "values": [{"team": value}]}
 
 
-def test_values_sent_back_in_error_pages_and_searches_are_escaped(mailing_app, dbs):
-    acme = make_client(dbs)
-    base = f"/clients/{acme.organisation.id}"
-    assessment = make_assessment(dbs, acme.organisation)
+def test_values_sent_back_in_error_pages_and_searches_are_escaped(
+    mailing_app, dbs, reference_org, reference_roster
+):
+    base = f"/clients/{reference_org.organisation.id}"
+    assessment = gen_assessment(dbs, reference_org.organisation)
     visitor = mailing_app.test_client()
     consultant = mailing_app.test_client()
-    login(consultant, acme.users["consultant"].email)
+    login(consultant, reference_org.users["consultant"].email)
     roster = f"team path,e-mail,role\nGlobal,{ATTRIBUTE}@x,{SCRIPT}\n".encode()
     upload = form_on(consultant, f"{base}/roster")
     sent = {

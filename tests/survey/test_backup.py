@@ -257,6 +257,7 @@ def test_an_in_memory_database_has_nothing_to_back_up(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_the_flask_command_line_runs_backup(sqlite_app, tmp_path):
     add_organisations(sqlite_app, "Acme Solar")
     saved = tmp_path / "saved.db"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -11,11 +13,12 @@ from sqlalchemy import create_engine, func, inspect, select
 from werkzeug.security import check_password_hash
 
 from survey import create_app
-from survey.clients.roster import checked_email
-from survey.models import Invitation, Organisation, Person, TeamLink, User
+from survey.config import PROJECT_ROOT
+from survey.models import Invitation, Organisation, TeamLink, User
+from survey.models.people import checked_email
 from survey.tokens import token_hash
 from tests.auth.helpers import login
-from tests.factories import make_world
+from tests.factories import gen_person, make_world
 
 LINK = re.compile(r"http://localhost/r/([A-Za-z0-9_-]+)")
 
@@ -46,6 +49,53 @@ def test_seed_demo_prints_logins_and_open_links_once_created(runner, client, dbs
     assert "Found the demo organisation" in again.output
     assert dbs.scalar(select(func.count()).select_from(Organisation)) == 1
     assert len(LINK.findall(again.output)) == len(tokens)
+
+
+def test_seed_demo_prints_links_on_the_public_url_from_the_environment(monkeypatch, database_url):
+    """``PORT=5201 make run`` sets SURVEY_PUBLIC_URL to port 5201 (next test): every printed
+    link is on that port."""
+    monkeypatch.setenv("SURVEY_PUBLIC_URL", "http://127.0.0.1:5201")
+    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 32, "DATABASE_URL": database_url})
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    app.extensions["database"].engine.dispose()
+    assert result.exit_code == 0, result.output
+    links = re.findall(r"https?://\S+/r/\S+", result.output)
+    assert len(links) >= 5
+    assert all(link.startswith("http://127.0.0.1:5201/r/") for link in links)
+
+
+@pytest.mark.parametrize(
+    ("variables", "public_url"),
+    [
+        ({"PORT": "5201"}, "http://127.0.0.1:5201"),
+        ({}, "http://127.0.0.1:5000"),
+        ({"PORT": "5201", "SURVEY_PUBLIC_URL": "https://survey.example"}, "https://survey.example"),
+    ],
+)
+def test_make_run_serves_and_prints_links_on_the_same_port(variables, public_url):
+    """What ``make run`` would do (``make -n`` runs nothing): seed-demo and the server get the
+    public URL of the port served, unless SURVEY_PUBLIC_URL is set."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("PORT", "SURVEY_PUBLIC_URL") and not name.startswith("MAKE")
+    }
+    planned = subprocess.run(
+        ["make", "-n", "run"],
+        cwd=PROJECT_ROOT,
+        env=environment | variables,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    port = variables.get("PORT", "5000")
+    seed = [line for line in planned if line.endswith(" seed-demo")]
+    serve = [line for line in planned if " run --host" in line]
+    assert seed == [f"SURVEY_PUBLIC_URL='{public_url}' .venv/bin/flask --app survey seed-demo"]
+    assert serve == [
+        f"SURVEY_PUBLIC_URL='{public_url}' .venv/bin/flask --app survey run "
+        f"--host 127.0.0.1 --port {port}"
+    ]
 
 
 def test_demo_has_two_past_waves_some_teams_moving_and_an_open_third(runner, dbs):
@@ -143,21 +193,8 @@ def test_invite_prints_working_single_use_links_and_stores_only_hashes(runner, c
 
 def test_invite_team_link_and_roster_csv(runner, dbs, tmp_path):
     world = make_world(dbs)
-    dbs.add_all(
-        [
-            Person(
-                organisation_id=world.organisation.id,
-                team_id=world.teams["France"].id,
-                email="a@example.com",
-            ),
-            Person(
-                organisation_id=world.organisation.id,
-                team_id=world.teams["Product"].id,
-                email="b@example.com",
-            ),
-        ]
-    )
-    dbs.commit()
+    gen_person(dbs, world.teams["France"], "a@example.com")
+    gen_person(dbs, world.teams["Product"], "b@example.com")
     team = runner.invoke(
         args=["invite", "--wave", str(world.wave.id), "--team", "Global", "--team-link"]
     )
@@ -219,13 +256,11 @@ def test_invite_refuses_bad_requests_clearly(runner, dbs):
     assert dbs.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_release_due_releases_closed_waves_once(app, dbs, runner):
+def test_release_due_releases_closed_waves_once(app, dbs, runner, answered_org):
     from sqlalchemy import func, select
 
     from survey.models import Release
-    from tests.org_factory import build_org
 
-    build_org(dbs)
     first = runner.invoke(args=["release-due"])
     assert first.exit_code == 0 and "2 closed waves are released" in first.output
     again = runner.invoke(args=["release-due"])

@@ -15,13 +15,14 @@ from werkzeug.serving import make_server
 
 from survey.models import Response
 from survey.models._columns import utcnow
-from survey.rep.access import open_entry
+from survey.rep.entries import open_entry
 from survey.rep.sealing import draft_key
 from survey.rep.store import save_draft
 from tests.conftest import csrf_from
 from tests.factories import full_answers, make_invitation, make_world
 from tests.survey.journey import pages_of
 
+pytestmark = pytest.mark.slow
 ROUNDS = 5
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.auth.helpers import login, make_user
+import pytest
+
+from tests.auth.helpers import login
 from tests.factories import make_invitation, make_world
-from tests.org_factory import build_org
 from tests.survey.journey import answer_all
 
 
@@ -24,12 +25,11 @@ def test_every_rep_page_is_sent_with_no_store(client, dbs):
     assert_no_store(client.get(f"/r/{token}"), 404)  # used now
 
 
-def test_dashboards_the_api_exports_and_reports_are_sent_with_no_store(client, dbs):
-    org = build_org(dbs, name="Helio")
-    make_user(dbs, "admin@example.com", "admin")
+@pytest.mark.slow
+def test_dashboards_the_api_exports_and_reports_are_sent_with_no_store(client, answered_org):
     login(client, "admin@example.com")
-    assessment, team = org.assessment.id, org.teams["Global"].id
-    clients = f"/clients/{org.organisation.id}/assessments/{assessment}"
+    assessment, team = answered_org.assessment.id, answered_org.teams["Global"].id
+    clients = f"/clients/{answered_org.organisation.id}/assessments/{assessment}"
     for url in (
         f"/dashboard/{assessment}/{team}",
         f"/dashboard/{assessment}/{team}/headline.csv",

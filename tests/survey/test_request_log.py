@@ -11,8 +11,8 @@ import pytest
 from survey import create_app
 from survey.db import db
 from survey.request_log import LOGGER_NAME, loggable_path
-from tests.auth.helpers import PASSWORD, login, make_user
-from tests.factories import make_person_invitation, make_team_link, make_world
+from tests.auth.helpers import PASSWORD, login
+from tests.factories import gen_user, make_person_invitation, make_team_link, make_world
 from tests.survey.journey import answer_all
 
 FIELDS = {"time", "event", "method", "path", "status", "duration_ms", "user_id"}
@@ -69,7 +69,7 @@ def test_a_rep_journey_and_a_login_log_no_token_and_no_email(app, client, dbs, l
     world = make_world(dbs)
     token = make_person_invitation(dbs, world, EMAIL)
     team_token = make_team_link(dbs, world)
-    user = make_user(
+    user = gen_user(
         dbs, "consultant@acme.example", "consultant", organisations=[world.organisation]
     )
     answer_all(client, token, world.questionnaire)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from tests.auth.helpers import login, make_user
-from tests.factories import make_invitation, make_world
-from tests.org_factory import build_org
+from tests.auth.helpers import login
+from tests.factories import (
+    gen_assessment,
+    gen_invitation,
+    gen_wave,
+    make_invitation,
+    make_world,
+    rep_questionnaire,
+)
 from tests.survey.journey import answer_all
 
 
@@ -44,18 +50,17 @@ def test_plain_pages_forbid_eval_and_inline_script(client, dbs):
     assert_safe(client.post("/login"))  # refused for its missing CSRF token, still with headers
 
 
-def test_chart_pages_allow_eval_and_never_inline_script(client, dbs):
-    world = make_world(dbs)
-    token = make_invitation(dbs, world)
-    answer_all(client, token, world.questionnaire)
+def test_chart_pages_allow_eval_and_never_inline_script(client, dbs, answered_org):
+    wave = gen_wave(dbs, gen_assessment(dbs, answered_org.organisation))  # open since a day
+    token = gen_invitation(dbs, wave, answered_org.teams["France"])
+    answer_all(client, token, rep_questionnaire())
     thanks = client.get("/thanks")
     assert_safe(thanks, charts=True)
     assert "<script>" not in thanks.get_data(as_text=True)
 
-    org = build_org(dbs, name="Helio")
-    make_user(dbs, "admin@example.com", "admin")
     login(client, "admin@example.com")
-    page = client.get(f"/dashboard/{org.assessment.id}/{org.teams['Global'].id}")
+    assessment, team = answered_org.assessment.id, answered_org.teams["Global"].id
+    page = client.get(f"/dashboard/{assessment}/{team}")
     assert_safe(page, charts=True)
     html = page.get_data(as_text=True)
     assert "<script>" not in html

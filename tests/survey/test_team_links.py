@@ -144,6 +144,7 @@ def _post(port: int, path: str, body: str, cookie: str) -> int:
     return status
 
 
+@pytest.mark.slow
 def test_simultaneous_submissions_never_pass_the_capacity(app, server, dbs):
     app.config["TEAM_LINK_SUBMITS_PER_ADDRESS"] = "1000 per hour"
     world = make_world(dbs)

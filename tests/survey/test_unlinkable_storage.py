@@ -9,10 +9,17 @@ from sqlalchemy import select, text
 from survey.db import checkpoint_log
 from survey.models import Draft, Invitation, LadderRung, Response
 from survey.rep.sealing import draft_key, new_browser_secret, seal, unseal
-from tests.auth.helpers import login, make_user
+from tests.auth.helpers import login
 from tests.conftest import csrf_from
-from tests.factories import make_invitation, make_person_invitation, make_team_link, make_world
-from tests.rights.builders import add_person, invite
+from tests.factories import (
+    gen_person,
+    gen_person_invitation,
+    gen_user,
+    make_invitation,
+    make_person_invitation,
+    make_team_link,
+    make_world,
+)
 from tests.survey.journey import answer_all, item_fields, page_form, pages_of
 
 DRAFT_MARKER = "zebra-quokka-draft-7731"
@@ -115,11 +122,11 @@ def test_a_reminder_leaves_no_way_back_to_the_draft(app, dbs, consultant_world, 
 @pytest.fixture
 def consultant_world(app, dbs, mail):
     world = make_world(dbs, mode="anonymous")
-    make_user(dbs, "c@example.com", "consultant", organisations=[world.organisation])
+    gen_user(dbs, "c@example.com", "consultant", organisations=[world.organisation])
     consultant = app.test_client()
     login(consultant, "c@example.com")
-    person = add_person(dbs, world.teams["France"], "ana@acme.example")
-    token = invite(dbs, world.wave, person)
+    person = gen_person(dbs, world.teams["France"], "ana@acme.example")
+    token = gen_person_invitation(dbs, world.wave, person)
     return world, consultant, token, person
 
 
@@ -179,7 +186,7 @@ def test_deleted_answers_and_drafts_leave_the_file_and_the_log(app, client, dbs,
     dbs.rollback()
     assert ANSWER_MARKER.encode() in file_bytes(database_url)  # the answer, as stored
 
-    make_user(dbs, "admin@example.com", "admin")
+    gen_user(dbs, "admin@example.com", "admin")
     login(client, "admin@example.com")
     person = dbs.scalar(select(Invitation)).person
     url = f"/clients/{world.organisation.id}/people/{person.id}/delete"

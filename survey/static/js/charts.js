@@ -1,12 +1,17 @@
 // Renders every chart on the page from its Vega-Lite spec, kept in a JSON script block.
 (function () {
+  var NOT_DRAWN = "The chart could not be drawn; the table below has the same numbers.";
   document.querySelectorAll("[data-spec]").forEach(function (target) {
     var source = document.getElementById(target.dataset.spec);
-    if (!source || !window.vegaEmbed) { return; }
+    if (!source) { return; }
+    if (!window.vegaEmbed) {  // vendor/vega-bundle.js is missing: `flask build-assets` makes it
+      target.textContent = NOT_DRAWN;
+      return;
+    }
     window.vegaEmbed(target, JSON.parse(source.textContent), {
       actions: false, renderer: "svg"
     }).catch(function (error) {
-      target.textContent = "The chart could not be drawn; the table below has the same numbers.";
+      target.textContent = NOT_DRAWN;
       console.error(error);
     });
   });

@@ -1,5 +1,8 @@
 """Deleting a person's identity and, if chosen, their confidential responses.
 
+Shared by the data-rights pages (``survey.rights``) and the retention purge
+(``survey.retention``); not part of any blueprint.
+
 A person's identity is their roster entry: e-mail and pseudonym. Deleting it removes the entry,
 revokes their unused links (deleting them, and any draft behind them, so the links stop working)
 and unties their used invitations from them (``person_id`` becomes NULL). Their confidential
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from survey.db import wipe_after_commit
 from survey.models import Assessment, Draft, Invitation, Person, Response, Wave
-from survey.releases.store import remember_erased
+from survey.releases.store import remember_erased, remember_unpaired
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def erase_person(session: Session, person: Person, *, delete_responses: bool) ->
         unpaired = 0
     else:
         deleted = 0
+        remember_unpaired(session, keyed)  # the pairs already published with them stay audited
         unpaired = session.execute(
             update(Response).where(keyed).values(respondent_key=None)
         ).rowcount

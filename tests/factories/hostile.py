@@ -1,9 +1,11 @@
-"""An organisation whose every free text is hostile, entered through the app's own forms.
+"""The hostile organisation: the reference organisation's shape, every free text an attack.
 
-Names carry script tags, attribute breakers, ``javascript:`` URLs, ``</script>`` (for the
-JSON-in-script blocks of the charts) and spreadsheet formulas; the roster's e-mails too. Team
-names cannot hold ``/`` (it separates a team path), so the ``</script>`` payloads travel in the
-organisation's, the assessment's and the waves' names and in the ladder words.
+Entered through the app's own forms: names carry script tags, attribute breakers,
+``javascript:`` URLs, ``</script>`` (for the JSON-in-script blocks of the charts) and
+spreadsheet formulas; the roster's e-mails too. Team names cannot hold ``/`` (it separates a
+team path), so the ``</script>`` payloads travel in the organisation's, the assessment's and the
+waves' names and in the ladder words. Like Acme Solar it has a top team with a child and a
+grandchild (from the roster) and a product team.
 """
 
 from __future__ import annotations
@@ -18,33 +20,43 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.invitations import invite_unnamed
 from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
-from tests.auth.helpers import login, make_user
+from tests.auth.helpers import login
 from tests.campaigns.helpers import links_in, path_of
-from tests.factories import rep_questionnaire
-from tests.reports.helpers import add_response
+from tests.factories.base import (
+    gen_invitation,
+    gen_response,
+    gen_user,
+    gen_wave,
+    rep_questionnaire,
+)
 from tests.security.checks import ATTRIBUTE, CLOSE_SCRIPT, SCRIPT, SCRIPT_URL
-from tests.security.pages import Fetched, Form, fetch, form_on, read_page, submit
+from tests.security.pages import Fetched, fetch, form_on, read_page, submit
 from tests.survey.journey import item_fields, pages_of
 
-ORGANISATION = f"{CLOSE_SCRIPT}{ATTRIBUTE} Acme"
-TOP = f"{ATTRIBUTE} Global"
-CHILD = "<svg onload=alert(1)> France"
-PRODUCT = "=1+2 Product"
-ROSTER_TEAM = "@SUM(1+1) <b onmouseover=alert(1)>Paris"
-ASSESSMENT = f"{CLOSE_SCRIPT}{ATTRIBUTE} {SCRIPT_URL}"
-WAVE_BEFORE = f"+1 {ATTRIBUTE} {SCRIPT}"
-WAVE_NOW = f"-1+2 {CLOSE_SCRIPT}"
-LADDER_WORDS = f"=1+2 {CLOSE_SCRIPT} {ATTRIBUTE}"
-EMAILS = (
+HOSTILE_ORGANISATION = f"{CLOSE_SCRIPT}{ATTRIBUTE} Acme"
+HOSTILE_TOP = f"{ATTRIBUTE} Global"
+HOSTILE_CHILD = "<svg onload=alert(1)> France"
+HOSTILE_PRODUCT = "=1+2 Product"
+HOSTILE_ROSTER_TEAM = "@SUM(1+1) <b onmouseover=alert(1)>Paris"
+HOSTILE_ASSESSMENT = f"{CLOSE_SCRIPT}{ATTRIBUTE} {SCRIPT_URL}"
+HOSTILE_WAVE_BEFORE = f"+1 {ATTRIBUTE} {SCRIPT}"
+HOSTILE_WAVE_NOW = f"-1+2 {CLOSE_SCRIPT}"
+HOSTILE_LADDER_WORDS = f"=1+2 {CLOSE_SCRIPT} {ATTRIBUTE}"
+HOSTILE_EMAILS = (
     f"{SCRIPT}@evil.example",
     '"><img/src=x/onerror=alert(1)>@evil.example',
     "=1+2@evil.example",
 )
-TEAM_NAMES = (TOP, CHILD, PRODUCT, ROSTER_TEAM)
-NAMES = (ORGANISATION, *TEAM_NAMES, ASSESSMENT, WAVE_BEFORE, WAVE_NOW)
+HOSTILE_TEAM_NAMES = (HOSTILE_TOP, HOSTILE_CHILD, HOSTILE_PRODUCT, HOSTILE_ROSTER_TEAM)
+HOSTILE_NAMES = (
+    HOSTILE_ORGANISATION,
+    *HOSTILE_TEAM_NAMES,
+    HOSTILE_ASSESSMENT,
+    HOSTILE_WAVE_BEFORE,
+    HOSTILE_WAVE_NOW,
+)
 ANSWERS_PER_TEAM = 4
 MIN_GROUP_SIZE = 3
 
@@ -84,14 +96,14 @@ def roster_csv() -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["team path", "e-mail", "role"])
-    writer.writerow([f"{TOP}/{ROSTER_TEAM}", STAND_INS[0], "rep"])
-    writer.writerow([f"{TOP}/{CHILD}", STAND_INS[1], "rep"])
-    writer.writerow([PRODUCT, STAND_INS[2], "manager"])
+    writer.writerow([f"{HOSTILE_TOP}/{HOSTILE_ROSTER_TEAM}", STAND_INS[0], "rep"])
+    writer.writerow([f"{HOSTILE_TOP}/{HOSTILE_CHILD}", STAND_INS[1], "rep"])
+    writer.writerow([HOSTILE_PRODUCT, STAND_INS[2], "manager"])
     return out.getvalue().encode()
 
 
 def make_addresses_hostile(dbs: Session) -> None:
-    for plain, hostile in zip(STAND_INS, EMAILS, strict=True):
+    for plain, hostile in zip(STAND_INS, HOSTILE_EMAILS, strict=True):
         dbs.scalar(select(Person).where(Person.email == plain)).email = hostile
     dbs.commit()
 
@@ -108,16 +120,16 @@ def _local(when) -> str:
     return when.strftime("%Y-%m-%dT%H:%M")
 
 
-def build(app: Flask, dbs: Session) -> Hostile:
+def gen_hostile_org(app: Flask, dbs: Session) -> Hostile:
     """Enter the hostile texts through the consultant's forms, add answers, answer as a rep."""
     users = {
-        "admin": make_user(dbs, "admin@example.com", "admin"),
-        "consultant": make_user(dbs, "c@example.com", "consultant"),
+        "admin": gen_user(dbs, "admin@example.com", "admin"),
+        "consultant": gen_user(dbs, "c@example.com", "consultant"),
     }
     consultant = app.test_client()
     _ok(login(consultant, "c@example.com"), 302)
-    _ok(submit(consultant, form_on(consultant, "/clients/new"), name=ORGANISATION), 302)
-    organisation = dbs.scalar(select(Organisation).where(Organisation.name == ORGANISATION))
+    _ok(submit(consultant, form_on(consultant, "/clients/new"), name=HOSTILE_ORGANISATION), 302)
+    organisation = dbs.scalar(select(Organisation).where(Organisation.name == HOSTILE_ORGANISATION))
     base = f"/clients/{organisation.id}"
 
     def add_team(name: str, parent: Team | None, department: str = "sales") -> Team:
@@ -126,11 +138,11 @@ def build(app: Flask, dbs: Session) -> Hostile:
         _ok(submit(consultant, form, name=name, parent=parent_id, department=department), 302)
         return dbs.scalar(select(Team).where(Team.name == name))
 
-    top = add_team(TOP, None)
+    top = add_team(HOSTILE_TOP, None)
     child = add_team("France", top)
     edit = form_on(consultant, f"{base}/teams/{child.id}/edit")
-    _ok(submit(consultant, edit, name=CHILD), 302)  # a rename
-    add_team(PRODUCT, None, "product")
+    _ok(submit(consultant, edit, name=HOSTILE_CHILD), 302)  # a rename
+    add_team(HOSTILE_PRODUCT, None, "product")
     upload = form_on(consultant, f"{base}/roster")
     sent = consultant.post(
         f"{base}/roster",
@@ -140,33 +152,29 @@ def build(app: Flask, dbs: Session) -> Hostile:
     _ok(sent, 302)
     _ok(submit(consultant, form_on(consultant, f"{base}/roster/preview", "/confirm")), 302)
     make_addresses_hostile(dbs)
-    teams = {name: dbs.scalar(select(Team).where(Team.name == name)) for name in TEAM_NAMES}
+    teams = {name: dbs.scalar(select(Team).where(Team.name == name)) for name in HOSTILE_TEAM_NAMES}
 
     assessment_form = form_on(consultant, f"{base}/assessments/new")
-    values = {"name": ASSESSMENT, "min_group_size": str(MIN_GROUP_SIZE), "mode": "confidential"}
+    values = {
+        "name": HOSTILE_ASSESSMENT,
+        "min_group_size": str(MIN_GROUP_SIZE),
+        "mode": "confidential",
+    }
     _ok(submit(consultant, assessment_form, **values), 302)
-    assessment = dbs.scalar(select(Assessment).where(Assessment.name == ASSESSMENT))
+    assessment = dbs.scalar(select(Assessment).where(Assessment.name == HOSTILE_ASSESSMENT))
     assessment_url = f"{base}/assessments/{assessment.id}"
+    gen_wave(dbs, assessment, -timedelta(days=60), timedelta(days=30), HOSTILE_WAVE_BEFORE)
     now = utcnow()
-    dbs.add(
-        Wave(
-            assessment=assessment,
-            name=WAVE_BEFORE,
-            opens_at=now - timedelta(days=60),
-            closes_at=now - timedelta(days=30),
-        )
-    )
-    dbs.commit()
     times = {
         "opens_at": _local(now + timedelta(hours=2)),
         "closes_at": _local(now + timedelta(days=14)),
     }
     wave_form = form_on(consultant, f"{assessment_url}/waves/new")
-    _ok(submit(consultant, wave_form, name=WAVE_NOW, **times), 302)
+    _ok(submit(consultant, wave_form, name=HOSTILE_WAVE_NOW, **times), 302)
     dbs.expire_all()
     waves = {
-        "before": dbs.scalar(select(Wave).where(Wave.name == WAVE_BEFORE)),
-        "now": dbs.scalar(select(Wave).where(Wave.name == WAVE_NOW)),
+        "before": dbs.scalar(select(Wave).where(Wave.name == HOSTILE_WAVE_BEFORE)),
+        "now": dbs.scalar(select(Wave).where(Wave.name == HOSTILE_WAVE_NOW)),
     }
     wave_url = f"{assessment_url}/waves/{waves['now'].id}"
     _ok(submit(consultant, form_on(consultant, f"{wave_url}/open", "/open")), 302)
@@ -174,11 +182,10 @@ def build(app: Flask, dbs: Session) -> Hostile:
     for number, wave in enumerate(waves.values()):
         for team in teams.values():
             for _ in range(ANSWERS_PER_TEAM):
-                add_response(dbs, wave, team, keyed_value=3 + 2 * number, words=LADDER_WORDS)
-    dbs.commit()
+                gen_response(dbs, wave, team, 3 + 2 * number, words=HOSTILE_LADDER_WORDS)
     # An interim release of the open wave, so that its figures, charts and exports exist.
     _ok(submit(consultant, form_on(consultant, f"{wave_url}/release", "/release")), 302)
-    users["manager"] = make_user(dbs, "m@example.com", "manager", team=top)
+    users["manager"] = gen_user(dbs, "m@example.com", "manager", team=top)
 
     link_form = form_on(consultant, f"{wave_url}/invitations", "/team-links")
     made = _ok(submit(consultant, link_form, **{"link-team": str(top.id)}), 201)
@@ -213,7 +220,7 @@ def answer_with_hostile_words(app: Flask, token: str) -> list[Fetched]:
         elif page.kind == "ladder":
             data = {
                 "ladder-1-target": "customers",
-                "ladder-1-words": LADDER_WORDS,
+                "ladder-1-words": HOSTILE_LADDER_WORDS,
                 "ladder-2-target": "society",
                 "ladder-2-words": SCRIPT_URL,
             }
@@ -227,50 +234,6 @@ def answer_with_hostile_words(app: Flask, token: str) -> list[Fetched]:
     return seen
 
 
-def seeds(world: Hostile, role: str, reports: bool = True) -> list[str]:
-    """Where a crawl as ``role`` starts: the menus, and what only a form or a script reaches.
-
-    ``reports=False`` leaves out the reports (each draws its charts, slowly, for no form).
-    """
-    teams = [team.id for name, team in world.teams.items() if role != "manager" or name != PRODUCT]
-    waves = [wave.id for wave in world.waves.values()]
-    assessment = f"{world.base}/assessments/{world.assessment.id}"
-    api = f"/api/v1/assessments/{world.assessment.id}/teams"
-    urls = ["/dashboard/", "/api/v1/assessments"]
-    urls += [f"{api}/{team}?wave={wave}" for team in teams for wave in waves]
-    if role == "manager":
-        return urls
-    urls += ["/clients/", "/audit/", f"{world.wave_url}/rates.json", f"{world.wave_url}/rates"]
-    urls += [f"{world.wave_url}/mailings/1.json"]
-    if reports:
-        urls += [f"{assessment}/report?team={t}&wave={w}" for t in teams for w in waves]
-    return urls
-
-
-def fresh_token(world: Hostile, session: Session) -> str:
-    """A new single-use link to the open wave, for the top team."""
-    (link,) = invite_unnamed(
-        session, world.waves["now"], world.teams[TOP].id, 1, "rep", utcnow(), 30
-    )
-    session.commit()
-    return link.token
-
-
-def rep_forms(client, token: str) -> list[Form]:
-    """The form of every page of the rep's questionnaire, walked with valid answers to the end."""
-    forms = []
-    for page in pages_of(rep_questionnaire()):
-        url = f"/r/{token}/{page.number}"
-        (form,) = read_page(url, client.get(url).get_data(as_text=True))[1]
-        forms.append(form)
-        data = item_fields(page) if page.kind == "items" else {}
-        if page.kind == "ladder":
-            data = {"ladder-1-target": "customers"}
-        if form.fields["action"] == "next":
-            assert submit(client, form, **data).status_code == 302
-    return forms
-
-
-def forms_only(url: str) -> bool:
-    """Whether a crawl for forms follows ``url``: no downloads, no reports."""
-    return ".csv" not in url and "/report" not in url
+def gen_hostile_invitation(dbs: Session, hostile: Hostile) -> str:
+    """A new single-use link to the hostile organisation's open wave, for its top team."""
+    return gen_invitation(dbs, hostile.waves["now"], hostile.teams[HOSTILE_TOP])

@@ -41,6 +41,7 @@ def safe_cell(value):
 
 
 def table_csv(table: pd.DataFrame) -> str:
+    """The table as CSV text, a header row first; every cell made safe, NaN left empty."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.columns)

@@ -1,4 +1,8 @@
-"""Dashboards from the releases, with their chart specs."""
+"""One team's released dashboard for one wave, with its chart specs (pages, reports, the API).
+
+The sections come from the releases (``survey.releases.read``); this adds the Vega-Lite specs of
+the charts and caches the result, as released figures never change.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,146 @@
+"""The final release of a confidential wave stores each visible team's paired change (issue 10).
+
+The same people answer two waves; the test scores their answers itself and checks the stored
+figures against :func:`analysis.change.paired_change` on those scores, the reliable change
+against Jacobson & Truax computed by hand (Cronbach's alpha from its formula), and that
+:func:`analysis.change.paired_from_summary` gives the paired test back from what is stored.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis.change import paired_change, paired_from_summary
+from survey.releases.pairing import HIDDEN_BEFORE, NO_FINAL_BEFORE
+from tests.factories.confidential import K, answer, build, inside, release
+
+TREE = {"Global": None, "North": "Global", "Oslo": "North", "Bergen": "North", "South": "Global"}
+PEOPLE = {"Oslo": 7, "Bergen": 6, "South": 8}
+
+
+def _two_waves(dbs, first_final: bool = True):
+    world = build(dbs, TREE, waves=2)
+    a, b = world.waves
+    for seed, wave in enumerate(world.waves):
+        for team, count in PEOPLE.items():
+            answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+    release(dbs, world, a, final=first_final)
+    return world, a, b, release(dbs, world, b, final=True)
+
+
+def _by_person(world, wave, team_id):
+    return {
+        answer.key: answer
+        for answer in world.answers.values()
+        if answer.wave == wave.id and inside(world.parents, answer.team, team_id)
+    }
+
+
+def _alpha(keyed: np.ndarray) -> float:
+    """Cronbach's alpha from its formula, every item one scale (answers complete)."""
+    items = keyed.shape[1]
+    total = keyed.sum(axis=1).var(ddof=1)
+    return items / (items - 1) * (1 - keyed.var(axis=0, ddof=1).sum() / total)
+
+
+def test_every_visible_team_gets_the_paired_change_of_its_people(app, dbs):
+    with app.app_context():
+        world, a, b, made = _two_waves(dbs)
+    payload = made.payload
+    assert payload["paired_with"] == a.id
+    assert sorted(payload["paired_teams"]) == sorted(t.id for t in world.teams.values())
+    for team in world.teams.values():
+        cell = payload["cells"][str(team.id)]
+        assert "paired_hidden" not in cell
+        paired = cell["paired"]
+        before, after = _by_person(world, a, team.id), _by_person(world, b, team.id)
+        keys = sorted(before)
+        assert keys == sorted(after)
+        x = np.array([before[key].index for key in keys])
+        y = np.array([after[key].index for key in keys])
+        expected = paired_change(x, y)
+        assert paired["wave_id"] == a.id
+        assert paired["n"] == expected.n == len(keys)
+        assert paired["mean_before"] == pytest.approx(x.mean())
+        assert paired["difference"] == pytest.approx((y - x).mean())
+        assert paired["sd"] == pytest.approx((y - x).std(ddof=1))
+        assert paired["wilcoxon"] == pytest.approx(
+            [expected.wilcoxon_statistic, expected.wilcoxon_p_value]
+        )
+
+        # The reader's round trip: the paired t-test from what the cell stores.
+        rebuilt = paired_from_summary(
+            paired["n"],
+            paired["difference"],
+            paired["sd"],
+            mean_before=paired["mean_before"],
+            wilcoxon=tuple(paired["wilcoxon"]),
+        )
+        for name in ("statistic", "df", "p_value", "mean_after", "detectable"):
+            assert getattr(rebuilt, name) == pytest.approx(getattr(expected, name)), name
+        assert rebuilt.ci == pytest.approx(expected.ci)
+        assert rebuilt.wilcoxon_p_value == pytest.approx(expected.wilcoxon_p_value)
+
+        # Jacobson & Truax by hand, with alpha of all 36 keyed items over the pairs' A answers.
+        rci = paired["rci"]
+        alpha = _alpha(np.vstack([before[key].keyed for key in keys]))
+        assert 0 < alpha < 1 and rci["undefined_reason"] is None
+        assert rci["reliability"] == pytest.approx(alpha)
+        s_diff = math.sqrt(2) * x.std(ddof=1) * math.sqrt(1 - alpha)
+        assert rci["threshold"] == pytest.approx(1.96 * s_diff)
+        scores = (y - x) / s_diff
+        counts = {
+            "towards_purpose": int((scores > 1.96).sum()),
+            "towards_contractual": int((scores < -1.96).sum()),
+            "no_reliable_change": int((abs(scores) <= 1.96).sum()),
+        }
+        for name, count in counts.items():
+            assert rci[name] == (None if count < K else count // K * K), name
+
+
+def test_no_pairs_while_the_previous_wave_has_no_final_release(app, dbs):
+    with app.app_context():
+        *_, made = _two_waves(dbs, first_final=False)
+    assert "paired_with" not in made.payload
+    for cell in made.payload["cells"].values():
+        assert "paired" not in cell and cell["paired_hidden"] == NO_FINAL_BEFORE
+
+
+def test_interim_releases_and_anonymous_assessments_pair_nothing(app, dbs):
+    with app.app_context():
+        world = build(dbs, TREE, waves=2)
+        a, b = world.waves
+        for seed, wave in enumerate(world.waves):
+            for team, count in PEOPLE.items():
+                answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+        release(dbs, world, a, final=True)
+        interim = release(dbs, world, b, final=False)
+        assert "paired_with" not in interim.payload
+        assert not any(
+            "paired" in c or "paired_hidden" in c for c in interim.payload["cells"].values()
+        )
+        world.assessment.mode = "anonymous"
+        dbs.commit()
+        final = release(dbs, world, b, final=True)
+    assert "paired_with" not in final.payload
+    assert not any("paired" in c or "paired_hidden" in c for c in final.payload["cells"].values())
+
+
+def test_a_team_hidden_in_the_previous_wave_shows_no_pairs(app, dbs):
+    """Bergen has 3 people in A (hidden there), 6 in B: its pairs are not shown."""
+    with app.app_context():
+        world = build(dbs, TREE, waves=2)
+        a, b = world.waves
+        people = {a: {"Oslo": 7, "Bergen": 3, "South": 8}, b: {"Oslo": 7, "Bergen": 6, "South": 8}}
+        for seed, wave in enumerate(world.waves):
+            for team, count in people[wave].items():
+                answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+        release(dbs, world, a, final=True)
+        made = release(dbs, world, b, final=True)
+    bergen = made.payload["cells"][str(world.teams["Bergen"].id)]
+    assert bergen["visible"] and "paired" not in bergen
+    assert bergen["paired_hidden"] == HIDDEN_BEFORE
+    assert world.teams["Bergen"].id not in made.payload["paired_teams"]
