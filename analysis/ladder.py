@@ -21,6 +21,7 @@ MONTE_CARLO_RESAMPLES = 9999
 MONTE_CARLO_SEED = 1991
 CHI_SQUARE = "Pearson chi-square"
 FISHER_EXACT = "Fisher exact"
+NOT_COMPUTED = "not computed"
 FISHER_MONTE_CARLO = "Fisher-Freeman-Halton exact test, Monte Carlo p-value"
 
 
@@ -47,6 +48,21 @@ class TopRungChange:
     distribution_statistic: float
     distribution_p_value: float
     undefined_reason: str | None
+
+    @property
+    def difference(self) -> float:
+        """The purpose share's change: what :func:`analysis.change.classify_changes` reads."""
+        return self.purpose_share_difference
+
+    @property
+    def p_value(self) -> float:
+        """Fisher's p-value of the purpose share, the test a family of teams adjusts."""
+        return self.purpose_p_value
+
+    @property
+    def n_smallest(self) -> int:
+        """Ladders in the wave with fewer."""
+        return min(self.n_before, self.n_after)
 
 
 def _top_codes(top: ArrayLike, n_categories: int, name: str) -> np.ndarray:
@@ -176,6 +192,8 @@ def compare_top_rungs(
     after: ArrayLike,
     categories: Sequence[str],
     purpose: Collection[str],
+    *,
+    distribution: bool = True,
 ) -> TopRungChange:
     """Compare where the ladders' top rungs point in two waves.
 
@@ -188,6 +206,9 @@ def compare_top_rungs(
     purpose : collection of str
         The categories that point to purpose (e.g. customers, society and the planet); the
         others count as contractual. Must name some but not all categories.
+    distribution : bool
+        Also test the whole distribution (False: only the purpose share, which is cheap; the
+        distribution's fields are then NaN and its test "not computed").
 
     Returns
     -------
@@ -253,7 +274,9 @@ def compare_top_rungs(
     purpose_counts = table[:, is_purpose].sum(axis=1)
     two_by_two = np.column_stack([purpose_counts, table.sum(axis=1) - purpose_counts])
     share_before, share_after = purpose_counts / table.sum(axis=1)
-    test, statistic, p_value = _distribution_test(table)
+    test, statistic, p_value = (
+        _distribution_test(table) if distribution else (NOT_COMPUTED, np.nan, np.nan)
+    )
     return TopRungChange(
         categories=names,
         counts_before=counts[0],

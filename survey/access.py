@@ -36,7 +36,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from survey.audit import refuse
 from survey.db import db
@@ -82,7 +82,11 @@ def organisations_in_scope(session: Session, user: User) -> list[Organisation]:
 def assessments_in_scope(session: Session, user: User) -> list[Assessment]:
     """The assessments of the organisations in scope, newest first."""
     ids = organisation_ids_in_scope(session, user)
-    query = select(Assessment).where(Assessment.organisation_id.in_(ids))
+    query = (
+        select(Assessment)
+        .where(Assessment.organisation_id.in_(ids))
+        .options(selectinload(Assessment.organisation))
+    )
     return list(session.scalars(query.order_by(Assessment.created_at.desc(), Assessment.id)))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
@@ -51,6 +52,7 @@ def index(organisation_id: int):
     query = (
         select(Assessment)
         .where(Assessment.organisation_id == organisation.id)
+        .options(selectinload(Assessment.waves))
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())
     )
     page = paginate(db.session, query, page_number(request.args.get("page")), ASSESSMENTS_PER_PAGE)

@@ -113,25 +113,16 @@ def atom_tallies(
                 following.get(key) if paired and following is not None else None,
             )
             tallies[atom] = tallies.get(atom, 0) + 1
+    kept = (
+        ReleasedErasure.role,
+        ReleasedErasure.team_id,
+        ReleasedErasure.first_release,
+        ReleasedErasure.last_release,
+        ReleasedErasure.previous_partner_team_id,
+        ReleasedErasure.next_partner_team_id,
+    )
     erased = session.execute(
-        select(
-            ReleasedErasure.role,
-            ReleasedErasure.team_id,
-            ReleasedErasure.first_release,
-            ReleasedErasure.last_release,
-            ReleasedErasure.previous_partner_team_id,
-            ReleasedErasure.next_partner_team_id,
-            func.count(),
-        )
-        .where(ReleasedErasure.wave_id == wave_id)
-        .group_by(
-            ReleasedErasure.role,
-            ReleasedErasure.team_id,
-            ReleasedErasure.first_release,
-            ReleasedErasure.last_release,
-            ReleasedErasure.previous_partner_team_id,
-            ReleasedErasure.next_partner_team_id,
-        )
+        select(*kept, func.count()).where(ReleasedErasure.wave_id == wave_id).group_by(*kept)
     ).all()
     for role, team, first, last, before, after, n in erased:
         atom = (

@@ -21,7 +21,7 @@ When ``T``'s cell is visible in ``A``'s latest release and in this one, ``P_T`` 
 more people and the auditor lets it out, the cell holds ``"paired"``::
 
     {"wave_id": A's id, "n": pairs, "mean_before": mean A index, "difference": mean of b - a,
-     "sd": SD of the differences, "wilcoxon": [statistic, p],
+     "sd": SD of the differences,
      "rci": {"threshold", "reliability", "towards_purpose", "towards_contractual",
              "no_reliable_change", "undefined_reason"}}
 
@@ -45,8 +45,9 @@ published: ``A`` with its releases, the pairs its own final release published wi
 before it, and the candidate pairs; ``B`` with its releases, this one's cells included (already
 decided: only pairs are withheld here), and the candidate pairs. A team's pairs are withheld
 when either side withholds them; withholding a group never creates a disclosure, so the union
-is safe. The counts of people who changed reliably (a subgroup defined by the values) are only
-shown in steps of ``k`` (:func:`analysis.privacy.coarse_count`).
+is safe. The counts of people who changed reliably (subgroups defined by the values) are shown
+only when each of the three has ``k`` or more people; and no paired figure is stored when
+everyone's change is the same (an SD of 0 would make the mean change each person's).
 
 Erasures keep tombstones with the partners of pairings already published
 (:func:`published_partners`, :mod:`survey.releases.store`); erased people never pair again.
@@ -65,7 +66,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.change import paired_change, reliable_change
-from analysis.privacy import coarse_count
 from analysis.reliability import scale_reliability
 from questionnaires import Questionnaire
 from survey.aggregates.loading import counted, decode_answers
@@ -79,6 +79,7 @@ from survey.releases.audit import (
     release_groups,
     withheld_pairs,
 )
+from survey.releases.payload import plain
 from survey.scoring import score_matrix
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,13 @@ NO_FINAL_BEFORE = "the previous wave has no final release"
 HIDDEN_BEFORE = "not shown in the previous wave"
 HIDDEN_NOW = "not shown in this wave"
 WITHHELD = "not shown, so that answers cannot be worked out"
+SAME_FOR_ALL = "not shown: everyone's change is the same, so it would show each person's"
+SAME_CHANGE_TOLERANCE = 1e-9
+"""An SD of the differences this small, relative to the change, counts as everyone alike."""
+RCI_COUNTS_HIDDEN = (
+    "how many changed reliably is shown only when each of the three groups (towards purpose, "
+    "towards contractual, no reliable change) has {k} or more people"
+)
 
 
 def few_pairs(k: int) -> str:
@@ -276,7 +284,7 @@ def add_pairing(
             reasons[team] = WITHHELD
             continue
         keys = members[team]
-        cells[str(team)]["paired"] = paired_figures(
+        figures = paired_figures(
             before.id,
             np.array([a_scores.index[key] for key in keys]),
             np.array([b_scores.index[key] for key in keys]),
@@ -284,6 +292,10 @@ def add_pairing(
             reversed_items,
             k,
         )
+        if figures is None:
+            reasons[team] = SAME_FOR_ALL
+            continue
+        cells[str(team)]["paired"] = figures
         shown.append(team)
     for team, reason in reasons.items():
         cells[str(team)]["paired_hidden"] = reason
@@ -362,16 +374,18 @@ def paired_figures(
     answers_before: np.ndarray,
     reversed_items: np.ndarray,
     k: int,
-) -> dict:
-    """What a cell stores of its pairs: see the module docstring."""
+) -> dict | None:
+    """What a cell stores of its pairs (see the module docstring); None when everyone's change
+    is the same, since the mean change would then be each person's own."""
     change = paired_change(before, after)
+    if not change.sd > SAME_CHANGE_TOLERANCE * max(1.0, abs(change.difference)):
+        return None
     return {
         "wave_id": wave_id,
         "n": change.n,
-        "mean_before": _plain(change.mean_before),
-        "difference": _plain(change.difference),
-        "sd": _plain(change.sd),
-        "wilcoxon": [_plain(change.wilcoxon_statistic), _plain(change.wilcoxon_p_value)],
+        "mean_before": plain(change.mean_before),
+        "difference": plain(change.difference),
+        "sd": plain(change.sd),
         "rci": reliable_change_counts(before, after, answers_before, reversed_items, k),
     }
 
@@ -394,10 +408,11 @@ def reliable_change_counts(
     dimensions differ: the threshold errs towards calling fewer changes reliable.
 
     ``threshold`` is ``critical_value · s_diff`` in index points. How many moved reliably is a
-    group picked out by the answers' values, so each count is shown only in steps of ``k``
-    (:func:`analysis.privacy.coarse_count`: None under ``k``). When alpha is undefined or below
-    0, or the index has no spread in ``A``, the figures are None and ``undefined_reason`` says
-    why.
+    group picked out by the answers' values, and the three counts add up to the pairs, so they
+    are shown only when each of the three has ``k`` or more people: a small or empty group would
+    say how the others changed (everyone improved, nobody declined). When alpha is undefined or
+    below 0, or the index has no spread in ``A``, the figures are None and ``undefined_reason``
+    says why.
     """
     [scale] = scale_reliability(
         answers_before,
@@ -417,20 +432,22 @@ def reliable_change_counts(
     if reason is not None:
         return {
             "threshold": None,
-            "reliability": _plain(alpha),
+            "reliability": plain(alpha),
             "towards_purpose": None,
             "towards_contractual": None,
             "no_reliable_change": None,
             "undefined_reason": reason,
         }
     result = reliable_change(before, after, sd_before=sd_before, reliability=alpha)
+    counts = (result.n_towards_purpose, result.n_towards_contractual, result.n_no_reliable_change)
+    shown = min(counts) >= k
     return {
-        "threshold": _plain(result.threshold),
-        "reliability": _plain(alpha),
-        "towards_purpose": coarse_count(result.n_towards_purpose, k),
-        "towards_contractual": coarse_count(result.n_towards_contractual, k),
-        "no_reliable_change": coarse_count(result.n_no_reliable_change, k),
-        "undefined_reason": None,
+        "threshold": plain(result.threshold),
+        "reliability": plain(alpha),
+        "towards_purpose": counts[0] if shown else None,
+        "towards_contractual": counts[1] if shown else None,
+        "no_reliable_change": counts[2] if shown else None,
+        "undefined_reason": None if shown else RCI_COUNTS_HIDDEN.format(k=k),
     }
 
 
@@ -491,11 +508,3 @@ def published_partners(
 
 def _rep_questionnaire(assessment: Assessment) -> Questionnaire:
     return questionnaire_for(*assessment.instrument("rep"))
-
-
-def _plain(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

@@ -146,7 +146,7 @@ def _summaries(view: model.OrganisationView, wave_id: int) -> dict[int, list[lis
     table = table[table["wave"] == wave_id]
     rows: dict[int, list[list]] = defaultdict(list)
     for team, *values in zip(table["team"], *(table[c] for c in SUMMARY_COLUMNS), strict=True):
-        rows[int(team)].append([_plain(v) for v in values])
+        rows[int(team)].append([plain(v) for v in values])
     return rows
 
 
@@ -260,10 +260,10 @@ def _cooperation(view: model.OrganisationView, visible: dict[int, bool], wave_id
             {
                 "links": measures.n_links,
                 "cross_department_links": measures.cross_department_links,
-                "cross_department_share": _plain(measures.cross_department_share),
+                "cross_department_share": plain(measures.cross_department_share),
                 "connected_pairs": measures.connected_pairs,
                 "mutual_pairs": measures.mutual_pairs,
-                "reciprocity": _plain(measures.reciprocity),
+                "reciprocity": plain(measures.reciprocity),
                 "undefined_reason": measures.undefined_reason,
             },
         )
@@ -339,12 +339,12 @@ def _perception(
             [
                 row.measure,
                 int(managers_per_team[code]),
-                _plain(row.manager_score),
-                _plain(self_score),
-                _plain(row.mean),
-                _plain(row.ci_low),
-                _plain(row.ci_high),
-                _plain(row.gap),
+                plain(row.manager_score),
+                plain(self_score),
+                plain(row.mean),
+                plain(row.ci_low),
+                plain(row.ci_high),
+                plain(row.gap),
                 None if pd.isna(outside) else bool(outside),
             ]
         )
@@ -383,10 +383,10 @@ def _reliability(view, questionnaire: Questionnaire, wave_id: int, teams: list[i
         scales.append(
             [
                 dimension.name,
-                _plain(result.alpha),
-                _plain(result.standardized_alpha),
-                _plain(result.ci[0]),
-                _plain(result.ci[1]),
+                plain(result.alpha),
+                plain(result.standardized_alpha),
+                plain(result.ci[0]),
+                plain(result.ci[1]),
                 result.n_used,
                 result.n_items,
                 result.missing,
@@ -394,8 +394,8 @@ def _reliability(view, questionnaire: Questionnaire, wave_id: int, teams: list[i
                 [
                     [
                         item_id,
-                        _plain(item.corrected_item_total),
-                        _plain(item.alpha_if_dropped),
+                        plain(item.corrected_item_total),
+                        plain(item.alpha_if_dropped),
                         item.undefined_reason,
                     ]
                     for item_id, item in zip(ids, result.items, strict=True)
@@ -420,11 +420,11 @@ def _extremes(view: model.OrganisationView, wave_id: int, team: int) -> dict:
         "highest": None if gap.highest is None else names[gap.highest],
         "lowest": None if gap.lowest is None else names[gap.lowest],
         "n": gap.n,
-        "difference": _plain(gap.difference),
-        "ci_low": _plain(gap.ci[0]),
-        "ci_high": _plain(gap.ci[1]),
-        "p": _plain(gap.p_value),
-        "p_adjusted": _plain(gap.p_adjusted),
+        "difference": plain(gap.difference),
+        "ci_low": plain(gap.ci[0]),
+        "ci_high": plain(gap.ci[1]),
+        "p": plain(gap.p_value),
+        "p_adjusted": plain(gap.p_adjusted),
         "comparisons": gap.comparisons,
         "adjustment": gap.adjustment,
         "undefined_reason": gap.undefined_reason,
@@ -463,7 +463,8 @@ def _reason(view: model.OrganisationView, tree: _Tree, team: int, wave_id: int) 
     )
 
 
-def _plain(value):
+def plain(value):
+    """A numpy or float value as JSON stores it: NaN becomes None."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.change import (
+    TOO_FEW,
     PairedChange,
     classify_changes,
     compare_summaries,
@@ -113,7 +114,9 @@ def released_dashboard(
     sections["trend_test"] = trend_test(view, data, released_waves, team_id)
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
     sections["change"] = change(view, data, released_waves, team_id, wave_id)
-    sections["ladder"] = ladder(data, released_waves, team, wave_id, _ladder_targets(assessment))
+    sections["ladder"] = ladder(
+        view, data, released_waves, team, wave_id, _ladder_targets(assessment)
+    )
     return Dashboard(view, team, wave, sections, current)
 
 
@@ -190,15 +193,17 @@ def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
 
 
 def trend_family(view: ReleasedView, data, waves) -> dict:
-    """Every team's trend and verdict, adjusted together: one family per set of releases."""
+    """Every team's trend and verdict, adjusted together: one family per set of releases,
+    whichever wave's tree the page is drawn over."""
     key = ("trend family", *(view.releases[wave.id].id for wave in waves))
-    return _cached(key, lambda: trends_of_all_teams(view, data, waves))
+    return _cached(key, lambda: trends_of_all_teams(data, waves))
 
 
-def trends_of_all_teams(view: ReleasedView, data, waves) -> dict:
-    """:func:`trend_family` without the cache."""
+def trends_of_all_teams(data, waves) -> dict:
+    """:func:`trend_family` without the cache: every team that any of the releases shows."""
+    teams = sorted({int(team) for wave in waves for team in data[wave.id]["cells"]})
     tested = {}
-    for member in view.teams:
+    for member in teams:
         rows = [
             (position, _index_row(cell))
             for position, wave in enumerate(waves)
@@ -266,31 +271,49 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
         result, verdict = family[member]
         cells = [_cell(data[w], member) for w in (before.id, wave_id)]
         n_before, n_after = (_index_row(cell)["n"] for cell in cells)
+        paired = isinstance(result, PairedChange)
         rows.append(
             {
                 "group": name,
                 "test": result.test,
                 "n_before": n_before,
                 "n_after": n_after,
-                "pairs": result.n if isinstance(result, PairedChange) else None,
+                "pairs": result.n if paired else None,
                 "mean_before": result.mean_before,
                 "mean_after": result.mean_after,
                 "difference": result.difference,
                 **_tested(result, verdict),
+                **_reliable_change(cells[1] if paired else None),
+                "why_not_paired": None if paired else cells[1].get("paired_hidden"),
             }
         )
     return Section("change", title, pd.DataFrame(rows), hidden)
 
 
 def _tested(result, verdict) -> dict:
-    """The columns every tested change shows: interval, detectable change, p-values, words."""
+    """The columns every tested change shows: interval, detectable change, p-value, words.
+
+    The adjusted p-value is left out: over the organisation's family its ratio to the p-value
+    would tell a manager how many teams outside their scope moved more clearly.
+    """
     return {
         "ci_low": result.ci[0],
         "ci_high": result.ci[1],
         "detectable": result.detectable,
         "p_value": result.p_value,
-        "p_adjusted": verdict.p_adjusted,
         "verdict": verdict.label,
+    }
+
+
+def _reliable_change(after: dict | None) -> dict:
+    """Jacobson & Truax's reliable change over a team's pairs, as its release stored it."""
+    rci = (after or {}).get("paired", {}).get("rci") or {}
+    return {
+        "reliable_change_threshold": rci.get("threshold"),
+        "reliably_towards_purpose": rci.get("towards_purpose"),
+        "reliably_towards_contractual": rci.get("towards_contractual"),
+        "no_reliable_change": rci.get("no_reliable_change"),
+        "reliable_change_note": rci.get("undefined_reason"),
     }
 
 
@@ -321,7 +344,6 @@ def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int
                 paired["difference"],
                 float("nan") if paired["sd"] is None else paired["sd"],
                 mean_before=paired["mean_before"],
-                wilcoxon=tuple(float("nan") if v is None else v for v in paired["wilcoxon"]),
             )
             continue
         b, a = (_index_row(cell) for cell in cells)
@@ -356,7 +378,12 @@ def _ladder_targets(assessment: Assessment) -> tuple[LadderTarget, ...]:
 
 
 def ladder(
-    data, waves, team: TeamNode, wave_id: int, targets: Sequence[LadderTarget] = ()
+    view: ReleasedView,
+    data,
+    waves,
+    team: TeamNode,
+    wave_id: int,
+    targets: Sequence[LadderTarget] = (),
 ) -> Section:
     """Where the WHY ladder ends, per released wave, for everyone in the team's subtree.
 
@@ -373,14 +400,19 @@ def ladder(
             {"wave": wave.name, "rung": rung, "count": count}
             for rung, count in cell["ladder"].items()
         ]
-    findings, figures = _top_rung_change(data, waves, team.id, wave_id, targets)
+    findings, figures = _top_rung_change(view, data, waves, team.id, wave_id, targets)
     return Section(
         "ladder", "Where the WHY ladder ends", pd.DataFrame(rows), hidden, findings, figures
     )
 
 
 def _top_rung_change(
-    data, waves, team_id: int, wave_id: int, targets: Sequence[LadderTarget]
+    view: ReleasedView,
+    data,
+    waves,
+    team_id: int,
+    wave_id: int,
+    targets: Sequence[LadderTarget],
 ) -> tuple[tuple[str, ...], dict]:
     """How the top rungs moved between the previous released wave and this one, in words.
 
@@ -396,20 +428,11 @@ def _top_rung_change(
     cells = [_cell(data[wave], team_id) for wave in (before.id, wave_id)]
     if not all(cell and cell["visible"] for cell in cells):
         return (), {}
-    code = {target.key: i for i, target in enumerate(targets)}
-    code |= {target.label: i for i, target in enumerate(targets)}  # stored under labels
-    counts = [cell.get("ladder") or {} for cell in cells]
-    if any(name not in code for by_target in counts for name in by_target):
+    result = _top_rungs_compared(cells, targets, purpose, distribution=True)
+    if result is None:
         return (), {}
-    tops = [
-        np.repeat(
-            np.array([code[name] for name in by_target], dtype=np.int64),
-            np.array(list(by_target.values()), dtype=np.int64),
-        )
-        for by_target in counts
-    ]
-    labels = [target.label for target in targets]
-    result = compare_top_rungs(tops[0], tops[1], labels, purpose)
+    family = ladder_family(view, data, before.id, wave_id, targets, purpose)
+    verdict = family[team_id][1] if team_id in family else None
     after = next(wave.name for wave in waves if wave.id == wave_id)
     figures = {
         "before": before.name,
@@ -425,10 +448,53 @@ def _top_rung_change(
         "distribution_p_value": _number(result.distribution_p_value),
         "undefined_reason": result.undefined_reason,
     }
-    return _top_rung_words(result, before.name, after, purpose), figures
+    if verdict is not None:
+        figures["purpose_verdict"] = verdict.label
+    return _top_rung_words(result, verdict, before.name, after, purpose), figures
 
 
-def _top_rung_words(result, before: str, after: str, purpose: list[str]) -> tuple[str, ...]:
+def _top_rungs_compared(cells, targets, purpose, distribution: bool):
+    """:func:`analysis.ladder.compare_top_rungs` on two stored cells' counts; None when a count
+    names a target the questionnaire does not list."""
+    code = {target.key: i for i, target in enumerate(targets)}
+    code |= {target.label: i for i, target in enumerate(targets)}  # stored under labels
+    counts = [cell.get("ladder") or {} for cell in cells]
+    if any(name not in code for by_target in counts for name in by_target):
+        return None
+    tops = [
+        np.repeat(
+            np.array([code[name] for name in by_target], dtype=np.int64),
+            np.array(list(by_target.values()), dtype=np.int64),
+        )
+        for by_target in counts
+    ]
+    labels = [target.label for target in targets]
+    return compare_top_rungs(tops[0], tops[1], labels, purpose, distribution=distribution)
+
+
+def ladder_family(
+    view: ReleasedView, data, before_id: int, after_id: int, targets, purpose
+) -> dict:
+    """Every team's purpose-share change between two released waves, with verdicts adjusted
+    together (Benjamini-Hochberg over every team shown in both), as :func:`change_family`."""
+    key = ("ladder family", view.releases[before_id].id, view.releases[after_id].id)
+    return _cached(key, lambda: _ladder_changes(data, before_id, after_id, targets, purpose))
+
+
+def _ladder_changes(data, before_id: int, after_id: int, targets, purpose) -> dict:
+    tested = {}
+    for team in data[after_id]["cells"]:
+        cells = [_cell(data[w], int(team)) for w in (before_id, after_id)]
+        if all(cell and cell["visible"] for cell in cells):
+            result = _top_rungs_compared(cells, targets, purpose, distribution=False)
+            if result is not None and result.undefined_reason is None:
+                tested[int(team)] = result
+    return _with_verdicts(tested)
+
+
+def _top_rung_words(
+    result, verdict, before: str, after: str, purpose: list[str]
+) -> tuple[str, ...]:
     """What the two tests of :func:`analysis.ladder.compare_top_rungs` say: how unusual a
     difference this large would be if nothing had changed, never that a change is real."""
     if result.undefined_reason is not None:
@@ -447,14 +513,16 @@ def _top_rung_words(result, before: str, after: str, purpose: list[str]) -> tupl
             f"({ladders}; {fisher})."
         )
     else:
+        evidence = verdict.evidence if verdict is not None else TOO_FEW
         moved = (
             f"The share of ladders ending at {targets} moved from {share_before} in {before} "
-            f"to {share_after} in {after} ({ladders}); a difference this large "
-            f"{_unusual(result.purpose_p_value)} if nothing had changed ({fisher})."
+            f"to {share_after} in {after} ({ladders}): {evidence} ({fisher}; judged together "
+            "with every team of the organisation, Benjamini-Hochberg)."
         )
     overall = (
-        "Across all the targets, a difference this large between where the ladders end in the "
-        f"two waves {_unusual(result.distribution_p_value)} if nothing had changed "
+        "For this team alone (not adjusted for the other teams): across all the targets, a "
+        "difference this large between where the ladders end in the two waves "
+        f"{_unusual(result.distribution_p_value)} if nothing had changed "
         f"({TEST_NAMES.get(result.distribution_test, result.distribution_test)}, "
         f"p {_p(result.distribution_p_value)})."
     )
@@ -523,6 +591,11 @@ def _perception_findings(table: pd.DataFrame) -> tuple[str, ...]:
         words.append(
             f"On {_listed_all(below)}, the managers' view of the team lies below the team's own "
             "95% interval: they see less purpose than the team reports."
+        )
+    if words:
+        words.append(
+            "Each dimension is read on its own against the team's interval (no adjustment for "
+            "reading six), so one dimension outside it may be chance."
         )
     if not words and table["outside_interval"].eq(False).all():
         words.append(

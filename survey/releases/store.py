@@ -137,20 +137,25 @@ def remember_erased(session: Session, which) -> int:
     ).all()
     found = published_partners(session, [(row[0], row[2], row[5]) for row in rows])
     session.add_all(
-        ReleasedErasure(
-            wave_id=wave_id,
-            team_id=team_id,
-            role=role,
-            first_release=first,
-            last_release=last,
-            previous_partner_team_id=before,
-            next_partner_team_id=after,
-        )
-        for (wave_id, team_id, role, first, last, _), (before, after) in zip(
-            rows, found, strict=True
-        )
+        _tombstone(wave_id, team_id, role, first, last, partners)
+        for (wave_id, team_id, role, first, last, _), partners in zip(rows, found, strict=True)
     )
     return len(rows)
+
+
+def _tombstone(
+    wave_id: int, team_id: int, role: str, first: int, last: int, partners: tuple
+) -> ReleasedErasure:
+    before, after = partners
+    return ReleasedErasure(
+        wave_id=wave_id,
+        team_id=team_id,
+        role=role,
+        first_release=first,
+        last_release=last,
+        previous_partner_team_id=before,
+        next_partner_team_id=after,
+    )
 
 
 def remember_unpaired(session: Session, which) -> int:
@@ -175,17 +180,9 @@ def remember_unpaired(session: Session, which) -> int:
     ).all()
     found = published_partners(session, [(row[0], row[2], row[4]) for row in rows])
     kept = [
-        ReleasedErasure(
-            wave_id=wave_id,
-            team_id=team_id,
-            role=role,
-            first_release=first,
-            last_release=NEVER_ERASED,
-            previous_partner_team_id=before,
-            next_partner_team_id=after,
-        )
-        for (wave_id, team_id, role, first, _), (before, after) in zip(rows, found, strict=True)
-        if before is not None or after is not None
+        _tombstone(wave_id, team_id, role, first, NEVER_ERASED, partners)
+        for (wave_id, team_id, role, first, _), partners in zip(rows, found, strict=True)
+        if partners != (None, None)
     ]
     session.add_all(kept)
     return len(kept)

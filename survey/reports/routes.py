@@ -48,6 +48,8 @@ def exports(organisation_id: int, assessment_id: int):
     return render_template(
         "reports/exports.html",
         assessment=assessment,
+        organisation_name=assessment.organisation.name,
+        waves=list(assessment.waves),
         formats=FORMATS.values(),
         teams=sorted(teams, key=lambda team: paths[team.id]),
         paths=paths,

@@ -22,8 +22,9 @@ MANAGERS = 5  # = k: Paris's managers' cell is shown
 
 LADDER_MOVED = (
     "The share of ladders ending at Customers or Society and the planet moved from 0% in "
-    "Spring to 100% in Autumn (7 ladders in Spring, 7 in Autumn); a difference this large "
-    "would be unusual if nothing had changed (Fisher's exact test, p < 0.001)."
+    "Spring to 100% in Autumn (7 ladders in Spring, 7 in Autumn): larger than chance "
+    "variation (Fisher's exact test, p < 0.001; judged together with every team of the "
+    "organisation, Benjamini-Hochberg)."
 )
 # Paris's own links, as Paris sees them: Paris helped Product 3 times, Product helped Paris
 # twice, Paris helped Spain once (named by its top team, Global). 5 of the 6 cross from sales
@@ -90,7 +91,7 @@ def test_paris_page_shows_the_ladder_change_cooperation_measures_and_perception_
     login(client, "p@example.com")
     page = _page(client, answered_org, "Paris")
     assert LADDER_MOVED in page
-    assert "Across all the targets, a difference this large" in page
+    assert "For this team alone (not adjusted for the other teams): across all the targets" in page
     for sentence in COOPERATION:
         assert sentence in page
     assert PERCEPTION in page

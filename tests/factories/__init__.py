@@ -11,7 +11,11 @@ Import everything from here (``from tests.factories import gen_wave, ReferenceOr
 - :mod:`tests.factories.hostile`: the same shape with every free text hostile, entered through
   the app's forms (for the security crawls).
 - :mod:`tests.factories.confidential`: a confidential assessment whose people answer wave
-  after wave, with the truth an attacker's test compares every published figure against.
+  after wave, with the truth an attacker's test compares every published figure against:
+  ``build`` (any tree and waves), ``gen_boreal`` (the attacker's organisation, Boreal),
+  answers known to the truth, releases noted in it, and Hypothesis's team trees and settings
+  for the stories told about these worlds. Every security and release test builds its world
+  here.
 - :mod:`tests.factories.fixtures`: ``reference_org``, ``answered_org``, ``reference_roster``
   and ``consultant_client``, available in every test package.
 """
@@ -32,9 +36,17 @@ from tests.factories.base import (
     gen_team_tree,
     gen_user,
     gen_wave,
+    manager_questionnaire,
     new_response,
     password_hash,
     rep_questionnaire,
+)
+from tests.factories.confidential import (
+    BOREAL,
+    PairedWorld,
+    gen_boreal,
+    story_settings,
+    team_trees,
 )
 from tests.factories.hostile import (
     HOSTILE_ASSESSMENT,
@@ -70,6 +82,7 @@ from tests.factories.reference import (
 )
 
 __all__ = [
+    "BOREAL",
     "HOSTILE_ASSESSMENT",
     "HOSTILE_CHILD",
     "HOSTILE_EMAILS",
@@ -86,11 +99,13 @@ __all__ = [
     "REFERENCE_VALUES",
     "ROSTER",
     "Hostile",
+    "PairedWorld",
     "ReferenceOrg",
     "Tree",
     "World",
     "full_answers",
     "gen_assessment",
+    "gen_boreal",
     "gen_hostile_invitation",
     "gen_hostile_org",
     "gen_invitation",
@@ -113,7 +128,10 @@ __all__ = [
     "make_person_invitation",
     "make_team_link",
     "make_world",
+    "manager_questionnaire",
     "new_response",
     "password_hash",
     "rep_questionnaire",
+    "story_settings",
+    "team_trees",
 ]

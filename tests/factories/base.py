@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -43,6 +44,12 @@ Tree = dict[str, "Tree"]
 def rep_questionnaire() -> Questionnaire:
     """The installed rep questionnaire (rep-mindset, version 1), read once per test run."""
     return load_directory()[("rep-mindset", 1)]
+
+
+@cache
+def manager_questionnaire() -> Questionnaire:
+    """The installed manager questionnaire (manager-mindset, version 1), read once per test run."""
+    return load_directory()[("manager-mindset", 1)]
 
 
 def full_answers(questionnaire: Questionnaire, value: int = 6) -> dict[str, int]:
@@ -107,9 +114,16 @@ def gen_user(
 
 
 def gen_assessment(
-    dbs: Session, organisation: Organisation, mode: str = "anonymous", name: str = "Mindset"
+    dbs: Session,
+    organisation: Organisation,
+    mode: str = "anonymous",
+    name: str = "Mindset",
+    *,
+    min_group_size: int | None = None,
+    managers: bool = False,
 ) -> Assessment:
-    """An assessment of the rep questionnaire, with no wave yet."""
+    """An assessment of the rep questionnaire (and the manager one if ``managers``), with no wave
+    yet; ``min_group_size`` None keeps the app's default k."""
     questionnaire = rep_questionnaire()
     assessment = Assessment(
         organisation_id=organisation.id,
@@ -119,6 +133,13 @@ def gen_assessment(
         rep_questionnaire_version=questionnaire.version,
         rep_questionnaire_sha256=questionnaire.sha256,
     )
+    if min_group_size is not None:
+        assessment.min_group_size = min_group_size
+    if managers:
+        manager = manager_questionnaire()
+        assessment.manager_questionnaire_key = manager.key
+        assessment.manager_questionnaire_version = manager.version
+        assessment.manager_questionnaire_sha256 = manager.sha256
     dbs.add(assessment)
     dbs.commit()
     return assessment
@@ -177,25 +198,12 @@ def gen_response(
     team: Team,
     keyed_value: int = 5,
     *,
-    values: Sequence[int] | None = None,
-    respondent_key: str | None = None,
-    ladder_target: str = "customers",
-    words: str | None = None,
-    cooperation: bool = False,
     used_token: str | None = None,
+    **fields: Any,
 ) -> Response:
-    """One response (see :func:`new_response`); ``used_token``: the invitation it came through,
-    marked used."""
-    response = new_response(
-        wave,
-        team,
-        keyed_value,
-        values=values,
-        respondent_key=respondent_key,
-        ladder_target=ladder_target,
-        words=words,
-        cooperation=cooperation,
-    )
+    """One response, made by :func:`new_response` with its keywords ``fields``; ``used_token``:
+    the invitation it came through, marked used."""
+    response = new_response(wave, team, keyed_value, **fields)
     dbs.add(response)
     if used_token is not None:
         invitation = dbs.scalar(

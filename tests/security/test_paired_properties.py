@@ -11,14 +11,15 @@ search whether any combination of them singles out fewer than k answers.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, update
 
 from survey.models import Response
 from survey.releases.store import remember_erased, remember_unpaired
 from tests.disclosure_oracle import audit
-from tests.factories.confidential import answer, build, inside, published_groups, release
+from tests.factories import story_settings, team_trees
+from tests.factories.confidential import answer, build, move, published_groups, release
 
 K = 3
 PEOPLE = 9
@@ -50,32 +51,21 @@ def wave_story(draw) -> list[tuple]:
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@story_settings(max_examples=40)
 @given(
-    shape=st.lists(st.integers(0, 5), min_size=3, max_size=6).map(
-        lambda raw: [0] + [min(p, i) for i, p in enumerate(raw[1:], start=0)]
-    ),
+    tree=team_trees(min_size=3, max_size=6),
     homes=st.lists(st.integers(0, 6), min_size=PEOPLE, max_size=PEOPLE),
     stories=st.lists(wave_story(), min_size=3, max_size=3),
     seed=st.integers(0, 2**16),
 )
 def test_no_story_over_paired_waves_discloses_anything_under_k(
-    app, dbs, shape, homes, stories, seed
+    app, dbs, tree, homes, stories, seed
 ):
     with app.app_context():
-        _play(dbs, shape, homes, stories, seed)
+        _play(dbs, tree, homes, stories, seed)
 
 
-def _play(dbs, shape, homes, stories, seed) -> None:
-    names = [f"T{i}" for i in range(len(shape))]
-    tree = {
-        name: (names[parent] if i else None)
-        for i, (name, parent) in enumerate(zip(names, shape, strict=True))
-    }
+def _play(dbs, tree, homes, stories, seed) -> None:
     world = build(dbs, tree, waves=3, k=K)
     teams = list(world.teams.values())
     for number, (wave, story) in enumerate(zip(world.waves, stories, strict=True)):
@@ -91,11 +81,7 @@ def _play(dbs, shape, homes, stories, seed) -> None:
                 release(dbs, world, wave, final=False)
             elif event[0] == "move":
                 _, index, parent = event
-                team, new_parent = teams[index % len(teams)], teams[parent % len(teams)]
-                if team.id != new_parent.id and not inside(world.parents, new_parent.id, team.id):
-                    team.parent_id = new_parent.id
-                    world.parents[team.id] = new_parent.id
-                    dbs.commit()
+                move(dbs, world, teams[index % len(teams)], teams[parent % len(teams)])
             else:
                 key = f"person{event[1]}"
                 which = Response.respondent_key == key
