@@ -108,6 +108,10 @@ def _lock_waves(session: Session, which) -> None:
     )
 
 
+_WHERE_IT_SAT = (Response.wave_id, Response.team_id, Response.role, Response.released_in)
+"""What a tombstone keeps of a response: its wave, team, role and first release."""
+
+
 def remember_erased(session: Session, which) -> int:
     """Before responses are deleted: keep where each released one sat.
 
@@ -124,14 +128,7 @@ def remember_erased(session: Session, which) -> int:
         .subquery()
     )
     rows = session.execute(
-        select(
-            Response.wave_id,
-            Response.team_id,
-            Response.role,
-            Response.released_in,
-            latest.c.seq,
-            Response.respondent_key,
-        )
+        select(*_WHERE_IT_SAT, latest.c.seq, Response.respondent_key)
         .join(latest, latest.c.wave_id == Response.wave_id)
         .where(which, Response.released_in.is_not(None))
     ).all()
@@ -170,13 +167,9 @@ def remember_unpaired(session: Session, which) -> int:
     """
     _lock_waves(session, which)
     rows = session.execute(
-        select(
-            Response.wave_id,
-            Response.team_id,
-            Response.role,
-            Response.released_in,
-            Response.respondent_key,
-        ).where(which, Response.released_in.is_not(None), Response.respondent_key.is_not(None))
+        select(*_WHERE_IT_SAT, Response.respondent_key).where(
+            which, Response.released_in.is_not(None), Response.respondent_key.is_not(None)
+        )
     ).all()
     found = published_partners(session, [(row[0], row[2], row[4]) for row in rows])
     kept = [
