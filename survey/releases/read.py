@@ -177,7 +177,7 @@ def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
     for member in [team_id] + [child.id for child in view.children(team_id)]:
         name = view.teams[member].name
         if member not in family:
-            hidden.append((name, "shown in fewer than 3 released waves: no trend to test"))
+            hidden.append((name, "a trend needs 3 released waves with its figures"))
             continue
         result, verdict = family[member]
         rows.append(

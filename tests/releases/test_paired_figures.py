@@ -179,6 +179,9 @@ def test_the_team_page_shows_the_paired_change_and_the_reliable_change(app, dbs,
     assert f"among the {pairs} people who answered both waves" in html
     assert "paired t-test" in html
     assert "to count as a reliable change (Jacobson &amp; Truax)" in html
+    change = html[html.index('id="h-change"') : html.index("Download the numbers")]
+    assert "nan" not in change.replace("Benjamini", "")  # no missing value printed as text
+    assert "not the paired one" not in change.split("<li>")[1]  # North itself is paired
     api = client.get(
         f"/api/v1/assessments/{world.assessment.id}/teams/{north.id}?wave={b.id}"
     ).get_json()
@@ -186,3 +189,28 @@ def test_the_team_page_shows_the_paired_change_and_the_reliable_change(app, dbs,
     assert rows["North"]["test"] == "paired t-test (the same people in both waves)"
     assert rows["North"]["pairs"] == pairs
     assert "p_adjusted" not in rows["North"]
+
+
+def test_a_page_mixing_paired_and_welch_rows_says_which_is_which(app, dbs, client):
+    """A newcomer in Bergen withholds the pairs of Bergen, North and Global; South keeps its."""
+    world = build(dbs, TREE, waves=2)
+    a, b = world.waves
+    for seed, wave in enumerate(world.waves):
+        for team, count in PEOPLE.items():
+            answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+    answer(dbs, world, b, "Bergen", ["Bergen-newcomer"], 9)
+    with app.app_context():
+        release(dbs, world, a, final=True)
+        made = release(dbs, world, b, final=True)
+    cells = made.payload["cells"]
+    assert "paired" in cells[str(world.teams["South"].id)]
+    assert "paired" not in cells[str(world.teams["Global"].id)]
+    gen_user(dbs, "admin@example.com", "admin")
+    login(client, "admin@example.com")
+    url = f"/dashboard/{world.assessment.id}/{world.teams['Global'].id}?wave={b.id}"
+    html = client.get(url).get_data(as_text=True)
+    change = html[html.index('id="h-change"') : html.index("Download the numbers")]
+    rows = {item.split("</strong>")[0]: item for item in change.split("<li><strong>")[1:]}
+    assert "among the 8 people who answered both waves" in rows["South"]
+    assert "not the paired one" not in rows["South"] and "nan" not in rows["South"]
+    assert "Tested with Welch's test, not the paired one: " in rows["Global"]
