@@ -66,3 +66,5 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_release.py
 	$(BIN)/python bench/bench_auditor.py
 	$(BIN)/python bench/load_submissions.py
+	$(BIN)/python bench/bench_change_family.py
+	$(BIN)/python -m bench.bench_recovery
