@@ -14,9 +14,9 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from questionnaires import load_directory
 from survey.models import CooperationLink, Release, Response
-from survey.models.response import pack_values
 from survey.releases.store import release_closed_waves
 from tests.auth.helpers import login
+from tests.factories import gen_response
 
 MANAGERS = 5  # = k: Paris's managers' cell is shown
 
@@ -56,17 +56,15 @@ def _add_links_and_managers(dbs, org) -> None:
     assessment.manager_questionnaire_sha256 = manager.sha256
     top = [7 if not item.reversed else 1 for item in manager.items]
     for _ in range(MANAGERS):
-        dbs.add(
-            Response(
-                wave=autumn,
-                team_id=org.teams["Paris"].id,
-                role="manager",
-                questionnaire_key=manager.key,
-                questionnaire_version=manager.version,
-                values=pack_values(top),
-            )
+        gen_response(
+            dbs,
+            autumn,
+            org.teams["Paris"],
+            values=top,
+            role="manager",
+            questionnaire=manager,
+            ladder_target=None,
         )
-    dbs.commit()
 
 
 def _page(client, org, team: str, wave: int = -1) -> str:

@@ -167,15 +167,19 @@ def new_response(
     *,
     values: Sequence[int] | None = None,
     respondent_key: str | None = None,
-    ladder_target: str = "customers",
+    ladder_target: str | None = "customers",
     words: str | None = None,
     cooperation: bool = False,
+    role: str = "rep",
+    channel: str = "personal",
+    questionnaire: Questionnaire | None = None,
 ) -> Response:
     """A response, not yet added: every statement answered ``keyed_value`` after reverse keying.
 
-    ``values`` gives the raw answers instead; ``cooperation`` adds a link to the own team.
+    ``values`` gives the raw answers instead; ``ladder_target=None`` leaves the WHY ladder out;
+    ``cooperation`` adds a link to the own team; ``questionnaire`` defaults to the rep's.
     """
-    questionnaire = rep_questionnaire()
+    questionnaire = questionnaire or rep_questionnaire()
     if values is None:
         values = [8 - keyed_value if item.reversed else keyed_value for item in questionnaire.items]
     return Response(
@@ -185,7 +189,11 @@ def new_response(
         questionnaire_version=questionnaire.version,
         values=pack_values(list(values)),
         respondent_key=respondent_key,
-        ladder=[LadderRung(position=1, target=ladder_target, words=words)],
+        role=role,
+        channel=channel,
+        ladder=[]
+        if ladder_target is None
+        else [LadderRung(position=1, target=ladder_target, words=words)],
         cooperation=[CooperationLink(other_team_id=team.id, direction="given")]
         if cooperation
         else [],

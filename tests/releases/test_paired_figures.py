@@ -29,12 +29,17 @@ TREE = {"Global": None, "North": "Global", "Oslo": "North", "Bergen": "North", "
 PEOPLE = {"Oslo": 7, "Bergen": 6, "South": 8}
 
 
-def _two_waves(dbs, first_final: bool = True):
+def _answered(dbs):
+    """Two waves in which the same people (``PEOPLE`` of each team) answer."""
     world = build(dbs, TREE, waves=2)
-    a, b = world.waves
     for seed, wave in enumerate(world.waves):
         for team, count in PEOPLE.items():
             answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+    return world, *world.waves
+
+
+def _two_waves(dbs, first_final: bool = True):
+    world, a, b = _answered(dbs)
     release(dbs, world, a, final=first_final)
     return world, a, b, release(dbs, world, b, final=True)
 
@@ -118,11 +123,7 @@ def test_no_pairs_while_the_previous_wave_has_no_final_release(app, dbs):
 
 def test_interim_releases_and_anonymous_assessments_pair_nothing(app, dbs):
     with app.app_context():
-        world = build(dbs, TREE, waves=2)
-        a, b = world.waves
-        for seed, wave in enumerate(world.waves):
-            for team, count in PEOPLE.items():
-                answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+        world, a, b = _answered(dbs)
         release(dbs, world, a, final=True)
         interim = release(dbs, world, b, final=False)
         assert "paired_with" not in interim.payload
@@ -193,11 +194,7 @@ def test_the_team_page_shows_the_paired_change_and_the_reliable_change(app, dbs,
 
 def test_a_page_mixing_paired_and_welch_rows_says_which_is_which(app, dbs, client):
     """A newcomer in Bergen withholds the pairs of Bergen, North and Global; South keeps its."""
-    world = build(dbs, TREE, waves=2)
-    a, b = world.waves
-    for seed, wave in enumerate(world.waves):
-        for team, count in PEOPLE.items():
-            answer(dbs, world, wave, team, [f"{team}-{i}" for i in range(count)], seed)
+    world, a, b = _answered(dbs)
     answer(dbs, world, b, "Bergen", ["Bergen-newcomer"], 9)
     with app.app_context():
         release(dbs, world, a, final=True)

@@ -20,11 +20,10 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Invitation, Person, Release, ReleasedErasure, Response
-from survey.models.response import pack_values
 from tests.auth.helpers import login
 from tests.conftest import csrf_from
 from tests.disclosure_oracle import audit
-from tests.factories import gen_user, rep_questionnaire
+from tests.factories import gen_response, gen_user, rep_questionnaire
 from tests.factories.confidential import (
     PairedWorld,
     answer_at_random,
@@ -127,6 +126,12 @@ def erase(dbs, consultant, world: PairedWorld, pseudonym: str, team: str) -> set
 
 def _reliability(html: str) -> str:
     return html.split('id="reliability"', 1)[1].split("</section>", 1)[0]
+
+
+def _planted(dbs, wave, team) -> None:
+    """One answer the attacker knows (every statement 4), sent through the team's link."""
+    values = [4] * len(rep_questionnaire().items)
+    gen_response(dbs, wave, team, values=values, channel="team_link", ladder_target=None)
 
 
 def consultant_post(client, url: str) -> None:
@@ -251,19 +256,8 @@ def test_team_link_answers_never_stuff_a_group_with_personal_answers(app, dbs):
     dbs.commit()
     answer_at_random(dbs, world, spring, "Oslo", 5, 1)
     answer_at_random(dbs, world, spring, "Stockholm", 1, 2)
-    questionnaire = rep_questionnaire()
     for _ in range(4):  # the attacker's known answers, through Nordics' team link
-        dbs.add(
-            Response(
-                wave=spring,
-                team_id=nordics.id,
-                channel="team_link",
-                questionnaire_key=questionnaire.key,
-                questionnaire_version=questionnaire.version,
-                values=pack_values([4] * len(questionnaire.items)),
-            )
-        )
-    dbs.commit()
+        _planted(dbs, spring, nordics)
     gen_user(dbs, "boss@example.com", "manager", team=world.teams["Global"])
     login(client := app.test_client(), "boss@example.com")
     seen = {}
@@ -345,19 +339,8 @@ def test_team_link_answers_below_a_group_never_stuff_it_either(app, dbs):
     )
     dbs.commit()
     answer_at_random(dbs, world, spring, "Oslo", 1, 1)
-    questionnaire = rep_questionnaire()
     for _ in range(4):
-        dbs.add(
-            Response(
-                wave=spring,
-                team_id=world.teams["Stockholm"].id,
-                channel="team_link",
-                questionnaire_key=questionnaire.key,
-                questionnaire_version=questionnaire.version,
-                values=pack_values([4] * len(questionnaire.items)),
-            )
-        )
-    dbs.commit()
+        _planted(dbs, spring, world.teams["Stockholm"])
     gen_user(dbs, "boss@example.com", "manager", team=world.teams["Global"])
     login(client := app.test_client(), "boss@example.com")
     for name in ("Global", "Nordics"):
