@@ -31,7 +31,7 @@ PHONE_WIDTH = "container"
 _CONTINUUM = alt.Scale(domain=[0, 100], clamp=True)
 
 
-def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
+def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.LayerChart:
     """Draw the mindset index of each team over the waves, with its 95% confidence band.
 
     Parameters
@@ -39,6 +39,9 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
     table : DataFrame
         One row per (group, wave): ``group``, ``wave``, ``n``, ``mean``, ``ci_low``,
         ``ci_high``; rows in wave order. A row without an interval gets a point but no band.
+    measure : str
+        What the means are, for the axis and the title: the index, or (across a questionnaire
+        change) the index on the items two versions share.
 
     Returns
     -------
@@ -65,7 +68,7 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
             opacity=alt.condition(chosen, alt.value(0.2), alt.value(0.03)),
         )
     )
-    line = base.mark_line().encode(y=alt.Y("mean:Q", title=INDEX_TITLE, scale=_CONTINUUM))
+    line = base.mark_line().encode(y=alt.Y("mean:Q", title=measure, scale=_CONTINUUM))
     points = (
         base.mark_point(filled=True, size=60)
         .add_params(chosen)
@@ -86,7 +89,9 @@ def index_trend_chart(table: pd.DataFrame) -> alt.LayerChart:
     return alt.LayerChart(layer=[band, line, points]).properties(
         width=alt.Step(90),
         title=alt.Title(
-            "Mindset index per team, wave by wave",
+            "Mindset index per team, wave by wave"
+            if measure == INDEX_TITLE
+            else f"{measure}, per team, wave by wave",
             subtitle="Shaded: the range the true value lies in with 95% confidence",
         ),
     )

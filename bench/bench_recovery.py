@@ -2,66 +2,70 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.bench_recovery      # a few seconds
+    .venv/bin/python -m bench.bench_recovery      # well under 2 minutes
 
-Respondents are simulated from a known model and scored with the app's own path
-(`survey.scoring.score_matrix`: keyed recoding, `analysis.scoring.dimension_scores` and
-`analysis.scoring.mindset_index`), on the installed rep questionnaire (its newest version).
+Respondents are simulated from a known model (:mod:`analysis.simulation`) on the installed rep
+questionnaire's newest version and scored with the app's own path (`survey.scoring.score_matrix`:
+keyed recoding, `analysis.scoring.dimension_scores` and `analysis.scoring.mindset_index`; with
+climate items, on the rep's own ``self`` items only, as the app scores a rep).
 
-Model
------
-- Latent structure: a general mindset factor g ~ N(0, 1) and six dimension factors
-  ``theta_d = LAMBDA_G * g + sqrt(1 - LAMBDA_G**2) * s_d`` with s_d ~ N(0, 1) independent, so
-  every theta_d is N(0, 1) and two dimensions correlate LAMBDA_G**2 = .49. LAMBDA_G = 0.7 is an
-  assumption of this study (a strong general factor, as the essay posits one mindset behind the
-  six dimensions), not a calibrated value; the second-order / bifactor framing follows Reise, S. P.
-  (2012), The rediscovery of bifactor measurement models, Multivariate Behavioral Research 47(5),
-  667-696.
-- Teams: people are nested in teams; a team's mean of g is u_t ~ N(0, 0.3**2) and a person's
-  g = u_t + e with e ~ N(0, 1 - 0.3**2), so g stays N(0, 1) with ICC(1) = .09. ICC(1) values of
-  about .05 to .20 are typical of organisational attitude surveys (Bliese, P. D. (2000).
-  Within-group agreement, non-independence, and reliability. In K. J. Klein & S. W. J. Kozlowski
-  (Eds.), Multilevel theory, research, and methods in organizations, pp. 349-381. Jossey-Bass).
-- Items: Samejima's graded-response model (Samejima, F. (1969). Estimation of latent ability
-  using a response pattern of graded scores. Psychometrika Monograph Supplement No. 17), logistic
-  metric: ``P(X >= k + 1 | theta) = 1 / (1 + exp(-a (theta - b_k)))`` for k = 1..6 on the 1..7
-  scale. Discriminations a ~ U(1.0, 2.5) and six ordered thresholds
-  ``b_k = b_mean + linspace(-2, 2, 6) + N(0, 0.1**2)`` (sorted) with b_mean ~ N(0, 0.5**2), the
-  range of GRM calibrations of Likert attitude and personality scales (Embretson, S. E., & Reise,
-  S. P. (2000). Item response theory for psychologists. Erlbaum, ch. 5; Baker, F. B. (2001). The
-  basics of item response theory, 2nd ed., ERIC, where a of 1.35-1.69 is "high" and above 1.7
-  "very high" in the logistic metric). Each item measures the theta of its dimension.
-- Reverse-keyed items (``questionnaire.reversed_mask()``): the answer is generated in the keyed
-  direction and reflected (min + max - x, i.e. 8 - x), so scoring has to reverse it back.
+Model and where its parameters come from (details and references in :mod:`analysis.simulation`)
+---------------------------------------------------------------------------------------------
+- General factor g ~ N(0, 1) and six dimension latents ``theta_d = lambda_g g + sqrt(1 -
+  lambda_g^2) s_d``; lambda_g = 0.7 (``GENERAL_LOADING``) is an assumption, a strong general
+  mindset as the essay posits (second-order framing: Reise 2012).
+- Teams: u_t ~ N(0, 0.3^2), ICC(1) of g = .09 (``TEAM_SD``), typical of organisational surveys
+  (Bliese 2000: .05-.20).
+- Management climate of a team, correlating .5 with its mean g (``CLIMATE_CORRELATION``, an
+  assumption); reps' perceptions of it share ICC(1) = .2 (``CLIMATE_SHARED``, an assumption).
+- Items: Samejima's (1969) graded-response model, a ~ U(1.0, 2.5), seven-point thresholds
+  evenly from -2 to 2 around a location ~ N(0, 0.5^2) (Embretson & Reise 2000, ch. 5; Baker
+  2001); reverse-keyed items reflected; "does not apply" at 5% on items that offer it (MCAR,
+  an assumption).
 
-Reports Pearson r of the 0..100 index with g and with the mean of the six thetas, of each
-dimension score with its theta_d (N_PEOPLE people in teams of INDIVIDUAL_TEAM_SIZE), and the
-Spearman correlation of the observed team mean index with the true team mean of g (u_t, and the
-mean g of the team's sampled members) for teams of 5, 8 and 15 (N_TEAMS teams, averaged over
-REPLICATIONS replications). Aims (issue 11): index r >= .90 with g, each dimension r >= .80.
+Reports Pearson r of the 0..100 index with g, of each dimension score with its theta_d
+(N_PEOPLE people in teams of INDIVIDUAL_TEAM_SIZE), the Spearman correlation of the observed
+team mean index with the true team mean of g for teams of 5, 8 and 15 (N_TEAMS teams, averaged
+over REPLICATIONS replications), and the CFA fit of the six-factor and second-order models on
+N_CFA simulated people. Aims (issue 11): index r >= .90 with g, each dimension r >= .80.
 """
 
+from __future__ import annotations
+
 import time
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.stats import spearmanr
 
+from analysis.factor_model import CfaResult, fit_cfa
+from analysis.simulation import (
+    CLIMATE_CORRELATION,
+    CLIMATE_SHARED,
+    GENERAL_LOADING,
+    NOT_APPLICABLE_RATE,
+    TEAM_SD,
+    grm_item_parameters,
+    item_latents,
+    management_climate,
+    perceived_climate,
+    simulate_answers,
+    simulate_mindset,
+    team_effects,
+)
 from questionnaires import Questionnaire, load_directory
 from survey.scoring import score_matrix
 
 SEED = 20261130
 INSTRUMENT_KEY = "rep-mindset"
-LAMBDA_G = 0.7
-TEAM_SD = 0.3
-DISCRIMINATION_RANGE = (1.0, 2.5)
-THRESHOLD_SPREAD = 2.0
-THRESHOLD_NOISE_SD = 0.1
-THRESHOLD_MEAN_SD = 0.5
 N_PEOPLE = 5_000
 INDIVIDUAL_TEAM_SIZE = 10
 TEAM_SIZES = (5, 8, 15)
 N_TEAMS = 200
 REPLICATIONS = 20
+N_CFA = 2_000
+SENSITIVITY_LOADINGS = (0.6, 0.7, 0.75, 0.8)
 AIM_INDEX = 0.90
 AIM_DIMENSION = 0.80
 
@@ -72,44 +76,90 @@ def rep_instrument() -> Questionnaire:
     return versions[max(versions)]
 
 
-def item_parameters(rng: np.random.Generator, n_items: int, n_categories: int):
-    """GRM discriminations (n_items) and ordered thresholds (n_items x n_categories - 1)."""
-    a = rng.uniform(*DISCRIMINATION_RANGE, size=n_items)
-    b_mean = rng.normal(0.0, THRESHOLD_MEAN_SD, size=(n_items, 1))
-    steps = np.linspace(-THRESHOLD_SPREAD, THRESHOLD_SPREAD, n_categories - 1)
-    noise = rng.normal(0.0, THRESHOLD_NOISE_SD, size=(n_items, n_categories - 1))
-    return a, np.sort(b_mean + steps + noise, axis=1)
+def has_climate(questionnaire: Questionnaire) -> bool:
+    return any(item.perspective == "climate" for item in questionnaire.items)
 
 
-def latent_people(rng: np.random.Generator, n_teams: int, team_size: int, n_dims: int):
-    """Team means u_t, each person's team, g and the thetas of the six dimensions."""
-    team_mean = rng.normal(0.0, TEAM_SD, size=n_teams)
+def own_items(questionnaire: Questionnaire) -> np.ndarray:
+    """Columns of the items a rep's own result is scored on (all but climate items)."""
+    return np.array(
+        [i for i, item in enumerate(questionnaire.items) if item.perspective != "climate"]
+    )
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Simulated people of one study: their teams, true latents and observed answers."""
+
+    team: np.ndarray
+    team_mean: np.ndarray
+    g: np.ndarray
+    theta: np.ndarray
+    climate: np.ndarray  # the teams' true management climate
+    answers: np.ndarray
+
+
+def simulate(
+    rng: np.random.Generator,
+    questionnaire: Questionnaire,
+    a,
+    b,
+    n_teams: int,
+    team_size: int,
+    loading: float = GENERAL_LOADING,
+) -> Sample:
+    """Teams of ``team_size`` people: latents from the model, answers from the GRM."""
+    team_mean = team_effects(rng, n_teams)
     team = np.repeat(np.arange(n_teams), team_size)
-    g = team_mean[team] + rng.normal(0.0, np.sqrt(1 - TEAM_SD**2), size=team.size)
-    specific = rng.normal(size=(team.size, n_dims))
-    theta = LAMBDA_G * g[:, None] + np.sqrt(1 - LAMBDA_G**2) * specific
-    return team_mean, team, g, theta
+    mindset = simulate_mindset(rng, team, team_mean, len(questionnaire.dimensions), loading=loading)
+    climate = management_climate(rng, team_mean)
+    items = questionnaire.items
+    latent = item_latents(
+        mindset.theta,
+        questionnaire.item_dimension_index(),
+        perceived_climate(rng, climate, team),
+        [item.perspective == "climate" for item in items],
+    )
+    answers = simulate_answers(
+        rng,
+        latent,
+        a,
+        b,
+        questionnaire.scale.min,
+        questionnaire.scale.max,
+        questionnaire.reversed_mask(),
+        [getattr(item, "not_applicable", False) for item in items],
+    )
+    return Sample(team, team_mean, mindset.g, mindset.theta, climate, answers)
 
 
-def grm_answers(rng, theta_items: np.ndarray, a: np.ndarray, b: np.ndarray, low: int):
-    """Keyed-direction answers low..low+K from the GRM, people x items."""
-    logits = a[None, :, None] * (theta_items[:, :, None] - b[None, :, :])
-    at_least = 1.0 / (1.0 + np.exp(-logits))
-    draw = rng.random(theta_items.shape)[:, :, None]
-    return low + (draw < at_least).sum(axis=2)
+def score(sample: Sample, questionnaire: Questionnaire):
+    """The app's index and dimension positions (0..100) of each simulated person."""
+    return score_matrix(
+        sample.answers, questionnaire, "self" if has_climate(questionnaire) else None
+    )
 
 
-def simulate_answers(rng, questionnaire: Questionnaire, theta: np.ndarray, a, b) -> np.ndarray:
-    """Observed answers: GRM in the keyed direction, reverse-keyed items reflected."""
-    low, high = questionnaire.scale.min, questionnaire.scale.max
-    dims = np.asarray(questionnaire.item_dimension_index())
-    keyed = grm_answers(rng, theta[:, dims], a, b, low)
-    reflected = np.asarray(questionnaire.reversed_mask())
-    return np.where(reflected, low + high - keyed, keyed).astype(np.float64)
+def climate_scores(sample: Sample, questionnaire: Questionnaire) -> np.ndarray:
+    """Each person's mean keyed answer to the climate items (NaN where none answered)."""
+    mask = np.array([item.perspective == "climate" for item in questionnaire.items])
+    reflected = np.asarray(questionnaire.reversed_mask())[mask]
+    scale = questionnaire.scale
+    answers = sample.answers[:, mask]
+    keyed = np.where(reflected, scale.min + scale.max - answers, answers)
+    with np.errstate(invalid="ignore"):
+        return np.nanmean(keyed, axis=1) if keyed.size else np.full(len(answers), np.nan)
 
 
 def pearson(x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.corrcoef(x, y)[0, 1])
+    kept = ~(np.isnan(x) | np.isnan(y))
+    return float(np.corrcoef(x[kept], y[kept])[0, 1])
+
+
+def team_means(values: np.ndarray, team: np.ndarray, n_teams: int) -> np.ndarray:
+    kept = ~np.isnan(values)
+    sums = np.bincount(team[kept], weights=values[kept], minlength=n_teams)
+    return sums / np.bincount(team[kept], minlength=n_teams)
 
 
 def icc1(values: np.ndarray, team: np.ndarray, team_size: int) -> float:
@@ -123,41 +173,81 @@ def icc1(values: np.ndarray, team: np.ndarray, team_size: int) -> float:
 
 def individual_recovery(rng, questionnaire: Questionnaire, a, b) -> dict:
     """Correlations of the app's scores with the true latents for N_PEOPLE people."""
-    n_dims = len(questionnaire.dimensions)
     n_teams = N_PEOPLE // INDIVIDUAL_TEAM_SIZE
-    _, team, g, theta = latent_people(rng, n_teams, INDIVIDUAL_TEAM_SIZE, n_dims)
-    index, positions = score_matrix(
-        simulate_answers(rng, questionnaire, theta, a, b), questionnaire
-    )
+    sample = simulate(rng, questionnaire, a, b, n_teams, INDIVIDUAL_TEAM_SIZE)
+    index, positions = score(sample, questionnaire)
     return {
-        "index_g": pearson(index, g),
-        "index_mean_theta": pearson(index, theta.mean(axis=1)),
-        "dimensions": [pearson(positions[:, d], theta[:, d]) for d in range(n_dims)],
-        "icc_g": icc1(g, team, INDIVIDUAL_TEAM_SIZE),
-        "icc_index": icc1(index, team, INDIVIDUAL_TEAM_SIZE),
+        "index_g": pearson(index, sample.g),
+        "index_mean_theta": pearson(index, sample.theta.mean(axis=1)),
+        "dimensions": [
+            pearson(positions[:, d], sample.theta[:, d]) for d in range(positions.shape[1])
+        ],
+        "icc_g": icc1(sample.g, sample.team, INDIVIDUAL_TEAM_SIZE),
+        "icc_index": icc1(index, sample.team, INDIVIDUAL_TEAM_SIZE),
+        "scored": float(np.mean(~np.isnan(index))),
+        "not_applicable": float(np.mean(np.isnan(sample.answers))),
     }
+
+
+def loading_sensitivity(rng, questionnaire: Questionnaire, a, b) -> dict[float, tuple]:
+    """r(index, g) and its error-free ceiling for other general loadings (not the model's:
+    how strong the general factor must be for the index to reach the aim)."""
+    n_teams = N_PEOPLE // INDIVIDUAL_TEAM_SIZE
+    found = {}
+    for loading in SENSITIVITY_LOADINGS:
+        sample = simulate(rng, questionnaire, a, b, n_teams, INDIVIDUAL_TEAM_SIZE, loading)
+        index, _ = score(sample, questionnaire)
+        ceiling = index_ceiling(len(questionnaire.dimensions), loading)
+        found[loading] = (pearson(index, sample.g), ceiling)
+    return found
 
 
 def team_recovery(rng, questionnaire: Questionnaire, a, b, team_size: int) -> dict:
-    """Spearman rho of team mean index with u_t and with the members' mean g, per replication."""
-    n_dims = len(questionnaire.dimensions)
-    with_population, with_members = [], []
+    """Spearman rho per replication of team means with the true team means: the index with
+    u_t and with the members' mean g; the climate items' mean with the team's climate."""
+    rhos: dict[str, list[float]] = {"population": [], "members": [], "climate": []}
     for _ in range(REPLICATIONS):
-        team_mean, team, g, theta = latent_people(rng, N_TEAMS, team_size, n_dims)
-        index, _ = score_matrix(simulate_answers(rng, questionnaire, theta, a, b), questionnaire)
-        observed = np.bincount(team, weights=index) / team_size
-        members_g = np.bincount(team, weights=g) / team_size
-        with_population.append(spearmanr(observed, team_mean).statistic)
-        with_members.append(spearmanr(observed, members_g).statistic)
+        sample = simulate(rng, questionnaire, a, b, N_TEAMS, team_size)
+        index, _ = score(sample, questionnaire)
+        observed = team_means(index, sample.team, N_TEAMS)
+        members_g = np.bincount(sample.team, weights=sample.g) / team_size
+        rhos["population"].append(spearmanr(observed, sample.team_mean).statistic)
+        rhos["members"].append(spearmanr(observed, members_g).statistic)
+        if has_climate(questionnaire):
+            climate = team_means(climate_scores(sample, questionnaire), sample.team, N_TEAMS)
+            rhos["climate"].append(spearmanr(climate, sample.climate).statistic)
     return {
-        "population": (float(np.mean(with_population)), float(np.std(with_population))),
-        "members": (float(np.mean(with_members)), float(np.std(with_members))),
+        name: (float(np.mean(values)), float(np.std(values))) if values else None
+        for name, values in rhos.items()
     }
 
 
-def index_ceiling(n_dims: int) -> float:
+def cfa_fit(rng, questionnaire: Questionnaire, a, b) -> dict[str, CfaResult]:
+    """The six-factor (correlated factors) and second-order CFA models, fitted with the app's
+    :func:`analysis.factor_model.fit_cfa` to N_CFA simulated people's own items, keyed."""
+    sample = simulate(rng, questionnaire, a, b, N_CFA // INDIVIDUAL_TEAM_SIZE, INDIVIDUAL_TEAM_SIZE)
+    columns = own_items(questionnaire)
+    items = [questionnaire.items[i] for i in columns]
+    scale = questionnaire.scale
+    answers = sample.answers[:, columns]
+    keyed = np.where([item.reversed for item in items], scale.min + scale.max - answers, answers)
+    frame = pd.DataFrame(keyed, columns=[item.id for item in items])
+    factors = {
+        dimension.key: [item.id for item in items if item.dimension == dimension.key]
+        for dimension in questionnaire.dimensions
+    }
+    fitted = {
+        structure: fit_cfa(frame, factors, structure=structure)
+        for structure in ("correlated", "second_order")
+    }
+    # a wrong model, to show that the indices can tell: one factor behind all items
+    fitted["one_factor"] = fit_cfa(frame, {"mindset": list(frame.columns)})
+    return fitted
+
+
+def index_ceiling(n_dims: int, loading: float = GENERAL_LOADING) -> float:
     """r of g with the mean of the thetas: what a perfectly measured index could reach."""
-    return LAMBDA_G / np.sqrt(LAMBDA_G**2 + (1 - LAMBDA_G**2) / n_dims)
+    return float(loading / np.sqrt(loading**2 + (1 - loading**2) / n_dims))
 
 
 def team_ceiling(team_size: int) -> float:
@@ -184,29 +274,83 @@ def print_individual(questionnaire: Questionnaire, result: dict) -> None:
     print(
         f"ICC(1) of true g: {result['icc_g']:.3f}; of the observed index: {result['icc_index']:.3f}"
     )
+    print(
+        f"'Does not apply' answers: {result['not_applicable']:.1%} of all answers;"
+        f" people with an index: {result['scored']:.1%}"
+    )
+
+
+def print_sensitivity(found: dict[float, tuple]) -> None:
+    print("\nSensitivity to the general loading (same items, same N):")
+    print("| lambda_g | dimensions' correlation | r(index, g) | ceiling, error-free dimensions |")
+    print("| --- | --- | --- | --- |")
+    for loading, (r, ceiling) in found.items():
+        print(f"| {loading} | {loading**2:.2f} | {r:.3f} | {ceiling:.3f} |")
 
 
 def print_teams(results: dict) -> None:
     print(f"\nTeams: {N_TEAMS} teams per replication, {REPLICATIONS} replications, mean (SD)")
+    climate = any(result["climate"] for result in results.values())
     print(
         "| team size | Spearman rho with team's true mean u_t | with members' mean g"
         " | ceiling: Pearson r of u_t with members' mean g |"
+        + (" climate items' mean with true climate |" if climate else "")
     )
-    print("| --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- |" + (" --- |" if climate else ""))
     for size, result in results.items():
         (pm, ps), (mm, ms) = result["population"], result["members"]
-        ceiling = team_ceiling(size)
-        print(f"| {size} | {pm:.3f} ({ps:.3f}) | {mm:.3f} ({ms:.3f}) | {ceiling:.3f} |")
+        line = f"| {size} | {pm:.3f} ({ps:.3f}) | {mm:.3f} ({ms:.3f}) | {team_ceiling(size):.3f} |"
+        if climate:
+            cm, cs = result["climate"]
+            line += f" {cm:.3f} ({cs:.3f}) |"
+        print(line)
+
+
+def print_cfa(results: dict[str, CfaResult]) -> None:
+    n = next(iter(results.values())).n
+    print(
+        f"\nCFA on {N_CFA:,} simulated people's own items, keyed; {n:,} answered every item"
+        " (listwise deletion)"
+    )
+    print("| model | estimator | chi2 (df) | CFI | TLI | RMSEA [90% CI] | SRMR | converged |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    names = {
+        "correlated": "six correlated factors",
+        "second_order": "second-order (g over the six)",
+        "one_factor": "one factor (misspecified, for contrast)",
+    }
+    for structure, result in results.items():
+        fit = result.fit
+        low, high = fit.rmsea_ci
+        print(
+            f"| {names[structure]} | {result.estimator} | {fit.chi2:.1f} ({fit.df}) |"
+            f" {fit.cfi:.3f} | {fit.tli:.3f} | {fit.rmsea:.3f} [{low:.3f}, {high:.3f}] |"
+            f" {fit.srmr:.3f} | {result.converged} |"
+        )
+    second = results["second_order"]
+    loadings = ", ".join(f"{value:.2f}" for value in second.general_loadings.values())
+    print(
+        f"Second-order loadings of the dimensions on g: {loadings} (true {GENERAL_LOADING});"
+        f" omega hierarchical {second.omega_hierarchical:.3f},"
+        f" omega total {second.omega_total:.3f}"
+    )
+    items = [value for row in second.loadings.values() for value in row.values()]
+    print(f"Standardised item loadings on their dimension: {min(items):.2f} to {max(items):.2f}")
 
 
 def print_header(q: Questionnaire, a: np.ndarray, b: np.ndarray) -> None:
+    climate = sum(item.perspective == "climate" for item in q.items)
+    offered = sum(getattr(item, "not_applicable", False) for item in q.items)
     print(
-        f"Instrument {q.key} v{q.version}: {len(q.items)} items, {len(q.dimensions)} dimensions,"
-        f" {sum(q.reversed_mask())} reverse-keyed, scale {q.scale.min}..{q.scale.max}; seed {SEED}"
+        f"Instrument {q.key} v{q.version}: {len(q.items)} items ({climate} climate),"
+        f" {len(q.dimensions)} dimensions, {sum(q.reversed_mask())} reverse-keyed,"
+        f" {offered} offer 'does not apply', scale {q.scale.min}..{q.scale.max}; seed {SEED}"
     )
     print(
-        f"Model: lambda_g = {LAMBDA_G}, team SD of g = {TEAM_SD}; GRM a in"
-        f" [{a.min():.2f}, {a.max():.2f}], thresholds in [{b.min():.2f}, {b.max():.2f}]"
+        f"Model: lambda_g = {GENERAL_LOADING}, team SD of g = {TEAM_SD}, climate r with team"
+        f" mean g = {CLIMATE_CORRELATION}, climate ICC(1) = {CLIMATE_SHARED}, 'does not apply'"
+        f" rate = {NOT_APPLICABLE_RATE}; GRM a in [{a.min():.2f}, {a.max():.2f}], thresholds in"
+        f" [{b.min():.2f}, {b.max():.2f}]"
     )
 
 
@@ -215,11 +359,17 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     questionnaire = rep_instrument()
     n_categories = questionnaire.scale.max - questionnaire.scale.min + 1
-    a, b = item_parameters(rng, len(questionnaire.items), n_categories)
+    a, b = grm_item_parameters(rng, len(questionnaire.items), n_categories)
     print_header(questionnaire, a, b)
     print_individual(questionnaire, individual_recovery(rng, questionnaire, a, b))
     print_teams({size: team_recovery(rng, questionnaire, a, b, size) for size in TEAM_SIZES})
-    print(f"\nRun time {time.perf_counter() - started:.1f} s")
+    print_sensitivity(loading_sensitivity(rng, questionnaire, a, b))
+    simulated = time.perf_counter()
+    print_cfa(cfa_fit(rng, questionnaire, a, b))
+    print(
+        f"\nRun time {time.perf_counter() - started:.1f} s"
+        f" (CFA {time.perf_counter() - simulated:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

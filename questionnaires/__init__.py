@@ -12,12 +12,14 @@ from questionnaires.model import (
     PERSPECTIVES,
     POLES,
     CooperationMap,
+    Crosswalk,
     Dimension,
     Item,
     Ladder,
     LadderTarget,
     Questionnaire,
     Scale,
+    common_items,
 )
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "PERSPECTIVES",
     "POLES",
     "CooperationMap",
+    "Crosswalk",
     "Dimension",
     "Item",
     "Ladder",
@@ -34,6 +37,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "Scale",
+    "common_items",
     "load_directory",
     "load_questionnaire",
 ]

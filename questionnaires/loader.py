@@ -5,6 +5,7 @@ the place in it, for example ``"rep-mindset-v1.toml: item 'mot3': unknown dimens
 """
 
 import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from questionnaires.model import (
     PERSPECTIVES,
     POLES,
     CooperationMap,
+    Crosswalk,
     Dimension,
     Item,
     Ladder,
@@ -28,6 +30,12 @@ from questionnaires.model import (
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
 MAX_RUNGS = 5
+SHARE_TOLERANCE = 1e-9
+"""Slack when turning a share of items into a count, as in ``analysis.scoring``."""
+IDENTICAL_FIELDS = ("text", "dimension", "keyed", "perspective", "not_applicable")
+"""What must match for an item to be identical to an earlier version's item."""
+IDENTICAL_SCORING = ("scale", "min_answered_share")
+"""What must match between two files for a crosswalk: how their answers become scores."""
 
 _KEY_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -47,7 +55,16 @@ class FieldSpec:
     required: bool = True
 
 
-KINDS = ("string", "integer", "number", "array of strings", "table", "array of tables")
+KINDS = (
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "array of strings",
+    "table",
+    "array of tables",
+    "table of strings",
+)
 
 # Every table of the format, by its dotted TOML path ("" is the top level), and its fields.
 TABLES: Mapping[str, Mapping[str, FieldSpec]] = {
@@ -65,6 +82,7 @@ TABLES: Mapping[str, Mapping[str, FieldSpec]] = {
         "items": FieldSpec("array of tables"),
         "ladder": FieldSpec("table", required=False),
         "cooperation": FieldSpec("table", required=False),
+        "crosswalk": FieldSpec("table", required=False),
     },
     "scale": {
         "min": FieldSpec("integer"),
@@ -85,6 +103,7 @@ TABLES: Mapping[str, Mapping[str, FieldSpec]] = {
         "dimension": FieldSpec("string"),
         "keyed": FieldSpec("string"),
         "perspective": FieldSpec("string", required=False),
+        "not_applicable": FieldSpec("boolean", required=False),
     },
     "ladder": {
         "question": FieldSpec("string"),
@@ -107,6 +126,10 @@ TABLES: Mapping[str, Mapping[str, FieldSpec]] = {
     "cooperation.directions": {
         "key": FieldSpec("string"),
         "label": FieldSpec("string"),
+    },
+    "crosswalk": {
+        "version": FieldSpec("integer"),
+        "items": FieldSpec("table of strings"),
     },
 }
 
@@ -157,8 +180,8 @@ def load_questionnaire(path: Path | str) -> Questionnaire:
             f"{where}: field 'min_answered_share' must be above 0 and at most 1, got {share}"
         )
     dimension_fields = _read_dimension_fields(top["dimensions"], where)
-    items = _read_items(top["items"], where)
-    dimensions = tuple(_dimension(fields, items, where) for fields in dimension_fields)
+    items = _read_items(top["items"], top["audience"], where)
+    dimensions = tuple(_dimension(fields, items, share, where) for fields in dimension_fields)
     return Questionnaire(
         key=top["key"],
         version=top["version"],
@@ -177,6 +200,11 @@ def load_questionnaire(path: Path | str) -> Questionnaire:
         ),
         source=path.name,
         sha256=hashlib.sha256(content).hexdigest(),
+        crosswalk=(
+            _read_crosswalk(top["crosswalk"], top["version"], items, where)
+            if "crosswalk" in top
+            else None
+        ),
     )
 
 
@@ -188,7 +216,10 @@ def load_directory(
     Raises
     ------
     QuestionnaireError
-        If a file is invalid or two files define the same key and version.
+        If a file is invalid, two files define the same key and version, or a crosswalk names
+        a version that is not loaded, links two files that score answers differently (answer
+        scale or ``min_answered_share``), or pairs an item that is not identical to the earlier
+        one.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -203,7 +234,62 @@ def load_directory(
                 f" is already defined in {loaded[identity].source}"
             )
         loaded[identity] = questionnaire
+    for questionnaire in loaded.values():
+        _check_crosswalk(questionnaire, loaded, directory)
     return loaded
+
+
+def _check_crosswalk(
+    newer: Questionnaire, loaded: Mapping[tuple[str, int], Questionnaire], directory: Path
+) -> None:
+    """Check that the earlier version is loaded, scores answers as this one does (the same
+    answer scale and ``min_answered_share``, so that the shared items give the same index in
+    either file), and that each pair of items is identical."""
+    if newer.crosswalk is None:
+        return
+    where = f"{directory / newer.source}: crosswalk"
+    older = loaded.get((newer.key, newer.crosswalk.version))
+    if older is None:
+        raise QuestionnaireError(
+            f"{where}: version {newer.crosswalk.version} of '{newer.key}' is not in {directory}"
+        )
+    for name in IDENTICAL_SCORING:
+        new, old = _describe(getattr(newer, name)), _describe(getattr(older, name))
+        if new != old:
+            raise QuestionnaireError(
+                f"{where}: {newer.source} and {older.source} score answers differently"
+                f" ({name}: {new} here, {old} there); a crosswalk needs the same scale and"
+                " min_answered_share in both files"
+            )
+    for new_id, old_id in newer.crosswalk.items.items():
+        if old_id not in older.item_index:
+            raise QuestionnaireError(
+                f"{where}: item '{new_id}' maps to '{old_id}', which is not an item of"
+                f" {older.source}"
+            )
+        difference = _difference(newer.item(new_id), older.item(old_id))
+        if difference:
+            raise QuestionnaireError(
+                f"{where}: item '{new_id}' is not identical to item '{old_id}' of"
+                f" {older.source} ({difference})"
+            )
+
+
+def _difference(newer: Item, older: Item) -> str | None:
+    """The first of ``IDENTICAL_FIELDS`` in which two items differ, described, or None."""
+    for name in IDENTICAL_FIELDS:
+        new, old = getattr(newer, name), getattr(older, name)
+        if new != old:
+            return f"{name}: {new!r} here, {old!r} there"
+    return None
+
+
+def _describe(value: Scale | float) -> str:
+    """A scale as ``1 to 7 ('SD', ..., 'SA')``, a share as written."""
+    if isinstance(value, Scale):
+        labels = ", ".join(repr(label) for label in value.labels)
+        return f"{value.min} to {value.max} ({labels})"
+    return repr(value)
 
 
 def _read_scale(raw: dict[str, Any], file: str) -> Scale:
@@ -239,7 +325,7 @@ def _read_dimension_fields(raw: list[dict[str, Any]], file: str) -> list[dict[st
     return dimensions
 
 
-def _read_items(raw: list[dict[str, Any]], file: str) -> tuple[Item, ...]:
+def _read_items(raw: list[dict[str, Any]], audience: str, file: str) -> tuple[Item, ...]:
     items: list[Item] = []
     seen_ids: set[str] = set()
     text_owner: dict[str, str] = {}
@@ -255,6 +341,10 @@ def _read_items(raw: list[dict[str, Any]], file: str) -> tuple[Item, ...]:
         _check_choice(fields, "keyed", POLES, where)
         fields.setdefault("perspective", "self")
         _check_choice(fields, "perspective", PERSPECTIVES, where)
+        if fields["perspective"] == "climate" and audience != "rep":
+            raise QuestionnaireError(
+                f"{where}: perspective 'climate' is only for audience 'rep', not '{audience}'"
+            )
         text = " ".join(fields["text"].split())
         if text in text_owner:
             raise QuestionnaireError(f"{where}: same text as item '{text_owner[text]}'")
@@ -263,13 +353,18 @@ def _read_items(raw: list[dict[str, Any]], file: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _dimension(fields: dict[str, Any], items: tuple[Item, ...], file: str) -> Dimension:
+def _dimension(
+    fields: dict[str, Any], items: tuple[Item, ...], share: float, file: str
+) -> Dimension:
     """Build a dimension from its checked fields and its items, in presentation order."""
     where = f"{file}: dimension '{fields['key']}'"
     own_items = tuple(item for item in items if item.dimension == fields["key"])
     if not own_items:
         raise QuestionnaireError(f"{where}: has no items")
+    if not any(item.perspective == "self" for item in own_items):
+        raise QuestionnaireError(f"{where}: has no 'self' items")
     _check_keys_balanced(own_items, where)
+    _check_not_applicable(own_items, share, where)
     return Dimension(**{**fields, "sources": tuple(fields["sources"]), "items": own_items})
 
 
@@ -283,6 +378,47 @@ def _check_keys_balanced(items: tuple[Item, ...], where: str) -> None:
                 f"{where}: all {len(poles)} '{perspective}' items are keyed '{poles[0]}';"
                 f" key at least one towards '{other}'"
             )
+
+
+def _check_not_applicable(items: tuple[Item, ...], share: float, where: str) -> None:
+    """Reject a perspective with so many "not applicable" items that answering every other
+    item could leave the dimension unscored (fewer than ``share`` of its items answered)."""
+    for perspective in PERSPECTIVES:
+        own = [item for item in items if item.perspective == perspective]
+        skippable = sum(item.not_applicable for item in own)
+        allowed = len(own) - math.ceil(share * len(own) - SHARE_TOLERANCE)
+        if skippable > allowed:
+            raise QuestionnaireError(
+                f"{where}: {skippable} of {len(own)} '{perspective}' items may be not applicable;"
+                f" at most {allowed} may be, so that answering the others always gives a score"
+                f" (min_answered_share {share:g})"
+            )
+
+
+def _read_crosswalk(
+    raw: dict[str, Any], version: int, items: tuple[Item, ...], file: str
+) -> Crosswalk:
+    """Check the crosswalk's own rules: an earlier version, this file's ids, one-to-one."""
+    where = f"{file}: crosswalk"
+    crosswalk = _read_table(raw, "crosswalk", where)
+    _check_at_least(crosswalk, "version", 1, where)
+    if crosswalk["version"] >= version:
+        raise QuestionnaireError(
+            f"{where}: field 'version' must be an earlier version than this file's ({version}),"
+            f" got {crosswalk['version']}"
+        )
+    ids = {item.id for item in items}
+    first_to_map: dict[str, str] = {}
+    for new_id, old_id in crosswalk["items"].items():
+        if new_id not in ids:
+            raise QuestionnaireError(f"{where}: item '{new_id}' is not in this file")
+        if old_id in first_to_map:
+            raise QuestionnaireError(
+                f"{where}: items '{first_to_map[old_id]}' and '{new_id}' both map to"
+                f" '{old_id}'; the mapping must be one-to-one"
+            )
+        first_to_map[old_id] = new_id
+    return Crosswalk(version=crosswalk["version"], items=crosswalk["items"])
 
 
 def _read_ladder(raw: dict[str, Any], file: str) -> Ladder:
@@ -344,16 +480,19 @@ _PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "integer": int,
     "number": (int, float),
     "table": dict,
+    "boolean": bool,
     "array of strings": list,
     "array of tables": list,
+    "table of strings": dict,
 }
 """The Python type(s) that ``tomllib`` gives each TOML kind a field may have."""
 
 
 def _check_kind(value: object, name: str, kind: str, where: str) -> None:
-    """Raise unless ``value`` has the TOML type ``kind``; strings and arrays must not be empty."""
+    """Raise unless ``value`` has the TOML type ``kind``; strings, arrays and tables of values
+    must not be empty."""
     expected = _PYTHON_TYPES[kind]
-    if isinstance(value, bool) or not isinstance(value, expected):
+    if isinstance(value, bool) != (kind == "boolean") or not isinstance(value, expected):
         article = "an" if kind[0] in "aeiou" else "a"
         raise QuestionnaireError(
             f"{where}: field '{name}' must be {article} {kind}, got {_toml_type(value)}"
@@ -361,11 +500,16 @@ def _check_kind(value: object, name: str, kind: str, where: str) -> None:
     if isinstance(value, str) and not value.strip():
         raise QuestionnaireError(f"{where}: field '{name}' must not be empty")
     if isinstance(value, list):
-        if not value:
-            raise QuestionnaireError(f"{where}: field '{name}' must not be empty")
-        element_kind = kind.removeprefix("array of ").removesuffix("s")
-        for position, element in enumerate(value, start=1):
-            _check_kind(element, f"{name}[{position}]", element_kind, where)
+        elements = [(f"{name}[{number}]", element) for number, element in enumerate(value, 1)]
+    elif isinstance(value, dict) and kind.startswith("table of "):
+        elements = [(f"{name}.{key}", element) for key, element in value.items()]
+    else:
+        return
+    if not elements:
+        raise QuestionnaireError(f"{where}: field '{name}' must not be empty")
+    element_kind = kind.partition(" of ")[2].removesuffix("s")
+    for label, element in elements:
+        _check_kind(element, label, element_kind, where)
 
 
 def _toml_type(value: object) -> str:

@@ -10,7 +10,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 POLES = ("contractual", "purpose")
-PERSPECTIVES = ("self", "team")
+PERSPECTIVES = ("self", "team", "climate")
 AUDIENCES = ("rep", "manager")
 DIMENSION_KEYS = (
     "motivation",
@@ -38,13 +38,19 @@ class Scale:
 
 @dataclass(frozen=True)
 class Item:
-    """One statement, keyed towards the pole that agreeing with it points to."""
+    """One statement, keyed towards the pole that agreeing with it points to.
+
+    ``perspective`` is ``self`` (the respondent's own stance), ``team`` (a manager rating the
+    team) or ``climate`` (a rep rating how they are managed). With ``not_applicable`` the
+    respondent may answer "does not apply to me" instead of a scale point.
+    """
 
     id: str
     text: str
     dimension: str
     keyed: str
     perspective: str = "self"
+    not_applicable: bool = False
 
     @property
     def reversed(self) -> bool:
@@ -99,11 +105,29 @@ class CooperationMap:
 
 
 @dataclass(frozen=True)
+class Crosswalk:
+    """The items a questionnaire shares, unchanged, with an earlier ``version`` of its key.
+
+    ``items`` maps this version's item id to the earlier version's item id (read-only).
+    """
+
+    version: int
+    items: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
+
+    def __hash__(self) -> int:
+        """Hashable like the other objects of the model, although ``items`` is a mapping."""
+        return hash((self.version, tuple(self.items.items())))
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     """One version of one instrument, as loaded from ``source``.
 
     ``items`` holds every item in presentation (file) order; each dimension holds the same
-    ``Item`` objects, grouped.
+    ``Item`` objects, grouped. ``crosswalk`` names the items identical to an earlier version's.
     """
 
     key: str
@@ -121,6 +145,16 @@ class Questionnaire:
     cooperation: CooperationMap | None
     source: str
     sha256: str
+    crosswalk: Crosswalk | None = None
+
+    @property
+    def has_climate(self) -> bool:
+        """True when some items ask how the respondent is managed (perspective ``climate``)."""
+        return any(item.perspective == "climate" for item in self.items)
+
+    def items_of(self, perspective: str) -> tuple[Item, ...]:
+        """The items of one perspective, in presentation order."""
+        return tuple(item for item in self.items if item.perspective == perspective)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id; raise ``KeyError`` for an unknown id."""
@@ -139,3 +173,22 @@ class Questionnaire:
         """Per item in presentation order: the index of its dimension in ``dimensions``."""
         position = {dimension.key: index for index, dimension in enumerate(self.dimensions)}
         return tuple(position[item.dimension] for item in self.items)
+
+
+def common_items(newer: Questionnaire, older: Questionnaire) -> tuple[tuple[str, str], ...]:
+    """Pairs ``(newer id, older id)`` of the items both questionnaires share, in newer's order.
+
+    A version shares every item with itself; a newer version shares the items of its crosswalk
+    when that crosswalk points to ``older``. Anything else shares nothing, so a trend across the
+    two can use only these items.
+    """
+    if newer.key != older.key:
+        return ()
+    if newer.version == older.version:
+        return tuple((item.id, item.id) for item in newer.items)
+    crosswalk = newer.crosswalk
+    if crosswalk is None or crosswalk.version != older.version:
+        return ()
+    return tuple(
+        (item.id, crosswalk.items[item.id]) for item in newer.items if item.id in crosswalk.items
+    )

@@ -1,12 +1,19 @@
 """The demo client: a solar-panel company whose sales teams answer over three waves.
 
-Past answers come from a latent-trait model: each person has a mindset (a normal latent value,
-drifting per team and wave), and each item answer is that value, keyed by the item's pole, plus
-item noise, rounded onto the scale. France and Germany move towards purpose; Spain does not.
+Answers come from the model of the recovery study (:mod:`analysis.simulation`): each rep has a
+general mindset g and six dimension latents under it; a rep team's mean g is its country's plus
+a team effect, and drifts by the country's step per wave (France and Germany move towards
+purpose; Spain does not). Item answers follow a graded-response model, each item's parameters
+seeded by its wording, so an item that versions 1 and 2 share behaves alike in both. Waves 1
+and 2 ask version 1 of both questionnaires, the open third wave version 2: its climate items
+(how a rep is managed) follow the team's management climate, and "does not apply" is chosen
+now and then. Managers answer the manager questionnaire: its ``self`` items from their own
+mindset, its ``team`` items from the reps they lead, seen a little more purpose-driven.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from questionnaires import Questionnaire
+from analysis.simulation import (
+    Mindset,
+    grm_item_parameters,
+    item_latents,
+    management_climate,
+    perceived_climate,
+    simulate_answers,
+    simulate_mindset,
+    team_effects,
+)
+from questionnaires import Item, Questionnaire
 from survey.invitations import Link, invite_unnamed, team_link
 from survey.models import (
     Assessment,
@@ -45,6 +62,10 @@ COUNTRIES = {
 REPS_PER_TEAM = (6, 11)
 WAVE_MONTHS_AGO = (12, 6)
 ANSWER_RATES = (0.88, 0.85, 0.4)  # the third wave is open and still filling up
+VERSIONS = (1, 1, 2)  # the questionnaires' version each wave asks (reps and managers alike)
+MANAGER_MEAN = 0.1  # managers' mean g in wave 1 (SD 1) ...
+MANAGER_DRIFT = 0.2  # ... and its drift per wave
+MANAGER_OPTIMISM = 0.3  # how much more purpose-driven managers see their reps than they are
 # (e-mail local part, role, team path a manager is scoped to)
 DEMO_USERS = (
     ("admin", "admin", None),
@@ -80,12 +101,14 @@ def seed_demo(
     session: Session, questionnaires: dict[tuple[str, int], Questionnaire], now: datetime
 ) -> Demo:
     """Create the demo organisation unless it exists; either way, make fresh open links."""
-    rep_q = questionnaires[("rep-mindset", 1)]
-    manager_q = questionnaires[("manager-mindset", 1)]
+    asked = [
+        (questionnaires[("rep-mindset", version)], questionnaires[("manager-mindset", version)])
+        for version in VERSIONS
+    ]
     organisation = find_demo(session)
     created = organisation is None
     if created:
-        organisation = _build(session, rep_q, manager_q, now)
+        organisation = _build(session, asked, now)
     assessment = session.scalar(
         select(Assessment).where(Assessment.organisation_id == organisation.id)
     )
@@ -106,7 +129,9 @@ def _logins() -> list[DemoLogin]:
     ]
 
 
-def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetime):
+def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], now: datetime):
+    """The organisation, its three waves (``questionnaires``: the (rep, manager) pair each
+    wave asks) and their answers drawn from :mod:`analysis.simulation`."""
     rng = np.random.default_rng(2026)
     organisation = Organisation(name=DEMO_NAME)
     session.add(organisation)
@@ -130,6 +155,7 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
     departments = [(product, 0.2, 0.1), (marketing, 0.0, 0.15)]
     session.flush()
 
+    (rep_q, manager_q), *_, (rep_new, manager_new) = questionnaires
     assessment = Assessment(
         organisation_id=organisation.id,
         name="Sales mindset 2026",
@@ -158,44 +184,73 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
             name="Wave 3",
             opens_at=now - timedelta(days=7),
             closes_at=now + timedelta(days=30),
+            rep_questionnaire_version=rep_new.version,
+            rep_questionnaire_sha256=rep_new.sha256,
+            manager_questionnaire_version=manager_new.version,
+            manager_questionnaire_sha256=manager_new.sha256,
         )
     )
     session.add_all(waves)
 
-    people: list[tuple[Person, float, float, float]] = []
-    for node, start, drift in territories + departments:
-        size = int(rng.integers(*REPS_PER_TEAM))
+    rep_teams = territories + departments
+    population = _Population.draw(rng, rep_teams, len(rep_q.dimensions))
+    reps = []
+    for code, (node, _, _) in enumerate(rep_teams):
         slug = node.name.lower().replace(" ", "-")
-        for number in range(1, size + 1):
-            person = Person(
+        size = int((population.team == code).sum())
+        reps += [
+            Person(
                 organisation_id=organisation.id,
                 team=node,
                 role="rep",
                 email=f"rep{number:02d}.{slug}@{DEMO_DOMAIN}",
             )
-            people.append((person, start + rng.normal(0, 0.7), drift, 0.0))
-    for node in [sales, *countries.values(), *(t for t, _, _ in territories)]:
+            for number in range(1, size + 1)
+        ]
+    managed = [sales, *countries.values(), *(node for node, _, _ in territories)]
+    managers = []
+    for node in managed:
         slug = node.name.lower().replace(" ", "-")
-        manager = Person(
-            organisation_id=organisation.id,
-            team=node,
-            role="manager",
-            email=f"manager.{slug}@{DEMO_DOMAIN}",
+        managers.append(
+            Person(
+                organisation_id=organisation.id,
+                team=node,
+                role="manager",
+                email=f"manager.{slug}@{DEMO_DOMAIN}",
+            )
         )
-        people.append((manager, rng.normal(0.1, 0.5), 0.2, 0.0))
-    session.add_all(person for person, *_ in people)
+    session.add_all(reps + managers)
     session.flush()
+    # the rep teams in each manager's subtree, whose reps the manager's "team" items are about
+    teams_led = [
+        [code for code, (node, _, _) in enumerate(rep_teams) if _within(node, leader)]
+        for leader in managed
+    ]
+    leaders = _Population.draw_managers(rng, len(managers), len(manager_q.dimensions))
 
-    other_teams = [node for node, _, _ in territories + departments]
-    for wave_number, (wave, answer_rate) in enumerate(zip(waves, ANSWER_RATES, strict=True)):
-        for person, base, drift, _ in people:
-            if rng.random() >= answer_rate:
-                continue
-            questionnaire = manager_q if person.role == "manager" else rep_q
-            theta = base + drift * wave_number
-            session.add(_synthetic_response(rng, questionnaire, wave, person, theta, other_teams))
-            if wave is waves[-1]:  # the open wave: these people used their invitation already
-                session.add(_used_invitation(wave, person, now))
+    other_teams = [node for node, _, _ in rep_teams]
+    waves_asked = zip(waves, ANSWER_RATES, questionnaires, strict=True)
+    for wave_number, (wave, answer_rate, (rep_form, manager_form)) in enumerate(waves_asked):
+        mindset = population.mindset.shifted(population.drift * wave_number)
+        answering = np.flatnonzero(rng.random(len(reps)) < answer_rate)
+        answers = population.answers(rng, rep_form, mindset, wave_number, answering)
+        responses = [
+            _response(rng, rep_form, wave, reps[i], row, mindset.g[i], other_teams)
+            for i, row in zip(answering, answers, strict=True)
+        ]
+        leading = leaders.shifted(MANAGER_DRIFT * wave_number)
+        answering_managers = np.flatnonzero(rng.random(len(managers)) < answer_rate)
+        answers = _manager_answers(
+            rng, manager_form, leading, mindset, population.team, teams_led, answering_managers
+        )
+        responses += [
+            _response(rng, manager_form, wave, managers[i], row, leading.g[i], other_teams)
+            for i, row in zip(answering_managers, answers, strict=True)
+        ]
+        session.add_all(responses)
+        if wave is waves[-1]:  # the open wave: these people used their invitation already
+            who = [reps[i] for i in answering] + [managers[i] for i in answering_managers]
+            session.add_all(_used_invitation(wave, person, now) for person in who)
     session.flush()
     all_teams = [sales, product, marketing, *countries.values()]
     all_teams += [node for node, _, _ in territories]
@@ -203,6 +258,56 @@ def _build(session, rep_q: Questionnaire, manager_q: Questionnaire, now: datetim
     _add_users(session, organisation, {paths[node.id]: node for node in all_teams})
     session.flush()
     return organisation
+
+
+@dataclass(frozen=True)
+class _Population:
+    """The reps' latent mindset (:mod:`analysis.simulation`): each rep team's mean g is its
+    country's wave-1 mean plus a team effect; g drifts by the country's drift per wave."""
+
+    team: np.ndarray  # each rep's team, a code into the rep teams
+    team_mean: np.ndarray  # each rep team's mean g in wave 1
+    team_drift: np.ndarray  # and its drift per wave
+    mindset: Mindset  # in wave 1
+    drift: np.ndarray  # each rep's drift per wave
+
+    @classmethod
+    def draw(cls, rng, rep_teams, n_dimensions: int) -> _Population:
+        start = np.array([start for _, start, _ in rep_teams])
+        drift = np.array([drift for _, _, drift in rep_teams])
+        sizes = rng.integers(*REPS_PER_TEAM, size=len(rep_teams))
+        team = np.repeat(np.arange(len(rep_teams)), sizes)
+        team_mean = start + team_effects(rng, len(rep_teams))
+        mindset = simulate_mindset(rng, team, team_mean, n_dimensions)
+        return cls(team, team_mean, drift, mindset, drift[team])
+
+    @staticmethod
+    def draw_managers(rng, count: int, n_dimensions: int) -> Mindset:
+        """Managers' own mindset: g around MANAGER_MEAN (one group, no team effect)."""
+        return simulate_mindset(rng, np.zeros(count), [MANAGER_MEAN], n_dimensions, team_sd=0.0)
+
+    def answers(self, rng, questionnaire, mindset: Mindset, wave_number: int, who) -> np.ndarray:
+        """Answers of the reps ``who`` (indices) to ``questionnaire`` in a wave; its climate
+        items (how a rep is managed) measure the team's management climate, which follows the
+        team's mean g of that wave (:func:`management_climate`)."""
+        climate_items = [item.perspective == "climate" for item in questionnaire.items]
+        seen = None
+        if any(climate_items):
+            climate = management_climate(rng, self.team_mean + self.team_drift * wave_number)
+            seen = perceived_climate(rng, climate, self.team[who])
+        latent = item_latents(
+            mindset.theta[who], questionnaire.item_dimension_index(), seen, climate_items
+        )
+        return _answers(rng, questionnaire, latent)
+
+
+def _within(node: Team, leader: Team) -> bool:
+    """True when ``node`` is ``leader``'s team or below it."""
+    while node is not None:
+        if node is leader:
+            return True
+        node = node.parent
+    return False
 
 
 def _used_invitation(wave: Wave, person: Person, now: datetime) -> Invitation:
@@ -217,14 +322,50 @@ def _used_invitation(wave: Wave, person: Person, now: datetime) -> Invitation:
     )
 
 
-def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) -> Response:
+def _manager_answers(rng, questionnaire, leading: Mindset, reps: Mindset, rep_team, teams_led, who):
+    """Managers' answers: ``self`` items from their own mindset, ``team`` items from the mean
+    latents of the reps they lead (that wave), seen MANAGER_OPTIMISM more purpose-driven."""
+    dims = np.asarray(questionnaire.item_dimension_index())
+    team_view = np.array(
+        [reps.theta[np.isin(rep_team, teams_led[i])].mean(axis=0) for i in who]
+    ).reshape(len(who), reps.theta.shape[1])
+    about_team = np.array([item.perspective == "team" for item in questionnaire.items])
+    latent = np.where(
+        about_team, (team_view + MANAGER_OPTIMISM)[:, dims], leading.theta[who][:, dims]
+    )
+    return _answers(rng, questionnaire, latent)
+
+
+def _answers(rng, questionnaire: Questionnaire, latent: np.ndarray) -> np.ndarray:
+    """GRM answers (NaN: does not apply) with each item's parameters from :func:`_item_rng`."""
     scale = questionnaire.scale
-    middle = (scale.min + scale.max) / 2
-    values = []
-    for item in questionnaire.items:
-        signed = -theta if item.reversed else theta
-        raw = middle + 1.3 * signed + rng.normal(0, 0.9)
-        values.append(int(np.clip(round(raw), scale.min, scale.max)))
+    n_categories = scale.max - scale.min + 1
+    drawn = [grm_item_parameters(_item_rng(item), 1, n_categories) for item in questionnaire.items]
+    a = np.concatenate([a for a, _ in drawn])
+    b = np.concatenate([b for _, b in drawn])
+    return simulate_answers(
+        rng,
+        latent,
+        a,
+        b,
+        scale.min,
+        scale.max,
+        questionnaire.reversed_mask(),
+        [item.not_applicable for item in questionnaire.items],
+    )
+
+
+def _item_rng(item: Item) -> np.random.Generator:
+    """A generator seeded by the item's wording and keying, so that an item the versions share
+    has the same GRM parameters in both (and the demo the same figures every time)."""
+    key = f"{item.dimension}|{item.keyed}|{item.perspective}|{item.text}".encode()
+    return np.random.default_rng(int.from_bytes(hashlib.sha256(key).digest()[:8], "little"))
+
+
+def _response(rng, questionnaire, wave, person, answers, g: float, other_teams) -> Response:
+    """One stored response: the answers (NaN: does not apply, stored as unanswered), and a
+    WHY ladder and cooperation links that lean with the person's general mindset ``g``."""
+    values = [None if np.isnan(value) else int(value) for value in answers]
     response = Response(
         wave=wave,
         team_id=person.team_id,
@@ -239,12 +380,12 @@ def _synthetic_response(rng, questionnaire, wave, person, theta, other_teams) ->
         depth = int(rng.integers(ladder.min_rungs, ladder.max_rungs + 1))
         purpose = [t.key for t in ladder.targets if t.pole == "purpose"]
         contractual = [t.key for t in ladder.targets if t.pole == "contractual"]
-        p_purpose = 1 / (1 + np.exp(-1.5 * theta))
+        p_purpose = 1 / (1 + np.exp(-1.5 * g))
         for position in range(1, depth + 1):
             pool = purpose if rng.random() < p_purpose * position / depth else contractual
             response.ladder.append(LadderRung(position=position, target=str(rng.choice(pool))))
     if questionnaire.cooperation is not None:
-        helped = rng.random(len(other_teams)) < 0.12 + 0.1 * theta
+        helped = rng.random(len(other_teams)) < 0.12 + 0.1 * g
         for node, flag in zip(other_teams, helped, strict=True):
             if flag and node.id != person.team_id:
                 direction = "received" if rng.random() < 0.5 else "given"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from questionnaires import DEFAULT_DIRECTORY, Questionnaire, load_directory
+from questionnaires import DEFAULT_DIRECTORY, Questionnaire, common_items, load_directory
 
 
 class InstrumentChanged(Exception):
@@ -41,3 +41,23 @@ def questionnaire_for(key: str, version: int, sha256: str) -> Questionnaire:
     if questionnaire.sha256 != sha256:
         raise InstrumentChanged(key, version)
     return questionnaire
+
+
+def shared_items(questionnaire: Questionnaire) -> dict[int, tuple[str, ...]]:
+    """``{other version: this version's ids of the own-stance items both share}``.
+
+    Versions of the same questionnaire linked by a crosswalk (``questionnaires/VERSIONS.md``):
+    a wave of either can be compared with a wave of the other on these items only.
+    """
+    found: dict[int, tuple[str, ...]] = {}
+    for (key, version), other in all_questionnaires().items():
+        if key != questionnaire.key or version == questionnaire.version:
+            continue
+        if questionnaire.version > version:
+            ids = tuple(new for new, _ in common_items(questionnaire, other))
+        else:
+            ids = tuple(old for _, old in common_items(other, questionnaire))
+        own = tuple(i for i in ids if questionnaire.item(i).perspective == "self")
+        if own:
+            found[version] = own
+    return found

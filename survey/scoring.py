@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
+from analysis.response_quality import CarelessFlags, careless_flags
 from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 from questionnaires import Questionnaire
 
@@ -37,9 +38,71 @@ def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, perspective: 
 
 
 def score_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, int]
+    questionnaire: Questionnaire, answers: Mapping[str, int | None]
 ) -> tuple[float, list[float]]:
-    """One person's index and dimension positions (0..100; NaN where too few answers)."""
-    row = np.array([[answers.get(item.id, np.nan) for item in questionnaire.items]], dtype=float)
-    index, positions = score_matrix(row, questionnaire)
+    """One person's index and dimension positions (0..100; NaN where too few answers).
+
+    An answer of None (does not apply) counts as unanswered. A questionnaire with climate items
+    (how the person is managed) is scored on its ``self`` items only: the person's own stance.
+    """
+    values = [answers.get(item.id) for item in questionnaire.items]
+    row = np.array([[np.nan if value is None else value for value in values]], dtype=np.float64)
+    perspective = "self" if questionnaire.has_climate else None
+    index, positions = score_matrix(row, questionnaire, perspective)
     return float(index[0]), [float(position) for position in positions[0]]
+
+
+def climate_positions(matrix: np.ndarray, questionnaire: Questionnaire) -> np.ndarray:
+    """Each response's management climate, 0 (contractual) .. 100 (purpose-driven).
+
+    The mean of the keyed ``climate`` items (how the respondent is managed, reported for teams
+    only); NaN where too few were answered, or for every response when there are none.
+    """
+    columns = [i for i, item in enumerate(questionnaire.items) if item.perspective == "climate"]
+    return _position_of(matrix, questionnaire, columns)
+
+
+def shared_index(
+    matrix: np.ndarray, questionnaire: Questionnaire, item_ids: Collection[str]
+) -> np.ndarray:
+    """The index over the items ``item_ids`` only (those two versions share, their crosswalk).
+
+    The mean of the dimension scores of the dimensions these items cover, each the mean of its
+    answered shared items by the questionnaire's answered-share rule, mapped onto 0..100: the
+    same function of the same items in either version, so waves asking either can be compared.
+    """
+    wanted = set(item_ids)
+    columns = [i for i, item in enumerate(questionnaire.items) if item.id in wanted]
+    return _position_of(matrix, questionnaire, columns)
+
+
+def _position_of(matrix: np.ndarray, questionnaire: Questionnaire, columns: list[int]):
+    if not columns:
+        return np.full(matrix.shape[0], np.nan)
+    codes = np.asarray(questionnaire.item_dimension_index())[columns]
+    present, dense = np.unique(codes, return_inverse=True)
+    scale = questionnaire.scale
+    dims = dimension_scores(
+        matrix[:, columns],
+        dense,
+        present.size,
+        np.asarray(questionnaire.reversed_mask())[columns],
+        scale.min,
+        scale.max,
+        questionnaire.min_answered_share,
+    )
+    return mindset_index(dims, scale.min, scale.max)
+
+
+def questionnaire_flags(matrix: np.ndarray, questionnaire: Questionnaire) -> CarelessFlags:
+    """The careless-responding indices of each response to ``questionnaire``
+    (:func:`analysis.response_quality.careless_flags`, with its default cut-offs)."""
+    scale = questionnaire.scale
+    return careless_flags(
+        matrix,
+        np.asarray(questionnaire.item_dimension_index()),
+        len(questionnaire.dimensions),
+        np.asarray(questionnaire.reversed_mask()),
+        scale.min,
+        scale.max,
+    )

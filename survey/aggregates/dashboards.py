@@ -16,7 +16,9 @@ from survey.models import Assessment
 from survey.releases.read import Dashboard, released_dashboard
 
 CHARTS = {
-    "trend": lambda section, k: charts.index_trend_chart(section.table),
+    "trend": lambda section, k: charts.index_trend_chart(
+        section.table, section.figures.get("measure", charts.INDEX_TITLE)
+    ),
     "distribution": lambda section, k: charts.position_distribution_chart(section.table, k=k),
     "profile": lambda section, k: charts.dimension_profile_chart(section.table),
     "heatmap": lambda section, k: charts.team_dimension_heatmap(section.table),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from flask import current_app
@@ -18,9 +18,11 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
+from survey.aggregates.measures import CLIMATE, shared_index_name
+from survey.instruments import shared_items
 from survey.models import CooperationLink, Invitation, Response
 from survey.models.response import MISSING
-from survey.scoring import score_matrix
+from survey.scoring import climate_positions, score_matrix, shared_index
 
 CACHE_SIZE = 256
 
@@ -38,6 +40,9 @@ class WaveScores:
     ladder_top: np.ndarray  # the top rung's target key
     links: tuple[np.ndarray, np.ndarray, np.ndarray]  # respondent team, other team, direction
     answers: np.ndarray  # responses x items, the raw answers; NaN where unanswered
+    # Further measures per response, by name (survey.aggregates.measures): the management
+    # climate, the index on the items shared with another version.
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -142,9 +147,10 @@ def _load(session, wave_ids, questionnaire, role, which) -> dict[int, WaveScores
     if perspectives == {"self", "team"}:  # a manager's file: two views of the same dimensions
         index, dims = score_matrix(matrix, questionnaire, "team")
         _, self_dims = score_matrix(matrix, questionnaire, "self")
-    else:
-        index, dims = score_matrix(matrix, questionnaire)
+    else:  # a rep's: their own stance (climate items are a measure of their own)
+        index, dims = score_matrix(matrix, questionnaire, "self")
         self_dims = dims
+    extra = _extra_measures(matrix, questionnaire) if role == "rep" else {}
     teams = np.array([row[1] for row in rows], dtype=np.int64)
     tops = np.array([row[3] for row in rows], dtype=object)
     team_link = np.array([row[4] == "team_link" for row in rows], dtype=bool)
@@ -161,6 +167,7 @@ def _load(session, wave_ids, questionnaire, role, which) -> dict[int, WaveScores
             dimensions=dims[mine],
             self_dimensions=self_dims[mine],
             answers=matrix[mine],
+            extra={name: values[mine] for name, values in extra.items()},
             ladder_team_ids=teams[has_ladder],
             ladder_top=tops[has_ladder],
             links=(
@@ -170,6 +177,16 @@ def _load(session, wave_ids, questionnaire, role, which) -> dict[int, WaveScores
             ),
         )
     return result
+
+
+def _extra_measures(matrix: np.ndarray, questionnaire: Questionnaire) -> dict[str, np.ndarray]:
+    extra = {
+        shared_index_name(questionnaire.version, other): shared_index(matrix, questionnaire, ids)
+        for other, ids in shared_items(questionnaire).items()
+    }
+    if questionnaire.has_climate:
+        extra[CLIMATE] = climate_positions(matrix, questionnaire)
+    return extra
 
 
 def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:

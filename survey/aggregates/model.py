@@ -48,6 +48,7 @@ def organisation_nodes(session: Session, organisation_id: int) -> list[TeamNode]
 class WaveInfo:
     id: int
     name: str
+    version: int | None = None  # of the rep questionnaire it asks, where a reader needs it
 
 
 @dataclass
@@ -97,7 +98,8 @@ def build_view(
     lookup = np.full(max(codes, default=0) + 1, -1)
     for team_id, code in codes.items():
         lookup[team_id] = code
-    measures = [INDEX, *dimensions]
+    extra = sorted({name for wave in waves for name in scores[wave.id].extra})
+    measures = [INDEX, *dimensions, *extra]
     personal: dict[tuple[int, int], int] = {}
     by_link: dict[tuple[int, int], int] = {}
     frames, subtree_rows = [], {}
@@ -115,7 +117,14 @@ def build_view(
         subtree_rows[wave.id] = (rows, groups)
         if not rows.size:  # no answers yet: every cell is hidden, nothing to aggregate
             continue
-        values = np.column_stack([wave_scores.index, wave_scores.dimensions])[rows]
+        nothing = np.full(wave_scores.n, np.nan)
+        values = np.column_stack(
+            [
+                wave_scores.index,
+                wave_scores.dimensions,
+                *(wave_scores.extra.get(name, nothing) for name in extra),
+            ]
+        )[rows]
         table = group_summaries(groups, values, measures)
         table["team"] = [teams[code].id for code in table["group"]]
         table["wave"] = wave.id

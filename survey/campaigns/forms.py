@@ -101,6 +101,14 @@ class WaveForm(FlaskForm):
         format=DATETIME_FORMAT,
         validators=[InputRequired("Give the closing date and time.")],
     )
+    # Choices are the installed versions; the view checks the order of the waves and offers
+    # what fits (survey.campaigns.wave_versions). A wave that opened keeps its own.
+    rep_version = SelectField(
+        "Questionnaire version for reps", coerce=coerce_id, validate_choice=True
+    )
+    manager_version = SelectField(
+        "Questionnaire version for managers", coerce=coerce_id, validate_choice=True
+    )
 
 
 class ConfirmForm(FlaskForm):

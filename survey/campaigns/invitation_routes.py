@@ -262,7 +262,7 @@ def _send(batch: MailBatch, issued: list[Issued]) -> None:
     config = current_app.config
     minutes = {}
     for role in ("rep", "manager"):
-        questionnaire = all_questionnaires().get(batch.wave.assessment.instrument(role)[:2])
+        questionnaire = all_questionnaires().get(batch.wave.instrument(role)[:2])
         minutes[role] = questionnaire.minutes if questionnaire else None
     messages = outgoing_mail(
         batch, issued, config["PUBLIC_URL"], config["SMTP_SENDER"], minutes, utcnow()

@@ -34,6 +34,15 @@ from survey.campaigns.setup import (
     locked_changes,
     questionnaire_choices,
 )
+from survey.campaigns.wave_versions import (
+    ROLES,
+    asks_managers,
+    installed_versions,
+    lowest_version,
+    order_problems,
+    set_version,
+    version_choices,
+)
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import form_page
@@ -140,14 +149,19 @@ def edit(organisation_id: int, assessment_id: int):
 def new_wave(organisation_id: int, assessment_id: int):
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = assessment_or_404(db.session, current_user, assessment_id, organisation)
-    form = WaveForm(data={"name": f"Wave {len(found.waves) + 1}"})
-    if form.validate_on_submit() and _schedule_fits(form, found, None):
+    form = _wave_form(found, None, {"name": f"Wave {len(found.waves) + 1}"})
+    if (
+        form.validate_on_submit()
+        and _schedule_fits(form, found, None)
+        and _versions_fit(form, found, None)
+    ):
         wave = Wave(
             assessment=found,
             name=form.name.data,
             opens_at=form.opens_at.data,
             closes_at=form.closes_at.data,
         )
+        _set_versions(wave, form)
         db.session.add(wave)
         db.session.flush()
         record(
@@ -159,10 +173,12 @@ def new_wave(organisation_id: int, assessment_id: int):
             name=wave.name,
             opens_at=wave.opens_at.isoformat(),
             closes_at=wave.closes_at.isoformat(),
+            versions=_versions(wave),
         )
         db.session.commit()
         flash(f"Scheduled {wave.name}: {when(wave)}.")
         return redirect(assessment_url(found))
+    _offer_versions(form, found, None)
     return form_page(
         "campaigns/wave_form.html", form, organisation=organisation, assessment=found, wave=None
     )
@@ -176,14 +192,22 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
     status = wave_status(wave, utcnow())
     if status == "closed":
         return error_page(409, f"{wave.name} has closed; a closed wave cannot be changed.")
-    form = WaveForm(
-        data={"name": wave.name, "opens_at": wave.opens_at, "closes_at": wave.closes_at}
+    form = _wave_form(
+        found,
+        wave,
+        {"name": wave.name, "opens_at": wave.opens_at, "closes_at": wave.closes_at},
+        locked=status == "open",
     )
-    if form.validate_on_submit() and _schedule_fits(form, found, wave):
-        before = (wave.name, wave.opens_at, wave.closes_at)
+    if (
+        form.validate_on_submit()
+        and _schedule_fits(form, found, wave)
+        and _versions_fit(form, found, wave)
+    ):
+        before = (wave.name, wave.opens_at, wave.closes_at, _versions(wave))
         wave.name = form.name.data
         if status == "scheduled":
             wave.opens_at = form.opens_at.data
+            _set_versions(wave, form)
         wave.closes_at = form.closes_at.data
         record(
             db.session,
@@ -194,16 +218,19 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
                 "name": before[0],
                 "opens_at": before[1].isoformat(),
                 "closes_at": before[2].isoformat(),
+                "versions": before[3],
             },
             after={
                 "name": wave.name,
                 "opens_at": wave.opens_at.isoformat(),
                 "closes_at": wave.closes_at.isoformat(),
+                "versions": _versions(wave),
             },
         )
         db.session.commit()
         flash(f"Saved {wave.name}: {when(wave)}.")
         return redirect(assessment_url(found))
+    _offer_versions(form, found, wave)
     return form_page(
         "campaigns/wave_form.html",
         form,
@@ -320,6 +347,79 @@ def _name_free(form: AssessmentForm, organisation_id: int, assessment_id: int | 
         form.name.errors.append("This organisation already has an assessment with that name.")
         return False
     return True
+
+
+def _wave_form(assessment: Assessment, wave: Wave | None, data: dict, locked=False) -> WaveForm:
+    """The wave form with a version field per role; an opened wave's versions stay as they are.
+
+    Any installed version passes the field's own check, so that one out of order gets the
+    plain words of ``_versions_fit``; ``_offer_versions`` narrows what the page offers.
+    """
+    for role in ROLES:
+        data[f"{role}_version"] = (
+            wave.instrument(role)[1] if wave else lowest_version(assessment, None, role)
+        )
+    form = WaveForm(data=data)
+    questionnaires = all_questionnaires()
+    for role in ROLES:
+        field = form[f"{role}_version"]
+        if locked or (role == "manager" and not asks_managers(assessment)):
+            del form[field.name]
+        else:
+            field.choices = installed_versions(questionnaires, assessment, role)
+    return form
+
+
+def _offer_versions(form: WaveForm, assessment: Assessment, wave: Wave | None) -> None:
+    """Offer the versions that keep the order where the wave opens (the time sent, if any),
+    and the one the field holds (the wave's, or the one sent beside its error)."""
+    opens_at = form.opens_at.data or (wave.opens_at if wave else None)
+    questionnaires = all_questionnaires()
+    for role in ROLES:
+        if f"{role}_version" not in form:
+            continue
+        field = form[f"{role}_version"]
+        offered = version_choices(questionnaires, assessment, wave, opens_at, role)
+        held = [choice for choice in field.choices if choice[0] == field.data]
+        field.choices = sorted({*offered, *held})
+
+
+def _versions_fit(form: WaveForm, assessment: Assessment, wave: Wave | None) -> bool:
+    """False (with a message) when the versions asked would break the order of the waves.
+
+    The message goes on the opening time when the wave asked the same versions at its old time
+    without a problem (the new time breaks the order), on the version otherwise.
+    """
+    versions = {role: form[f"{role}_version"].data for role in ROLES if f"{role}_version" in form}
+    if not versions:
+        return True
+    questionnaires = all_questionnaires()
+    name, opens_at = form.name.data, form.opens_at.data
+    problems = order_problems(questionnaires, assessment, wave, name, opens_at, versions)
+    moved = wave is not None and opens_at != wave.opens_at
+    before = (
+        order_problems(questionnaires, assessment, wave, name, wave.opens_at, versions)
+        if moved and problems
+        else {}
+    )
+    for role, message in problems.items():
+        field = form.opens_at if moved and role not in before else form[f"{role}_version"]
+        field.errors.append(message)
+    return not problems
+
+
+def _set_versions(wave: Wave, form: WaveForm) -> None:
+    for role in ROLES:
+        if f"{role}_version" in form:
+            set_version(wave, all_questionnaires(), role, form[f"{role}_version"].data)
+
+
+def _versions(wave: Wave) -> dict[str, int]:
+    return {
+        role: wave.instrument(role)[1]
+        for role in ROLES
+        if role == "rep" or asks_managers(wave.assessment)
+    }
 
 
 def _schedule_fits(form: WaveForm, assessment: Assessment, wave: Wave | None) -> bool:

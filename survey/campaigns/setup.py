@@ -2,7 +2,9 @@
 
 Once a wave has opened, people have answered under those settings, so they are locked: the
 minimum group size decides what every page shows, the mode is a promise made to respondents,
-and another questionnaire would mix versions. Only the name can change then.
+and another questionnaire would mix versions. Only the name can change then. Before that, a
+change of questionnaire makes every (scheduled) wave ask the new one: a wave's own version was
+a version of the questionnaire it replaces.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import flash, has_request_context
+
 from questionnaires import Questionnaire
+from survey.campaigns.wave_versions import clear_versions
 from survey.models import Assessment, Wave
 from survey.params import parse_id
 
 NO_MANAGER_VERSION = ""
+WAVE_VERSIONS_CLEARED = {"rep": "rep_wave_versions", "manager": "manager_wave_versions"}
+"""What ``apply_settings`` adds to the changed fields when waves lose their own version."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,9 @@ def apply_settings(assessment: Assessment, settings: Settings) -> list[str]:
 
     A questionnaire's recorded hash is taken from the installed file only when the choice
     changes, so that editing the name never hides a file changed since the assessment began.
+    When the questionnaire for reps (or managers) changes, every wave asks the new one: a wave
+    that had its own version loses it, ``"rep_wave_versions"`` (``"manager_wave_versions"``)
+    joins the changed fields, and, in a request, a message names those waves.
     """
     before = current_settings(assessment)
     changed = [field for field, value in _values(settings).items() if value != before[field]]
@@ -146,4 +156,29 @@ def apply_settings(assessment: Assessment, settings: Settings) -> list[str]:
         assessment.manager_questionnaire_key = manager.key if manager else None
         assessment.manager_questionnaire_version = manager.version if manager else None
         assessment.manager_questionnaire_sha256 = manager.sha256 if manager else None
+    for role in ("rep", "manager"):
+        if f"{role}_questionnaire" not in changed:
+            continue
+        cleared = clear_versions(assessment, role)
+        if cleared:
+            changed.append(WAVE_VERSIONS_CLEARED[role])
+            if has_request_context():
+                flash(_cleared_message(assessment, role, cleared))
     return changed
+
+
+def _cleared_message(assessment: Assessment, role: str, waves: list[Wave]) -> str:
+    """Which waves lost their own version for ``role``, and what they ask now."""
+    names = [wave.name for wave in waves]
+    one = len(names) == 1
+    listed = names[0] if one else ", ".join(names[:-1]) + " and " + names[-1]
+    who = "reps" if role == "rep" else "managers"
+    if role == "manager" and not assessment.manager_questionnaire_key:
+        now = "managers now answer the reps' questionnaire"
+    else:
+        key, version, _ = assessment.instrument(role)
+        now = f"{'it asks' if one else 'they ask'} the new one ({key}, version {version})"
+    return (
+        f"{listed} had {'its' if one else 'their'} own questionnaire version for {who}; "
+        f"the questionnaire changed, so {now}."
+    )

@@ -1,10 +1,15 @@
-"""Assessments (one questionnaire version, one mode) and their waves."""
+"""Assessments (one questionnaire per role, one mode) and their waves.
+
+An assessment names the questionnaire reps answer (and, optionally, the one managers answer)
+and the version a new wave asks. A wave may ask a newer version of the same questionnaire,
+never an older one than the wave before (``survey.campaigns.wave_versions``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -34,13 +39,15 @@ class Assessment(Base):
     manager_questionnaire_key: Mapped[str | None] = mapped_column(String(100))
     manager_questionnaire_version: Mapped[int | None]
     manager_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Leave responses flagged as careless out of releases (fixed for a wave at its first one).
+    careless_left_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     waves: Mapped[list[Wave]] = relationship(back_populates="assessment", order_by="Wave.opens_at")
 
     def instrument(self, role: str) -> tuple[str, int, str]:
-        """(key, version, sha256) of the questionnaire a rep or a manager answers."""
+        """(key, version, sha256) of the questionnaire a new wave asks a rep or a manager."""
         if role == "manager" and self.manager_questionnaire_key:
             return (
                 self.manager_questionnaire_key,
@@ -64,8 +71,32 @@ class Wave(Base):
     name: Mapped[str] = mapped_column(String(200))
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
+    # The version of the assessment's questionnaire this wave asks when a consultant chose a
+    # newer one for it; None: the assessment's.
+    rep_questionnaire_version: Mapped[int | None]
+    rep_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
+    manager_questionnaire_version: Mapped[int | None]
+    manager_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
 
     assessment: Mapped[Assessment] = relationship(back_populates="waves")
+
+    def instrument(self, role: str) -> tuple[str, int, str]:
+        """(key, version, sha256) of the questionnaire this wave asks a rep or a manager.
+
+        The key is always the assessment's; the wave's own version (and its file's hash) is a
+        version of that questionnaire, cleared whenever the assessment's questionnaire for the
+        role changes (``survey.campaigns.setup.apply_settings``). Managers answer the reps'
+        questionnaire, at the wave's version for reps, when the assessment has none for them.
+        """
+        assessment = self.assessment
+        key, version, sha256 = assessment.instrument(role)
+        if role == "manager" and assessment.manager_questionnaire_key:
+            own = (self.manager_questionnaire_version, self.manager_questionnaire_sha256)
+        else:
+            own = (self.rep_questionnaire_version, self.rep_questionnaire_sha256)
+        if own[0] is None or own[1] is None:
+            return key, version, sha256
+        return key, own[0], own[1]
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at

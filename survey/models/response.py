@@ -64,6 +64,9 @@ class Response(Base):
     # The seq of the first release of its wave that included it (None until one does): which
     # responses each release covered, for the disclosure auditor. No finer time is kept.
     released_in: Mapped[int | None]
+    # Flagged as careless (straight-lining and the like, analysis.response_quality) when a
+    # release first considered it; None before. Never shown for one response.
+    careless: Mapped[bool | None]
 
     wave: Mapped[Wave] = relationship()
     team: Mapped[Team] = relationship()

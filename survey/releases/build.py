@@ -14,17 +14,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
 from survey.aggregates import model
-from survey.aggregates.loading import invitation_counts, released_scores
-from survey.instruments import questionnaire_for
+from survey.aggregates.loading import decode_answers, invitation_counts, released_scores
+from survey.instruments import InstrumentMissing, all_questionnaires, questionnaire_for
 from survey.models import Assessment, Release, Response, Wave
 from survey.releases.audit import PublishedGroups, atom_tallies, release_groups, withheld_groups
 from survey.releases.pairing import add_pairing, previous_wave
 from survey.releases.payload import release_payload
+from survey.scoring import questionnaire_flags
 
 WITHHELD = "hidden so that answers given since the last release cannot be worked out"
 
@@ -47,9 +48,18 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         session.scalars(select(Release).where(Release.wave_id == wave.id).order_by(Release.seq))
     )
     seq = (earlier[-1].seq if earlier else 0) + 1
+    careless_left_out = (
+        earlier[0].payload.get("careless_left_out", False)
+        if earlier
+        else assessment.careless_left_out
+    )
+    judge_careless(session, wave)
+    taken = [Response.wave_id == wave.id, Response.released_in.is_(None)]
+    if careless_left_out:  # judged and not flagged: one that came in meanwhile waits
+        taken.append(Response.careless.is_(False))
     session.execute(
         update(Response)
-        .where(Response.wave_id == wave.id, Response.released_in.is_(None))
+        .where(*taken)
         .values(released_in=seq)
         .execution_options(synchronize_session=False)
     )
@@ -63,13 +73,13 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         if earlier
         else _invited_trees(parents, {team for team, count in sent.items() if count})
     )
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    questionnaire = questionnaire_for(*wave.instrument("rep"))
     reps = released_scores(session, wave.id, questionnaire, "rep", left_out)
     managers = (
         released_scores(
             session,
             wave.id,
-            questionnaire_for(*assessment.instrument("manager")),
+            questionnaire_for(*wave.instrument("manager")),
             "manager",
             left_out,
         )
@@ -113,6 +123,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     )
     payload["published"] = published
     payload["team_link_left_out"] = sorted(left_out)
+    payload["careless_left_out"] = careless_left_out
     if final:
         this_release = PublishedGroups(seq, parents, published)
         earlier_groups = [release_groups(release) for release in earlier]
@@ -123,6 +134,47 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     session.add(release)
     session.flush()
     return release
+
+
+def judge_careless(session: Session, wave: Wave) -> None:
+    """Flag the wave's responses no release has judged yet as careless or not.
+
+    Each response is judged once, by its own answers (:func:`survey.scoring.questionnaire_flags`),
+    before a release first considers it; the flag is never shown for one response.
+    """
+    rows = session.execute(
+        select(
+            Response.id, Response.values, Response.questionnaire_key, Response.questionnaire_version
+        ).where(
+            Response.wave_id == wave.id,
+            Response.released_in.is_(None),
+            Response.careless.is_(None),
+        )
+    ).all()
+    questionnaires = all_questionnaires()
+    by_instrument: dict[tuple[str, int], list] = {}
+    for row in rows:
+        by_instrument.setdefault((row[2], row[3]), []).append(row)
+    for instrument, found in by_instrument.items():
+        questionnaire = questionnaires.get(instrument)
+        if questionnaire is None:
+            raise InstrumentMissing(*instrument)
+        matrix = decode_answers([row[1] for row in found], len(questionnaire.items))
+        flagged = questionnaire_flags(matrix, questionnaire).flagged
+        session.execute(  # one executemany, however many responses
+            JUDGE,
+            [
+                {"judged": row[0], "flag": bool(flag)}
+                for row, flag in zip(found, flagged, strict=True)
+            ],
+        )
+
+
+JUDGE = (
+    update(Response.__table__)
+    .where(Response.__table__.c.id == bindparam("judged"))
+    .values(careless=bindparam("flag"))
+)
 
 
 def _invited_trees(parents: dict[int, int | None], invited: set[int]) -> set[int]:
@@ -186,7 +238,11 @@ def next_interim_problem(session: Session, wave: Wave) -> str | None:
     if final:
         return f"{wave.name} has been released in full; nothing more can be released."
     waiting = session.scalar(
-        select(func.count()).where(Response.wave_id == wave.id, Response.released_in.is_(None))
+        select(func.count()).where(
+            Response.wave_id == wave.id,
+            Response.released_in.is_(None),
+            Response.careless.is_not(True),
+        )
     )
     if not waiting:
         return "No answers have come in since the last release."

@@ -86,6 +86,10 @@ logger = logging.getLogger(__name__)
 
 NO_FINAL_BEFORE = "the previous wave has no final release"
 HIDDEN_BEFORE = "not shown in the previous wave"
+VERSION_CHANGED = (
+    "the questionnaire changed between the waves, and one person's answers to different "
+    "questions are not compared"
+)
 HIDDEN_NOW = "not shown in this wave"
 WITHHELD = "not shown, so that answers cannot be worked out"
 SAME_FOR_ALL = "not shown: everyone's change is the same, so it would show each person's"
@@ -245,9 +249,16 @@ def add_pairing(
         session.scalars(select(Release).where(Release.wave_id == before.id).order_by(Release.seq))
     )
     a_final = next((release for release in a_releases if release.final), None)
-    if a_final is None:
+    unpaired = (
+        NO_FINAL_BEFORE
+        if a_final is None
+        else VERSION_CHANGED
+        if before.instrument("rep")[:2] != wave.instrument("rep")[:2]
+        else None
+    )
+    if a_final is None or unpaired is not None:
         for cell in cells.values():
-            cell["paired_hidden"] = NO_FINAL_BEFORE
+            cell["paired_hidden"] = unpaired
         return
     a_payload = a_final.payload
     a_tree, b_tree = _tree(a_payload), dict(this_release.parents)
@@ -475,7 +486,7 @@ def published_partners(
         if wave.id not in scores:
             release = final(wave.id)
             assert release is not None
-            questionnaire = _rep_questionnaire(wave.assessment)
+            questionnaire = questionnaire_for(*wave.instrument("rep"))
             left_out = release.payload["team_link_left_out"]
             scores[wave.id] = keyed_scores(session, wave.id, questionnaire, left_out, keys)
         return scores[wave.id]
@@ -504,7 +515,3 @@ def published_partners(
             None if later is None else scored(later).team.get(key),
         )
     return found
-
-
-def _rep_questionnaire(assessment: Assessment) -> Questionnaire:
-    return questionnaire_for(*assessment.instrument("rep"))

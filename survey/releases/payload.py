@@ -15,7 +15,13 @@ dimension, ending with the gap and whether the managers' view lies outside the t
 ``reliability`` (alpha of each scale over its subtree, with each item's corrected item-total r
 and alpha if dropped) and ``extremes`` (the paired test of the gap between its highest- and
 lowest-scoring dimensions); and always ``invited`` (personal invitations sent in its subtree).
-``roots_reliability`` is alpha over every top team shown.
+``roots_reliability`` is alpha over every top team shown. ``questionnaire`` names the rep
+questionnaire's key and version and, in ``shared``, how many items it shares with each version
+it has a crosswalk with (the summary rows then include the index on those items, so that waves
+asking either version compare: :mod:`survey.releases.versions`). A summary row is stored only
+for a measure scored for everyone the cell counts; the management climate is one where reps
+were asked how they are managed. ``careless_left_out`` says whether responses flagged as
+careless were left out (fixed at the wave's first release).
 
 Releases made before a key or a column was added lack it (``cooperation_measures``,
 ``extremes``; the gap columns of ``perception``, the items of a ``reliability`` row): readers
@@ -38,11 +44,14 @@ from analysis.perception import perception_gaps
 from analysis.privacy import COMPLEMENTARY, NO_ANSWERS, Suppression, too_few_answers
 from analysis.profile import extreme_gap
 from analysis.reliability import scale_reliability
-from questionnaires import Questionnaire
+from questionnaires import DIMENSION_KEYS, Questionnaire
 from survey.aggregates import model
 from survey.aggregates.loading import WaveScores
+from survey.aggregates.measures import CLIMATE, shared_index_name
+from survey.instruments import shared_items
 
 SUMMARY_COLUMNS = ["measure", "n", "mean", "sd", "ci_low", "ci_high"]
+MANAGEMENT = DIMENSION_KEYS.index("management")
 
 
 def release_payload(
@@ -88,6 +97,14 @@ def release_payload(
         cells[str(team)] = cell
     return {
         "wave": {"id": wave.id, "name": wave.name},
+        "questionnaire": {
+            "key": questionnaire.key,
+            "version": questionnaire.version,
+            "shared": {
+                shared_index_name(questionnaire.version, other): len(ids)
+                for other, ids in shared_items(questionnaire).items()
+            },
+        },
         "dimensions": view.dimensions,
         "tree": {
             str(node.id): {
@@ -140,10 +157,15 @@ class _Tree:
 
 
 def _summaries(view: model.OrganisationView, wave_id: int) -> dict[int, list[list]]:
+    """Each team's summary rows; a measure scored for fewer people than the index (everyone the
+    cell counts: every counted response has an index) is left out, so that no figure covers a
+    group the suppression and the auditor did not decide on."""
     table = view.summaries
     if table.empty:
         return {}
     table = table[table["wave"] == wave_id]
+    index_n = table.loc[table["measure"] == model.INDEX].set_index("team")["n"]
+    table = table[(table["measure"] == model.INDEX) | (table["n"] == table["team"].map(index_n))]
     rows: dict[int, list[list]] = defaultdict(list)
     for team, *values in zip(table["team"], *(table[c] for c in SUMMARY_COLUMNS), strict=True):
         rows[int(team)].append([plain(v) for v in values])
@@ -299,7 +321,9 @@ def _perception(
     One row per dimension: dimension, managers, their mean view of the team, their mean view of
     themselves, the team's own mean and its 95% interval, the gap (managers' view of the team
     minus the team's mean) and whether the managers' view lies outside the team's interval
-    (:func:`analysis.perception.perception_gaps`).
+    (:func:`analysis.perception.perception_gaps`). Where reps were asked how they are managed, a
+    last row sets the managers' view of their own managing (as both of their views) beside that
+    management climate: the gap is their self-view minus how their reps experience it.
     """
     if managers is None or manager_cells is None or not managers.n or view.summaries.empty:
         return {}
@@ -317,8 +341,12 @@ def _perception(
     dimensions = view.dimensions
     team_view = group_summaries(groups, managers.dimensions[known][rows], dimensions)
     self_view = group_summaries(groups, managers.self_dimensions[known][rows], dimensions)
-    ids = np.array(list(view.codes), dtype=np.int64)
     summaries = view.summaries[view.summaries["wave"] == wave_id].rename(columns={"team": "group"})
+    if CLIMATE in set(summaries["measure"]):  # their own managing against how reps are managed
+        own = self_view[self_view["measure"] == dimensions[MANAGEMENT]]
+        team_view = pd.concat([team_view, own.assign(measure=CLIMATE)], ignore_index=True)
+        self_view = pd.concat([self_view, own.assign(measure=CLIMATE)], ignore_index=True)
+    ids = np.array(list(view.codes), dtype=np.int64)
     gaps = perception_gaps(
         summaries,
         pd.DataFrame(
@@ -364,45 +392,60 @@ def _reliability(view, questionnaire: Questionnaire, wave_id: int, teams: list[i
     chosen = np.unique(rows[np.isin(groups, [view.codes[team] for team in teams])])
     if not chosen.size:
         return {"n": 0, "scales": []}
-    item_dimension = questionnaire.item_dimension_index()
-    results = scale_reliability(
-        view.scores[wave_id].answers[chosen],
-        item_dimension,
-        len(questionnaire.dimensions),
-        reversed_items=questionnaire.reversed_mask(),
-    )
+    answers = view.scores[wave_id].answers[chosen]
     scales = []
-    for position, (dimension, result) in enumerate(
-        zip(questionnaire.dimensions, results, strict=True)
-    ):
-        ids = [
-            item.id
-            for item, code in zip(questionnaire.items, item_dimension, strict=True)
-            if code == position
-        ]
-        scales.append(
-            [
-                dimension.name,
-                plain(result.alpha),
-                plain(result.standardized_alpha),
-                plain(result.ci[0]),
-                plain(result.ci[1]),
-                result.n_used,
-                result.n_items,
-                result.missing,
-                result.undefined_reason,
-                [
-                    [
-                        item_id,
-                        plain(item.corrected_item_total),
-                        plain(item.alpha_if_dropped),
-                        item.undefined_reason,
-                    ]
-                    for item_id, item in zip(ids, result.items, strict=True)
-                ],
-            ]
+    for name, columns, codes, n_scales in _scales(questionnaire):
+        results = scale_reliability(
+            answers[:, columns],
+            codes,
+            n_scales,
+            reversed_items=np.asarray(questionnaire.reversed_mask())[columns],
         )
+        for position, result in enumerate(results):
+            ids = [
+                questionnaire.items[column].id
+                for column, code in zip(columns, codes, strict=True)
+                if code == position
+            ]
+            scales.append(_scale_row(name(position), result, ids))
     return {"n": int(chosen.size), "scales": scales}
+
+
+def _scales(questionnaire: Questionnaire) -> list:
+    """(name of scale i, item columns, their scale codes, scales) of the own-stance dimensions
+    and, when the questionnaire asks them, the climate items as one scale."""
+    dimension = np.asarray(questionnaire.item_dimension_index())
+    perspective = [item.perspective for item in questionnaire.items]
+    own = [i for i, kind in enumerate(perspective) if kind != "climate"]
+    names = [d.name for d in questionnaire.dimensions]
+    found = [(names.__getitem__, own, dimension[own], len(names))]
+    climate = [i for i, kind in enumerate(perspective) if kind == "climate"]
+    if climate:
+        found.append((lambda _: CLIMATE, climate, np.zeros(len(climate), dtype=np.int64), 1))
+    return found
+
+
+def _scale_row(name: str, result, ids: list[str]) -> list:
+    return [
+        name,
+        plain(result.alpha),
+        plain(result.standardized_alpha),
+        plain(result.ci[0]),
+        plain(result.ci[1]),
+        result.n_used,
+        result.n_items,
+        result.missing,
+        result.undefined_reason,
+        [
+            [
+                item_id,
+                plain(item.corrected_item_total),
+                plain(item.alpha_if_dropped),
+                item.undefined_reason,
+            ]
+            for item_id, item in zip(ids, result.items, strict=True)
+        ],
+    ]
 
 
 def _extremes(view: model.OrganisationView, wave_id: int, team: int) -> dict:

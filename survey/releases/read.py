@@ -29,6 +29,7 @@ from analysis.ladder import CHI_SQUARE, FISHER_EXACT, compare_top_rungs
 from analysis.privacy import coarse_count
 from questionnaires.model import LadderTarget
 from survey.aggregates.loading import score_cache
+from survey.aggregates.measures import CLIMATE
 from survey.aggregates.model import (
     BIN_WIDTH,
     INDEX,
@@ -42,6 +43,7 @@ from survey.models import Assessment, Response
 from survey.models.organisation import subtree_ids
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.store import ReleaseInfo, latest_releases, payload
+from survey.releases.versions import Basis, comparison_basis
 
 WAVE_SECTIONS = ("headline", "distribution", "heatmap", "cooperation", "perception", "rates")
 NOT_IN_TREE = "not part of the organisation when this wave was released"
@@ -92,7 +94,7 @@ def released_dashboard(
 ) -> Dashboard:
     """One team's sections for one wave, from releases only."""
     releases = latest_releases(session, assessment)
-    waves = [WaveInfo(wave.id, wave.name) for wave in assessment.waves]
+    waves = [WaveInfo(w.id, w.name, w.instrument("rep")[1]) for w in assessment.waves]
     wave = next(w for w in waves if w.id == wave_id)
     current = releases.get(wave_id)
     if current is None:
@@ -115,7 +117,7 @@ def released_dashboard(
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
     sections["change"] = change(view, data, released_waves, team_id, wave_id)
     sections["ladder"] = ladder(
-        view, data, released_waves, team, wave_id, _ladder_targets(assessment)
+        view, data, released_waves, team, wave_id, _ladder_targets(assessment, wave_id)
     )
     return Dashboard(view, team, wave, sections, current)
 
@@ -160,9 +162,23 @@ def _rows(view, data, waves, team_ids, measures) -> tuple[pd.DataFrame, list[tup
 
 
 def trend(view: ReleasedView, data, waves, team_id: int) -> Section:
+    """The index of the team and each child over the waves (across a questionnaire change, on
+    the items the versions share: :func:`~survey.releases.versions.comparison_basis`)."""
     members = [team_id] + [child.id for child in view.children(team_id)]
-    frame, hidden = _rows(view, data, waves, members, [INDEX])
-    return Section("trend", "Mindset index over the waves", frame.drop(columns="measure"), hidden)
+    basis = comparison_basis(data, waves)
+    frame, hidden = _rows(view, data, basis.waves, members, [basis.measure])
+    return Section(
+        "trend",
+        f"{basis.measure} over the waves",
+        frame.drop(columns="measure"),
+        hidden,
+        _noted(basis),
+        {} if basis.measure == INDEX else {"measure": basis.measure},
+    )
+
+
+def _noted(basis: Basis) -> tuple[str, ...]:
+    return () if basis.note is None else (basis.note,)
 
 
 def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
@@ -189,7 +205,8 @@ def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
                 **_tested(result, verdict),
             }
         )
-    return Section("trend_test", "Trend over the waves", pd.DataFrame(rows), hidden)
+    findings = _noted(comparison_basis(data, waves))
+    return Section("trend_test", "Trend over the waves", pd.DataFrame(rows), hidden, findings)
 
 
 def trend_family(view: ReleasedView, data, waves) -> dict:
@@ -201,13 +218,16 @@ def trend_family(view: ReleasedView, data, waves) -> dict:
 
 def trends_of_all_teams(data, waves) -> dict:
     """:func:`trend_family` without the cache: every team that any of the releases shows."""
-    teams = sorted({int(team) for wave in waves for team in data[wave.id]["cells"]})
+    basis = comparison_basis(data, waves)
+    teams = sorted({int(team) for wave in basis.waves for team in data[wave.id]["cells"]})
     tested = {}
     for member in teams:
         rows = [
-            (position, _index_row(cell))
-            for position, wave in enumerate(waves)
-            if (cell := _cell(data[wave.id], member)) is not None and cell["visible"]
+            (position, row)
+            for position, wave in enumerate(basis.waves)
+            if (cell := _cell(data[wave.id], member)) is not None
+            and cell["visible"]
+            and (row := _measure_row(cell, basis.measure)) is not None
         ]
         if len(rows) < 3:
             continue
@@ -235,11 +255,36 @@ def _cached(key: tuple, compute):
 
 
 def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
+    """The six dimensions in this wave and the previous released one (when it asked the same
+    questionnaire version), with the management climate in words where reps were asked."""
     before = previous_released(waves, wave_id)
     chosen = [w for w in waves if w.id == wave_id or (before and w.id == before.id)]
-    frame, hidden = _rows(view, data, chosen, [team_id], data[wave_id]["dimensions"])
+    basis = comparison_basis(data, chosen)
+    if basis.measure != INDEX:  # other items: the dimensions are not set side by side
+        basis = Basis(INDEX, [chosen[-1]], _OTHER_VERSION.format(before.name if before else ""))
+    frame, hidden = _rows(view, data, basis.waves, [team_id], data[wave_id]["dimensions"])
     frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
-    return Section("profile", "The six dimensions against the previous wave", frame, hidden)
+    cell = _cell(data[wave_id], team_id)
+    climate = _measure_row(cell, CLIMATE) if cell and cell["visible"] else None
+    findings = _noted(basis) + (() if climate is None else (_climate_words(climate),))
+    return Section(
+        "profile", "The six dimensions against the previous wave", frame, hidden, findings
+    )
+
+
+_OTHER_VERSION = (
+    "{} asked another version of the questionnaire: its dimensions came from partly different "
+    "items, so they are not shown beside these."
+)
+
+
+def _climate_words(row: dict) -> str:
+    """The management climate (how reps say they are managed) of a cell, in words."""
+    return (
+        f"How reps say they are managed: {row['mean']:.0f} on the 0 (contractual) to 100 "
+        f"(purpose-driven) scale, from {row['n']} answers; this describes their managers' way "
+        "of leading, not the reps' own mindset."
+    )
 
 
 def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
@@ -251,6 +296,10 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
     before = previous_released(waves, wave_id)
     title = f"Change since {before.name}" if before else "Change since the previous wave"
     members = [team_id] + [child.id for child in view.children(team_id)]
+    basis = comparison_basis(data, [w for w in waves if before and w.id in (before.id, wave_id)])
+    if before is not None and len(basis.waves) < 2:
+        hidden = [(view.teams[member].name, basis.note or "") for member in members]
+        return Section("change", title, pd.DataFrame(), hidden)
     family = change_family(view, data, before.id, wave_id) if before else {}
     rows, hidden = [], []
     for member in members:
@@ -262,15 +311,18 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
             cells = [_cell(data[w], member) for w in (before.id, wave_id)]
             wave_names = (before.name, _wave_name(view, wave_id))
             reason = next(
-                f"{_hidden_reason(cell)} in {wave_name}"
-                for cell, wave_name in zip(cells, wave_names, strict=True)
-                if not (cell and cell["visible"])
+                (
+                    f"{_hidden_reason(cell)} in {wave_name}"
+                    for cell, wave_name in zip(cells, wave_names, strict=True)
+                    if not (cell and cell["visible"])
+                ),
+                f"{basis.measure}: not released for this team in both waves",
             )
             hidden.append((name, reason))
             continue
         result, verdict = family[member]
         cells = [_cell(data[w], member) for w in (before.id, wave_id)]
-        n_before, n_after = (_index_row(cell)["n"] for cell in cells)
+        n_before, n_after = (_measure_row(cell, basis.measure)["n"] for cell in cells)
         paired = isinstance(result, PairedChange)
         rows.append(
             {
@@ -287,7 +339,8 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
                 "why_not_paired": None if paired else cells[1].get("paired_hidden"),
             }
         )
-    return Section("change", title, pd.DataFrame(rows), hidden)
+    measure = {} if basis.measure == INDEX else {"measure": basis.measure}
+    return Section("change", title, pd.DataFrame(rows), hidden, _noted(basis), measure)
 
 
 def _tested(result, verdict) -> dict:
@@ -332,6 +385,7 @@ def change_family(view: ReleasedView, data, before_id: int, after_id: int) -> di
 
 def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int) -> dict:
     """:func:`change_family` without the cache."""
+    measure = comparison_basis(data, [w for w in view.waves if w.id in (before_id, after_id)])
     tested = {}
     for member in view.teams:
         cells = [_cell(data[w], member) for w in (before_id, after_id)]
@@ -346,7 +400,9 @@ def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int
                 mean_before=paired["mean_before"],
             )
             continue
-        b, a = (_index_row(cell) for cell in cells)
+        b, a = (_measure_row(cell, measure.measure) for cell in cells)
+        if b is None or a is None:
+            continue
         tested[member] = compare_summaries(b["n"], b["mean"], b["sd"], a["n"], a["mean"], a["sd"])
     return _with_verdicts(tested)
 
@@ -355,8 +411,12 @@ def _wave_name(view: ReleasedView, wave_id: int) -> str:
     return next(wave.name for wave in view.waves if wave.id == wave_id)
 
 
-def _index_row(cell: dict) -> dict:
-    row = dict(zip(SUMMARY_COLUMNS, next(r for r in cell["summary"] if r[0] == INDEX), strict=True))
+def _measure_row(cell: dict, measure: str) -> dict | None:
+    """``n``, ``mean`` and ``sd`` of one measure of a shown cell; None if it has none."""
+    found = next((r for r in cell["summary"] if r[0] == measure), None)
+    if found is None:
+        return None
+    row = dict(zip(SUMMARY_COLUMNS, found, strict=True))
     sd = row["sd"]
     return {
         "n": int(row["n"]),
@@ -371,9 +431,10 @@ PURPOSE_POLE = "purpose"
 TEST_NAMES = {CHI_SQUARE: "Pearson's chi-square test", FISHER_EXACT: "Fisher's exact test"}
 
 
-def _ladder_targets(assessment: Assessment) -> tuple[LadderTarget, ...]:
-    """The WHY ladder's targets of the assessment's rep questionnaire, with their poles."""
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+def _ladder_targets(assessment: Assessment, wave_id: int) -> tuple[LadderTarget, ...]:
+    """The WHY ladder's targets of the rep questionnaire the wave asks, with their poles."""
+    wave = next(wave for wave in assessment.waves if wave.id == wave_id)
+    questionnaire = questionnaire_for(*wave.instrument("rep"))
     return questionnaire.ladder.targets if questionnaire.ladder else ()
 
 
@@ -609,6 +670,13 @@ def _listed_all(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def _own_measures(summary: list | None, data: dict) -> list | None:
+    """The index and the six dimensions of a cell's summary (not the climate, shown in words,
+    nor the index on items shared with another version, shown where waves are compared)."""
+    wanted = {INDEX, *data["dimensions"]}
+    return None if summary is None else [row for row in summary if row[0] in wanted]
+
+
 def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, Section]:
     """The sections of one released wave for one team, cut from the stored cells."""
     cell = data["cells"][str(team.id)]
@@ -625,7 +693,7 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
         "headline": Section(
             "headline",
             "Where this part of the organisation stands",
-            _table(cell.get("summary"), SUMMARY_COLUMNS),
+            _table(_own_measures(cell.get("summary"), data), SUMMARY_COLUMNS),
             alone,
         ),
         "distribution": Section(
@@ -643,7 +711,7 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
                     for child in children
                     if cells[child.id]["visible"]
                     for row in cells[child.id]["summary"]
-                    if row[0] != INDEX
+                    if row[0] in data["dimensions"]
                 ],
                 columns=["group", "dimension", "n", "mean"],
             ),

@@ -1,8 +1,12 @@
 """Reading a posted page into answers: malformed input is refused, incomplete input explained.
 
 ``MalformedAnswer`` means the request could not have come from our own form (an unknown question,
-a value off the scale): it is answered with 400 and nothing is stored. Incomplete answers (a
-question left out, too few ladder rungs) come back as messages for the re-rendered page.
+a value off the scale, "does not apply" to an item that does not offer it): it is answered with
+400 and nothing is stored. Incomplete answers (a question left out, too few ladder rungs) come
+back as messages for the re-rendered page.
+
+"Does not apply to me" (``NOT_APPLICABLE``) is kept as the answer ``None``: stored like an
+unanswered item, yet the item counts as answered.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from survey.params import parse_id
 ITEM_PREFIX = "q-"
 LADDER_PREFIX = "ladder-"
 COOPERATION_PREFIX = "help-"
+NOT_APPLICABLE = "na"  # the radio value of "Does not apply to me"
 
 
 class MalformedAnswer(ValueError):
@@ -28,7 +33,7 @@ class MalformedAnswer(ValueError):
 class PageInput:
     """What one page posted: answers to keep, and messages about what is still missing."""
 
-    answers: dict[str, int] = field(default_factory=dict)
+    answers: dict[str, int | None] = field(default_factory=dict)  # None: does not apply
     ladder: list[dict] | None = None
     cooperation: dict[str, list[int]] | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -48,7 +53,8 @@ def _check_known_fields(form: MultiDict, prefix: str, allowed: Collection[str]) 
 
 
 def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageInput:
-    """Answers to a page of items; every item on the page must be answered."""
+    """Answers to a page of items; every item on the page must be answered (a scale point, or
+    "does not apply" where the item allows it)."""
     fields = {ITEM_PREFIX + item.id: item for item in items}
     _check_known_fields(form, ITEM_PREFIX, fields)
     result = PageInput()
@@ -57,6 +63,13 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
             result.errors[item.id] = "Please choose an answer to this statement."
             continue
         raw = _single(form, key, strip=False)  # a radio button's value, exactly
+        if raw == NOT_APPLICABLE:
+            if not item.not_applicable:
+                raise MalformedAnswer(
+                    f"The statement {item.id!r} does not offer the answer 'Does not apply to me'."
+                )
+            result.answers[item.id] = None
+            continue
         value = parse_id(raw)
         if value is None or value not in scale.points:
             raise MalformedAnswer(
@@ -129,7 +142,10 @@ def read_cooperation(
 def first_incomplete_page(
     state: Mapping, questionnaire: Questionnaire, item_pages: list[tuple[Item, ...]]
 ) -> int | None:
-    """The first item page with an unanswered item, or the ladder page if too few rungs."""
+    """The first item page with an unanswered item, or the ladder page if too few rungs.
+
+    An item answered "does not apply" is in ``state["answers"]`` (as None), so it is answered.
+    """
     answers = state.get("answers", {})
     for number, items in enumerate(item_pages, start=1):
         if any(item.id not in answers for item in items):

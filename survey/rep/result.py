@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.charts import personal_profile_chart
 from questionnaires import Questionnaire
+from survey.index_precision import IndexPrecision
 from survey.scoring import score_answers
 
 BANDS = (
@@ -36,8 +37,9 @@ def _rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 1)
 
 
-def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int]) -> dict:
-    """What the session keeps of a submission: which questionnaire, the index, the positions."""
+def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict:
+    """What the session keeps of a submission: which questionnaire, the index, the positions
+    (of the respondent's own stance only: never of how they are managed)."""
     index, positions = score_answers(questionnaire, answers)
     return {
         "questionnaire": [questionnaire.key, questionnaire.version],
@@ -46,12 +48,21 @@ def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int]) ->
     }
 
 
-def personal_result(questionnaire: Questionnaire, scores: Mapping) -> dict:
-    """The scores in words, per dimension, for the page."""
+def personal_result(
+    questionnaire: Questionnaire, scores: Mapping, precision: IndexPrecision
+) -> dict:
+    """The scores in words, per dimension, and the index's band (None while not known; see
+    ``IndexPrecision.band`` for what it is)."""
     index = scores["index"]
+    half_width = precision.half_width
     return {
         "index": index,
         "index_words": None if index is None else describe(index),
+        "band": None if index is None or half_width is None else precision.band(index),
+        "half_width": None if half_width is None else round(half_width),
+        "too_imprecise": precision.sem is not None and half_width is None,
+        "too_few_released": precision.n < precision.minimum,
+        "min_pooled": precision.minimum,
         "dimensions": [
             {
                 "name": dimension.name,

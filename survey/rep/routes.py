@@ -26,6 +26,7 @@ from survey.rep.entries import Entry
 from survey.rep.forms import PageForm
 from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.pages import Page, plan_pages
+from survey.rep.precision import index_precision
 from survey.rep.result import personal_chart_spec, personal_result, personal_scores
 from survey.rep.sealing import draft_key, new_browser_secret
 from survey.rep.store import (
@@ -53,7 +54,7 @@ def _open(token: str):
     entry = opened_entry(token, now)  # looked up once: the guessing limit asked already
     if entry is None:
         raise LinkNotOpen
-    questionnaire = questionnaire_for(*entry.assessment.instrument(entry.role))
+    questionnaire = questionnaire_for(*entry.wave.instrument(entry.role))
     pages = plan_pages(questionnaire, current_app.config["ITEMS_PER_PAGE"])
     draft = find_draft(db.session, entry, _cookie_draft_id(entry))
     return entry, questionnaire, pages, draft
@@ -221,7 +222,11 @@ def thanks():
         return render_template("rep/already_submitted.html")
     which = tuple(scores.get("questionnaire") or ()) if isinstance(scores, dict) else ()
     questionnaire = all_questionnaires().get(which)
-    result = personal_result(questionnaire, scores) if questionnaire else None
+    result = (
+        personal_result(questionnaire, scores, index_precision(db.session, questionnaire))
+        if questionnaire
+        else None
+    )
     spec = personal_chart_spec(result) if result and result["index"] is not None else None
     if spec is not None:
         allow_charts()

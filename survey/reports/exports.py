@@ -6,7 +6,7 @@ exports: a team usually has one manager, so a manager's row with a team would na
 
 Each exported response carries a fresh random row id, in confidential mode the pseudonym of
 :mod:`survey.reports.pseudonyms`, the wave's name and the team path of
-:mod:`survey.reports.disclosure`; never the database id, the stored respondent key, a person, a
+:mod:`survey.releases.export_paths`; never the database id, the stored respondent key, a person, a
 token or any time finer than the wave (responses keep none). Rows come wave by wave in the order
 of their random database ids, which says nothing about the order of submission or the team.
 """
@@ -26,8 +26,8 @@ from survey.aggregates.model import WaveInfo
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, CooperationLink, LadderRung, Response, Team
 from survey.models.organisation import team_paths
+from survey.releases.export_paths import export_team_paths
 from survey.releases.store import latest_releases, payload
-from survey.reports.disclosure import export_team_paths
 from survey.reports.pseudonyms import export_pseudonym, new_row_id, pseudonym_key
 
 CHUNK_ROWS = 500
@@ -67,13 +67,29 @@ class Chunk:
     answers: np.ndarray
 
 
-def export_plan(session: Session, assessment: Assessment, secret_key: str) -> ExportPlan:
-    """The plan for exporting ``assessment``'s responses: waves released in full only."""
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+def rep_versions(assessment: Assessment) -> list[int]:
+    """The rep questionnaire versions the assessment's waves ask (its own without waves)."""
+    waves = assessment.waves
+    return sorted(
+        {wave.instrument("rep")[1] for wave in waves} or {assessment.instrument("rep")[1]}
+    )
+
+
+def export_plan(
+    session: Session, assessment: Assessment, secret_key: str, version: int | None = None
+) -> ExportPlan:
+    """The plan for exporting ``assessment``'s responses to one rep questionnaire version (the
+    newest its waves ask by default): the waves asking it, released in full only."""
+    asked = {wave.id: wave.instrument("rep") for wave in assessment.waves}
+    chosen = rep_versions(assessment)[-1] if version is None else version
+    instrument = next(
+        (found for found in asked.values() if found[1] == chosen), assessment.instrument("rep")
+    )
+    questionnaire = questionnaire_for(*instrument)
     finals = {
         wave_id: payload(session, info)
         for wave_id, info in latest_releases(session, assessment).items()
-        if info.final
+        if info.final and asked[wave_id][1] == chosen
     }
     teams = session.scalars(select(Team).where(Team.organisation_id == assessment.organisation_id))
     confidential = assessment.mode == "confidential"

@@ -70,8 +70,10 @@ def _change(board: Dashboard) -> list[str]:
         )
         return [f"The change since {before.name} is not shown: {reason}."]
     row = change.table.iloc[0]  # the team itself comes first, then the teams below it
+    measure = change.figures.get("measure", "index")
     sentences = [
-        f"Since {before.name}, the index {row['verdict']}: {row['difference']:+.1f} points "
+        f"Since {before.name}, the {measure[0].lower() + measure[1:]} {row['verdict']}: "
+        f"{row['difference']:+.1f} points "
         f"(from {row['mean_before']:.0f} to {row['mean_after']:.0f}, 95% interval of the change "
         f"{row['ci_low']:+.1f} to {row['ci_high']:+.1f})."
     ]
@@ -83,7 +85,7 @@ def _change(board: Dashboard) -> list[str]:
     ]
     if below:
         sentences.append("Teams below: " + "; ".join(below) + ".")
-    return sentences
+    return sentences + list(change.findings)
 
 
 def _extremes(dimensions: pd.DataFrame, cell: dict | None) -> str | None:

@@ -7,7 +7,7 @@ specs drawn as SVG; reliability is computed over the report's visible teams.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -97,7 +97,7 @@ def build_report(
     whole: bool,
 ) -> Report:
     """The report on ``teams`` in ``wave``: the organisation's top teams (``whole``) or one."""
-    questionnaire = questionnaire_for(*assessment.instrument("rep"))
+    questionnaire = questionnaire_for(*wave.instrument("rep"))
     charts = {
         key: description
         for key, description in CHARTS.items()
@@ -108,7 +108,7 @@ def build_report(
         board = dashboard(session, assessment, team.id, wave.id)
         change = board.sections["change"]
         if not change.table.empty:
-            change = Section(change.key, change.title, change.table[CHANGE_COLUMNS], change.hidden)
+            change = replace(change, table=change.table[CHANGE_COLUMNS])
         figures = [
             Figure(
                 key,

@@ -30,10 +30,11 @@ from survey.audit import record
 from survey.db import db
 from survey.models import Assessment
 from survey.models.organisation import team_paths, teams_of
+from survey.params import parse_id
 from survey.releases.store import released_payloads
 from survey.reports import bp
 from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_export
-from survey.reports.exports import export_plan
+from survey.reports.exports import export_plan, rep_versions
 from survey.reports.pdf import html_to_pdf
 from survey.reports.report import build_report
 
@@ -51,6 +52,7 @@ def exports(organisation_id: int, assessment_id: int):
         organisation_name=assessment.organisation.name,
         waves=list(assessment.waves),
         formats=FORMATS.values(),
+        versions=rep_versions(assessment),
         teams=sorted(teams, key=lambda team: paths[team.id]),
         paths=paths,
     )
@@ -59,7 +61,9 @@ def exports(organisation_id: int, assessment_id: int):
 @bp.get("/<int:assessment_id>/exports/<name>.csv")
 def export_csv(organisation_id: int, assessment_id: int, name: str):
     assessment = _assessment(organisation_id, assessment_id)
-    if name != AGGREGATES and name not in FORMATS:
+    versions = rep_versions(assessment)
+    version = parse_id(request.args.get("version", str(versions[-1])))
+    if (name != AGGREGATES and name not in FORMATS) or version not in versions:
         abort(404)
     record(
         db.session,
@@ -68,14 +72,16 @@ def export_csv(organisation_id: int, assessment_id: int, name: str):
         target=f"assessment {assessment.id}",
         export=name,
         mode=assessment.mode,
+        version=version,
     )
     db.session.commit()
-    filename = f"{name}-assessment{assessment.id}.csv"
+    named = f"-version{version}" if len(versions) > 1 and name != AGGREGATES else ""
+    filename = f"{name}-assessment{assessment.id}{named}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if name == AGGREGATES:
         text = BOM + table_csv(aggregate_table(released_payloads(db.session, assessment)))
         return Response(text, mimetype="text/csv", headers=headers)
-    plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"])
+    plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"], version)
     lines = stream_export(db.engine, FORMATS[name], plan)
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD
 from tests.campaigns.helpers import local, mail_links
-from tests.factories import gen_user, rep_questionnaire
-from tests.survey.journey import pages_of
+from tests.factories import gen_user
+from tests.survey.journey import pages_of, rep_questionnaire_v2
 
 pytestmark = pytest.mark.browser
 
@@ -85,8 +85,9 @@ def open_a_wave(page) -> None:
 
 
 def answer_on_phone(phone, link: str) -> None:
-    """Every page by selector: 'Agree' (6) on each statement, the ladder's first rung, submit."""
-    pages = pages_of(rep_questionnaire())
+    """Every page by selector: 'Agree' (6) on each statement, the ladder's first rung, submit
+    (the newest rep questionnaire, which a new assessment asks by default)."""
+    pages = pages_of(rep_questionnaire_v2())
     phone.goto(link)
     phone.get_by_role("link", name="Start").click()
     for plan in pages:

@@ -1,4 +1,5 @@
-"""A rep answers on a phone-sized Chromium: keyboard, Back once, submit, own result, axe."""
+"""A rep answers on a phone-sized Chromium: keyboard, Back once, submit, own result, axe; and
+version 2's "Does not apply to me" and its block on how the rep is managed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import make_invitation, make_world
-from tests.survey.journey import pages_of
+from tests.survey.journey import ask_v2, pages_of
 
 pytestmark = pytest.mark.browser
 SERIOUS = {"serious", "critical"}
@@ -22,12 +23,17 @@ def assert_accessible(page) -> None:
     assert not bad, f"{page.url}: {bad}"
 
 
-def answer_by_keyboard(page, items, presses: int) -> None:
-    """Space picks the focused radio, arrows move along the scale, Tab goes to the next group."""
+def answer_by_keyboard(page, items, presses: int, not_applicable: int | None = None) -> None:
+    """Space picks the focused radio, arrows move along the scale, Tab goes to the next group.
+
+    Items that allow it are answered "Does not apply to me" (the radio after the scale's last
+    point) when ``not_applicable`` gives the presses that reach it.
+    """
     page.focus(f'input[name="q-{items[0].id}"]')
     for item in items:
         page.keyboard.press("Space")
-        for _ in range(presses):
+        steps = not_applicable if item.not_applicable and not_applicable else presses
+        for _ in range(steps):
             page.keyboard.press("ArrowDown")
         if item is not items[-1]:
             page.keyboard.press("Tab")
@@ -78,3 +84,42 @@ def test_rep_answers_every_page_on_a_phone(app, live_server, phone, dbs):
     assert_accessible(page)
     outside = [url for url in page.requested if not url.startswith(live_server)]
     assert outside == []
+
+
+def test_rep_answers_version_2_on_a_phone(app, live_server, phone, dbs):
+    world = make_world(dbs)
+    questionnaire = ask_v2(dbs, world.wave)
+    token = make_invitation(dbs, world)
+    pages = pages_of(questionnaire)
+    after_scale = len(questionnaire.scale.points)  # from the first point: the radio after the last
+    page = phone
+    page.goto(f"{live_server}/r/{token}/1")
+
+    for number, plan in enumerate(pages, start=1):
+        page.wait_for_url(f"**/r/{token}/{number}")
+        if plan.kind == "items":
+            assert page.get_by_role("heading", name="How you are managed").count() == plan.climate
+            answer_by_keyboard(page, plan.items, presses=4, not_applicable=after_scale)
+            skipped = [item for item in plan.items if item.not_applicable]
+            for item in skipped:
+                group = page.get_by_role("group", name=item.text)
+                assert group.get_by_role("radio", name="Does not apply to me").is_checked()
+            assert_accessible(page)
+            if skipped and number > 1:  # Back and forth keeps "does not apply"
+                page.get_by_role("button", name="Next").click()
+                page.wait_for_url(f"**/r/{token}/{number + 1}")
+                page.get_by_role("button", name="Back").click()
+                page.wait_for_url(f"**/r/{token}/{number}")
+                assert page.is_checked(f'input[name="q-{skipped[0].id}"][value="na"]')
+            page.get_by_role("button", name="Next").click()
+        elif plan.kind == "ladder":
+            page.select_option("#ladder-1-target", "customers")
+            page.get_by_role("button", name="Next").click()
+        else:
+            page.get_by_role("button", name="Send my answers").click()
+
+    page.wait_for_url("**/thanks")
+    page.wait_for_selector("#personal-chart svg")
+    assert page.get_by_role("heading", name="How precise is this?").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)

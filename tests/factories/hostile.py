@@ -159,6 +159,7 @@ def gen_hostile_org(app: Flask, dbs: Session) -> Hostile:
         "name": HOSTILE_ASSESSMENT,
         "min_group_size": str(MIN_GROUP_SIZE),
         "mode": "confidential",
+        "rep_questionnaire": "rep-mindset:1",  # the version its answers are written for
     }
     _ok(submit(consultant, assessment_form, **values), 302)
     assessment = dbs.scalar(select(Assessment).where(Assessment.name == HOSTILE_ASSESSMENT))

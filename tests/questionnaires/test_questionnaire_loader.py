@@ -4,12 +4,16 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from analysis.scoring import dimension_scores
 from questionnaires import (
     DIMENSION_KEYS,
+    Crosswalk,
     Item,
     QuestionnaireError,
+    common_items,
     load_directory,
     load_questionnaire,
 )
@@ -226,7 +230,7 @@ def test_rejects_unknown_top_level_field(tmp_path):
     rejects(
         variant(tmp_path, 'title = "Tiny"', 'titel = "Tiny"'),
         "unknown field 'titel' (expected one of key, version, title, language, audience, intro,"
-        " minutes, min_answered_share, scale, dimensions, items, ladder, cooperation)",
+        " minutes, min_answered_share, scale, dimensions, items, ladder, cooperation, crosswalk)",
     )
 
 
@@ -429,7 +433,7 @@ def test_rejects_unknown_item_field(tmp_path):
     rejects(
         variant(tmp_path, 'id = "mot1"\ndimension', 'id = "mot1"\ndimesion'),
         "item 'mot1': unknown field 'dimesion'"
-        " (expected one of id, text, dimension, keyed, perspective)",
+        " (expected one of id, text, dimension, keyed, perspective, not_applicable)",
     )
 
 
@@ -486,7 +490,7 @@ def test_rejects_unknown_pole(tmp_path):
 def test_rejects_unknown_perspective(tmp_path):
     rejects(
         variant(tmp_path, 'id = "mot1"\n', 'id = "mot1"\nperspective = "boss"\n'),
-        "item 'mot1': field 'perspective' must be one of 'self', 'team', got 'boss'",
+        "item 'mot1': field 'perspective' must be one of 'self', 'team', 'climate', got 'boss'",
     )
 
 
@@ -611,3 +615,339 @@ def test_load_directory_names_the_bad_file(tmp_path):
     with pytest.raises(QuestionnaireError) as caught:
         load_directory(tmp_path)
     assert str(caught.value) == f"{bad}: missing field 'title'"
+
+
+# Items that may not apply
+
+
+def _with(items: str, **fields: str) -> str:
+    """``items`` with each of ``fields`` (TOML values as written) added to every item."""
+    added = "".join(f"\n{name} = {value}" for name, value in fields.items())
+    return items.replace("[[items]]", "[[items]]" + added)
+
+
+def _may_not_apply(text: str, *item_ids: str) -> str:
+    """``text`` with ``not_applicable = true`` added to the items ``item_ids``."""
+    for item_id in item_ids:
+        assert text.count(f'id = "{item_id}"\n') == 1, item_id
+        text = text.replace(f'id = "{item_id}"\n', f'id = "{item_id}"\nnot_applicable = true\n')
+    return text
+
+
+def test_not_applicable_defaults_to_false_and_is_read(tmp_path):
+    questionnaire = load_questionnaire(write(tmp_path, _may_not_apply(MINIMAL, "mot1")))
+    assert questionnaire.item("mot1").not_applicable is True
+    assert questionnaire.item("mot2").not_applicable is False
+
+
+@pytest.mark.parametrize(("value", "toml_type"), [('"yes"', "string"), ("1", "integer")])
+def test_rejects_not_applicable_that_is_not_a_boolean(tmp_path, value, toml_type):
+    rejects(
+        variant(tmp_path, 'id = "mot1"\n', f'id = "mot1"\nnot_applicable = {value}\n'),
+        f"item 'mot1': field 'not_applicable' must be a boolean, got {toml_type}",
+    )
+
+
+def test_rejects_more_items_that_may_not_apply_than_the_share_allows(tmp_path):
+    rejects(
+        write(tmp_path, _may_not_apply(MINIMAL, "mot1", "mot2")),
+        "dimension 'motivation': 2 of 2 'self' items may be not applicable; at most 1 may be,"
+        " so that answering the others always gives a score (min_answered_share 0.5)",
+    )
+
+
+def test_a_share_of_one_allows_no_item_that_may_not_apply(tmp_path):
+    text = MINIMAL.replace("min_answered_share = 0.5", "min_answered_share = 1")
+    rejects(
+        write(tmp_path, _may_not_apply(text, "res1")),
+        "dimension 'responsibility': 1 of 2 'self' items may be not applicable; at most 0 may"
+        " be, so that answering the others always gives a score (min_answered_share 1)",
+    )
+
+
+TEN_ON_MOTIVATION = MINIMAL.replace(
+    "min_answered_share = 0.5", "min_answered_share = 0.7"
+) + "".join(
+    _item(f"mot{number}", "motivation", ("purpose", "contractual")[number % 2], f"Extra {number}.")
+    for number in range(3, 11)
+)
+"""Ten motivation items and a share of 0.7: 0.7 x 10 is 7.000000000000001 in floating point,
+and the scoring asks for 7 answers, so 3 items may not apply."""
+
+
+def test_the_limit_counts_the_share_as_the_scoring_does(tmp_path):
+    questionnaire = load_questionnaire(
+        write(tmp_path, _may_not_apply(TEN_ON_MOTIVATION, "mot1", "mot2", "mot3"))
+    )
+    answers = np.array([[np.nan if item.not_applicable else 4.0 for item in questionnaire.items]])
+    arguments = (questionnaire.item_dimension_index(), 6, questionnaire.reversed_mask(), 1, 7, 0.7)
+    assert not np.isnan(dimension_scores(answers, *arguments)).any()
+    answers[0, questionnaire.item_index["mot4"]] = np.nan
+    assert np.isnan(dimension_scores(answers, *arguments)[0, 0])
+
+
+def test_rejects_one_item_that_may_not_apply_beyond_the_limit(tmp_path):
+    rejects(
+        write(tmp_path, _may_not_apply(TEN_ON_MOTIVATION, "mot1", "mot2", "mot3", "mot4")),
+        "dimension 'motivation': 4 of 10 'self' items may be not applicable; at most 3 may"
+        " be, so that answering the others always gives a score (min_answered_share 0.7)",
+    )
+
+
+# How the respondent is managed: the climate perspective
+
+CLIMATE = _with(
+    _item("clm1", "management", "purpose", "My manager explains why.")
+    + _item("clm2", "management", "contractual", "My manager says how."),
+    perspective='"climate"',
+)
+
+
+def test_climate_items_are_read_in_a_rep_file(tmp_path):
+    questionnaire = load_questionnaire(write(tmp_path, _may_not_apply(MINIMAL + CLIMATE, "clm2")))
+    assert questionnaire.has_climate
+    assert [item.id for item in questionnaire.items_of("climate")] == ["clm1", "clm2"]
+    assert len(questionnaire.items_of("self")) == 12
+    assert questionnaire.items_of("team") == ()
+    management = questionnaire.dimensions[DIMENSION_KEYS.index("management")]
+    assert [item.id for item in management.items] == ["man1", "man2", "clm1", "clm2"]
+    assert not load_questionnaire(write(tmp_path, MINIMAL)).has_climate
+
+
+def test_rejects_climate_items_in_a_manager_file(tmp_path):
+    text = MINIMAL.replace('audience = "rep"', 'audience = "manager"') + CLIMATE
+    rejects(
+        write(tmp_path, text),
+        "item 'clm1': perspective 'climate' is only for audience 'rep', not 'manager'",
+    )
+
+
+def test_rejects_climate_items_keyed_one_way(tmp_path):
+    text = MINIMAL + CLIMATE.replace('keyed = "contractual"', 'keyed = "purpose"')
+    rejects(
+        write(tmp_path, text),
+        "dimension 'management': all 2 'climate' items are keyed 'purpose';"
+        " key at least one towards 'contractual'",
+    )
+
+
+def test_rejects_a_dimension_with_climate_items_only(tmp_path):
+    text = MINIMAL + CLIMATE
+    for number, keyed in ((1, "purpose"), (2, "contractual")):
+        text = text.replace(
+            _item(f"man{number}", "management", keyed, f"Statement {number} on management."), ""
+        )
+    rejects(write(tmp_path, text), "dimension 'management': has no 'self' items")
+
+
+def test_the_limit_on_items_that_may_not_apply_holds_per_perspective(tmp_path):
+    self_skippable = _may_not_apply(MINIMAL, "man1")
+    assert load_questionnaire(write(tmp_path, _may_not_apply(self_skippable + CLIMATE, "clm1")))
+    rejects(
+        write(tmp_path, self_skippable + _with(CLIMATE, not_applicable="true")),
+        "dimension 'management': 2 of 2 'climate' items may be not applicable; at most 1 may"
+        " be, so that answering the others always gives a score (min_answered_share 0.5)",
+    )
+
+
+# The crosswalk to an earlier version
+
+NEWER = MINIMAL.replace("version = 1", "version = 2")
+
+
+def _crosswalk(*pairs: str, version: int = 1) -> str:
+    """A [crosswalk] table from ``'new = "old"'`` lines."""
+    return f"\n[crosswalk]\nversion = {version}\n\n[crosswalk.items]\n" + "\n".join(pairs) + "\n"
+
+
+def test_crosswalk_is_read_into_a_read_only_mapping(tmp_path):
+    text = NEWER + _crosswalk('res1 = "res1"', 'mot1 = "mot9"')
+    questionnaire = load_questionnaire(write(tmp_path, text, name="tiny-v2.toml"))
+    assert questionnaire.crosswalk == Crosswalk(version=1, items={"res1": "res1", "mot1": "mot9"})
+    with pytest.raises(TypeError):
+        questionnaire.crosswalk.items["mot2"] = "mot2"  # type: ignore[index]
+    assert hash(questionnaire) == hash(dataclasses.replace(questionnaire))
+    assert load_questionnaire(write(tmp_path, MINIMAL)).crosswalk is None
+    pairs = {"mot1": "mot1"}
+    built = Crosswalk(version=1, items=pairs)
+    pairs["mot2"] = "mot2"
+    assert dict(built.items) == {"mot1": "mot1"}
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_rejects_crosswalk_to_a_version_that_is_not_earlier(tmp_path, version):
+    rejects(
+        write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"', version=version)),
+        f"crosswalk: field 'version' must be an earlier version than this file's (2),"
+        f" got {version}",
+    )
+
+
+def test_rejects_crosswalk_with_an_item_not_in_the_file(tmp_path):
+    rejects(
+        write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"', 'mot9 = "mot2"')),
+        "crosswalk: item 'mot9' is not in this file",
+    )
+
+
+def test_rejects_crosswalk_that_is_not_one_to_one(tmp_path):
+    rejects(
+        write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"', 'mot2 = "mot1"')),
+        "crosswalk: items 'mot1' and 'mot2' both map to 'mot1'; the mapping must be one-to-one",
+    )
+
+
+def test_rejects_crosswalk_id_that_is_not_a_string(tmp_path):
+    rejects(
+        write(tmp_path, NEWER + _crosswalk("mot1 = 1")),
+        "crosswalk: field 'items.mot1' must be a string, got integer",
+    )
+
+
+def test_rejects_empty_crosswalk(tmp_path):
+    rejects(write(tmp_path, NEWER + _crosswalk()), "crosswalk: field 'items' must not be empty")
+
+
+def test_rejects_unknown_crosswalk_field(tmp_path):
+    rejects(
+        write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"').replace("version", "versions")),
+        "crosswalk: unknown field 'versions' (expected one of version, items)",
+    )
+
+
+def _two_versions(tmp_path: Path, newer: str) -> Path:
+    """Write MINIMAL as version 1 and ``newer`` as version 2; return the newer file."""
+    write(tmp_path, MINIMAL)
+    return write(tmp_path, newer, name="tiny-v2.toml")
+
+
+def test_load_directory_accepts_a_crosswalk_of_identical_items(tmp_path):
+    rewrapped = NEWER.replace('"Statement 1 on motivation."', '"""Statement 1\n  on motivation."""')
+    _two_versions(tmp_path, rewrapped + _crosswalk('res1 = "res1"', 'mot1 = "mot1"'))
+    loaded = load_directory(tmp_path)
+    newer, older = loaded["tiny", 2], loaded["tiny", 1]
+    assert common_items(newer, older) == (("mot1", "mot1"), ("res1", "res1"))
+    assert common_items(older, newer) == ()
+    assert common_items(older, older) == tuple((item.id, item.id) for item in older.items)
+
+
+def test_common_items_of_unrelated_questionnaires_is_empty(tmp_path):
+    newer = load_questionnaire(write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"')))
+    other = load_questionnaire(write(tmp_path, MINIMAL.replace('key = "tiny"', 'key = "other"')))
+    assert common_items(newer, other) == ()
+    third = load_questionnaire(write(tmp_path, MINIMAL.replace("version = 1", "version = 3")))
+    assert common_items(third, newer) == ()
+
+
+def test_load_directory_rejects_a_crosswalk_to_a_missing_version(tmp_path):
+    newer = write(tmp_path, NEWER + _crosswalk('mot1 = "mot1"'), name="tiny-v2.toml")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == f"{newer}: crosswalk: version 1 of 'tiny' is not in {tmp_path}"
+
+
+def test_load_directory_rejects_a_crosswalk_to_an_unknown_earlier_item(tmp_path):
+    newer = _two_versions(tmp_path, NEWER + _crosswalk('mot1 = "mot9"'))
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == (
+        f"{newer}: crosswalk: item 'mot1' maps to 'mot9', which is not an item of tiny-v1.toml"
+    )
+
+
+EXTRA = _item("mot3", "motivation", "purpose", "Extra purpose.") + _item(
+    "mot4", "motivation", "contractual", "Extra contractual."
+)
+SWAPPED = _item("mot3", "motivation", "contractual", "Extra purpose.") + _item(
+    "mot4", "motivation", "purpose", "Extra contractual."
+)
+
+
+@pytest.mark.parametrize(
+    ("older", "newer", "mapped", "difference"),
+    [
+        (
+            MINIMAL,
+            NEWER.replace('"Statement 1 on motivation."', '"Statement one."'),
+            "mot1",
+            "text: 'Statement one.' here, 'Statement 1 on motivation.' there",
+        ),
+        (MINIMAL + EXTRA, NEWER + SWAPPED, "mot3", "keyed: 'contractual' here, 'purpose' there"),
+        (
+            MINIMAL + EXTRA,
+            NEWER + _with(EXTRA, perspective='"climate"'),
+            "mot3",
+            "perspective: 'climate' here, 'self' there",
+        ),
+        (
+            MINIMAL,
+            _may_not_apply(NEWER, "mot1"),
+            "mot1",
+            "not_applicable: True here, False there",
+        ),
+    ],
+    ids=["text", "keyed", "moved to climate", "may not apply"],
+)
+def test_load_directory_rejects_a_crosswalk_of_items_that_differ(
+    tmp_path, older, newer, mapped, difference
+):
+    write(tmp_path, older)
+    newer_path = write(tmp_path, newer + _crosswalk(f'{mapped} = "{mapped}"'), name="tiny-v2.toml")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == (
+        f"{newer_path}: crosswalk: item '{mapped}' is not identical to item '{mapped}'"
+        f" of tiny-v1.toml ({difference})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "difference"),
+    [
+        (
+            'labels = ["SD", "D", "sd", "N", "sa", "A", "SA"]',
+            'labels = ["SD", "D", "sd", "N", "sa", "A", "Fully agree"]',
+            "scale: 1 to 7 ('SD', 'D', 'sd', 'N', 'sa', 'A', 'Fully agree') here,"
+            " 1 to 7 ('SD', 'D', 'sd', 'N', 'sa', 'A', 'SA') there",
+        ),
+        (
+            'max = 7\nlabels = ["SD", "D", "sd", "N", "sa", "A", "SA"]',
+            'max = 5\nlabels = ["SD", "D", "N", "A", "SA"]',
+            "scale: 1 to 5 ('SD', 'D', 'N', 'A', 'SA') here,"
+            " 1 to 7 ('SD', 'D', 'sd', 'N', 'sa', 'A', 'SA') there",
+        ),
+        (
+            "min = 1\nmax = 7",
+            "min = 0\nmax = 6",
+            "scale: 0 to 6 ('SD', 'D', 'sd', 'N', 'sa', 'A', 'SA') here,"
+            " 1 to 7 ('SD', 'D', 'sd', 'N', 'sa', 'A', 'SA') there",
+        ),
+        (
+            "min_answered_share = 0.5",
+            "min_answered_share = 0.75",
+            "min_answered_share: 0.75 here, 0.5 there",
+        ),
+    ],
+    ids=["labels", "max", "min", "min_answered_share"],
+)
+def test_load_directory_rejects_a_crosswalk_between_files_that_score_differently(
+    tmp_path, old, new, difference
+):
+    """The shared items give the same index in either file only if both score them alike."""
+    assert NEWER.count(old) == 1, old
+    newer = _two_versions(tmp_path, NEWER.replace(old, new) + _crosswalk('mot1 = "mot1"'))
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == (
+        f"{newer}: crosswalk: tiny-v2.toml and tiny-v1.toml score answers differently"
+        f" ({difference}); a crosswalk needs the same scale and min_answered_share in both files"
+    )
+
+
+def test_the_shipped_crosswalks_link_files_that_score_alike():
+    loaded = load_directory()
+    for questionnaire in loaded.values():
+        if questionnaire.crosswalk is not None:
+            older = loaded[questionnaire.key, questionnaire.crosswalk.version]
+            assert questionnaire.scale == older.scale
+            assert questionnaire.min_answered_share == older.min_answered_share

@@ -36,7 +36,7 @@ def test_0004_up_and_down_on_sqlite(tmp_path):
                     "last_release) VALUES (1, 2, 'rep', 1, 2)"
                 )
             )
-        upgrade(engine)
+        upgrade(engine, "0004")
         assert _columns(engine) >= PARTNERS
         with engine.begin() as connection:
             row = connection.execute(

@@ -71,6 +71,8 @@ def real_values(world: Hostile, token: str) -> dict[str, str]:
         "number": "1",
         "section": "change",
         "name": "scores",
+        "key": "rep-mindset",
+        "version": "1",
     }
 
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
 from werkzeug.security import check_password_hash
@@ -106,6 +107,82 @@ def test_demo_has_two_past_waves_some_teams_moving_and_an_open_third(runner, dbs
     assert [wave.name for wave in waves] == ["Wave 1", "Wave 2", "Wave 3"]
     counts = [dbs.scalar(select(func.count()).where(Response.wave_id == wave.id)) for wave in waves]
     assert counts[0] > 50 and counts[1] > 50 and 0 < counts[2] < counts[1]
+
+
+def _demo_responses(runner, dbs):
+    """(wave, response, questionnaire, answers as floats with NaN) of the seeded demo."""
+    from questionnaires import load_directory
+    from survey.models import Response, Wave
+    from survey.models.response import unpack_values
+
+    runner.invoke(args=["seed-demo"])
+    questionnaires = load_directory()
+    waves = dbs.scalars(select(Wave).order_by(Wave.opens_at)).all()
+    found = []
+    for wave in waves:
+        for response in dbs.scalars(select(Response).where(Response.wave_id == wave.id)):
+            questionnaire = questionnaires[
+                (response.questionnaire_key, response.questionnaire_version)
+            ]
+            values = unpack_values(response.values)
+            answers = np.array([np.nan if v is None else v for v in values], dtype=float)
+            found.append((wave, response, questionnaire, answers))
+    return waves, found
+
+
+def test_demo_asks_version_2_of_both_questionnaires_in_its_third_wave(runner, dbs):
+    waves, found = _demo_responses(runner, dbs)
+    assert [wave.instrument("rep")[1] for wave in waves] == [1, 1, 2]
+    assert [wave.instrument("manager")[1] for wave in waves] == [1, 1, 2]
+    assert waves[0].rep_questionnaire_version is None  # the assessment's version 1
+    for wave, response, _, _ in found:
+        assert (response.questionnaire_key, response.questionnaire_version) == wave.instrument(
+            response.role
+        )[:2]
+    roles = {(wave.name, response.role) for wave, response, _, _ in found}
+    assert ("Wave 3", "manager") in roles and ("Wave 3", "rep") in roles
+
+
+def test_demo_answers_are_on_the_scale_and_does_not_apply_only_where_offered(runner, dbs):
+    _, found = _demo_responses(runner, dbs)
+    skipped = 0
+    for _, _, questionnaire, answers in found:
+        assert answers.size == len(questionnaire.items)
+        offered = np.array([item.not_applicable for item in questionnaire.items])
+        assert not np.isnan(answers[~offered]).any()
+        given = answers[~np.isnan(answers)]
+        assert np.all((given >= questionnaire.scale.min) & (given <= questionnaire.scale.max))
+        skipped += int(np.isnan(answers).sum())
+    assert skipped > 0  # version 2 offers "does not apply", and some reps choose it
+    climate = [
+        answers[[item.perspective == "climate" for item in questionnaire.items]]
+        for _, response, questionnaire, answers in found
+        if response.role == "rep" and questionnaire.version == 2
+    ]
+    assert climate and all(np.isfinite(row).sum() >= 5 for row in climate)
+
+
+def test_demo_tells_its_story_france_moves_towards_purpose_spain_stays(runner, dbs):
+    """Answers come from analysis.simulation with the demo's countries' drifts (France 0.45,
+    Spain 0 per wave in g); the demo's seed is fixed, so the means are too."""
+    from survey.scoring import score_answers
+
+    waves, found = _demo_responses(runner, dbs)
+    means: dict[tuple[str, str], list[float]] = {}
+    for wave, response, questionnaire, answers in found:
+        if response.role != "rep" or wave is waves[-1]:
+            continue
+        team = response.team
+        country = team.parent.name if team.parent is not None else team.name
+        values = {
+            item.id: None if np.isnan(value) else int(value)
+            for item, value in zip(questionnaire.items, answers, strict=True)
+        }
+        means.setdefault((country, wave.name), []).append(score_answers(questionnaire, values)[0])
+    france = [np.mean(means[("France", f"Wave {n}")]) for n in (1, 2)]
+    spain = [np.mean(means[("Spain", f"Wave {n}")]) for n in (1, 2)]
+    assert france[1] - france[0] > 4
+    assert abs(spain[1] - spain[0]) < france[1] - france[0]
 
 
 def test_create_user_hashes_the_password_and_checks_its_length(runner, dbs):

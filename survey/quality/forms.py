@@ -1,0 +1,20 @@
+"""The form of the instrument quality page: whether responses flagged as careless count."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import InputRequired
+
+COUNT, LEAVE_OUT = "count", "leave_out"
+
+
+class CarelessForm(FlaskForm):
+    careless = RadioField(
+        "Responses flagged as careless",
+        choices=[
+            SelectChoice(COUNT, "Count them, like every other response"),
+            SelectChoice(LEAVE_OUT, "Leave them out of the results"),
+        ],
+        validators=[InputRequired("Choose whether flagged responses count.")],
+    )

@@ -1,0 +1,14 @@
+"""How precise a rep's index is, for the result page: the figure of the pooled instrument
+quality page of the same questionnaire version (:mod:`survey.index_precision`)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from questionnaires import Questionnaire
+from survey.index_precision import IndexPrecision, pooled_precision
+
+
+def index_precision(session: Session, questionnaire: Questionnaire) -> IndexPrecision:
+    """The precision of a rep's index (their own stance: without the climate items)."""
+    return pooled_precision(session, questionnaire, "self")
