@@ -29,6 +29,17 @@ PHONE_WIDTH = "container"
 """Width of the personal chart: the phone column it sits in (340 px on the thank-you page)."""
 
 _CONTINUUM = alt.Scale(domain=[0, 100], clamp=True)
+_PERSONAL_FONT_SIZE = 13
+"""Every text of the personal chart, in px: readable on a phone (12 px or more)."""
+_PERSONAL_LABEL_LIMIT = 120
+_PERSONAL_WRAP = (
+    "length(datum.label) > 14 && indexof(slice(datum.label, 0, 15), ' ') > 0 ? "
+    "[slice(datum.label, 0, lastindexof(slice(datum.label, 0, 15), ' ')), "
+    "slice(datum.label, lastindexof(slice(datum.label, 0, 15), ' ') + 1)] : datum.label"
+)
+"""A dimension label longer than 14 characters breaks onto two lines at its last space within
+the first 15, so "Scope of responsibility" fits uncut and leaves the track room for its three
+labels (Contractual, Balanced, Purpose-driven) on a 375 px phone."""
 
 
 def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.LayerChart:
@@ -419,7 +430,8 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
     -------
     alt.LayerChart
         A track per dimension and for the overall mindset, with a dot where the rep sits; as
-        wide as its container.
+        wide as its container (a 375 px phone's column included: long labels wrap onto two
+        lines), every text 13 px.
     """
     data = _tidy(table, ["dimension"], [], ["position"], [])
     overall = "Overall mindset"
@@ -437,7 +449,13 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
         "dimension:N",
         title=None,
         sort=labels,
-        axis=alt.Axis(labelLimit=120, domain=False, ticks=False),
+        axis=alt.Axis(
+            labelLimit=_PERSONAL_LABEL_LIMIT,
+            labelFontSize=_PERSONAL_FONT_SIZE,
+            labelExpr=_PERSONAL_WRAP,
+            domain=False,
+            ticks=False,
+        ),
     )
     x = alt.X(
         "position:Q",
@@ -445,6 +463,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
         scale=_CONTINUUM,
         axis=alt.Axis(
             values=[0, 50, 100],
+            labelFontSize=_PERSONAL_FONT_SIZE,
             labelExpr=(
                 "datum.value == 0 ? 'Contractual' : "
                 "datum.value == 100 ? 'Purpose-driven' : 'Balanced'"
@@ -478,16 +497,19 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
     if not unscored.empty:
         layers.append(
             alt.Chart(unscored.assign(note="Not enough answers", middle=50))
-            .mark_text(color="#555555", fontStyle="italic")
+            .mark_text(color="#555555", fontStyle="italic", fontSize=_PERSONAL_FONT_SIZE)
             .encode(x=alt.X("middle:Q", title=None, scale=_CONTINUUM), y=y, text="note:N")
         )
     return alt.LayerChart(layer=layers).properties(
         width=PHONE_WIDTH,
-        height=30 * len(labels),
+        height=36 * len(labels),
         title=alt.Title(
             "Where you stand",
             anchor="start",
             subtitle=["Left: work as a contract.", "Right: work for a purpose beyond yourself."],
+            fontSize=_PERSONAL_FONT_SIZE + 3,
+            subtitleFontSize=_PERSONAL_FONT_SIZE,
+            subtitleColor="#555555",
         ),
     )
 

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.charts import personal_profile_chart
 from questionnaires import Questionnaire
 from survey.index_precision import IndexPrecision
+from survey.rep.explanations import explain
 from survey.scoring import score_answers
 
 BANDS = (
@@ -51,8 +52,9 @@ def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int | No
 def personal_result(
     questionnaire: Questionnaire, scores: Mapping, precision: IndexPrecision
 ) -> dict:
-    """The scores in words, per dimension, and the index's band (None while not known; see
-    ``IndexPrecision.band`` for what it is)."""
+    """The scores in words, per dimension (with plain sentences on what the position means in
+    daily work, from ``survey.rep.explanations``), and the index's band (None while not known;
+    see ``IndexPrecision.band`` for what it is)."""
     index = scores["index"]
     half_width = precision.half_width
     return {
@@ -70,6 +72,14 @@ def personal_result(
                 "purpose_pole": dimension.purpose_pole,
                 "position": position,
                 "words": None if position is None else describe(position),
+                "sentences": explain(
+                    questionnaire.key,
+                    questionnaire.version,
+                    dimension.key,
+                    position,
+                    dimension.contractual_pole,
+                    dimension.purpose_pole,
+                ),
             }
             for dimension, position in zip(
                 questionnaire.dimensions, scores["positions"], strict=True

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
 from limits import parse
 from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import AnyOf
 
 from survey.db import db
 from survey.instruments import all_questionnaires, questionnaire_for
@@ -41,12 +47,58 @@ from survey.security import allow_charts
 
 
 class LinkNotOpen(Exception):
-    """Unknown, used or expired token, or a closed wave: all answered with the same 404 page."""
+    """Unknown, used or expired token, or a closed wave: all answered with the same 404 page,
+    except in the browser that sent answers through that very link (see ``_sent_here``)."""
+
+
+class SaveForm(FlaskForm):
+    """The background save of a page (``static/js/autosave.js``): CSRF token, ``action=save``."""
+
+    action = StringField(validators=[AnyOf(("save",))])
 
 
 @bp.errorhandler(LinkNotOpen)
 def link_not_open(_error: LinkNotOpen):
+    """The neutral 404 page; the browser that sent answers through this link is told so.
+
+    Both answers have the status 404, and which one is shown depends only on this browser's own
+    signed session cookie, never on the link's state: a guesser (whose session sent nothing)
+    gets the same bytes for a used, an expired and an unknown link.
+    """
+    token = (request.view_args or {}).get("token")
+    if isinstance(token, str) and _sent_here(token):
+        page = render_template(
+            "rep/already_submitted.html", reason="sent_on_link", result_waiting=_result_waiting()
+        )
+        return page, 404
     return render_template("rep/link_not_open.html"), 404
+
+
+# Personal links answered from this browser: session["sent"] lists a keyed hash of each (the
+# token itself never goes into the cookie, nor the token_hash the database knows it by).
+SENT_REMEMBERED = 10
+
+
+def _sent_mark(token: str) -> str:
+    key = str(current_app.secret_key).encode("utf-8")
+    message = b"sent-on-link:" + token.encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _sent_here(token: str) -> bool:
+    sent = session.get("sent")
+    return isinstance(sent, list) and _sent_mark(token) in sent
+
+
+def _mark_sent(token: str) -> None:
+    sent = session.get("sent")
+    sent = [mark for mark in sent if isinstance(mark, str)] if isinstance(sent, list) else []
+    session["sent"] = [*sent, _sent_mark(token)][-SENT_REMEMBERED:]
+
+
+def _result_waiting() -> bool:
+    """Whether the rep's own result is still in the session (the thank-you page not yet seen)."""
+    return isinstance(session.get("result"), dict)
 
 
 def _open(token: str):
@@ -118,7 +170,10 @@ def _mark_answered(entry: Entry) -> None:
 def _refusal(entry: Entry):
     """The page for a team link this browser has answered through, or one that is full."""
     if _answered_here(entry):
-        return render_template("rep/already_submitted.html"), 409
+        page = render_template(
+            "rep/already_submitted.html", reason="answered_here", result_waiting=_result_waiting()
+        )
+        return page, 409
     if entry.full:
         return render_template("rep/link_full.html"), 409
     return None
@@ -147,6 +202,7 @@ def intro(token: str):
         assessment=entry.assessment,
         team_link=entry.team_link is not None,
         pages=pages,
+        statement_pages=sum(1 for p in pages if p.kind == "items"),
         resume_page=state.get("reached", 1) if state else None,
     )
 
@@ -171,6 +227,8 @@ def page(token: str, number: int):
         teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, PageInput(), teams)
 
+    if request.form.get("action") == "save":
+        return _save_in_background(token, entry, questionnaire, current, draft, state)
     form = PageForm()
     if not form.validate_on_submit():
         abort(400, "This form was sent without a valid action.")
@@ -207,6 +265,8 @@ def page(token: str, number: int):
     if outcome is Outcome.ALREADY_SUBMITTED:
         return render_template("rep/already_submitted.html"), 409
     _mark_answered(entry)
+    if entry.invitation is not None:
+        _mark_sent(token)
     session["result"] = {
         **personal_scores(questionnaire, state.get("answers", {})),
         "k": entry.assessment.min_group_size,
@@ -232,6 +292,21 @@ def thanks():
         allow_charts()
     k = scores.get("k") if isinstance(scores, dict) else None
     return render_template("rep/thanks.html", result=result, chart_spec=spec, k=k)
+
+
+def _save_in_background(token, entry: Entry, questionnaire, current: Page, draft, state: dict):
+    """``action=save``: keep what the page holds so far, exactly as Next would keep it (a
+    malformed field refuses the whole post with 400; a block with errors is left out), without
+    moving on: 204, no page."""
+    if not SaveForm().validate_on_submit():
+        abort(400, "This form was sent without a valid action.")
+    team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
+    try:
+        posted = _read_page(current, questionnaire, team_ids)
+    except MalformedAnswer as error:
+        abort(400, str(error))
+    _save(token, entry, draft, _merge(state, posted, keep_invalid=False))
+    return "", 204
 
 
 def _read_page(current: Page, questionnaire, team_ids: set[int]) -> PageInput:

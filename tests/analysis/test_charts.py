@@ -406,6 +406,26 @@ def test_personal_profile_chart_fits_a_phone_and_speaks_plainly():
     assert dataset_columns(spec) == {"dimension", "position", "start", "end"}
 
 
+def test_personal_profile_chart_is_readable_on_a_375_px_phone():
+    table = pd.DataFrame({"dimension": DIMENSIONS, "position": [80, 55, None, 20, 65, 40]})
+    spec = spec_of(personal_profile_chart(table, 48.3))
+    assert spec["width"] == "container"
+    vega = vl_convert.vegalite_to_vega(spec)
+    axes = [axis for scope in [vega, *vega.get("marks", [])] for axis in scope.get("axes", [])]
+    labelled = [axis for axis in axes if axis.get("labels", True)]
+    assert labelled and all(axis["labelFontSize"] >= 12 for axis in labelled)
+    assert vega["title"]["fontSize"] >= 12 and vega["title"]["subtitleFontSize"] >= 12
+    texts = [mark for mark in vega["marks"] if mark["type"] == "text"]
+    assert texts and all(mark["encode"]["update"]["fontSize"]["value"] >= 12 for mark in texts)
+    # On the thank-you page the column of a 375 px screen leaves 343 px: drawn that wide and
+    # fitted as the page fits it ("fit-x", above), the whole chart, labels included, stays in it.
+    phone = {**spec, "width": 343, "autosize": vega["autosize"]}
+    svg = vl_convert.vegalite_to_svg(phone)
+    width = float(svg.split('width="', 1)[1].split('"', 1)[0])
+    assert width <= 343
+    assert "responsibility" in svg and "Scope of" in svg  # the long label wraps, uncut
+
+
 def test_personal_profile_chart_says_when_a_dimension_has_too_few_answers():
     table = pd.DataFrame({"dimension": DIMENSIONS, "position": [80, 55, None, 20, 65, 40]})
     spec = spec_of(personal_profile_chart(table, None))

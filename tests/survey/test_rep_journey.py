@@ -57,7 +57,7 @@ def test_whole_journey_stores_one_response_and_shows_the_result(client, app, dbs
 def test_used_link_is_refused_like_an_unknown_one(client, app, dbs):
     world = make_world(dbs)
     token = make_invitation(dbs, world)
-    answer_all(client, token, world.questionnaire)
+    answer_all(app.test_client(), token, world.questionnaire)  # sent from another browser
     used = client.get(f"/r/{token}")
     unknown = client.get("/r/not-a-real-token-at-all")
     assert used.status_code == unknown.status_code == 404

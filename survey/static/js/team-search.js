@@ -1,0 +1,139 @@
+// The cooperation page's team pickers: each fieldset with data-team-picker gets a search box that
+// filters its list of checkboxes as the rep types (name and path, case and accents ignored, every
+// word must match), a polite live count of the matches, and the chosen teams as a list of
+// removable choices. Choosing more than data-max teams is refused with a message (the server
+// checks it too). Without this script the page shows the full list and Next saves it.
+(function () {
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  function enhance(picker) {
+    var search = picker.querySelector("[data-search]");
+    var input = search && search.querySelector("input");
+    var list = picker.querySelector(".team-list");
+    if (!input || !list) { return; }
+    var count = picker.querySelector("[data-count]");
+    var none = picker.querySelector("[data-none]");
+    var chosenArea = picker.querySelector("[data-chosen]");
+    var chosenList = chosenArea.querySelector("ul");
+    var chosenCount = chosenArea.querySelector("[data-chosen-count]");
+    var max = Number(picker.dataset.max) || Infinity;
+    var rows = Array.prototype.slice.call(list.querySelectorAll("li"));
+    var boxes = rows.map(function (row) { return row.querySelector("input[type=checkbox]"); });
+    var order = boxes.filter(function (box) { return box.checked; });
+
+    function nameOf(box) {
+      return box.closest("label").querySelector(".team-name").textContent;
+    }
+
+    function contextOf(box) {
+      var context = box.closest("label").querySelector(".team-context");
+      return context ? context.lastChild.textContent : "";
+    }
+
+    function say(message) { count.textContent = message; }
+
+    function matches() {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = row.dataset.search;
+        var hit = words.every(function (word) { return text.indexOf(word) !== -1; });
+        row.hidden = !hit;
+        if (hit) { shown += 1; }
+      });
+      none.hidden = shown !== 0;
+      if (!words.length) { return plural(rows.length, "team", "teams"); }
+      if (!shown) { return "No team matches \u201c" + input.value.trim() + "\u201d"; }
+      return plural(shown, "team matches", "teams match") + " of " + rows.length;
+    }
+
+    function showChosen() {
+      chosenList.textContent = "";
+      chosenCount.textContent = order.length + " of " + max;
+      chosenArea.hidden = order.length === 0;
+      order.forEach(function (box) {
+        var item = document.createElement("li");
+        var text = document.createElement("span");
+        text.className = "team-text";
+        var name = document.createElement("span");
+        name.className = "team-name";
+        name.textContent = nameOf(box);
+        text.appendChild(name);
+        var context = contextOf(box);
+        if (context) {
+          var where = document.createElement("span");
+          where.className = "team-context";
+          where.textContent = context;
+          text.appendChild(where);
+        }
+        item.appendChild(text);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "team-remove";
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", "Remove " + nameOf(box));
+        remove.addEventListener("click", function () {
+          var at = order.indexOf(box);
+          box.checked = false;
+          order.splice(at, 1);
+          showChosen();
+          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+          var next = chosenList.querySelectorAll("button")[Math.min(at, order.length - 1)];
+          (next || input).focus();
+        });
+        item.appendChild(remove);
+        chosenList.appendChild(item);
+      });
+    }
+
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) {
+          if (order.length >= max) {
+            box.checked = false;
+            say("You can choose at most " + max + " teams here: remove one first.");
+            return;
+          }
+          order.push(box);
+          say("Chose " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+        } else {
+          order = order.filter(function (other) { return other !== box; });
+          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+        }
+        showChosen();
+      });
+    });
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var message = matches();
+      // the list follows each key; the live count changes once typing pauses, heard once
+      timer = window.setTimeout(function () { say(message); }, 250);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // Enter here would press "Next": move to the first match instead
+        var first = rows.filter(function (row) { return !row.hidden; })[0];
+        if (first) { first.querySelector("input").focus(); }
+      } else if (event.key === "Escape" && input.value) {
+        event.preventDefault();
+        input.value = "";
+        say(matches());
+      }
+    });
+
+    picker.classList.add("is-enhanced");
+    search.hidden = false;
+    showChosen();
+    matches();
+  }
+
+  document.querySelectorAll("[data-team-picker]").forEach(enhance);
+})();
