@@ -1,9 +1,10 @@
 """Structured request logs: one JSON line per request on the logger ``survey.requests``.
 
-Each line holds the method, the path (a survey link's token replaced by ``<token>``, e-mail-like
-parts by ``<redacted>``, never the query string), the status, the duration in milliseconds and
-the id of the logged-in user, if any. No IP address unless ``REQUEST_LOG_ADDRESSES`` is on, no
-headers, no form data. Settings, from the environment or the app config:
+Each line holds the method, the path (a survey link's or a share-back link's token replaced by
+``<token>``, e-mail-like parts by ``<redacted>``, never the query string), the status, the
+duration in milliseconds and the id of the logged-in user, if any. No IP address unless
+``REQUEST_LOG_ADDRESSES`` is on, no headers, no form data. Settings, from the environment or
+the app config:
 
 - ``SURVEY_REQUEST_LOG_LEVEL`` / ``REQUEST_LOG_LEVEL``: ``INFO`` (default) logs every request,
   ``WARNING`` only 4xx and 5xx answers, ``ERROR`` only 5xx, ``OFF`` nothing;
@@ -41,6 +42,7 @@ LEVELS = {
 }
 MAX_PATH = 300
 SURVEY_LINK = re.compile(r"^/r/[^/]+")
+SHARE_BACK_LINK = re.compile(r"^/results/[^/]+")
 EMAIL_LIKE = re.compile(r"[^/]*@[^/]*")
 # How werkzeug's request handler starts each of its lines: the client's address, then the date.
 WERKZEUG_REQUEST_LINE = re.compile(r"^\S* - - \[")
@@ -65,8 +67,10 @@ def quiet_werkzeug_requests() -> None:
 
 
 def loggable_path(path: str) -> str:
-    """``path`` without secrets or personal data: ``/r/<token>/...``, e-mails ``<redacted>``."""
+    """``path`` without secrets or personal data: ``/r/<token>/...``, ``/results/<token>``,
+    e-mails ``<redacted>``."""
     path = SURVEY_LINK.sub("/r/<token>", path)
+    path = SHARE_BACK_LINK.sub("/results/<token>", path)
     path = EMAIL_LIKE.sub("<redacted>", path)
     return path if len(path) <= MAX_PATH else path[:MAX_PATH] + "..."
 

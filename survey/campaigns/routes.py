@@ -49,8 +49,10 @@ from survey.forms import form_page
 from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow
+from survey.models.organisation import team_paths, teams_of
 from survey.pagination import page_number, paginate
 from survey.releases.store import latest_releases, release_closed_waves
+from survey.share_back import share_url
 
 ASSESSMENTS_PER_PAGE = 20
 
@@ -110,7 +112,15 @@ def assessment(organisation_id: int, assessment_id: int):
             (wave, wave_status(wave, now), when(wave), releases.get(wave.id))
             for wave in found.waves
         ],
+        share_links=_share_links(found),
     )
+
+
+def _share_links(assessment) -> list[tuple[str, str]]:
+    """Each active team's path and share-back link, by path: one link per team, for its reps."""
+    paths = team_paths(list(db.session.scalars(teams_of(assessment.organisation_id))))
+    links = [(path, share_url(assessment.id, team_id)) for team_id, path in paths.items()]
+    return sorted(links)
 
 
 @bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])

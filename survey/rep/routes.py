@@ -44,6 +44,7 @@ from survey.rep.store import (
     was_submitted,
 )
 from survey.security import allow_charts
+from survey.share_back import share_url
 
 
 class LinkNotOpen(Exception):
@@ -270,6 +271,7 @@ def page(token: str, number: int):
     session["result"] = {
         **personal_scores(questionnaire, state.get("answers", {})),
         "k": entry.assessment.min_group_size,
+        "team": [entry.assessment.id, entry.team_id],  # for the team's share-back link
     }
     return redirect(url_for("rep.thanks"))
 
@@ -291,7 +293,17 @@ def thanks():
     if spec is not None:
         allow_charts()
     k = scores.get("k") if isinstance(scores, dict) else None
-    return render_template("rep/thanks.html", result=result, chart_spec=spec, k=k)
+    return render_template(
+        "rep/thanks.html", result=result, chart_spec=spec, k=k, results_url=_results_url(scores)
+    )
+
+
+def _results_url(scores) -> str | None:
+    """The share-back link of the team the rep answered for (the same for all its reps)."""
+    team = scores.get("team") if isinstance(scores, dict) else None
+    if not (isinstance(team, list) and len(team) == 2 and all(type(i) is int for i in team)):
+        return None
+    return share_url(*team)
 
 
 def _save_in_background(token, entry: Entry, questionnaire, current: Page, draft, state: dict):

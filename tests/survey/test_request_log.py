@@ -163,6 +163,8 @@ def test_a_server_error_is_logged_with_its_status(app_with, logged):
         ("/r/Qx3-_abcDEF", "/r/<token>"),
         ("/r/Qx3-_abcDEF/4", "/r/<token>/4"),
         ("/r/", "/r/"),
+        ("/results/eyJhIjoxfQ.sig-_x", "/results/<token>"),
+        ("/results/", "/results/"),
         ("/thanks", "/thanks"),
         ("/clients/12/people/", "/clients/12/people/"),
         ("/a/ada@acme.example/b", "/a/<redacted>/b"),
