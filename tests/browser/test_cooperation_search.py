@@ -4,26 +4,15 @@ remove, leave and come back with the choice kept; axe finds nothing serious."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from survey.models import Team
+from tests.browser.accessibility import assert_accessible
 from tests.factories import make_invitation, make_world
 from tests.survey.journey import item_fields, page_form, pages_of
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
 COUNTRIES = 20
 TERRITORIES = 24  # 20 countries x 24 territories, + the 20 countries and the world's 5: 505
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    bad = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 @pytest.fixture

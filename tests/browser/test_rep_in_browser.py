@@ -4,23 +4,12 @@ version 2's "Does not apply to me" and its block on how the rep is managed."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.accessibility import assert_accessible
 from tests.factories import make_invitation, make_world
 from tests.survey.journey import ask_v2, pages_of
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    bad = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 def answer_by_keyboard(page, items, presses: int, not_applicable: int | None = None) -> None:

@@ -4,25 +4,14 @@ or larger, nothing serious for axe, and a print copy of just the result."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.accessibility import assert_accessible
 from tests.conftest import csrf_from
 from tests.factories import make_invitation, make_world
 from tests.survey.journey import ask_v2, item_fields, pages_of
 
 pytestmark = pytest.mark.browser
-SERIOUS = {"serious", "critical"}
 PHONE = {"width": 375, "height": 812}
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    bad = [
-        (violation["id"], violation["impact"], len(violation["nodes"]))
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-    assert not bad, f"{page.url}: {bad}"
 
 
 @pytest.fixture
