@@ -34,6 +34,7 @@ from survey.tokens import token_hash
 QUESTIONNAIRE = ("rep-mindset", 1)
 ITEMS_PER_PAGE = DEFAULTS["ITEMS_PER_PAGE"]
 ANSWER = 6
+WORDS = "Customers who trust us"  # each prepared step of the WHY ladder
 INVITATION_DAYS = 30
 
 
@@ -83,10 +84,11 @@ def prepare_wave(
     questionnaire = load_directory()[QUESTIONNAIRE]
     pages = plan_pages(questionnaire, ITEMS_PER_PAGE)
     targets = questionnaire.ladder.targets
-    ladder = [{"target": targets[n % len(targets)].key, "words": ""} for n in range(rungs)]
+    ladder = [{"target": targets[n % len(targets)].key, "words": WORDS} for n in range(rungs)]
     state = {
         "answers": {item.id: ANSWER for item in questionnaire.items},
         "ladder": ladder,
+        "ladder_done": True,
         "reached": len(pages),
     }
     engine = make_engine(database_url)

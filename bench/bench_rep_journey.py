@@ -283,7 +283,9 @@ def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
     ladder = questionnaire.ladder
     state = {
         "answers": {item.id: 6 for item in questionnaire.items},
-        "ladder": [{"target": ladder.targets[0].key, "words": ""}] * max(1, ladder.min_rungs),
+        "ladder": [{"target": ladder.targets[0].key, "words": "Customers who trust us"}]
+        * max(1, ladder.min_rungs),
+        "ladder_done": True,
         "reached": len(pages),
     }
     engine = make_engine(database_url)

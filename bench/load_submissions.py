@@ -165,7 +165,10 @@ def bare_body(wave: PreparedWave) -> str:
     """The bare endpoint's form: the same answers, ladder and cooperation as a prepared draft."""
     fields = [(f"q-{item_id}", str(ANSWER)) for item_id in wave.item_ids]
     for position, rung in enumerate(wave.ladder, start=1):
-        fields += [(f"ladder-{position}-target", rung["target"]), (f"ladder-{position}-words", "")]
+        fields += [
+            (f"ladder-{position}-target", rung["target"]),
+            (f"ladder-{position}-words", rung["words"]),
+        ]
     return urlencode(fields + list(submit_fields(wave).items()))
 
 

@@ -9,6 +9,7 @@ from questionnaires.loader import (
 from questionnaires.model import (
     AUDIENCES,
     DIMENSION_KEYS,
+    NONE_OF_THESE,
     PERSPECTIVES,
     POLES,
     CooperationMap,
@@ -26,6 +27,7 @@ __all__ = [
     "AUDIENCES",
     "DEFAULT_DIRECTORY",
     "DIMENSION_KEYS",
+    "NONE_OF_THESE",
     "PERSPECTIVES",
     "POLES",
     "CooperationMap",

@@ -16,8 +16,10 @@ from typing import Any
 from questionnaires.model import (
     AUDIENCES,
     DIMENSION_KEYS,
+    NONE_OF_THESE,
     PERSPECTIVES,
     POLES,
+    PREVIOUS,
     CooperationMap,
     Crosswalk,
     Dimension,
@@ -382,8 +384,14 @@ def _check_keys_balanced(items: tuple[Item, ...], where: str) -> None:
 
 def _check_not_applicable(items: tuple[Item, ...], share: float, where: str) -> None:
     """Reject a perspective with so many "not applicable" items that answering every other
-    item could leave the dimension unscored (fewer than ``share`` of its items answered)."""
+    item could leave the dimension unscored (fewer than ``share`` of its items answered).
+
+    ``climate`` is exempt: it is never part of the respondent's own result, so every climate
+    item may offer "don't know", and a respondent who knows nothing of their manager simply
+    gives no climate score."""
     for perspective in PERSPECTIVES:
+        if perspective == "climate":
+            continue
         own = [item for item in items if item.perspective == perspective]
         skippable = sum(item.not_applicable for item in own)
         allowed = len(own) - math.ceil(share * len(own) - SHARE_TOLERANCE)
@@ -439,6 +447,14 @@ def _read_ladder(raw: dict[str, Any], file: str) -> Ladder:
         _check_choice(target, "pole", POLES, target_where)
         targets.append(LadderTarget(**target))
     _check_unique([target.key for target in targets], "target key", where)
+    if NONE_OF_THESE.key in {target.key for target in targets}:
+        raise QuestionnaireError(
+            f"{where}: the target key '{NONE_OF_THESE.key}' is kept for 'None of these'"
+        )
+    if "{" in ladder["follow_up"].replace(PREVIOUS, ""):
+        raise QuestionnaireError(
+            f"{where}: follow_up may contain '{PREVIOUS}' (the previous answer) and no other braces"
+        )
     missing = [pole for pole in POLES if pole not in {target.pole for target in targets}]
     if missing:
         raise QuestionnaireError(f"{where}: no target has pole '{missing[0]}'")

@@ -80,11 +80,20 @@ class LadderTarget:
     pole: str
 
 
+NONE_OF_THESE = LadderTarget("none", "None of these", "")
+"""The category a rep gives an answer that fits none of the ladder's targets (stored ``"none"``)."""
+PREVIOUS = "{previous}"
+"""Where ``Ladder.follow_up`` quotes the rep's previous answer."""
+
+
 @dataclass(frozen=True)
 class Ladder:
     """The WHY ladder: a first question, then up to ``max_rungs`` of "why does that matter?".
 
-    ``max_words`` is the greatest length of the free text on one rung, counted in characters.
+    Each step is answered in the rep's own words first; which target (category) the answer
+    points to is optional. ``max_words`` is the greatest length of the free text on one rung,
+    counted in characters. ``follow_up`` may quote the previous answer where it says
+    ``{previous}``.
     """
 
     question: str
@@ -93,6 +102,23 @@ class Ladder:
     max_rungs: int
     max_words: int
     targets: tuple[LadderTarget, ...]
+
+    @property
+    def quotes_previous(self) -> bool:
+        """Whether ``follow_up`` itself quotes the previous answer."""
+        return PREVIOUS in self.follow_up
+
+    def ask_after(self, previous: str) -> str:
+        """The follow-up question after the answer ``previous``.
+
+        >>> Ladder("Q?", "Why does “{previous}” matter?", 1, 5, 200, ()).ask_after("my quota")
+        'Why does “my quota” matter?'
+        """
+        return self.follow_up.replace(PREVIOUS, previous)
+
+    def labels(self) -> dict[str, str]:
+        """Target key -> label, with :data:`NONE_OF_THESE` last."""
+        return {target.key: target.label for target in (*self.targets, NONE_OF_THESE)}
 
 
 @dataclass(frozen=True)

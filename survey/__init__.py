@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from survey.rep import bp as rep_bp
     from survey.reports import bp as reports_bp
     from survey.rights import bp as rights_bp
+    from survey.words import bp as words_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
@@ -65,4 +66,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(rep_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rights_bp)
+    app.register_blueprint(words_bp)
     return app

@@ -362,6 +362,27 @@ def _item_rng(item: Item) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(hashlib.sha256(key).digest()[:8], "little"))
 
 
+DEMO_WORDS = {
+    "pay": ("A good bonus this year", "Paying off the house", "My commission", "Earning well"),
+    "team_target": ("Our team making its number", "Not letting my team down", "Team quota"),
+    "company_target": ("The company hitting its plan", "Growth for the company", "Market share"),
+    "shareholders": ("Shareholder value", "A good share price", "Returns for the owners"),
+    "customers": (
+        "Customers who trust us",
+        "Homes that run on sunshine",
+        "Customers saving on their bills",
+        "A customer who comes back",
+    ),
+    "society": (
+        "Less CO2 with every roof",
+        "A cleaner planet for my kids",
+        "Energy people can afford",
+        "A better town to live in",
+    ),
+}
+"""What a demo rep writes on a step of the WHY ladder, by the kind of answer it is."""
+
+
 def _response(rng, questionnaire, wave, person, answers, g: float, other_teams) -> Response:
     """One stored response: the answers (NaN: does not apply, stored as unanswered), and a
     WHY ladder and cooperation links that lean with the person's general mindset ``g``."""
@@ -383,7 +404,12 @@ def _response(rng, questionnaire, wave, person, answers, g: float, other_teams) 
         p_purpose = 1 / (1 + np.exp(-1.5 * g))
         for position in range(1, depth + 1):
             pool = purpose if rng.random() < p_purpose * position / depth else contractual
-            response.ladder.append(LadderRung(position=position, target=str(rng.choice(pool))))
+            target = str(rng.choice(pool))
+            words = str(rng.choice(DEMO_WORDS.get(target, ("It matters to me",))))
+            sorted_by_rep = rng.random() < 0.85  # the others are left to be sorted later
+            response.ladder.append(
+                LadderRung(position=position, target=target if sorted_by_rep else None, words=words)
+            )
     if questionnaire.cooperation is not None:
         helped = rng.random(len(other_teams)) < 0.12 + 0.1 * g
         for node, flag in zip(other_teams, helped, strict=True):

@@ -14,6 +14,7 @@ from analysis import charts
 from survey.aggregates.loading import score_cache
 from survey.models import Assessment
 from survey.releases.read import Dashboard, released_dashboard
+from survey.releases.words import words_section
 
 CHARTS = {
     "trend": lambda section, k: charts.index_trend_chart(
@@ -36,8 +37,18 @@ def dashboard(
     """One team's sections for one wave from the releases, and (for pages) its chart specs.
 
     Released figures never change, so a released dashboard is cached by its releases. Specs skip
-    Altair's schema validation here: every builder is validated in its tests.
+    Altair's schema validation here: every builder is validated in its tests. The reps' own
+    words are read afresh on every call (a consultant may hold some back, a person may have
+    theirs erased): :func:`survey.releases.words.words_section`.
     """
+    board = _released(session, assessment, team_id, wave_id, with_specs)
+    words = words_section(session, assessment, board)
+    return replace(board, sections={**board.sections, "words": words})
+
+
+def _released(
+    session: Session, assessment: Assessment, team_id: int, wave_id: int, with_specs: bool
+) -> Dashboard:
     board = released_dashboard(session, assessment, team_id, wave_id)
     if board.release is None:
         return board

@@ -21,6 +21,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
 from survey.forms import OptionalNumberField
@@ -31,6 +32,11 @@ from survey.params import coerce_id, parse_id
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MIN_GROUP_SIZE = 3
 MAX_GROUP_SIZE = 100
+COMMENT_GROUP_SIZE = 10  # the model's default: the least number of people whose words show
+MAX_COMMENT_GROUP_SIZE = 1000
+COMMENT_GROUP_MESSAGE = (
+    f"Give a whole number, at least the minimum group size and at most {MAX_COMMENT_GROUP_SIZE}."
+)
 MODE_LABELS = {
     "anonymous": "Anonymous: nothing links a response to a person",
     "confidential": (
@@ -86,6 +92,25 @@ class AssessmentForm(FlaskForm):
             ),
         ],
     )
+    # Left out of a request (not by the form, which shows it filled in): kept as it is, raised to
+    # the minimum group size when that is larger (survey.campaigns.routes).
+    comment_min_group_size = OptionalNumberField(
+        "Least number of people whose words a group must pool before they are shown",
+        default=COMMENT_GROUP_SIZE,
+        validators=[Optional()],
+        message=COMMENT_GROUP_MESSAGE,
+        max_digits=9,
+    )
+
+    def validate_comment_min_group_size(self, field: OptionalNumberField) -> None:
+        k = self.min_group_size.data
+        if k is not None and not self.min_group_size.errors and field.data < k:
+            raise ValidationError(
+                f"Give at least {k}, the minimum group size (k): words are never shown for a "
+                "group smaller than the other results need."
+            )
+        if field.data > MAX_COMMENT_GROUP_SIZE:
+            raise ValidationError(f"Give at most {MAX_COMMENT_GROUP_SIZE}.")
 
 
 class WaveForm(FlaskForm):

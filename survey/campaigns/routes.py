@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.campaigns import bp
-from survey.campaigns.forms import AssessmentForm, ConfirmForm, WaveForm
+from survey.campaigns.forms import COMMENT_GROUP_SIZE, AssessmentForm, ConfirmForm, WaveForm
 from survey.campaigns.schedule import (
     Schedule,
     close_now_problem,
@@ -77,6 +77,7 @@ def new(organisation_id: int):
     if form.validate_on_submit() and _name_free(form, organisation.id, None):
         assessment = Assessment(organisation_id=organisation.id)
         apply_settings(assessment, _settings(form))
+        _set_comment_threshold(assessment, form.comment_min_group_size.data)
         db.session.add(assessment)
         db.session.flush()
         record(
@@ -87,6 +88,7 @@ def new(organisation_id: int):
             name=assessment.name,
             mode=assessment.mode,
             min_group_size=assessment.min_group_size,
+            comment_min_group_size=assessment.comment_min_group_size,
             questionnaire=form.rep_questionnaire.data,
             manager_questionnaire=form.manager_questionnaire.data or None,
         )
@@ -128,7 +130,12 @@ def edit(organisation_id: int, assessment_id: int):
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     now = utcnow()
-    form = _assessment_form(data=current_settings(found))
+    form = _assessment_form(
+        data={
+            **current_settings(found),
+            "comment_min_group_size": found.comment_min_group_size,
+        }
+    )
     if form.validate_on_submit() and _name_free(form, organisation.id, found.id):
         settings = _settings(form)
         locked = locked_changes(found, settings, now)
@@ -136,6 +143,7 @@ def edit(organisation_id: int, assessment_id: int):
             form[field].errors.append(message)
         if not locked:
             changed = apply_settings(found, settings)
+            changed += _set_comment_threshold(found, form.comment_min_group_size.data)
             record(
                 db.session,
                 "assessment.update",
@@ -344,6 +352,18 @@ def _settings(form: AssessmentForm) -> Settings:
         mode=form.mode.data,
         min_group_size=form.min_group_size.data,
     )
+
+
+def _set_comment_threshold(assessment: Assessment, wanted: int | None) -> list[str]:
+    """Store the least group for reps' words: ``wanted``, else the current one (10 for a new
+    assessment), raised to the minimum group size when that is larger (the database checks it).
+
+    Returns ``["comment_min_group_size"]`` when it changed, else ``[]``.
+    """
+    before = assessment.comment_min_group_size
+    value = wanted or before or COMMENT_GROUP_SIZE
+    assessment.comment_min_group_size = max(value, assessment.min_group_size)
+    return ["comment_min_group_size"] if assessment.comment_min_group_size != before else []
 
 
 def _name_free(form: AssessmentForm, organisation_id: int, assessment_id: int | None) -> bool:

@@ -26,6 +26,7 @@ class Assessment(Base):
     __table_args__ = (
         CheckConstraint("min_group_size >= 3", name="min_group_size_at_least_3"),
         CheckConstraint("mode IN ('anonymous', 'confidential')", name="known_mode"),
+        CheckConstraint("comment_min_group_size >= min_group_size", name="comments_need_a_group"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,8 @@ class Assessment(Base):
     manager_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
     # Leave responses flagged as careless out of releases (fixed for a wave at its first one).
     careless_left_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Reps' own words are shown only for groups pooling at least this many people's words.
+    comment_min_group_size: Mapped[int] = mapped_column(default=10, server_default="10")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, event
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -56,8 +56,9 @@ class Response(Base):
     questionnaire_version: Mapped[int]
     values: Mapped[bytes] = mapped_column(LargeBinary)
     respondent_key: Mapped[str | None] = mapped_column(String(32), index=True)
-    # Where the WHY ladder ends (the target of its highest rung), set from the rungs on insert:
-    # the dashboards read it with the answers instead of scanning every rung.
+    # Where the WHY ladder ends (the target of its highest rung; None while that rung is not
+    # sorted), set from the rungs on insert and when a consultant sorts the top rung: the
+    # dashboards read it with the answers instead of scanning every rung.
     ladder_top: Mapped[str | None] = mapped_column(String(40))
     # "personal" (a single-use invitation) or "team_link" (a reusable team link); see CHANNELS.
     channel: Mapped[str] = mapped_column(String(10), default="personal", server_default="personal")
@@ -100,7 +101,12 @@ def _set_ladder_top(_mapper, _connection, response: Response) -> None:
 
 
 class LadderRung(Base):
-    """One rung of the WHY ladder: where the answer points, and optional words."""
+    """One step of the WHY ladder: the rep's words, and which kind of answer they are.
+
+    ``target`` is a category key of the questionnaire's ladder, ``"none"`` (none of them), or
+    None (left to be sorted later). Rungs stored before words came first may have no words.
+    ``held_back``: a consultant keeps these words from managers and reports (counted only).
+    """
 
     __tablename__ = "ladder_rung"
     __table_args__ = WITHOUT_ROWID
@@ -109,8 +115,9 @@ class LadderRung(Base):
         RandomId, ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(primary_key=True)
-    target: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(40))
     words: Mapped[str | None] = mapped_column(String(500))
+    held_back: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CooperationLink(Base):

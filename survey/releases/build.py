@@ -6,7 +6,8 @@ each cell (:mod:`analysis.privacy`); the auditor checks the candidate together w
 release of the wave and withholds more where a small group could be worked out
 (:mod:`analysis.disclosure`); only then are the figures stored, never to change. The final
 release of a wave of a confidential assessment also pairs it with the wave before
-(:mod:`survey.releases.pairing`), audited in both waves.
+(:mod:`survey.releases.pairing`), audited in both waves. Only the final release pools the reps'
+own words into word groups over the teams it shows (:func:`survey.ladder_words.release_words`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
 from survey.aggregates import model
 from survey.aggregates.loading import decode_answers, invitation_counts, released_scores
 from survey.instruments import InstrumentMissing, all_questionnaires, questionnaire_for
+from survey.ladder_words import release_words, words_threshold
 from survey.models import Assessment, Release, Response, Wave
 from survey.releases.audit import PublishedGroups, atom_tallies, release_groups, withheld_groups
 from survey.releases.pairing import add_pairing, previous_wave
@@ -107,11 +109,7 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
             manager_cells, {t for r, t in withheld if r == "manager"}, wave.id, reason
         )
     published = _published(view, manager_cells, wave.id)
-    ladder_labels = (
-        {target.key: target.label for target in questionnaire.ladder.targets}
-        if questionnaire.ladder
-        else {}
-    )
+    ladder_labels = questionnaire.ladder.labels() if questionnaire.ladder else {}
     payload = release_payload(
         view,
         info,
@@ -125,6 +123,9 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
     payload["team_link_left_out"] = sorted(left_out)
     payload["careless_left_out"] = careless_left_out
     if final:
+        payload["words"] = release_words(
+            session, view, wave.id, questionnaire, left_out, words_threshold(assessment)
+        )
         this_release = PublishedGroups(seq, parents, published)
         earlier_groups = [release_groups(release) for release in earlier]
         add_pairing(

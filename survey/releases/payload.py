@@ -21,7 +21,9 @@ it has a crosswalk with (the summary rows then include the index on those items,
 asking either version compare: :mod:`survey.releases.versions`). A summary row is stored only
 for a measure scored for everyone the cell counts; the management climate is one where reps
 were asked how they are managed. ``careless_left_out`` says whether responses flagged as
-careless were left out (fixed at the wave's first release).
+careless were left out (fixed at the wave's first release). A wave's final release also stores
+``words``, the word groups of the reps' own words, as keys only
+(:func:`survey.ladder_words.release_words`; read by :mod:`survey.releases.words`).
 
 Releases made before a key or a column was added lack it (``cooperation_measures``,
 ``extremes``; the gap columns of ``perception``, the items of a ``reliability`` row): readers

@@ -27,7 +27,7 @@ from analysis.change import (
 from analysis.change import trend as linear_trend
 from analysis.ladder import CHI_SQUARE, FISHER_EXACT, compare_top_rungs
 from analysis.privacy import coarse_count
-from questionnaires.model import LadderTarget
+from questionnaires.model import NONE_OF_THESE, LadderTarget
 from survey.aggregates.loading import score_cache
 from survey.aggregates.measures import CLIMATE
 from survey.aggregates.model import (
@@ -432,10 +432,11 @@ TEST_NAMES = {CHI_SQUARE: "Pearson's chi-square test", FISHER_EXACT: "Fisher's e
 
 
 def _ladder_targets(assessment: Assessment, wave_id: int) -> tuple[LadderTarget, ...]:
-    """The WHY ladder's targets of the rep questionnaire the wave asks, with their poles."""
+    """The WHY ladder's targets of the rep questionnaire the wave asks, with their poles, and
+    "None of these" (no pole: a ladder ending there counts as not ending at a purpose target)."""
     wave = next(wave for wave in assessment.waves if wave.id == wave_id)
     questionnaire = questionnaire_for(*wave.instrument("rep"))
-    return questionnaire.ladder.targets if questionnaire.ladder else ()
+    return (*questionnaire.ladder.targets, NONE_OF_THESE) if questionnaire.ladder else ()
 
 
 def ladder(

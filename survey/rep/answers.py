@@ -2,10 +2,11 @@
 
 ``MalformedAnswer`` means the request could not have come from our own form (an unknown question,
 a value off the scale, "does not apply" to an item that does not offer it): it is answered with
-400 and nothing is stored. Incomplete answers (a question left out, too few ladder rungs) come
+400 and nothing is stored. Incomplete answers (a question left out, a WHY ladder
+not yet ended) come
 back as messages for the re-rendered page.
 
-"Does not apply to me" (``NOT_APPLICABLE``) is kept as the answer ``None``: stored like an
+"Don't know / does not apply" (``NOT_APPLICABLE``) is kept as the answer ``None``: stored like an
 unanswered item, yet the item counts as answered.
 """
 
@@ -18,11 +19,14 @@ from werkzeug.datastructures import MultiDict
 
 from questionnaires import CooperationMap, Item, Ladder, Questionnaire, Scale
 from survey.params import parse_id
+from survey.rep.ladder_steps import finished
 
 ITEM_PREFIX = "q-"
 LADDER_PREFIX = "ladder-"
+LADDER_WORDS = "ladder-words"
+LADDER_KIND = "ladder-kind"  # a target key, "none", or empty: sorted later
 COOPERATION_PREFIX = "help-"
-NOT_APPLICABLE = "na"  # the radio value of "Does not apply to me"
+NOT_APPLICABLE = "na"  # the radio value of "Don't know / does not apply"
 
 
 class MalformedAnswer(ValueError):
@@ -34,7 +38,7 @@ class PageInput:
     """What one page posted: answers to keep, and messages about what is still missing."""
 
     answers: dict[str, int | None] = field(default_factory=dict)  # None: does not apply
-    ladder: list[dict] | None = None
+    step: dict | None = None  # one step of the WHY ladder: {"words", "target"}
     cooperation: dict[str, list[int]] | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -66,7 +70,8 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
         if raw == NOT_APPLICABLE:
             if not item.not_applicable:
                 raise MalformedAnswer(
-                    f"The statement {item.id!r} does not offer the answer 'Does not apply to me'."
+                    f"The statement {item.id!r} does not offer the answer"
+                    ' "Don\'t know / does not apply".'
                 )
             result.answers[item.id] = None
             continue
@@ -80,41 +85,24 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
     return result
 
 
-def read_ladder(form: MultiDict, ladder: Ladder) -> PageInput:
-    """The WHY ladder's rungs, filled from the first one down without gaps."""
-    targets = {target.key for target in ladder.targets}
-    allowed = {
-        f"{LADDER_PREFIX}{position}-{part}"
-        for position in range(1, ladder.max_rungs + 1)
-        for part in ("target", "words")
-    }
-    _check_known_fields(form, LADDER_PREFIX, allowed)
-    result = PageInput(ladder=[])
-    gap_at = None
-    for position in range(1, ladder.max_rungs + 1):
-        target_key = f"{LADDER_PREFIX}{position}-target"
-        target = _single(form, target_key) if target_key in form else ""
-        words_key = f"{LADDER_PREFIX}{position}-words"
-        words = _single(form, words_key) if words_key in form else ""
-        if target and target not in targets:
-            raise MalformedAnswer(f"The ladder answer {target[:40]!r} is not one of the choices.")
-        if len(words) > ladder.max_words:
-            result.errors[f"rung-{position}"] = (
-                f"Please keep this to {ladder.max_words} characters (it has {len(words)})."
-            )
-        if not target:
-            if words:
-                result.errors[f"rung-{position}"] = "Please choose where this answer points."
-            gap_at = gap_at or position
-            continue
-        if gap_at is not None:
-            result.errors[f"rung-{position}"] = "Please fill the steps in order, without gaps."
-        result.ladder.append({"target": target, "words": words})
-    if len(result.ladder) < ladder.min_rungs and not result.errors:
-        result.errors["rung-1"] = (
-            f"Please answer at least {ladder.min_rungs} step"
-            f"{'s' if ladder.min_rungs > 1 else ''} of the ladder."
+def read_ladder_step(form: MultiDict, ladder: Ladder) -> PageInput:
+    """One step of the WHY ladder: the rep's words and, optionally, which kind of answer they
+    are (a target, "none", or nothing: sorted later). ``step`` is None when no words were
+    written; a kind without words is explained, not kept."""
+    _check_known_fields(form, LADDER_PREFIX, {LADDER_WORDS, LADDER_KIND})
+    words = _single(form, LADDER_WORDS) if LADDER_WORDS in form else ""
+    kind = _single(form, LADDER_KIND) if LADDER_KIND in form else ""
+    if kind and kind not in ladder.labels():
+        raise MalformedAnswer(f"The kind of answer {kind[:40]!r} is not one of the choices.")
+    result = PageInput()
+    if len(words) > ladder.max_words:
+        result.errors["words"] = (
+            f"Please keep this to {ladder.max_words} characters (it has {len(words)})."
         )
+    elif kind and not words:
+        result.errors["words"] = "Please write your answer first; then say which kind it is."
+    elif words:
+        result.step = {"words": words, "target": kind or None}
     return result
 
 
@@ -142,7 +130,8 @@ def read_cooperation(
 def first_incomplete_page(
     state: Mapping, questionnaire: Questionnaire, item_pages: list[tuple[Item, ...]]
 ) -> int | None:
-    """The first item page with an unanswered item, or the ladder page if too few rungs.
+    """The first item page with an unanswered item, or the ladder page if the rep has not
+    stopped the ladder (with at least ``min_rungs`` steps).
 
     An item answered "does not apply" is in ``state["answers"]`` (as None), so it is answered.
     """
@@ -151,6 +140,6 @@ def first_incomplete_page(
         if any(item.id not in answers for item in items):
             return number
     ladder = questionnaire.ladder
-    if ladder is not None and len(state.get("ladder") or []) < ladder.min_rungs:
+    if ladder is not None and not finished(state, ladder):
         return len(item_pages) + 1
     return None

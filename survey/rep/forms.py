@@ -13,12 +13,19 @@ from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from survey.rep import bp
+from survey.rep.ladder_steps import ACTIONS as LADDER_ACTIONS
 
 ACTIONS = ("back", "next", "submit")
 
 
 class PageForm(FlaskForm):
     action = StringField(validators=[AnyOf(ACTIONS)])
+
+
+class LadderForm(FlaskForm):
+    """A step of the WHY ladder: Back, "Ask me why again" or "That's where it ends"."""
+
+    action = StringField(validators=[AnyOf(LADDER_ACTIONS)])
 
 
 # --- The cooperation page: teams by readable name, the path above as context ----------------

@@ -19,6 +19,7 @@ from survey.limiter import limiter
 from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
+from survey.params import parse_id
 from survey.rep import bp
 from survey.rep.answers import (
     MalformedAnswer,
@@ -26,11 +27,23 @@ from survey.rep.answers import (
     first_incomplete_page,
     read_cooperation,
     read_items,
-    read_ladder,
+    read_ladder_step,
 )
 from survey.rep.entries import Entry
-from survey.rep.forms import PageForm
+from survey.rep.forms import LadderForm, PageForm
 from survey.rep.guessing import limit_link_guessing, opened_entry
+from survey.rep.ladder_steps import (
+    BACK,
+    DEEPER,
+    STOP,
+    going_deeper,
+    kinds_in_order,
+    question_for,
+    step_to_show,
+    steps_of,
+    stopped_at,
+    with_step,
+)
 from survey.rep.pages import Page, plan_pages
 from survey.rep.precision import index_precision
 from survey.rep.result import personal_chart_spec, personal_result, personal_scores
@@ -224,6 +237,8 @@ def page(token: str, number: int):
     if number > reached:
         return redirect(url_for("rep.page", token=token, number=reached))
     current = pages[number - 1]
+    if current.kind == "ladder":
+        return _ladder_page(token, entry, questionnaire, pages, current, draft, state)
     if request.method == "GET":
         teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, PageInput(), teams)
@@ -247,12 +262,20 @@ def page(token: str, number: int):
     if posted.errors:
         teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, posted, teams), 422
-    last = number == len(pages)
-    if action == "next" or not last:
-        state["reached"] = max(reached, min(number + 1, len(pages)))
-        _save(token, entry, draft, state)
-        return redirect(url_for("rep.page", token=token, number=min(number + 1, len(pages))))
+    if action == "next" or number < len(pages):
+        return _onwards(token, entry, pages, number, draft, state)
+    return _send(token, entry, questionnaire, pages, draft, state)
 
+
+def _onwards(token: str, entry: Entry, pages, number: int, draft, state: dict):
+    """Keep ``state`` and go to the page after ``number``."""
+    state["reached"] = max(state.get("reached", 1), min(number + 1, len(pages)))
+    _save(token, entry, draft, state)
+    return redirect(url_for("rep.page", token=token, number=min(number + 1, len(pages))))
+
+
+def _send(token: str, entry: Entry, questionnaire, pages, draft, state: dict):
+    """Store the response once (or go back to what is missing), then thank the rep."""
     item_pages = [p.items for p in pages if p.kind == "items"]
     incomplete = first_incomplete_page(state, questionnaire, item_pages)
     if incomplete is not None:
@@ -324,16 +347,12 @@ def _save_in_background(token, entry: Entry, questionnaire, current: Page, draft
 def _read_page(current: Page, questionnaire, team_ids: set[int]) -> PageInput:
     if current.kind == "items":
         return read_items(request.form, current.items, questionnaire.scale)
-    if current.kind == "ladder":
-        return read_ladder(request.form, questionnaire.ladder)
     return read_cooperation(request.form, questionnaire.cooperation, team_ids)
 
 
 def _merge(state: dict, posted: PageInput, keep_invalid: bool) -> dict:
     """A new state with this page's answers; blocks with errors are not kept."""
     merged = {**state, "answers": {**state.get("answers", {}), **posted.answers}}
-    if posted.ladder is not None and (keep_invalid or not posted.errors):
-        merged["ladder"] = posted.ladder
     if posted.cooperation is not None and (keep_invalid or not posted.errors):
         merged["cooperation"] = posted.cooperation
     return merged
@@ -374,5 +393,79 @@ def _render_page(token, questionnaire, pages, current, state, posted: PageInput,
         cooperation=shown.get("cooperation") or {},
         teams=teams,
         errors=posted.errors,
+        incomplete=request.args.get("incomplete") == "1",
+    )
+
+
+# --- The WHY ladder: one step per screen (see survey.rep.ladder_steps) -----------------------
+
+
+def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, draft, state):
+    """Show a step of the ladder, or take what it posted: "Ask me why again" moves to the next
+    step, "That's where it ends" to the next page (or sends the answers), Back to the step
+    before. A background save keeps the step's words without moving."""
+    ladder = questionnaire.ladder
+    asked = parse_id(request.values.get("step", ""))
+    number = step_to_show(state, ladder, asked)
+    if request.method == "GET":
+        if asked is not None and asked != number:
+            return redirect(url_for("rep.page", token=token, number=current.number, step=number))
+        return _render_step(token, questionnaire, pages, current, state, draft, number, {})
+    saving = request.form.get("action") == "save"
+    form = SaveForm() if saving else LadderForm()
+    if not form.validate_on_submit():
+        abort(400, "This form was sent without a valid action.")
+    try:
+        posted = read_ladder_step(request.form, ladder)
+    except MalformedAnswer as error:
+        abort(400, str(error))
+    if asked != number:
+        abort(400, "This step of the ladder cannot be answered yet.")
+    if saving:
+        if not posted.errors:
+            _save(token, entry, draft, with_step(state, number, posted.step))
+        return "", 204
+    action = form.action.data
+    if action == BACK:
+        kept = state if posted.errors else with_step(state, number, posted.step)
+        _save(token, entry, draft, {**kept, "ladder_at": max(1, number - 1)})
+        if number > 1:
+            return redirect(
+                url_for("rep.page", token=token, number=current.number, step=number - 1)
+            )
+        return redirect(url_for("rep.page", token=token, number=max(1, current.number - 1)))
+    errors = dict(posted.errors)
+    if not errors and posted.step is None and (action == DEEPER or number <= ladder.min_rungs):
+        errors["words"] = "Please write a few words first."
+    if action == DEEPER and number >= ladder.max_rungs:
+        abort(400, "This is the ladder's last step.")
+    if errors:
+        kept = with_step(state, number, posted.step)
+        page = _render_step(token, questionnaire, pages, current, kept, draft, number, errors)
+        return page, 422
+    if action == DEEPER:
+        _save(token, entry, draft, going_deeper(state, number, posted.step))
+        return redirect(url_for("rep.page", token=token, number=current.number, step=number + 1))
+    assert action == STOP
+    state = stopped_at(state, number, posted.step)
+    if current.number < len(pages):
+        return _onwards(token, entry, pages, current.number, draft, state)
+    return _send(token, entry, questionnaire, pages, draft, state)
+
+
+def _render_step(token, questionnaire, pages, current, state, draft, number: int, errors):
+    ladder = questionnaire.ladder
+    steps = steps_of(state)
+    return render_template(
+        "rep/page_ladder.html",
+        token=token,
+        questionnaire=questionnaire,
+        pages=pages,
+        page=current,
+        step_number=number,
+        step=steps[number - 1] if number <= len(steps) else {},
+        question=question_for(ladder, steps, number),
+        kinds=kinds_in_order(ladder, draft.id if draft is not None else 0),
+        errors=errors,
         incomplete=request.args.get("incomplete") == "1",
     )

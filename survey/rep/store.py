@@ -131,7 +131,9 @@ def submit_response(
         respondent_key=_respondent_key(entry),
         channel=entry.channel,
         ladder=[
-            LadderRung(position=position, target=rung["target"], words=rung["words"] or None)
+            LadderRung(
+                position=position, target=rung.get("target"), words=rung.get("words") or None
+            )
             for position, rung in enumerate(state.get("ladder") or [], start=1)
         ],
         cooperation=[

@@ -2,7 +2,8 @@
 
 A report covers one wave, for the whole organisation (each of its top teams) or for one team.
 The numbers are the dashboard's, after the same suppression; the charts are the dashboard's
-specs drawn as SVG; reliability is computed over the report's visible teams.
+specs drawn as SVG; reliability is computed over the report's visible teams. The reps' own words
+are the dashboard's "words" section, read when the report is made.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from questionnaires import Questionnaire
 from survey.aggregates.dashboards import Dashboard, dashboard
 from survey.aggregates.model import Section, WaveInfo
 from survey.instruments import questionnaire_for
+from survey.ladder_words import words_threshold
 from survey.models import Assessment, Team, Wave
 from survey.models._columns import utcnow
 from survey.releases.read import previous_released
@@ -83,6 +85,7 @@ class Report:
     reliability: WaveReliability
     questionnaire: Questionnaire
     k: int
+    words_threshold: int
     acceptable_alpha: float
     weak_item_total: float
     made_on: date
@@ -138,6 +141,7 @@ def build_report(
         ),
         questionnaire=questionnaire,
         k=view.k if view else assessment.min_group_size,
+        words_threshold=words_threshold(assessment),
         acceptable_alpha=ACCEPTABLE_ALPHA,
         weak_item_total=WEAK_ITEM_TOTAL,
         made_on=utcnow().date(),

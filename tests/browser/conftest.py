@@ -59,3 +59,21 @@ def phone(browser, live_server):
     page.on("request", lambda request: page.requested.append(request.url))
     yield page
     context.close()
+
+
+PHONE_812 = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone_812(browser, live_server):
+    """Makes new pages on a 375 x 812 phone, each in a context (a browser) of its own."""
+    contexts = []
+
+    def new_page():
+        context = browser.new_context(**PHONE_812)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()

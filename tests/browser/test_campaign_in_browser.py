@@ -14,7 +14,7 @@ from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD
 from tests.campaigns.helpers import local, mail_links, path_of
 from tests.factories import ROSTER, gen_reference_org, gen_roster
-from tests.survey.journey import answer_all, rep_questionnaire_v2
+from tests.survey.journey import answer_all, newest_rep_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +79,10 @@ def test_consultant_runs_a_wave_and_sees_the_rate_move(app, live_server, browser
     assert serious(page) == []
     tokens = [path_of(mail_links(message)[0]).removeprefix("/r/") for message in mail.messages]
     for token in tokens[:2]:  # two answers: nothing a watcher could tell apart from none
-        answer_all(app.test_client(), token, rep_questionnaire_v2())
+        answer_all(app.test_client(), token, newest_rep_questionnaire())
     page.wait_for_timeout(2_500)  # two polls
     assert total.inner_text() == "–" and answered.inner_text() == "fewer than 3"
-    answer_all(app.test_client(), tokens[2], rep_questionnaire_v2())
+    answer_all(app.test_client(), tokens[2], newest_rep_questionnaire())
     expect(total).to_have_text("100%", timeout=20_000)  # polled, not reloaded
     assert answered.inner_text() == "3"
     context.close()

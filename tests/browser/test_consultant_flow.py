@@ -13,9 +13,10 @@ from playwright.sync_api import expect
 
 from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD
+from tests.browser.ladder import climb
 from tests.campaigns.helpers import local, mail_links
 from tests.factories import gen_user
-from tests.survey.journey import pages_of, rep_questionnaire_v2
+from tests.survey.journey import newest_rep_questionnaire, pages_of
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +88,7 @@ def open_a_wave(page) -> None:
 def answer_on_phone(phone, link: str) -> None:
     """Every page by selector: 'Agree' (6) on each statement, the ladder's first rung, submit
     (the newest rep questionnaire, which a new assessment asks by default)."""
-    pages = pages_of(rep_questionnaire_v2())
+    pages = pages_of(newest_rep_questionnaire())
     phone.goto(link)
     phone.get_by_role("link", name="Start").click()
     for plan in pages:
@@ -96,7 +97,8 @@ def answer_on_phone(phone, link: str) -> None:
             for item in plan.items:
                 phone.check(f'input[name="q-{item.id}"][value="6"]')
         elif plan.kind == "ladder":
-            phone.select_option("#ladder-1-target", "customers")
+            climb(phone, [("Customers who trust us", "customers")])
+            continue
         last = plan.number == len(pages)
         phone.get_by_role("button", name="Send my answers" if last else "Next").click()
     phone.wait_for_url("**/thanks")

@@ -8,7 +8,7 @@ import pytest
 from survey.models import Team
 from tests.browser.accessibility import assert_accessible
 from tests.factories import make_invitation, make_world
-from tests.survey.journey import item_fields, page_form, pages_of
+from tests.survey.journey import answer_page, pages_of
 
 pytestmark = pytest.mark.browser
 COUNTRIES = 20
@@ -55,14 +55,10 @@ def test_rep_finds_chooses_and_keeps_a_team_among_500(app, live_server, phone_81
     assert choosable >= 500
     token = make_invitation(dbs, world)
     for plan in pages_of(world.questionnaire):  # the pages before it, through the Flask client
-        if plan.kind == "items":
-            data = item_fields(plan)
-        elif plan.kind == "ladder":
-            data = {"ladder-1-target": "customers", "ladder-2-target": "society"}
-        else:
+        if plan.kind == "cooperation":
             number = plan.number
             break
-        assert page_form(client, token, plan.number, data).status_code == 302
+        assert answer_page(client, token, plan).status_code == 302
     page = phone_812
     page.goto(f"{live_server}/r/{token}/{number}")  # the personal link resumes in any browser
 
@@ -108,8 +104,8 @@ def test_rep_finds_chooses_and_keeps_a_team_among_500(app, live_server, phone_81
     assert_accessible(page)
 
     page.get_by_role("button", name="Back").click()
-    page.wait_for_url(f"**/r/{token}/{number - 1}")
-    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(f"**/r/{token}/{number - 1}")  # the ladder, on the step it ended with
+    page.get_by_role("button", name="That's where it ends").click()
     page.wait_for_url(f"**/r/{token}/{number}")
     got = page.get_by_role("group", name="I got help from")
     assert got.get_by_role("checkbox", name="Berlin-Brandenburg").is_checked()

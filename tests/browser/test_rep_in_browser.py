@@ -1,11 +1,12 @@
 """A rep answers on a phone-sized Chromium: keyboard, Back once, submit, own result, axe; and
-version 2's "Does not apply to me" and its block on how the rep is managed."""
+version 2's "Don't know / does not apply" and its block on how the rep is managed."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.ladder import climb
 from tests.factories import make_invitation, make_world
 from tests.survey.journey import ask_v2, pages_of
 
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.browser
 def answer_by_keyboard(page, items, presses: int, not_applicable: int | None = None) -> None:
     """Space picks the focused radio, arrows move along the scale, Tab goes to the next group.
 
-    Items that allow it are answered "Does not apply to me" (the radio after the scale's last
-    point) when ``not_applicable`` gives the presses that reach it.
+    Items that allow it are answered "Don't know / does not apply" (the radio after the scale's
+    last point) when ``not_applicable`` gives the presses that reach it.
     """
     page.focus(f'input[name="q-{items[0].id}"]')
     for item in items:
@@ -58,10 +59,9 @@ def test_rep_answers_every_page_on_a_phone(app, live_server, phone, dbs):
             page.keyboard.press("Tab")
             page.keyboard.press("Enter")  # the first button after the last group is Next
         elif plan.kind == "ladder":
-            page.select_option("#ladder-1-target", "customers")
-            page.select_option("#ladder-2-target", "society")
-            page.fill("#ladder-2-words", "Every roof means less CO2")
-            page.get_by_role("button", name="Next").click()
+            climb(
+                page, [("Customers who trust us", "customers"), ("Every roof means less CO2", "")]
+            )
         else:
             page.get_by_role("group", name="I got help from").get_by_label("Product").check()
             page.get_by_role("button", name="Send my answers").click()
@@ -92,7 +92,7 @@ def test_rep_answers_version_2_on_a_phone(app, live_server, phone, dbs):
             skipped = [item for item in plan.items if item.not_applicable]
             for item in skipped:
                 group = page.get_by_role("group", name=item.text)
-                assert group.get_by_role("radio", name="Does not apply to me").is_checked()
+                assert group.get_by_role("radio", name="Don't know / does not apply").is_checked()
             assert_accessible(page)
             if skipped and number > 1:  # Back and forth keeps "does not apply"
                 page.get_by_role("button", name="Next").click()
@@ -102,8 +102,7 @@ def test_rep_answers_version_2_on_a_phone(app, live_server, phone, dbs):
                 assert page.is_checked(f'input[name="q-{skipped[0].id}"][value="na"]')
             page.get_by_role("button", name="Next").click()
         elif plan.kind == "ladder":
-            page.select_option("#ladder-1-target", "customers")
-            page.get_by_role("button", name="Next").click()
+            climb(page, [("Customers who trust us", "customers")])
         else:
             page.get_by_role("button", name="Send my answers").click()
 

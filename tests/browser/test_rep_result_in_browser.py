@@ -34,10 +34,11 @@ def answer_in(context, live_server: str, token: str, questionnaire) -> None:
         if plan.kind == "items":
             data = item_fields(plan, chosen=chosen)
         elif plan.kind == "ladder":
-            data = {"ladder-1-target": "customers"}
+            data = {"ladder-words": "Customers who trust us", "step": "1"}
         else:
             data = {}
         action = "submit" if plan.number == len(pages) else "next"
+        action = "stop" if plan.kind == "ladder" else action
         response = context.request.post(
             url, form={"csrf_token": csrf_from(html), "action": action, **data}, max_redirects=0
         )

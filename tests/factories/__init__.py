@@ -16,6 +16,8 @@ Import everything from here (``from tests.factories import gen_wave, ReferenceOr
   answers known to the truth, releases noted in it, and Hypothesis's team trees and settings
   for the stories told about these worlds. Every security and release test builds its world
   here.
+- :mod:`tests.factories.words`: a team tree whose reps write steps of words the truth can
+  trace back to their response (``gen_words_world``), for the tests of people's own words.
 - :mod:`tests.factories.fixtures`: ``reference_org``, ``answered_org``, ``reference_roster``
   and ``consultant_client``, available in every test package.
 """
@@ -80,6 +82,7 @@ from tests.factories.reference import (
     make_team_link,
     make_world,
 )
+from tests.factories.words import WordsWorld, add_answer, close, gen_words_world
 
 __all__ = [
     "BOREAL",
@@ -102,7 +105,10 @@ __all__ = [
     "PairedWorld",
     "ReferenceOrg",
     "Tree",
+    "WordsWorld",
     "World",
+    "add_answer",
+    "close",
     "full_answers",
     "gen_assessment",
     "gen_boreal",
@@ -124,6 +130,7 @@ __all__ = [
     "gen_team_tree",
     "gen_user",
     "gen_wave",
+    "gen_words_world",
     "make_invitation",
     "make_person_invitation",
     "make_team_link",

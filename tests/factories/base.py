@@ -121,9 +121,11 @@ def gen_assessment(
     *,
     min_group_size: int | None = None,
     managers: bool = False,
+    comment_min_group_size: int | None = None,
 ) -> Assessment:
     """An assessment of the rep questionnaire (and the manager one if ``managers``), with no wave
-    yet; ``min_group_size`` None keeps the app's default k."""
+    yet; ``min_group_size`` None keeps the app's default k, ``comment_min_group_size`` None the
+    app's default threshold for people's own words."""
     questionnaire = rep_questionnaire()
     assessment = Assessment(
         organisation_id=organisation.id,
@@ -135,6 +137,8 @@ def gen_assessment(
     )
     if min_group_size is not None:
         assessment.min_group_size = min_group_size
+    if comment_min_group_size is not None:
+        assessment.comment_min_group_size = comment_min_group_size
     if managers:
         manager = manager_questionnaire()
         assessment.manager_questionnaire_key = manager.key
@@ -169,6 +173,7 @@ def new_response(
     respondent_key: str | None = None,
     ladder_target: str | None = "customers",
     words: str | None = None,
+    steps: Sequence[tuple[str | None, str | None]] | None = None,
     cooperation: bool = False,
     role: str = "rep",
     channel: str = "personal",
@@ -177,7 +182,9 @@ def new_response(
     """A response, not yet added: every statement answered ``keyed_value`` after reverse keying.
 
     ``values`` gives the raw answers instead; ``ladder_target=None`` leaves the WHY ladder out;
-    ``cooperation`` adds a link to the own team; ``questionnaire`` defaults to the rep's.
+    ``steps`` gives the whole ladder instead, one ``(words, target)`` per step from position 1
+    (a target of None: not sorted yet); ``cooperation`` adds a link to the own team;
+    ``questionnaire`` defaults to the rep's.
     """
     questionnaire = questionnaire or rep_questionnaire()
     if values is None:
@@ -191,13 +198,22 @@ def new_response(
         respondent_key=respondent_key,
         role=role,
         channel=channel,
-        ladder=[]
-        if ladder_target is None
-        else [LadderRung(position=1, target=ladder_target, words=words)],
+        ladder=_ladder(ladder_target, words, steps),
         cooperation=[CooperationLink(other_team_id=team.id, direction="given")]
         if cooperation
         else [],
     )
+
+
+def _ladder(
+    target: str | None, words: str | None, steps: Sequence[tuple[str | None, str | None]] | None
+) -> list[LadderRung]:
+    if steps is not None:
+        return [
+            LadderRung(position=position, target=step_target, words=step_words)
+            for position, (step_words, step_target) in enumerate(steps, start=1)
+        ]
+    return [] if target is None else [LadderRung(position=1, target=target, words=words)]
 
 
 def gen_response(

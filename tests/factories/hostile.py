@@ -216,21 +216,19 @@ def answer_with_hostile_words(app: Flask, token: str) -> list[Fetched]:
         shown = fetch(rep, url)
         seen.append(shown)
         form = next(f for f in read_page(url, shown.body)[1] if f.method == "POST")
-        if page.kind == "items":
-            data = item_fields(page)
-        elif page.kind == "ladder":
-            data = {
-                "ladder-1-target": "customers",
-                "ladder-1-words": HOSTILE_LADDER_WORDS,
-                "ladder-2-target": "society",
-                "ladder-2-words": SCRIPT_URL,
-            }
-        else:
-            data = {}
+        if page.kind == "ladder":  # two steps: the second quotes the hostile first one
+            words = {"ladder-words": HOSTILE_LADDER_WORDS, "ladder-kind": "customers"}
+            _ok(submit(rep, form, action="deeper", **words), 302)
+            second = fetch(rep, f"{url}?step=2")
+            seen.append(second)
+            form = next(f for f in read_page(url, second.body)[1] if f.method == "POST")
+            words = {"ladder-words": SCRIPT_URL, "ladder-kind": "society"}
+            _ok(submit(rep, form, action="stop", **words), 302)
+            seen.append(fetch(rep, url))  # the saved words, shown again
+            continue
+        data = item_fields(page) if page.kind == "items" else {}
         last = page.number == len(pages)
         _ok(submit(rep, form, action="submit" if last else "next", **data), 302)
-        if page.kind == "ladder":
-            seen.append(fetch(rep, url))  # the saved words, shown again
     seen.append(fetch(rep, "/thanks"))
     return seen
 

@@ -27,12 +27,15 @@ REP = SHIPPED["rep-mindset", 1]
 MANAGER = SHIPPED["manager-mindset", 1]
 REP_2 = SHIPPED["rep-mindset", 2]
 MANAGER_2 = SHIPPED["manager-mindset", 2]
-NEWER = {REP_2: REP, MANAGER_2: MANAGER}
-"""Each version 2 and the version 1 it replaces."""
+REP_3 = SHIPPED["rep-mindset", 3]
+NEWER = {REP_2: REP, MANAGER_2: MANAGER, REP_3: REP_2}
+"""Each newer version and the version it replaces (the one its crosswalk names)."""
 NEGATIONS = re.compile(r"\b(not|no|never|nobody|nothing|none|neither|nor)\b|n't\b", re.IGNORECASE)
 PUBLISHED = {
     "rep-mindset-v1.toml": "f8400d8133848cdae460ad5a764a735ff4d98c84c0c3c5af453eb5fa8c6a203c",
     "manager-mindset-v1.toml": "8ee0de59f49d0264abf4cbe52102b128705ab2481b062cb7c6d5e84911cc920e",
+    "rep-mindset-v2.toml": "5110b5b59e8122f66f82f4b679f4e729496aaebd89838ff24e0c6cac97a6833f",
+    "manager-mindset-v2.toml": "5d19686e93215dc5e2ca16d6ed9c65f9fdf55ca83d6da29d8b05b991ebddd993",
 }
 """SHA-256 of the files that answers exist for: a published version never changes."""
 
@@ -45,18 +48,20 @@ every_version = pytest.mark.parametrize("questionnaire", SHIPPED.values(), ids=n
 every_newer = pytest.mark.parametrize("newer", NEWER, ids=name)
 
 
-def test_the_directory_holds_two_versions_of_the_two_instruments():
+def test_the_directory_holds_the_shipped_versions_of_the_two_instruments():
     assert set(SHIPPED) == {
         ("rep-mindset", 1),
         ("manager-mindset", 1),
         ("rep-mindset", 2),
         ("manager-mindset", 2),
+        ("rep-mindset", 3),
     }
     assert sorted(path.name for path in DEFAULT_DIRECTORY.glob("*.toml")) == [
         "manager-mindset-v1.toml",
         "manager-mindset-v2.toml",
         "rep-mindset-v1.toml",
         "rep-mindset-v2.toml",
+        "rep-mindset-v3.toml",
     ]
 
 
@@ -149,7 +154,7 @@ def test_no_item_has_a_double_negative(questionnaire: Questionnaire):
 
 
 def test_rep_dimensions_have_four_to_six_balanced_self_items():
-    for questionnaire in (REP, REP_2):
+    for questionnaire in (REP, REP_2, REP_3):
         for dimension in questionnaire.dimensions:
             poles = Counter(item.keyed for item in dimension.items if item.perspective == "self")
             assert 4 <= poles.total() <= 6, dimension.key
@@ -157,20 +162,36 @@ def test_rep_dimensions_have_four_to_six_balanced_self_items():
     assert {item.perspective for item in REP.items} == {"self"}
 
 
-def test_rep_version_2_has_six_self_items_per_dimension_and_a_climate_block_on_management():
-    counts = Counter((item.dimension, item.perspective, item.keyed) for item in REP_2.items)
+@pytest.mark.parametrize("rep", [REP_2, REP_3], ids=name)
+def test_rep_has_six_self_items_per_dimension_and_a_climate_block_on_management(rep):
+    counts = Counter((item.dimension, item.perspective, item.keyed) for item in rep.items)
     expected = {(key, "self", pole): 3 for key in DIMENSION_KEYS for pole in POLES}
     expected |= {("management", "climate", pole): 3 for pole in POLES}
     assert counts == expected
-    assert REP_2.has_climate
-    assert [item.perspective for item in REP_2.items] == ["self"] * 36 + ["climate"] * 6
+    assert rep.has_climate
+    assert [item.perspective for item in rep.items] == ["self"] * 36 + ["climate"] * 6
 
 
-def test_climate_items_are_about_my_manager():
-    for item in REP_2.items_of("climate"):
+@pytest.mark.parametrize("rep", [REP_2, REP_3], ids=name)
+def test_climate_items_are_about_my_manager(rep):
+    for item in rep.items_of("climate"):
         assert "my manager" in item.text.lower(), item.id
-    for item in REP_2.items_of("self"):
+    for item in rep.items_of("self"):
         assert "my manager" not in item.text.lower(), item.id
+
+
+def test_rep_version_3_is_version_2_with_dont_know_on_every_climate_item():
+    """Same items in the same order; the climate items that gained "don't know" got new ids."""
+    renamed = {"clm1": "clm7", "clm2": "clm8", "clm3": "clm9", "clm5": "clm10", "clm6": "clm11"}
+    assert [item.id for item in REP_3.items] == [
+        renamed.get(item.id, item.id) for item in REP_2.items
+    ]
+    for old, new in zip(REP_2.items, REP_3.items, strict=True):
+        climate = old.perspective == "climate"
+        assert new == replace(old, id=new.id, not_applicable=old.not_applicable or climate)
+    assert all(item.not_applicable for item in REP_3.items_of("climate"))
+    assert REP_3.minutes == REP_2.minutes
+    assert "Where you do not know" in REP_3.intro
 
 
 def test_manager_dimensions_have_a_few_balanced_items_per_perspective():
@@ -207,7 +228,7 @@ def test_both_instruments_share_the_dimensions(rep: Questionnaire, manager: Ques
 
 
 @every_newer
-def test_version_2_keeps_the_dimensions_scale_and_title(newer: Questionnaire):
+def test_a_newer_version_keeps_the_dimensions_scale_and_title(newer: Questionnaire):
     older = NEWER[newer]
     for ours, theirs in zip(newer.dimensions, older.dimensions, strict=True):
         assert ours == replace(theirs, items=ours.items)
@@ -241,8 +262,21 @@ def test_rep_ladder_targets_and_cooperation_map():
     assert (MANAGER_2.ladder, MANAGER_2.cooperation) == (None, None)
 
 
+def test_rep_version_3_ladder_starts_from_the_goal_and_quotes_the_previous_answer():
+    assert REP_3.ladder is not None and REP.ladder is not None
+    assert REP_3.ladder.question == "What is the goal of your work?"
+    assert REP_3.ladder.follow_up == "Why does “{previous}” matter to you?"
+    assert REP_3.ladder.ask_after("serving my customers") == (
+        "Why does “serving my customers” matter to you?"
+    )
+    assert replace(REP_3.ladder, question="", follow_up="") == replace(
+        REP.ladder, question="", follow_up=""
+    )
+    assert REP_3.cooperation == REP.cooperation
+
+
 def test_scoring_arrays_follow_presentation_order():
-    for questionnaire, n_items in ((REP, 36), (REP_2, 42)):
+    for questionnaire, n_items in ((REP, 36), (REP_2, 42), (REP_3, 42)):
         mask = questionnaire.reversed_mask()
         index = questionnaire.item_dimension_index()
         assert len(mask) == len(index) == len(questionnaire.items) == n_items
@@ -253,7 +287,7 @@ def test_scoring_arrays_follow_presentation_order():
 
 
 @every_newer
-def test_version_2_estimates_its_minutes_at_the_pace_of_version_1(newer: Questionnaire):
+def test_a_newer_version_estimates_its_minutes_at_the_pace_of_the_older(newer: Questionnaire):
     older = NEWER[newer]
     pace = older.minutes / len(older.items)
     assert newer.minutes == pytest.approx(pace * len(newer.items), abs=0.5)
@@ -271,6 +305,19 @@ def test_items_that_may_not_apply():
         "coo9",
         "clm4",
     ]
+    assert [item.id for item in REP_3.items if item.not_applicable] == [
+        "mot8",
+        "inc7",
+        "coo8",
+        "mot10",
+        "coo9",
+        "clm7",
+        "clm8",
+        "clm9",
+        "clm4",
+        "clm10",
+        "clm11",
+    ]
     assert [item.id for item in MANAGER_2.items if item.not_applicable] == [
         "inc_self5",
         "mot_self5",
@@ -282,9 +329,10 @@ def test_items_that_may_not_apply():
 
 @every_version
 def test_answering_every_item_that_applies_scores_every_dimension(questionnaire: Questionnaire):
-    """The loader's limit agrees with the scoring, in every perspective of every dimension."""
+    """The loader's limit agrees with the scoring, in every perspective of every dimension but
+    the climate, which is never the respondent's own result and has no limit."""
     scale = questionnaire.scale
-    for perspective in PERSPECTIVES:
+    for perspective in ("self", "team"):
         items = questionnaire.items_of(perspective)
         if not items:
             continue
@@ -304,11 +352,11 @@ def test_answering_every_item_that_applies_scores_every_dimension(questionnaire:
         assert not np.isnan(scores).any(), perspective
 
 
-# The crosswalk from version 1 to version 2
+# The crosswalk to the version before
 
 
 @every_newer
-def test_crosswalk_points_to_version_1_with_identical_items(newer: Questionnaire):
+def test_crosswalk_points_to_the_older_version_with_identical_items(newer: Questionnaire):
     older = NEWER[newer]
     assert newer.crosswalk is not None
     assert newer.crosswalk.version == older.version
@@ -320,8 +368,8 @@ def test_crosswalk_points_to_version_1_with_identical_items(newer: Questionnaire
 
 
 @every_newer
-def test_ids_shared_with_version_1_name_the_same_item(newer: Questionnaire):
-    """An id of version 1 is reused only for the identical item, never for a new one."""
+def test_ids_shared_with_the_older_version_name_the_same_item(newer: Questionnaire):
+    """An id of the older version is reused only for the identical item, never for a new one."""
     older = NEWER[newer]
     shared = {item.id for item in newer.items} & {item.id for item in older.items}
     assert newer.crosswalk is not None
@@ -338,6 +386,14 @@ def test_crosswalk_keeps_at_least_two_items_per_dimension_but_rep_management(
             assert kept[key] == 0, "version 1 measured the rep's manager, not the rep"
         else:
             assert kept[key] >= 2, key
+
+
+def test_an_id_names_one_item_in_every_version():
+    """Across all versions of an instrument, an id never changes its meaning."""
+    seen: dict[tuple[str, str], Item] = {}
+    for questionnaire in SHIPPED.values():
+        for item in questionnaire.items:
+            assert seen.setdefault((questionnaire.key, item.id), item) == item, item.id
 
 
 def test_crosswalk_pairs():
@@ -360,3 +416,12 @@ def test_crosswalk_pairs():
     )
     assert len(common_items(MANAGER_2, MANAGER)) == 26
     assert common_items(REP_2, MANAGER) == ()
+
+
+def test_rep_version_3_shares_every_own_item_and_one_climate_item_with_version_2():
+    assert common_items(REP_3, REP_2) == tuple(
+        (item.id, item.id) for item in REP_2.items if item.id in REP_3.item_index
+    )
+    assert [new for new, _ in common_items(REP_3, REP_2) if new.startswith("clm")] == ["clm4"]
+    assert len(common_items(REP_3, REP_2)) == 37
+    assert common_items(REP_3, REP) == ()  # no crosswalk links version 3 to version 1

@@ -740,12 +740,37 @@ def test_rejects_a_dimension_with_climate_items_only(tmp_path):
     rejects(write(tmp_path, text), "dimension 'management': has no 'self' items")
 
 
+def test_every_climate_item_may_not_apply(tmp_path):
+    """Climate is never the respondent's own result: "don't know" on all of it is honest."""
+    text = MINIMAL.replace("min_answered_share = 0.5", "min_answered_share = 1")
+    questionnaire = load_questionnaire(
+        write(tmp_path, text + _with(CLIMATE, not_applicable="true"))
+    )
+    assert all(item.not_applicable for item in questionnaire.items_of("climate"))
+
+
 def test_the_limit_on_items_that_may_not_apply_holds_per_perspective(tmp_path):
     self_skippable = _may_not_apply(MINIMAL, "man1")
-    assert load_questionnaire(write(tmp_path, _may_not_apply(self_skippable + CLIMATE, "clm1")))
+    assert load_questionnaire(
+        write(tmp_path, self_skippable + _with(CLIMATE, not_applicable="true"))
+    )
     rejects(
-        write(tmp_path, self_skippable + _with(CLIMATE, not_applicable="true")),
-        "dimension 'management': 2 of 2 'climate' items may be not applicable; at most 1 may"
+        write(tmp_path, _may_not_apply(MINIMAL + CLIMATE, "man1", "man2")),
+        "dimension 'management': 2 of 2 'self' items may be not applicable; at most 1 may"
+        " be, so that answering the others always gives a score (min_answered_share 0.5)",
+    )
+
+
+def test_the_limit_holds_for_a_managers_team_items(tmp_path):
+    team = _with(
+        _item("man3", "management", "purpose", "In my team, people want the why.")
+        + _item("man4", "management", "contractual", "In my team, people want the how."),
+        perspective='"team"',
+    )
+    manager = MINIMAL.replace('audience = "rep"', 'audience = "manager"') + team
+    rejects(
+        write(tmp_path, _may_not_apply(manager, "man3", "man4")),
+        "dimension 'management': 2 of 2 'team' items may be not applicable; at most 1 may"
         " be, so that answering the others always gives a score (min_answered_share 0.5)",
     )
 

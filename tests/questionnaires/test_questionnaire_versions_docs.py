@@ -71,3 +71,29 @@ def test_every_other_version_2_item_is_listed_with_its_text(key):
             item.text,
         )
         assert may_not_apply == ("yes" if item.not_applicable else "no")
+
+
+def test_every_rep_version_2_item_is_in_the_version_3_crosswalk_or_the_origin_of_a_new_one():
+    older, newer = SHIPPED["rep-mindset", 2], SHIPPED["rep-mindset", 3]
+    assert newer.crosswalk is not None
+    crosswalk = table("rep-mindset v3: Crosswalk")
+    assert {new_id: old_id.strip("`") for new_id, (old_id,) in crosswalk} == dict(
+        newer.crosswalk.items
+    )
+    others = table("rep-mindset v3: Items of version 3 not in the crosswalk")
+    assert sorted(item_id for item_id, _ in crosswalk + others) == sorted(
+        item.id for item in newer.items
+    )
+    accounted = [old_id.strip("`") for _, (old_id,) in crosswalk]
+    accounted += [origin.strip("`") for _, (*_, origin) in others]
+    assert sorted(accounted) == sorted(item.id for item in older.items)
+    for item_id, (dimension, perspective, keyed, may_not_apply, text, origin) in others:
+        item = newer.item(item_id)
+        assert (dimension, perspective, keyed, text) == (
+            item.dimension,
+            item.perspective,
+            item.keyed,
+            item.text,
+        )
+        assert may_not_apply == ("yes" if item.not_applicable else "no")
+        assert text == older.item(origin.strip("`")).text

@@ -42,7 +42,7 @@ def test_0005_up_and_down_on_sqlite(tmp_path):
                     "(1, 1, 'W', '2026-01-01 00:00:00', '2026-02-01 00:00:00')"
                 )
             )
-        upgrade(engine)
+        upgrade(engine, "0005")
         assert _columns(engine, "wave") >= WAVE
         assert "careless" in _columns(engine, "response")
         with engine.connect() as connection:

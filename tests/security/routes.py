@@ -26,6 +26,7 @@ QUERY_ARGUMENTS = (
     "organisation",
     "since",
     "until",
+    "show",
 )
 DESTRUCTIVE = ("delete", "archive", "close_wave", "roster_cancel", "roster_confirm")
 SLOW = ("reports.report_pdf",)  # WeasyPrint: a second or more for each PDF made
@@ -122,7 +123,7 @@ def seeds(world: Hostile, role: str, reports: bool = True) -> list[str]:
     if role == "manager":
         return urls
     urls += ["/clients/", "/audit/", f"{world.wave_url}/rates.json", f"{world.wave_url}/rates"]
-    urls += [f"{world.wave_url}/mailings/1.json"]
+    urls += [f"{world.wave_url}/mailings/1.json", f"{world.wave_url}/words"]
     if reports:
         urls += [f"{assessment}/report?team={t}&wave={w}" for t in teams for w in waves]
     return urls
@@ -136,9 +137,9 @@ def rep_forms(client, token: str) -> list[Form]:
         (form,) = read_page(url, client.get(url).get_data(as_text=True))[1]
         forms.append(form)
         data = item_fields(page) if page.kind == "items" else {}
-        if page.kind == "ladder":
-            data = {"ladder-1-target": "customers"}
-        if form.fields["action"] == "next":
+        if page.kind == "ladder":  # one step, then "That's where it ends"
+            data = {"ladder-words": "Customers who trust us", "action": "stop"}
+        if form.fields["action"] in ("next", "deeper"):
             assert submit(client, form, **data).status_code == 302
     return forms
 

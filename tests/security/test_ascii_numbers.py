@@ -17,7 +17,7 @@ from tests.auth.helpers import login
 from tests.factories import gen_assessment, gen_invitation, gen_wave, rep_questionnaire
 from tests.security.pages import form_on, submit
 from tests.security.routes import routes
-from tests.survey.journey import item_fields, page_form, pages_of
+from tests.survey.journey import answer_page, item_fields, page_form, pages_of
 
 BAD = ("²", "١٢", "٣", "1²", " 1", "+1", "1e3", "-1")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -109,6 +109,7 @@ QUERIES = {
     "people page": "/clients/{organisation}/people/?page={value}",
     "assessments page": "/clients/{organisation}/assessments/?page={value}",
     "invitations page": "{wave_url}/invitations?page={value}",
+    "words page": "{wave_url}/words?page={value}",
     "audit page": "/audit/?page={value}",
     "audit organisation": "/audit/?organisation={value}",
 }
@@ -230,8 +231,7 @@ def test_rep_answers_and_teams_are_ascii_digits(app, dbs, place, reference_org):
         data = {**item_fields(first), f"q-{item.id}": value}
         assert page_form(rep, token, 1, data).status_code == 400, value
     for page in pages[:-1]:
-        data = item_fields(page) if page.kind == "items" else {"ladder-1-target": "customers"}
-        assert page_form(rep, token, page.number, data).status_code == 302
+        assert answer_page(rep, token, page).status_code == 302
     last = pages[-1]
     assert last.kind == "cooperation"
     direction = questionnaire.cooperation.directions[0][0]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from survey.models import Draft, Response
 from tests.conftest import csrf_from
 from tests.factories import make_invitation, make_world
-from tests.survey.journey import item_fields, page_form, pages_of
+from tests.survey.journey import item_fields, ladder_step, page_form, pages_of
 
 
 def _counts(dbs):
@@ -99,11 +99,16 @@ def test_ladder_with_an_unknown_target_is_refused(client, app, dbs):
         if page.kind == "ladder":
             break
         page_form(client, token, page.number, item_fields(page))
-    response = page_form(client, token, page.number, {"ladder-1-target": "lottery"})
+    response = ladder_step(client, token, page.number, 1, "my quota", "lottery", "deeper")
     assert response.status_code == 400
-    gap = page_form(client, token, page.number, {"ladder-2-target": "customers"})
-    assert gap.status_code == 422
-    assert "Please" in gap.get_data(as_text=True)
+    csrf = csrf_from(client.get(f"/r/{token}/{page.number}").get_data(as_text=True))
+    fields = {"csrf_token": csrf, "action": "deeper", "ladder-words": "my quota"}
+    for bad in ({"step": "3"}, {"step": "1", "ladder-1-target": "pay"}, {"step": "x"}):
+        refused = client.post(f"/r/{token}/{page.number}", data={**fields, **bad})
+        assert refused.status_code == 400, bad  # a step not reached, an old field, no step
+    kind_only = ladder_step(client, token, page.number, 1, "", "customers", "deeper")
+    assert kind_only.status_code == 422
+    assert "Please write your answer first" in kind_only.get_data(as_text=True)
     assert dbs.scalar(select(func.count()).select_from(Response)) == 0
 
 

@@ -43,7 +43,8 @@ def _prepare(dbs, world) -> tuple[str, int]:
     entry = open_entry(dbs, token, utcnow())
     state = {
         "answers": full_answers(world.questionnaire),
-        "ladder": [{"target": "customers", "words": ""}],
+        "ladder": [{"target": "customers", "words": "Customers who trust us"}],
+        "ladder_done": True,
         "reached": len(pages),
     }
     save_draft(dbs, entry, None, state, draft_key(token))

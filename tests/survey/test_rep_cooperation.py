@@ -11,19 +11,15 @@ from survey.models import CooperationLink
 from survey.rep.forms import team_choices
 from tests.factories import make_invitation, make_world
 from tests.factories.base import gen_team
-from tests.survey.journey import item_fields, page_form, pages_of
+from tests.survey.journey import answer_page, page_form, pages_of
 
 
 def _answer_up_to_cooperation(client, token, questionnaire) -> int:
     """Answer every page before the cooperation page; returns its number."""
     for page in pages_of(questionnaire):
-        if page.kind == "items":
-            data = item_fields(page)
-        elif page.kind == "ladder":
-            data = {"ladder-1-target": "customers", "ladder-2-target": "society"}
-        else:
+        if page.kind == "cooperation":
             return page.number
-        assert page_form(client, token, page.number, data).status_code == 302
+        assert answer_page(client, token, page).status_code == 302
     raise AssertionError("no cooperation page")
 
 

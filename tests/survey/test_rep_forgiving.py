@@ -180,13 +180,18 @@ def test_a_background_save_on_the_ladder_and_map_keeps_only_what_next_would(app,
         if page.kind == "items":
             assert page_form(client, token, page.number, item_fields(page)).status_code == 302
     ladder = next(page for page in pages if page.kind == "ladder").number
-    # Words without a target: an error Next would show, so the ladder is not kept.
-    assert save(client, token, ladder, {"ladder-1-words": "my quota"}).status_code == 204
-    assert "my quota" not in client.get(f"/r/{token}/{ladder}").get_data(as_text=True)
-    assert save(client, token, ladder, {"ladder-1-target": "customers"}).status_code == 204
+    step = {"step": "1"}
+    # A kind without words: an error the button would show, so nothing is kept.
+    assert save(client, token, ladder, {**step, "ladder-kind": "customers"}).status_code == 204
+    assert 'value="customers"\n      checked' not in client.get(f"/r/{token}/{ladder}").get_data(
+        as_text=True
+    )
+    words = {**step, "ladder-words": "my quota", "ladder-kind": "customers"}
+    assert save(client, token, ladder, words).status_code == 204
     html = client.get(f"/r/{token}/{ladder}").get_data(as_text=True)
-    assert 'value="customers" selected' in html
-    assert save(client, token, ladder, {"ladder-1-target": "nowhere"}).status_code == 400
+    assert ">my quota</textarea>" in html and 'value="customers"\n      checked' in html
+    assert save(client, token, ladder, {**words, "ladder-kind": "nowhere"}).status_code == 400
+    assert save(client, token, ladder, {**words, "step": "3"}).status_code == 400  # not reached
 
 
 def test_a_background_save_after_sending_or_on_a_team_link_in_another_browser(app, client, dbs):

@@ -40,7 +40,7 @@ def test_whole_journey_stores_one_response_and_shows_the_result(client, app, dbs
     assert set(values) == {6}
     rungs = dbs.scalars(select(LadderRung).order_by(LadderRung.position)).all()
     assert [(r.target, r.words) for r in rungs] == [
-        ("customers", None),
+        ("customers", "Customers who trust us"),
         ("society", "less CO2 with every roof"),
     ]
     assert response.ladder_top == "society"  # where the ladder ends: its highest rung

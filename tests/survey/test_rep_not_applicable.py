@@ -1,6 +1,6 @@
-"""The answer "Does not apply to me": offered only where an item allows it, stored exactly as an
-unanswered item, scored as the mean of the answered items, kept across pages and resumes, and
-refused with 400 where it is not offered."""
+"""The answer "Don't know / does not apply": offered only where an item allows it, stored
+exactly as an unanswered item, scored as the mean of the answered items, kept across pages and
+resumes, and refused with 400 where it is not offered."""
 
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ def test_offered_only_on_the_items_that_allow_it(client, dbs):
     token, questionnaire = v2_invitation(dbs)
     item = first_not_applicable(questionnaire)
     page = page_of(questionnaire, item)
-    intro = client.get(f"/r/{token}").get_data(as_text=True)
-    assert 'you can answer "Does not apply to me"' in intro
+    intro = " ".join(client.get(f"/r/{token}").get_data(as_text=True).split())
+    assert 'you can answer "Don\'t know / does not apply"' in intro
     reach(client, token, questionnaire, page.number)
     html = client.get(f"/r/{token}/{page.number}").get_data(as_text=True)
     assert html.count('value="na"') == sum(other.not_applicable for other in page.items)
     assert f'name="q-{item.id}" value="na"' in html
-    assert '<div class="not-applicable">' in html and "Does not apply to me" in html
+    assert '<div class="not-applicable">' in html and "Don't know / does not apply" in html
 
 
 def test_stored_as_missing_and_scored_on_the_answered_items(app, client, dbs):
@@ -106,8 +106,8 @@ def test_a_forged_answer_on_an_item_without_it_is_refused(client, dbs):
     fixed = next(item for item in first.items if not item.not_applicable)
     response = page_form(client, token, 1, item_fields(first, 4, {fixed.id: "na"}))
     assert response.status_code == 400
-    assert "does not offer the answer &#39;Does not apply to me&#39;" in response.get_data(
-        as_text=True
+    assert "does not offer the answer &#34;Don&#39;t know / does not apply&#34;" in (
+        response.get_data(as_text=True)
     )
     assert dbs.scalar(select(func.count()).select_from(Draft)) == 0
 
@@ -116,8 +116,8 @@ def test_version_1_offers_it_nowhere(client, dbs):
     world = make_world(dbs)
     token = make_invitation(dbs, world)
     first = pages_of(rep_questionnaire())[0]
-    assert "Does not apply to me" not in client.get(f"/r/{token}").get_data(as_text=True)
+    assert "Don't know / does not apply" not in client.get(f"/r/{token}").get_data(as_text=True)
     html = client.get(f"/r/{token}/1").get_data(as_text=True)
-    assert 'value="na"' not in html and "Does not apply to me" not in html
+    assert 'value="na"' not in html and "Don't know / does not apply" not in html
     forged = page_form(client, token, 1, item_fields(first, 4, {first.items[0].id: "na"}))
     assert forged.status_code == 400

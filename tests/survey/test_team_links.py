@@ -16,7 +16,7 @@ from survey.models import Person, Response, TeamLink
 from survey.models._columns import utcnow
 from tests.conftest import csrf_from
 from tests.factories import make_team_link, make_world
-from tests.survey.journey import answer_all, item_fields, page_form, pages_of
+from tests.survey.journey import answer_all, answer_page, item_fields, page_form, pages_of
 
 CONCURRENT = 6
 CAPACITY = 3
@@ -101,8 +101,7 @@ def test_team_link_submissions_are_limited_per_address(app, dbs):
     third = app.test_client()
     pages = pages_of(world.questionnaire)
     for page in pages[:-1]:
-        data = item_fields(page) if page.kind == "items" else {"ladder-1-target": "customers"}
-        assert page_form(third, token, page.number, data).status_code == 302
+        assert answer_page(third, token, page).status_code == 302
     refused = page_form(third, token, pages[-1].number, {}, action="submit")
     assert refused.status_code == 429
     assert "Too many answers from this network" in refused.get_data(as_text=True)
@@ -125,10 +124,7 @@ def _ready_to_submit(app, token: str, questionnaire) -> tuple[str, str, int]:
     browser = app.test_client()
     pages = pages_of(questionnaire)
     for page in pages:
-        data = item_fields(page) if page.kind == "items" else {}
-        if page.kind == "ladder":
-            data = {"ladder-1-target": "customers"}
-        assert page_form(browser, token, page.number, data).status_code == 302
+        assert answer_page(browser, token, page).status_code == 302
     last = pages[-1].number
     html = browser.get(f"/r/{token}/{last}").get_data(as_text=True)
     body = urlencode({"csrf_token": csrf_from(html), "action": "submit"})

@@ -20,7 +20,14 @@ from tests.factories import (
     make_team_link,
     make_world,
 )
-from tests.survey.journey import answer_all, item_fields, page_form, pages_of
+from tests.survey.journey import (
+    answer_all,
+    climb,
+    item_fields,
+    ladder_step,
+    page_form,
+    pages_of,
+)
 
 DRAFT_MARKER = "zebra-quokka-draft-7731"
 ANSWER_MARKER = "narwhal-ibis-answer-9182"
@@ -52,8 +59,8 @@ def ladder_draft(client, token: str, questionnaire, words: str) -> None:
             break
         assert page_form(client, token, page.number, item_fields(page)).status_code == 302
     ladder = next(page for page in pages if page.kind == "ladder")
-    data = {"ladder-1-target": "customers", "ladder-1-words": words}
-    assert page_form(client, token, ladder.number, data, action="back").status_code == 302
+    reply = ladder_step(client, token, ladder.number, 1, words, "customers", "back")
+    assert reply.status_code == 302
 
 
 def test_a_draft_is_sealed_under_its_link(app, client, dbs, database_url):
@@ -178,9 +185,10 @@ def test_deleted_answers_and_drafts_leave_the_file_and_the_log(app, client, dbs,
     pages = pages_of(world.questionnaire)
     for page in pages:
         action = "submit" if page.number == len(pages) else "next"
-        data = item_fields(page) if page.kind == "items" else {}
         if page.kind == "ladder":
-            data = {"ladder-1-target": "customers", "ladder-1-words": ANSWER_MARKER}
+            assert climb(app.test_client(), answered, page.number, [(ANSWER_MARKER, "customers")])
+            continue
+        data = item_fields(page) if page.kind == "items" else {}
         assert page_form(app.test_client(), answered, page.number, data, action).status_code
     assert dbs.scalar(select(LadderRung.words)) == ANSWER_MARKER
     dbs.rollback()

@@ -39,6 +39,14 @@
     if (!leaving) { save(); }
   });
 
+  // Words being typed (the WHY ladder) are saved after a pause, not only when the box is left.
+  var typing = null;
+  form.addEventListener("input", function (event) {
+    if (leaving || event.target.tagName !== "TEXTAREA") { return; }
+    window.clearTimeout(typing);
+    typing = window.setTimeout(save, 800);
+  });
+
   form.addEventListener("submit", function (event) {
     leaving = true;
     var button = event.submitter;

@@ -84,6 +84,8 @@
           order.splice(at, 1);
           showChosen();
           say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+          // Unticked by script, the box fires no change: tell the form (autosave.js saves).
+          box.form.dispatchEvent(new Event("change"));
           var next = chosenList.querySelectorAll("button")[Math.min(at, order.length - 1)];
           (next || input).focus();
         });

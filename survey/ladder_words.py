@@ -1,0 +1,184 @@
+"""The reps' own words on the WHY ladder, as releases and consultants refer to them.
+
+A release never stores which response a step of words came from: it stores the words under a
+keyed hash of (response, step) (:func:`word_key`), which only this application can compute. At
+read time the keys of the words still stored and not held back (:func:`word_state`,
+:func:`stored_words`) decide what is shown, so words a consultant held back, or a person had
+erased, disappear from every release already made; held-back words are counted, never shown.
+
+Only a wave's **final** release pools words (one look per wave, so no two releases of it can be
+subtracted): :func:`release_words` takes the steps of words of the rep responses the release
+counts and pools their writers over the release's tree (:func:`analysis.word_groups.word_groups`,
+at the assessment's ``comment_min_group_size``, never below ``k``). It stores, as the release's
+``payload["words"]``::
+
+    {"threshold": T,
+     "blocks": {team: {"writers": n, "keys": [word keys, sorted]}},
+     "views": {team: {"writers": N, "blocks": [teams owning the blocks of its view]}},
+     "not_pooled": {top team: writers left over there, never shown}}
+
+A team's view is the union of the blocks owned in its subtree, stored only for a team the
+release shows: any two views differ by whole blocks of ``T`` writers or more. Sorted keys are
+in a random, stable order that says nothing of team, person or time. A writer is a response
+with at least one step of words when the release is made (held back or not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.word_groups import word_groups
+from questionnaires import Questionnaire
+from survey.aggregates.loading import counted
+from survey.aggregates.model import OrganisationView
+from survey.models import Assessment, LadderRung, Response
+
+KEY_LENGTH = 24  # hex characters of the keyed hash: 96 bits
+
+
+def word_key(response_id: int, position: int) -> str:
+    """The key a release stores one step of words under (not the response's id)."""
+    secret = str(current_app.secret_key).encode("utf-8")
+    message = f"ladder-words:{response_id}:{position}".encode("ascii")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class WordState:
+    """Which stored words of a wave may be shown, and which a consultant held back."""
+
+    shown: frozenset[str]
+    held_back: frozenset[str]
+
+
+def word_state(session: Session, wave_id: int) -> WordState:
+    """The keys of the wave's steps that have words, split into shown and held back."""
+    shown: set[str] = set()
+    held: set[str] = set()
+    for key, _, _, held_back in _steps(session, wave_id):
+        (held if held_back else shown).add(key)
+    return WordState(frozenset(shown), frozenset(held))
+
+
+@dataclass(frozen=True)
+class StoredWords:
+    """Of some keys: the steps still stored and shown, as ``(words, target)`` in key order
+    (``target`` as stored: a category key, ``"none"`` or None), and how many are held back."""
+
+    shown: list[tuple[str, str | None]]
+    held_back: int
+
+
+def stored_words(session: Session, wave_id: int, keys: Collection[str]) -> StoredWords:
+    """The words of the steps ``keys`` stand for, read now: erased steps are gone, held-back
+    ones only counted."""
+    wanted = set(keys)
+    shown: list[tuple[str, str | None]] = []
+    held = 0
+    for key, words, target, held_back in sorted(_steps(session, wave_id)):
+        if key not in wanted:
+            continue
+        if held_back:
+            held += 1
+        else:
+            shown.append((words, target))
+    return StoredWords(shown, held)
+
+
+def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, bool]]:
+    """``(key, words, target, held back)`` of every stored step of the wave that has words."""
+    rows = session.execute(
+        select(
+            LadderRung.response_id,
+            LadderRung.position,
+            LadderRung.words,
+            LadderRung.target,
+            LadderRung.held_back,
+        )
+        .join(Response, Response.id == LadderRung.response_id)
+        .where(Response.wave_id == wave_id, LadderRung.words.is_not(None))
+    ).all()
+    return [
+        (word_key(response_id, position), str(words), target, bool(held_back))
+        for response_id, position, words, target, held_back in rows
+    ]
+
+
+def release_words(
+    session: Session,
+    view: OrganisationView,
+    wave_id: int,
+    questionnaire: Questionnaire,
+    left_out: Collection[int],
+    threshold: int,
+) -> dict:
+    """The word groups of a wave's final release (``payload["words"]``, see the module), for
+    the rep responses of ``questionnaire`` it counts (team-link answers to ``left_out`` teams
+    are not) in the teams of its tree, decided visible as ``view`` says."""
+    rows = session.execute(
+        select(Response.id, Response.team_id, LadderRung.position, LadderRung.words)
+        .join(LadderRung, LadderRung.response_id == Response.id)
+        .where(
+            Response.wave_id == wave_id,
+            Response.role == "rep",
+            Response.questionnaire_key == questionnaire.key,
+            Response.questionnaire_version == questionnaire.version,
+            counted(left_out),
+            LadderRung.words.is_not(None),
+        )
+    ).all()
+    steps: dict[int, list[str]] = defaultdict(list)
+    team_of: dict[int, int] = {}
+    for response_id, team_id, position, words in rows:
+        if team_id in view.codes and str(words).strip():
+            steps[response_id].append(word_key(response_id, position))
+            team_of[response_id] = team_id
+    ids = list(view.codes)
+    parents = [_code(view, view.teams[team].parent_id) for team in ids]
+    writers = list(steps)
+    groups = word_groups(parents, [view.codes[team_of[w]] for w in writers], threshold)
+    keys: dict[int, list[str]] = defaultdict(list)
+    for writer, owner in zip(writers, groups.owner.tolist(), strict=True):
+        if owner >= 0:
+            keys[owner] += steps[writer]
+    views: dict[int, list[str]] = defaultdict(list)
+    for owner in sorted(keys):
+        node = owner
+        while node >= 0:
+            if view.visible(ids[node], wave_id):
+                views[node].append(str(ids[owner]))
+            node = parents[node]
+    return {
+        "threshold": threshold,
+        "blocks": {
+            str(ids[owner]): {"writers": int(groups.block[owner]), "keys": sorted(found)}
+            for owner, found in keys.items()
+        },
+        "views": {
+            str(ids[node]): {"writers": int(groups.view[node]), "blocks": owners}
+            for node, owners in views.items()
+        },
+        "not_pooled": {
+            str(ids[node]): int(groups.not_pooled[node])
+            for node in np.flatnonzero(groups.not_pooled).tolist()
+        },
+    }
+
+
+def _code(view: OrganisationView, team: int | None) -> int:
+    """The team's code in ``view`` (-1 for none, or a team outside the release's tree)."""
+    return -1 if team is None else view.codes.get(team, -1)
+
+
+def words_threshold(assessment: Assessment) -> int:
+    """The least number of people whose words a shown group pools: never below ``k``."""
+    return max(assessment.comment_min_group_size, assessment.min_group_size)

@@ -1,0 +1,90 @@
+"""The "In their own words" section: a team's view of the reps' words, read when shown.
+
+The final release of a wave stores, for each team it shows, which word groups make up the
+team's view (:func:`survey.ladder_words.release_words`); the words and their current category
+are read now (:func:`survey.ladder_words.stored_words`), so erased steps are gone and held-back
+ones only counted. The section is never cached with the released figures. Beside the words, in
+random order and without team or date, the themes that recur among them
+(:func:`analysis.themes.themes`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from analysis.themes import NOT_SORTED, Recurring, themes
+from survey.aggregates.model import Section
+from survey.instruments import questionnaire_for
+from survey.ladder_words import stored_words
+from survey.models import Assessment
+from survey.releases.read import NOT_IN_TREE, Dashboard
+from survey.releases.store import payload
+
+TITLE = "In their own words"
+COLUMNS = ["words", "category"]
+
+
+def words_section(session: Session, assessment: Assessment, board: Dashboard) -> Section:
+    """The team's words for the board's wave, read now from the final release's word groups."""
+    team, release = board.team, board.release
+    if release is None or not release.final:
+        return _nothing(team.name, f"no final release of {board.wave.name} yet")
+    data = payload(session, release)
+    stored = data.get("words")
+    if stored is None:
+        return _nothing(team.name, "this release was made before people's words were released")
+    cell = data["cells"].get(str(team.id))
+    if cell is None or not cell["visible"]:
+        return _nothing(team.name, NOT_IN_TREE if cell is None else cell["reason"])
+    threshold = stored["threshold"]
+    view = stored["views"].get(str(team.id))
+    if view is None:
+        return _nothing(
+            team.name,
+            f"fewer than {threshold} people's words in this group and the groups below it",
+        )
+    keys = [key for owner in view["blocks"] for key in stored["blocks"][owner]["keys"]]
+    found = stored_words(session, board.wave.id, keys)
+    labels = _labels(assessment, board.wave.id)
+    words = [words for words, _ in found.shown]
+    categories = [
+        None if target is None else labels.get(target, target) for _, target in found.shown
+    ]
+    findings = [
+        f"Words from {view['writers']} people in this group and the groups below it, in random "
+        "order, without team or date. Shown only for groups pooling at least "
+        f"{threshold} people's words. {found.held_back} held back by the consultant."
+    ]
+    if stored["not_pooled"].get(str(team.id)):
+        findings.append(
+            f"The words of fewer than {threshold} people, in groups too small to pool even "
+            "together, are not shown."
+        )
+    recurring = themes(words, categories)
+    table = pd.DataFrame(
+        {"words": words, "category": [category or NOT_SORTED for category in categories]},
+        columns=COLUMNS,
+    )
+    figures = {
+        "people": view["writers"],
+        "threshold": threshold,
+        "held_back": found.held_back,
+        "words": [_theme(theme) for theme in recurring.words],
+        "categories": [_theme(theme) for theme in recurring.categories],
+    }
+    return Section("words", TITLE, table, [], tuple(findings), figures)
+
+
+def _theme(theme: Recurring) -> dict:
+    return {"name": theme.name, "steps": theme.steps, "example": theme.example}
+
+
+def _nothing(name: str, reason: str) -> Section:
+    return Section("words", TITLE, pd.DataFrame(columns=COLUMNS), [(name, reason)])
+
+
+def _labels(assessment: Assessment, wave_id: int) -> dict[str, str]:
+    wave = next(wave for wave in assessment.waves if wave.id == wave_id)
+    ladder = questionnaire_for(*wave.instrument("rep")).ladder
+    return ladder.labels() if ladder else {}
