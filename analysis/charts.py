@@ -8,13 +8,21 @@ scale, 0 (fully contractual) .. 100 (fully purpose-driven), and refused outside 
 may reach past either end and is drawn cut at the axis, its tooltip keeping the value. Colours
 come from the Okabe & Ito (2008) palette, which stays distinguishable with every common
 colour-vision deficiency, and the heatmaps use Vega's blue-orange and blues schemes, which do
-too. Groups and waves are drawn in the order they first appear in the table.
+too, as do the WHY ladder's blues (contractual targets) and oranges (purpose targets). Groups
+and waves are drawn in the order they first appear in the table.
+
+Every chart is as wide as its container and no text on it is smaller than :data:`FONT_SIZE`
+(:func:`_readable`, the one place this is set); titles are wrapped to fit a 375 px phone.
+Colours mean the same on every team's page: the team itself is blue (in a profile, its wave
+before is dark grey) and each WHY-ladder target has its own colour (:func:`rung_colours`).
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -28,7 +36,25 @@ INDEX_TITLE = "Mindset index (0 = contractual, 100 = purpose-driven)"
 PHONE_WIDTH = "container"
 """Width of the personal chart: the phone column it sits in (340 px on the thank-you page)."""
 
+FONT_SIZE = 12
+"""The smallest text on any chart, in px: axis labels and titles, legends, subtitles, marks."""
+EARLIER_COLOUR = "#555555"
+"""The wave before, in a profile set against it: dark grey."""
+CONTRACTUAL_COLOURS = ("#08306B", "#08519C", "#2171B5", "#4292C6", "#6BAED6", "#9ECAE1")
+"""Blues, darkest at the contractual end of the WHY ladder (pay) towards the middle."""
+PURPOSE_COLOURS = ("#FDAE6B", "#FD8D3C", "#F16913", "#D94801", "#A63603", "#7F2704")
+"""Oranges, lightest next to the middle, darkest at the purpose end (society)."""
+NEUTRAL_COLOUR = "#999999"
+"""A ladder target of neither pole ("None of these")."""
+CONTRACTUAL_POLE = "contractual"
+PURPOSE_POLE = "purpose"
+
 _CONTINUUM = alt.Scale(domain=[0, 100], clamp=True)
+_TITLE_CHARACTERS = 34
+"""Longest line of a chart title or subtitle: fits a 375 px phone's panel (about 310 px)."""
+_AXIS_TITLE_CHARACTERS = 38
+_FADED = 0.15
+"""Opacity of a trend's other teams until one is chosen in the legend."""
 _PERSONAL_FONT_SIZE = 13
 """Every text of the personal chart, in px: readable on a phone (12 px or more)."""
 _PERSONAL_LABEL_LIMIT = 120
@@ -43,13 +69,14 @@ labels (Contractual, Balanced, Purpose-driven) on a 375 px phone."""
 
 
 def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.LayerChart:
-    """Draw the mindset index of each team over the waves, with its 95% confidence band.
+    """Draw a team's mindset index over the waves, with the teams under it to choose from.
 
     Parameters
     ----------
     table : DataFrame
         One row per (group, wave): ``group``, ``wave``, ``n``, ``mean``, ``ci_low``,
-        ``ci_high``; rows in wave order. A row without an interval gets a point but no band.
+        ``ci_high``; rows in wave order, two waves or more, the team itself first. A row
+        without an interval gets a point but no band.
     measure : str
         What the means are, for the axis and the title: the index, or (across a questionnaire
         change) the index on the items two versions share.
@@ -57,31 +84,43 @@ def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.La
     Returns
     -------
     alt.LayerChart
-        Band, line and points; the tooltip gives n, mean and interval. Clicking a team in the
-        legend shows that team alone (shift-click adds teams; clicking elsewhere shows all).
+        The team's line in blue with its 95% band, the only band drawn; each other group (a
+        team under it) a faint line until it is clicked in the legend (shift-click adds
+        teams). The tooltip gives n, mean and interval.
     """
     data = _tidy(table, ["group", "wave"], ["n", "mean"], ["ci_low", "ci_high"], ["mean"])
     waves = _order(data["wave"])
-    x = alt.X("wave:O", title="Wave", sort=waves, axis=alt.Axis(labelAngle=0))
-    colour = _colour("group:N", "Team", data["group"])
-    chosen = alt.selection_point(fields=["group"], bind="legend", name="team")
-    fade = alt.condition(chosen, alt.value(1.0), alt.value(0.12))
-    base = alt.Chart(data).encode(x=x, color=colour, opacity=fade)
-    band_rows = data.dropna(subset=["ci_low", "ci_high"])
-    band = (
-        alt.Chart(band_rows)
-        .mark_area()
-        .encode(
-            x=x,
-            y=alt.Y("ci_low:Q", scale=_CONTINUUM),
-            y2="ci_high:Q",
-            color=colour,
-            opacity=alt.condition(chosen, alt.value(0.2), alt.value(0.03)),
-        )
+    if len(waves) < 2:
+        raise ValueError("a trend needs at least two waves")
+    groups = _order(data["group"])
+    team = groups[0]
+    colour = alt.Color(
+        "group:N",
+        title="Team",
+        sort=groups,
+        scale=alt.Scale(domain=groups, range=list(OKABE_ITO)),
+        legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3),
     )
-    line = base.mark_line().encode(y=alt.Y("mean:Q", title=measure, scale=_CONTINUUM))
+    x = alt.X("wave:O", title="Wave", sort=waves, axis=alt.Axis(labelAngle=0))
+    chosen = alt.selection_point(fields=["group"], bind="legend", name="team")
+    opacity = (
+        alt.when(alt.FieldEqualPredicate(field="group", equal=team))
+        .then(alt.value(1.0))
+        .when(chosen, empty=False)
+        .then(alt.value(1.0))
+        .otherwise(alt.value(_FADED))
+    )
+    base = alt.Chart(data).encode(x=x, color=colour, opacity=opacity)
+    band = (
+        alt.Chart(data[data["group"].eq(team)].dropna(subset=["ci_low", "ci_high"]))
+        .mark_area(color=OKABE_ITO[0], opacity=0.2)
+        .encode(x=x, y=alt.Y("ci_low:Q", scale=_CONTINUUM), y2="ci_high:Q")
+    )
+    line = base.mark_line(strokeWidth=3).encode(
+        y=alt.Y("mean:Q", title=_wrap(measure, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM)
+    )
     points = (
-        base.mark_point(filled=True, size=60)
+        base.mark_point(filled=True, size=70)
         .add_params(chosen)
         .encode(
             y="mean:Q",
@@ -95,17 +134,16 @@ def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.La
             ],
         )
     )
+    subtitle = [f"{team}. Shaded: the range its true value lies in with 95% confidence."]
+    if len(groups) > 1:
+        subtitle.append("Click a team in the legend to bring its line forward.")
+    name = "Mindset index" if measure == INDEX_TITLE else measure
     # alt.LayerChart rather than alt.layer, which is typed LayerChart | FacetChart because it
     # turns layers that share row/column/facet encodings into a facet; no chart here has any.
-    return alt.LayerChart(layer=[band, line, points]).properties(
-        width=alt.Step(90),
-        title=alt.Title(
-            "Mindset index per team, wave by wave"
-            if measure == INDEX_TITLE
-            else f"{measure}, per team, wave by wave",
-            subtitle="Shaded: the range the true value lies in with 95% confidence",
-        ),
+    chart = alt.LayerChart(layer=[band, line, points]).properties(
+        title=_title(f"{name}, wave by wave", *subtitle)
     )
+    return _readable(chart)
 
 
 def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.Chart:
@@ -140,11 +178,16 @@ def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.C
     data["share"] = data["count"] / totals
     data["bin"] = [f"{s:g}–{e:g}" for s, e in zip(data["bin_start"], data["bin_end"], strict=True)]
     bin_order = list(dict.fromkeys(data.sort_values("bin_start")["bin"]))
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("bin:O", title=POSITION_TITLE, sort=bin_order, axis=alt.Axis(labelAngle=-45)),
+            x=alt.X(
+                "bin:O",
+                title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS),
+                sort=bin_order,
+                axis=alt.Axis(labelAngle=-45),
+            ),
             xOffset=alt.XOffset("group:N", sort=_order(data["group"])),
             y=alt.Y("share:Q", title="Share of the group", axis=alt.Axis(format="%")),
             color=_colour("group:N", "Team", data["group"]),
@@ -155,28 +198,38 @@ def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.C
                 alt.Tooltip("share:Q", title="Share", format=".0%"),
             ],
         )
-        .properties(title="How far individual positions are spread")
+        .properties(title=_title("How far individual positions are spread"))
     )
+    return _readable(chart)
 
 
 def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
-    """Draw the profile on the six dimensions, this wave against the previous one.
+    """Draw the profile on the six dimensions, this wave (against the previous one).
 
     Parameters
     ----------
     table : DataFrame
         One row per (dimension, wave): ``dimension``, ``wave``, ``n``, ``mean``, ``ci_low``,
-        ``ci_high``; earlier wave first, dimensions in the questionnaire's order.
+        ``ci_high``; earlier wave first, dimensions in the questionnaire's order. One wave
+        alone is drawn without a comparison.
 
     Returns
     -------
     alt.LayerChart
-        A dot per dimension and wave with its 95% interval as a line.
+        A dot per dimension and wave with its 95% interval as a line: this wave blue, the one
+        before dark grey.
     """
     data = _tidy(table, ["dimension", "wave"], ["n", "mean"], ["ci_low", "ci_high"], ["mean"])
     y = alt.Y("dimension:N", title=None, sort=_order(data["dimension"]))
-    y_offset = alt.YOffset("wave:N", sort=_order(data["wave"]))
-    colour = _colour("wave:N", "Wave", data["wave"])
+    waves = _order(data["wave"])
+    y_offset = alt.YOffset("wave:N", sort=waves)
+    colour = alt.Color(
+        "wave:N",
+        title="Wave",
+        sort=waves,
+        scale=alt.Scale(domain=waves, range=[EARLIER_COLOUR, OKABE_ITO[0]][-len(waves) :]),
+        legend=alt.Legend(symbolType="circle", symbolOpacity=1),
+    )
     intervals = (
         alt.Chart(data.dropna(subset=["ci_low", "ci_high"]))
         .mark_rule(strokeWidth=2)
@@ -187,7 +240,9 @@ def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(data)
         .mark_point(filled=True, size=80)
         .encode(
-            x=alt.X("mean:Q", title=POSITION_TITLE, scale=_CONTINUUM),
+            x=alt.X(
+                "mean:Q", title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM
+            ),
             y=y,
             yOffset=y_offset,
             color=colour,
@@ -201,12 +256,11 @@ def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    return alt.LayerChart(layer=[intervals, dots]).properties(
-        title=alt.Title(
-            "The six dimensions, against the previous wave",
-            subtitle="Line: the range the true value lies in with 95% confidence",
-        )
+    title = "The six dimensions" + (", against the wave before" if len(waves) > 1 else "")
+    chart = alt.LayerChart(layer=[intervals, dots]).properties(
+        title=_title(title, "Line: the 95% confidence interval")
     )
+    return _readable(chart)
 
 
 def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
@@ -249,13 +303,32 @@ def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
         text=alt.Text("mean:Q", format=".0f"),
         color=alt.when(extreme).then(alt.value("white")).otherwise(alt.value("black")),
     )
-    return alt.LayerChart(layer=[cells, labels]).properties(
-        width=alt.Step(60), height=alt.Step(30), title="Mindset by team and dimension"
+    chart = alt.LayerChart(layer=[cells, labels]).properties(
+        height=alt.Step(30), title=_title("Mindset by team and dimension")
     )
+    return _readable(chart)
+
+
+def rung_colours(rungs: Sequence[tuple[str, str]]) -> list[str]:
+    """Return the colour of each WHY-ladder target, given as ``(label, pole)`` in order.
+
+    Contractual targets take blues, darkest first; purpose targets oranges, darkest last; a
+    target of neither pole grey. The colours depend only on the list, so the same
+    questionnaire gives each target the same colour on every team's page.
+    """
+    poles = [pole for _, pole in rungs]
+    unknown = [pole for pole in poles if pole not in (CONTRACTUAL_POLE, PURPOSE_POLE, "")]
+    if unknown:
+        raise ValueError(f"pole {unknown[0]!r} is neither contractual, purpose nor empty")
+    shades = {
+        CONTRACTUAL_POLE: iter(_spread(CONTRACTUAL_COLOURS, poles.count(CONTRACTUAL_POLE))),
+        PURPOSE_POLE: iter(_spread(PURPOSE_COLOURS, poles.count(PURPOSE_POLE))),
+    }
+    return [next(shades[pole]) if pole else NEUTRAL_COLOUR for pole in poles]
 
 
 def ladder_top_rung_chart(
-    table: pd.DataFrame, rungs: Sequence[str] | None = None, k: int = DEFAULT_K
+    table: pd.DataFrame, rungs: Sequence[tuple[str, str]], k: int = DEFAULT_K
 ) -> alt.Chart:
     """Draw where the WHY ladder ends, as shares stacked per wave.
 
@@ -263,9 +336,10 @@ def ladder_top_rung_chart(
     ----------
     table : DataFrame
         One row per (wave, rung): ``wave``, ``rung`` (where the last answer points), ``count``.
-    rungs : sequence of str, optional
-        Order of the rungs in the stack and legend (contractual to purpose-driven); by default
-        the order they first appear in.
+    rungs : sequence of (str, str)
+        Every target of the ladder as ``(label, pole)``, from the contractual end to the
+        purpose end, "None of these" last with an empty pole: the order of the stack and the
+        legend, and the colours (:func:`rung_colours`), whichever targets the table holds.
     k : int, default 5
         Minimum answers per wave: a wave with fewer is refused.
 
@@ -278,7 +352,7 @@ def ladder_top_rung_chart(
     data = _tidy(table, ["wave", "rung"], ["count"], [], [])
     if ((data["count"] % 1 != 0) | (data["count"] < 0)).any():
         raise ValueError("column 'count' must hold non-negative whole numbers")
-    order = _order(data["rung"]) if rungs is None else list(rungs)
+    order = [label for label, _ in rungs]
     unknown = [rung for rung in _order(data["rung"]) if rung not in order]
     if unknown:
         raise ValueError(f"rung {unknown[0]!r} is not among rungs")
@@ -288,7 +362,7 @@ def ladder_top_rung_chart(
     data["count"] = data["count"].astype(int)
     data["share"] = data["count"] / data.groupby("wave", sort=False)["count"].transform("sum")
     data["rung_order"] = data["rung"].map(order.index)
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -298,7 +372,7 @@ def ladder_top_rung_chart(
                 "rung:N",
                 title="The last WHY points to",
                 sort=order,
-                scale=alt.Scale(domain=order, range=list(OKABE_ITO[: len(order)])),
+                scale=alt.Scale(domain=order, range=rung_colours(rungs)),
             ),
             order=alt.Order("rung_order:Q"),
             tooltip=[
@@ -308,8 +382,9 @@ def ladder_top_rung_chart(
                 alt.Tooltip("share:Q", title="Share", format=".0%"),
             ],
         )
-        .properties(width=alt.Step(70), title="Where the ladder of WHYs ends, wave by wave")
+        .properties(title=_title("Where the ladder of WHYs ends", "wave by wave"))
     )
+    return _readable(chart)
 
 
 def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
@@ -347,9 +422,10 @@ def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
         text="count:Q",
         color=alt.when(darkest).then(alt.value("white")).otherwise(alt.value("black")),
     )
-    return alt.LayerChart(layer=[cells, labels]).properties(
-        width=alt.Step(40), height=alt.Step(40), title="Who helps whom"
+    chart = alt.LayerChart(layer=[cells, labels]).properties(
+        height=alt.Step(40), title=_title("Who helps whom")
     )
+    return _readable(chart)
 
 
 def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
@@ -394,7 +470,9 @@ def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(long)
         .mark_point(filled=True, size=90)
         .encode(
-            x=alt.X("score:Q", title=POSITION_TITLE, scale=_CONTINUUM),
+            x=alt.X(
+                "score:Q", title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM
+            ),
             y=y,
             color=colour,
             shape=alt.Shape("view:N", title=None, sort=views, scale=alt.Scale(domain=views)),
@@ -407,12 +485,13 @@ def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    return alt.LayerChart(layer=[intervals, dots]).properties(
-        title=alt.Title(
+    chart = alt.LayerChart(layer=[intervals, dots]).properties(
+        title=_title(
             "How the manager sees it, and how the team does",
-            subtitle="Line: the team's mean with 95% confidence",
+            "Line: the team's mean with 95% confidence",
         )
     )
+    return _readable(chart)
 
 
 def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.LayerChart:
@@ -500,7 +579,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
             .mark_text(color="#555555", fontStyle="italic", fontSize=_PERSONAL_FONT_SIZE)
             .encode(x=alt.X("middle:Q", title=None, scale=_CONTINUUM), y=y, text="note:N")
         )
-    return alt.LayerChart(layer=layers).properties(
+    chart = alt.LayerChart(layer=layers).properties(
         width=PHONE_WIDTH,
         height=36 * len(labels),
         title=alt.Title(
@@ -512,6 +591,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
             subtitleColor="#555555",
         ),
     )
+    return _readable(chart)
 
 
 def _tidy(
@@ -570,4 +650,59 @@ def _colour(field: str, title: str, values: pd.Series) -> alt.Color:
         sort=domain,
         scale=alt.Scale(domain=domain, range=list(OKABE_ITO)),
         legend=alt.Legend(symbolType="circle", symbolOpacity=1),
+    )
+
+
+def _spread(colours: Sequence[str], n: int) -> list[str]:
+    """Return ``n`` of ``colours`` evenly spread from the first to the last."""
+    if n > len(colours):
+        raise ValueError(f"at most {len(colours)} targets per pole, got {n}")
+    if n <= 1:
+        return list(colours[len(colours) // 2 : len(colours) // 2 + n])
+    return [colours[round(i * (len(colours) - 1) / (n - 1))] for i in range(n)]
+
+
+def _wrap(text: str, width: int) -> str | list[str]:
+    """Return ``text`` as it is when it fits in ``width`` characters, else broken into lines
+    that do (at spaces)."""
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) > 1 else text
+
+
+def _title(text: str, *subtitle: str) -> alt.Title:
+    """Return a chart title and subtitle wrapped to fit a phone's panel."""
+    lines = [line for part in subtitle for line in textwrap.wrap(part, _TITLE_CHARACTERS)]
+    return alt.Title(_wrap(text, _TITLE_CHARACTERS), subtitle=lines or alt.Undefined)
+
+
+_Chart = TypeVar("_Chart", alt.Chart, alt.LayerChart)
+
+
+def _readable(chart: _Chart) -> _Chart:
+    """Return ``chart`` as wide as its container, its text :data:`FONT_SIZE` px or larger.
+
+    The one place the dashboards' look is set: ``fit-x`` makes the whole chart, labels and
+    legend included, as wide as the element it is drawn in; legends go below the plot, one
+    entry a line, so they do not take a phone's width from it.
+    """
+    return (
+        chart.properties(
+            width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        )
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+        .configure_legend(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            orient="bottom",
+            direction="vertical",
+            titleLimit=0,
+            labelLimit=0,
+        )
+        .configure_title(
+            fontSize=FONT_SIZE + 2,
+            subtitleFontSize=FONT_SIZE,
+            anchor="start",
+            subtitleColor="#444444",
+        )
+        .configure_text(fontSize=FONT_SIZE)
     )

@@ -1,17 +1,18 @@
-"""Themes at a glance: the words and categories that recur among steps of people's own words.
+"""Themes at a glance: the words and categories that recur among people's own words.
 
-A word's weight is its **document frequency**, the number of steps (documents) it occurs in,
-each step counting once however often it repeats the word (Manning, Raghavan & Schütze 2008,
-*Introduction to Information Retrieval*, Cambridge University Press, ch. 6, "Scoring, term
-weighting and the vector space model"). Words are runs of letters, lowercased, of three letters
+A word's weight is its **document frequency** (Manning, Raghavan & Schütze 2008, *Introduction
+to Information Retrieval*, Cambridge University Press, ch. 6, "Scoring, term weighting and the
+vector space model"), with a person's steps together as one document: the number of people who
+used the word, each counting once however often they repeat it, so that one person naming a
+colleague on every step is not a theme. Words are runs of letters, lowercased, of three letters
 or more, without the common English words of :data:`STOPWORDS`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 _STOPWORD_TEXT = """
@@ -28,16 +29,16 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 NOT_SORTED = "Not sorted yet"
 """The category of a step nobody has sorted yet."""
 TOP_WORDS = 8
-MIN_STEPS = 2
+MIN_PEOPLE = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
 class Recurring:
-    """A word or category, the number of steps it occurs in, and one of those steps."""
+    """A word or category, the number of people whose steps have it, and one of those steps."""
 
     name: str
-    steps: int
+    people: int
     example: str
 
 
@@ -61,38 +62,49 @@ def terms(text: str) -> set[str]:
 def themes(
     steps: Sequence[str],
     categories: Sequence[str | None],
+    people: Sequence[Hashable],
     top: int = TOP_WORDS,
-    min_steps: int = MIN_STEPS,
+    min_people: int = MIN_PEOPLE,
 ) -> Themes:
-    """Recurring words (in ``min_steps`` steps or more, the ``top`` most frequent) and every
-    category, each with its count of steps and the first step in ``steps`` order that has it.
+    """Recurring words (used by ``min_people`` people or more, the ``top`` most used) and every
+    category, each with its count of people and the first step in ``steps`` order that has it.
 
-    Ties are broken alphabetically. A category of None counts as :data:`NOT_SORTED`.
+    ``people[i]`` is who wrote ``steps[i]`` (any label). Ties are broken alphabetically. A
+    category of None counts as :data:`NOT_SORTED`.
 
-    >>> found = themes(["Customers first", "our customers", "pay"], ["customers", None, "pay"])
-    >>> [(w.name, w.steps, w.example) for w in found.words]
+    >>> found = themes(
+    ...     ["Customers first", "our customers", "pay", "customers again"],
+    ...     ["customers", None, "pay", "customers"],
+    ...     ["ann", "bo", "cy", "ann"],
+    ... )
+    >>> [(w.name, w.people, w.example) for w in found.words]
     [('customers', 2, 'Customers first')]
-    >>> [(c.name, c.steps) for c in found.categories]
+    >>> [(c.name, c.people) for c in found.categories]
     [('Not sorted yet', 1), ('customers', 1), ('pay', 1)]
     """
-    if len(steps) != len(categories):
-        raise ValueError("steps and categories must have the same length")
-    words: Counter[str] = Counter()
+    if not len(steps) == len(categories) == len(people):
+        raise ValueError("steps, categories and people must have the same length")
+    users: dict[str, set[Hashable]] = defaultdict(set)
     examples: dict[str, str] = {}
-    for step in steps:
+    for step, person in zip(steps, people, strict=True):
         for word in terms(step):
-            words[word] += 1
+            users[word].add(person)
             examples.setdefault(word, step)
     labels = [NOT_SORTED if category is None else category for category in categories]
-    kinds = Counter(labels)
+    kinds: dict[str, set[Hashable]] = defaultdict(set)
     first: dict[str, str] = {}
-    for label, step in zip(labels, steps, strict=True):
+    for label, step, person in zip(labels, steps, people, strict=True):
+        kinds[label].add(person)
         first.setdefault(label, step)
-    recurring = [(word, count) for word, count in words.items() if count >= min_steps]
+    recurring = [(word, len(who)) for word, who in users.items() if len(who) >= min_people]
     return Themes(
         [Recurring(w, c, examples[w]) for w, c in _ranked(recurring)[:top]],
-        [Recurring(k, c, first[k]) for k, c in _ranked(list(kinds.items()))],
+        [Recurring(k, len(who), first[k]) for k, who in _ranked_sets(kinds)],
     )
+
+
+def _ranked_sets(groups: dict[str, set[Hashable]]) -> list[tuple[str, set[Hashable]]]:
+    return sorted(groups.items(), key=lambda pair: (-len(pair[1]), pair[0]))
 
 
 def _ranked(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:

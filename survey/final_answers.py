@@ -15,15 +15,18 @@ the answer would tell that answer apart.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from questionnaires import Questionnaire
-from survey.aggregates.loading import counted, decode_answers
+from survey.aggregates.loading import counted, decode_answers, score_cache
 from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.releases.audit import NEVER_ERASED
 from survey.releases.export_paths import export_team_paths
@@ -31,6 +34,8 @@ from survey.releases.store import ReleaseInfo, payload
 
 EXPORTED_ROLES = ("rep",)
 """Roles whose answers a response-level export holds (``survey.reports.exports``)."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -202,3 +207,28 @@ def _shown(data: dict, role: str) -> dict:
         "tree": data["tree"],
         "cells": {team: {"visible": team in shown} for team in data["tree"]},
     }
+
+
+_POOLING = threading.Lock()  # one reading of the pooled answers at a time, not one per request
+
+
+def on_pooled_sample(
+    session: Session, questionnaire: Questionnaire, label: tuple, compute: Callable[[Sample], T]
+) -> T:
+    """``compute`` over the pooled quality page's sample of ``questionnaire`` (every client's
+    waves released in full), cached under ``label`` until a wave asking it is next released in
+    full."""
+    releases = pooled_releases(session, questionnaire)
+    key = (*label, questionnaire.key, questionnaire.version, tuple(i.id for i in releases))
+    cache = score_cache()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    with _POOLING:
+        found = cache.get(key)
+        if found is None:
+            waves = with_waves(session, releases)
+            sample = read_sample(session, questionnaire, questionnaire.audience, waves, pooled=True)
+            found = compute(sample)
+            cache.put(key, found)
+    return found

@@ -12,7 +12,6 @@ the app's score cache.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +20,7 @@ from sqlalchemy.orm import Session
 from analysis.precision import score_band, standard_error_of_measurement, stratified_alpha
 from analysis.reliability import scale_reliability
 from questionnaires import Questionnaire
-from survey.aggregates.loading import score_cache
-from survey.final_answers import Sample, pooled_releases, read_sample, with_waves
+from survey.final_answers import Sample, on_pooled_sample
 from survey.scoring import score_matrix
 
 MIN_PRECISION = 100
@@ -35,7 +33,6 @@ would move by 21 to 24%.
 """
 LEVEL = 0.90
 """The share of measurement errors the band covers: "9 times out of 10" on both pages."""
-_READING = threading.Lock()  # one reading of the pooled answers at a time, not one per request
 
 
 @dataclass(frozen=True)
@@ -92,26 +89,12 @@ def pooled_precision(
 ) -> IndexPrecision:
     """The precision over the pooled quality page's sample of ``questionnaire``, cached until
     a wave asking it is next released in full."""
-    releases = pooled_releases(session, questionnaire)
-    key = (
-        "index precision",
-        questionnaire.key,
-        questionnaire.version,
-        perspective,
-        tuple(info.id for info in releases),
+    return on_pooled_sample(
+        session,
+        questionnaire,
+        ("index precision", perspective),
+        lambda sample: precision_of(sample, perspective),
     )
-    cache = score_cache()
-    found = cache.get(key)
-    if found is not None:
-        return found
-    with _READING:
-        found = cache.get(key)
-        if found is None:
-            waves = with_waves(session, releases)
-            sample = read_sample(session, questionnaire, questionnaire.audience, waves, pooled=True)
-            found = precision_of(sample, perspective)
-            cache.put(key, found)
-    return found
 
 
 def _number(value: float) -> float | None:

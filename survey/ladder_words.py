@@ -2,9 +2,10 @@
 
 A release never stores which response a step of words came from: it stores the words under a
 keyed hash of (response, step) (:func:`word_key`), which only this application can compute. At
-read time the keys of the words still stored and not held back (:func:`word_state`,
-:func:`stored_words`) decide what is shown, so words a consultant held back, or a person had
-erased, disappear from every release already made; held-back words are counted, never shown.
+read time the keys of the words still stored and not held back (:func:`stored_words`) decide
+what is shown, so words a consultant held back disappear from every release already made
+(counted, never shown), and a word group in which someone had their answers erased is withdrawn
+whole.
 
 Only a wave's **final** release pools words (one look per wave, so no two releases of it can be
 subtracted): :func:`release_words` takes the steps of words of the rep responses the release
@@ -28,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,49 +54,44 @@ def word_key(response_id: int, position: int) -> str:
 
 
 @dataclass(frozen=True)
-class WordState:
-    """Which stored words of a wave may be shown, and which a consultant held back."""
-
-    shown: frozenset[str]
-    held_back: frozenset[str]
-
-
-def word_state(session: Session, wave_id: int) -> WordState:
-    """The keys of the wave's steps that have words, split into shown and held back."""
-    shown: set[str] = set()
-    held: set[str] = set()
-    for key, _, _, held_back in _steps(session, wave_id):
-        (held if held_back else shown).add(key)
-    return WordState(frozenset(shown), frozenset(held))
-
-
-@dataclass(frozen=True)
 class StoredWords:
-    """Of some keys: the steps still stored and shown, as ``(words, target)`` in key order
-    (``target`` as stored: a category key, ``"none"`` or None), and how many are held back."""
+    """Of a view's word groups, read now: the steps shown, as ``(words, target, writer)`` in key
+    order (``target`` as stored: a category key, ``"none"`` or None; ``writer`` an opaque label
+    of the person, for counting only), how many steps are held back, and the people of the
+    groups withdrawn because someone in them had their answers erased since the release."""
 
-    shown: list[tuple[str, str | None]]
+    shown: list[tuple[str, str | None, int]]
     held_back: int
+    withdrawn: int
 
 
-def stored_words(session: Session, wave_id: int, keys: Collection[str]) -> StoredWords:
-    """The words of the steps ``keys`` stand for, read now: erased steps are gone, held-back
-    ones only counted."""
-    wanted = set(keys)
-    shown: list[tuple[str, str | None]] = []
-    held = 0
-    for key, words, target, held_back in sorted(_steps(session, wave_id)):
-        if key not in wanted:
+def stored_words(session: Session, wave_id: int, blocks: Iterable[Mapping]) -> StoredWords:
+    """The words of a view's word groups (``payload["words"]["blocks"]`` entries: ``writers``
+    and ``keys``), read now. A group that lost a writer to an erasure is withdrawn whole: what
+    is left of it could be fewer than the threshold (down to one person), and the rest of it
+    would show, by comparison with an earlier look, what the erased person wrote."""
+    steps = {key: rest for key, *rest in _steps(session, wave_id)}
+    writers = {key: writer for key, (_, _, _, writer) in steps.items()}
+    shown: list[tuple[str, str | None, int]] = []
+    held = withdrawn = 0
+    for block in blocks:
+        live = [key for key in block["keys"] if key in steps]
+        if len({writers[key] for key in live}) < block["writers"]:
+            withdrawn += block["writers"]
             continue
-        if held_back:
-            held += 1
-        else:
-            shown.append((words, target))
-    return StoredWords(shown, held)
+        for key in live:
+            words, target, held_back, writer = steps[key]
+            if held_back:
+                held += 1
+            else:
+                shown.append((key, words, target, writer))
+    shown.sort()
+    return StoredWords([(w, t, writer) for _, w, t, writer in shown], held, withdrawn)
 
 
-def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, bool]]:
-    """``(key, words, target, held back)`` of every stored step of the wave that has words."""
+def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, bool, int]]:
+    """``(key, words, target, held back, response id)`` of every stored step of the wave that
+    has words."""
     rows = session.execute(
         select(
             LadderRung.response_id,
@@ -108,7 +104,7 @@ def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, b
         .where(Response.wave_id == wave_id, LadderRung.words.is_not(None))
     ).all()
     return [
-        (word_key(response_id, position), str(words), target, bool(held_back))
+        (word_key(response_id, position), str(words), target, bool(held_back), response_id)
         for response_id, position, words, target, held_back in rows
     ]
 

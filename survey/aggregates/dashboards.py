@@ -6,29 +6,38 @@ the charts and caches the result, as released figures never change.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import altair as alt
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from analysis import charts
+from questionnaires.model import LadderTarget
 from survey.aggregates.loading import score_cache
+from survey.aggregates.model import Section
 from survey.models import Assessment
-from survey.releases.read import Dashboard, released_dashboard
+from survey.releases.read import Dashboard, ladder_targets, released_dashboard
 from survey.releases.words import words_section
 
-CHARTS = {
-    "trend": lambda section, k: charts.index_trend_chart(
+CHARTS: dict[str, Callable[[Section, int, list[tuple[str, str]]], alt.TopLevelMixin]] = {
+    "trend": lambda section, k, rungs: charts.index_trend_chart(
         section.table, section.figures.get("measure", charts.INDEX_TITLE)
     ),
-    "distribution": lambda section, k: charts.position_distribution_chart(section.table, k=k),
-    "profile": lambda section, k: charts.dimension_profile_chart(section.table),
-    "heatmap": lambda section, k: charts.team_dimension_heatmap(section.table),
-    "ladder": lambda section, k: charts.ladder_top_rung_chart(section.table, k=k),
-    "cooperation": lambda section, k: charts.cooperation_matrix_chart(section.table),
-    "perception": lambda section, k: charts.perception_gap_chart(
+    "distribution": lambda section, k, rungs: charts.position_distribution_chart(
+        section.table, k=k
+    ),
+    "profile": lambda section, k, rungs: charts.dimension_profile_chart(section.table),
+    "heatmap": lambda section, k, rungs: charts.team_dimension_heatmap(section.table),
+    "ladder": lambda section, k, rungs: charts.ladder_top_rung_chart(section.table, rungs, k=k),
+    "cooperation": lambda section, k, rungs: charts.cooperation_matrix_chart(section.table),
+    "perception": lambda section, k, rungs: charts.perception_gap_chart(
         section.table[["dimension", "manager_score", "team_mean", "ci_low", "ci_high"]]
     ),
 }
+"""How each section's chart is built: from its section, ``k`` and the WHY ladder's targets
+as ``(label, pole)`` (:func:`ladder_rungs`)."""
 
 
 def dashboard(
@@ -63,11 +72,23 @@ def _released(
     cached = cache.get(key)
     if cached is not None:
         return cached
+    ladder = board.sections["ladder"].table
+    rungs = ladder_rungs(ladder_targets(assessment, wave_id), ladder) if with_specs else []
     specs = {
-        name: build(board.sections[name], board.view.k).to_dict(validate=False)
+        name: build(board.sections[name], board.view.k, rungs).to_dict(validate=False)
         for name, build in CHARTS.items()
         if with_specs and not board.sections[name].table.empty
     }
     board = replace(board, specs=specs)
     cache.put(key, board)
     return board
+
+
+def ladder_rungs(targets: Sequence[LadderTarget], table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The ladder's targets as ``(label, pole)`` in the questionnaire's order, so each target
+    keeps its colour on every team's page; a stored target the questionnaire does not list
+    (another version's) follows, in grey."""
+    rungs = [(target.label, target.pole) for target in targets]
+    known = {label for label, _ in rungs}
+    stored = [] if table.empty else list(dict.fromkeys(table["rung"]))
+    return rungs + [(str(rung), "") for rung in stored if rung not in known]

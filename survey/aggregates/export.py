@@ -1,4 +1,8 @@
-"""Aggregate tables as CSV and JSON, with spreadsheet formulas neutralised."""
+"""Aggregate tables as CSV and JSON, with spreadsheet formulas neutralised.
+
+Dashboard sections download through :func:`section_table_csv`: readable headers, a second row naming
+each column's unit, and values rounded as the page shows them.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +52,152 @@ def table_csv(table: pd.DataFrame) -> str:
     for row in table.itertuples(index=False):
         writer.writerow(["" if _missing(v) else safe_cell(v) for v in row])
     return out.getvalue()
+
+
+PEOPLE = "people"
+POINTS = "points (0 to 100)"
+CHANGE = "points"
+TEXT = "text"
+COLUMNS: dict[str, tuple[str, str]] = {
+    "group": ("Team", TEXT),
+    "wave": ("Wave", TEXT),
+    "measure": ("Measure", TEXT),
+    "dimension": ("Dimension", TEXT),
+    "n": ("Answers", PEOPLE),
+    "mean": ("Mean", POINTS),
+    "sd": ("Standard deviation", CHANGE),
+    "ci_low": ("95% interval from", CHANGE),
+    "ci_high": ("95% interval to", CHANGE),
+    "test": ("Test", TEXT),
+    "n_before": ("Answers before", PEOPLE),
+    "n_after": ("Answers now", PEOPLE),
+    "pairs": ("People who answered both waves", PEOPLE),
+    "mean_before": ("Mean before", POINTS),
+    "mean_after": ("Mean now", POINTS),
+    "difference": ("Change", CHANGE),
+    "hedges_g": ("Effect size (Hedges' g)", "standard deviations"),
+    "detectable": ("Change detectable at this size", CHANGE),
+    "p_value": ("p-value", "probability (0 to 1)"),
+    "verdict": ("In words", TEXT),
+    "reliable_change_threshold": ("Reliable change for one person", CHANGE),
+    "reliably_towards_purpose": ("Moved reliably towards purpose", PEOPLE),
+    "reliably_towards_contractual": ("Moved reliably towards contractual", PEOPLE),
+    "no_reliable_change": ("No reliable change", PEOPLE),
+    "reliable_change_note": ("Reliable change not computed because", TEXT),
+    "why_not_paired": ("Not paired because", TEXT),
+    "waves": ("Waves", "waves"),
+    "answers": ("Answers", "answers"),
+    "per_wave": ("Change per wave", "points per wave"),
+    "bin_start": ("From", POINTS),
+    "bin_end": ("To", POINTS),
+    "count": ("Count", PEOPLE),
+    "rung": ("Ladder ends at", TEXT),
+    "from_group": ("Helped", TEXT),
+    "to_group": ("Was helped", TEXT),
+    "invited": ("Invited", "invitations"),
+    "reps": ("Reps answered", PEOPLE),
+    "managers": ("Managers answered", PEOPLE),
+    "answered": ("Answered in all", PEOPLE),
+    "rate": ("Response rate", "percent of invited"),
+    "manager_score": ("Managers' view of the team", POINTS),
+    "manager_self_view": ("Managers' view of themselves", POINTS),
+    "team_mean": ("Team's own answers", POINTS),
+    "gap": ("Gap (managers minus team)", CHANGE),
+    "outside_interval": ("Managers' view outside the team's 95% interval", "yes or no"),
+    "words": ("Words", TEXT),
+    "category": ("Category", TEXT),
+}
+"""Each dashboard column's header and unit in a CSV, as the page's tables label them."""
+SECTION_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "cooperation": {"count": ("Times help was reported", "reports")},
+}
+"""Where a section's column means something else than :data:`COLUMNS` says."""
+HIDDEN_COLUMNS: dict[str, list[str]] = {
+    "headline": ["measure", "n", "mean", "sd", "ci_low", "ci_high"],
+    "distribution": ["group", "bin_start", "bin_end", "count"],
+    "heatmap": ["group", "dimension", "n", "mean"],
+    "cooperation": ["from_group", "to_group", "count"],
+    "perception": [
+        "dimension",
+        "managers",
+        "manager_score",
+        "manager_self_view",
+        "team_mean",
+        "ci_low",
+        "ci_high",
+        "gap",
+        "outside_interval",
+    ],
+    "rates": ["group", "invited", "reps", "managers", "answered", "rate"],
+    "trend": ["group", "wave", "n", "mean", "sd", "ci_low", "ci_high"],
+    "trend_test": ["group", "waves", "answers", "per_wave", "ci_low", "ci_high", "p_value"],
+    "profile": ["wave", "dimension", "n", "mean", "sd", "ci_low", "ci_high"],
+    "change": ["group", "n_before", "n_after", "difference", "ci_low", "ci_high", "p_value"],
+    "ladder": ["wave", "rung", "count"],
+    "words": ["words", "category"],
+}
+"""The columns a section's CSV has when the section shows nothing (hidden or empty)."""
+WHOLE = {
+    "n",
+    "n_before",
+    "n_after",
+    "pairs",
+    "reliably_towards_purpose",
+    "reliably_towards_contractual",
+    "no_reliable_change",
+    "waves",
+    "answers",
+    "bin_start",
+    "bin_end",
+    "count",
+    "invited",
+    "reps",
+    "managers",
+    "answered",
+}
+
+
+def section_table_csv(key: str, table: pd.DataFrame) -> str:
+    """A dashboard section as CSV: readable headers, then a row naming each column's unit, then
+    the values rounded as the page shows them; only the two header rows when it shows nothing.
+
+    >>> rates = pd.DataFrame({"group": ["=Paris"], "rate": [0.666]})
+    >>> section_table_csv("rates", rates).splitlines()
+    ['Team,Response rate', 'text,percent of invited', "'=Paris,67"]
+    """
+    columns = list(table.columns) if len(table.columns) else HIDDEN_COLUMNS.get(key, [])
+    described = COLUMNS | SECTION_COLUMNS.get(key, {})
+    heads = [
+        described.get(column, (column.replace("_", " ").capitalize(), "")) for column in columns
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(label) for label, _ in heads])
+    writer.writerow([safe_cell(unit) for _, unit in heads])
+    for row in table.itertuples(index=False):
+        writer.writerow(
+            [safe_cell(_shown(column, value)) for column, value in zip(columns, row, strict=True)]
+        )
+    return out.getvalue()
+
+
+def _shown(column: str, value):
+    """A value as the page's tables show it: rates in whole percent, p-values to 3 decimals,
+    counts whole, other numbers to 1 decimal, yes or no; missing empty."""
+    if _missing(value):
+        return ""
+    value = _plain(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, float):
+        return value
+    if column == "rate":
+        return round(value * 100)
+    if column == "p_value":
+        return round(value, 3)
+    if column in WHOLE and value.is_integer():
+        return int(value)
+    return round(value, 1)
 
 
 def table_records(table: pd.DataFrame) -> list[dict]:

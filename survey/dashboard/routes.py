@@ -11,15 +11,23 @@ from flask_login import current_user, login_required
 
 from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
 from survey.aggregates.dashboards import dashboard
-from survey.aggregates.export import table_csv
+from survey.aggregates.export import section_table_csv
 from survey.dashboard import bp
 from survey.db import db
+from survey.releases.reading import team_reading
 from survey.security import allow_charts
+
+REPORT_ROLES = ("admin", "consultant")
+"""Who may open an assessment's report (``survey.reports``), linked from the index."""
+
+# The reading in words that leads a team's dashboard, its report and its share-back page.
+bp.app_template_global("team_reading")(team_reading)
 
 
 @bp.get("/")
 @login_required
 def index():
+    """Every assessment in scope with its dashboards (and reports), or the only dashboard."""
     assessments = assessments_in_scope(db.session, current_user)
     entries = [
         (assessment, scope_root_teams(db.session, current_user, assessment.organisation_id))
@@ -28,7 +36,11 @@ def index():
     if len(entries) == 1 and len(entries[0][1]) == 1:
         assessment, (team,) = entries[0]
         return redirect(url_for("dashboard.team", assessment_id=assessment.id, team_id=team.id))
-    return render_template("dashboard/index.html", entries=entries)
+    return render_template(
+        "dashboard/index.html",
+        entries=entries,
+        reports=current_user.role in REPORT_ROLES,
+    )
 
 
 @bp.get("/<int:assessment_id>/<int:team_id>")
@@ -56,7 +68,7 @@ def section_csv(assessment_id: int, team_id: int, section: str):
         abort(404)
     filename = f"{section}-team{team.id}-wave{wave.id}.csv"
     return Response(
-        table_csv(board.sections[section].table),
+        section_table_csv(section, board.sections[section].table),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -112,12 +112,12 @@ def released_dashboard(
         return Dashboard(view, team, wave, sections, current)
     sections = wave_sections(view, data[wave_id], team)
     released_waves = [w for w in waves if w.id in data]
-    sections["trend"] = trend(view, data, released_waves, team_id)
+    sections["trend"] = trend(view, data, released_waves, team_id, wave_id)
     sections["trend_test"] = trend_test(view, data, released_waves, team_id)
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
     sections["change"] = change(view, data, released_waves, team_id, wave_id)
     sections["ladder"] = ladder(
-        view, data, released_waves, team, wave_id, _ladder_targets(assessment, wave_id)
+        view, data, released_waves, team, wave_id, ladder_targets(assessment, wave_id)
     )
     return Dashboard(view, team, wave, sections, current)
 
@@ -161,20 +161,26 @@ def _rows(view, data, waves, team_ids, measures) -> tuple[pd.DataFrame, list[tup
     return frame, hidden
 
 
-def trend(view: ReleasedView, data, waves, team_id: int) -> Section:
-    """The index of the team and each child over the waves (across a questionnaire change, on
-    the items the versions share: :func:`~survey.releases.versions.comparison_basis`)."""
+def trend(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
+    """The index of the team (first) and each child over the released waves up to ``wave_id``
+    (across a questionnaire change, on the items the versions share:
+    :func:`~survey.releases.versions.comparison_basis`). Nothing under two released waves, nor
+    when the team's own cells are all hidden or one wave alone is shown."""
     members = [team_id] + [child.id for child in view.children(team_id)]
-    basis = comparison_basis(data, waves)
+    ids = [wave.id for wave in waves]
+    basis = comparison_basis(data, waves[: ids.index(wave_id) + 1])
     frame, hidden = _rows(view, data, basis.waves, members, [basis.measure])
-    return Section(
-        "trend",
-        f"{basis.measure} over the waves",
-        frame.drop(columns="measure"),
-        hidden,
-        _noted(basis),
-        {} if basis.measure == INDEX else {"measure": basis.measure},
-    )
+    frame = frame.drop(columns="measure")
+    title = f"{basis.measure} over the waves"
+    figures = {} if basis.measure == INDEX else {"measure": basis.measure}
+    if len(basis.waves) < 2:
+        few = "A trend needs two released waves: " + (
+            f"{basis.waves[0].name} is the only one so far." if basis.waves else "none is yet."
+        )
+        return Section("trend", title, frame.iloc[0:0], [], (*_noted(basis), few), figures)
+    if not frame["group"].eq(view.teams[team_id].name).any() or frame["wave"].nunique() < 2:
+        return Section("trend", title, frame.iloc[0:0], hidden, _noted(basis), figures)
+    return Section("trend", title, frame, hidden, _noted(basis), figures)
 
 
 def _noted(basis: Basis) -> tuple[str, ...]:
@@ -266,10 +272,16 @@ def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Sect
     frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
     cell = _cell(data[wave_id], team_id)
     climate = _measure_row(cell, CLIMATE) if cell and cell["visible"] else None
-    findings = _noted(basis) + (() if climate is None else (_climate_words(climate),))
-    return Section(
-        "profile", "The six dimensions against the previous wave", frame, hidden, findings
-    )
+    first = () if before else (_FIRST_WAVE,)
+    findings = first + _noted(basis) + (() if climate is None else (_climate_words(climate),))
+    title = "The six dimensions against the previous wave" if before else "The six dimensions"
+    return Section("profile", title, frame, hidden, findings)
+
+
+_FIRST_WAVE = (
+    "There is no earlier released wave: the comparison with the previous wave appears once a "
+    "second wave is released."
+)
 
 
 _OTHER_VERSION = (
@@ -431,7 +443,7 @@ PURPOSE_POLE = "purpose"
 TEST_NAMES = {CHI_SQUARE: "Pearson's chi-square test", FISHER_EXACT: "Fisher's exact test"}
 
 
-def _ladder_targets(assessment: Assessment, wave_id: int) -> tuple[LadderTarget, ...]:
+def ladder_targets(assessment: Assessment, wave_id: int) -> tuple[LadderTarget, ...]:
     """The WHY ladder's targets of the rep questionnaire the wave asks, with their poles, and
     "None of these" (no pole: a ladder ending there counts as not ending at a purpose target)."""
     wave = next(wave for wave in assessment.waves if wave.id == wave_id)
@@ -458,8 +470,9 @@ def ladder(
         if cell is None or not cell["visible"]:
             hidden.append((wave.name, _hidden_reason(cell)))
             continue
+        labels = {target.key: target.label for target in targets}  # older: stored under keys
         rows += [
-            {"wave": wave.name, "rung": rung, "count": count}
+            {"wave": wave.name, "rung": labels.get(rung, rung), "count": count}
             for rung, count in cell["ladder"].items()
         ]
     findings, figures = _top_rung_change(view, data, waves, team.id, wave_id, targets)
@@ -735,10 +748,7 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
         "rates": Section(
             "rates",
             "Response rates",
-            pd.DataFrame(
-                [_rate(member.name, cells[member.id]) for member in members],
-                columns=["group", "invited", "answered", "rate"],
-            ),
+            _rates_table(team, children, cells),
             out_of_sight,
         ),
     }
@@ -782,11 +792,67 @@ def _histogram(name: str, counts: list[int] | None) -> pd.DataFrame:
     )
 
 
-def _rate(name: str, cell: dict) -> dict:
-    answered = cell["n"] if cell["visible"] else None
-    sent = cell["invited"]
-    rate = answered / sent if answered is not None and 0 < answered <= sent else None
-    return {"group": name, "invited": sent, "answered": answered, "rate": rate}
+RATE_COLUMNS = ["group", "invited", "reps", "managers", "answered", "rate"]
+NO_MANAGER_QUESTIONNAIRE = "no manager questionnaire"
+
+
+def _rates_table(team: TeamNode, children: list[TeamNode], cells: dict[int, dict]) -> pd.DataFrame:
+    """Invitations and answers per child team, reps and managers apart, then the team's total.
+
+    The total row is the team's own cell (the headline's count of reps); between them, the
+    answers of the team's own members, where they can be told from the rows shown. A count the
+    release hides stays hidden (None), and so does every difference or rate it is part of.
+    """
+    total = _rate(f"Total ({team.name})", *_counts(cells[team.id]))
+    if not children:
+        return pd.DataFrame([{**total, "group": team.name}], columns=RATE_COLUMNS, dtype=object)
+    rows = [_rate(child.name, *_counts(cells[child.id])) for child in children]
+    own = [
+        _difference(total[key], [row[key] for row in rows])
+        for key in ("reps", "managers", "invited")
+    ]
+    if any(count != 0 for count in own if count is not None) or own[2] is None:
+        rows.append(_rate(f"{team.name} (own members)", *own))
+    return pd.DataFrame([*rows, total], columns=RATE_COLUMNS, dtype=object)
+
+
+def _counts(cell: dict) -> tuple[int | None, int | None, int]:
+    return _reps(cell), _managers(cell), cell["invited"]
+
+
+def _difference(whole: int | None, parts: list[int | None]) -> int | None:
+    if whole is None or any(part is None for part in parts):
+        return None
+    return whole - sum(parts)
+
+
+def _rate(name: str, reps: int | None, managers: int | None, invited: int | None) -> dict:
+    answered = None if reps is None or managers is None else reps + managers
+    rate = answered / invited if answered is not None and invited and answered <= invited else None
+    return {
+        "group": name,
+        "invited": invited,
+        "reps": reps,
+        "managers": managers,
+        "answered": answered,
+        "rate": rate,
+    }
+
+
+def _reps(cell: dict) -> int | None:
+    """The reps a visible cell counts: its index's ``n``, as the headline states it."""
+    if not cell["visible"]:
+        return None
+    index = next((row for row in cell.get("summary") or [] if row[0] == INDEX), None)
+    return int(index[1]) if index else cell["n"]
+
+
+def _managers(cell: dict) -> int | None:
+    """The managers a cell counts where the release shows them (their view of the team), 0
+    where none were asked; None where their count is hidden."""
+    if cell.get("perception"):
+        return int(cell["perception"][0][1])
+    return 0 if cell.get("perception_hidden") == NO_MANAGER_QUESTIONNAIRE else None
 
 
 def pending_sections(

@@ -44,30 +44,36 @@ def words_section(session: Session, assessment: Assessment, board: Dashboard) ->
             team.name,
             f"fewer than {threshold} people's words in this group and the groups below it",
         )
-    keys = [key for owner in view["blocks"] for key in stored["blocks"][owner]["keys"]]
-    found = stored_words(session, board.wave.id, keys)
+    blocks = [stored["blocks"][owner] for owner in view["blocks"]]
+    found = stored_words(session, board.wave.id, blocks)
     labels = _labels(assessment, board.wave.id)
-    words = [words for words, _ in found.shown]
+    words = [words for words, _, _ in found.shown]
     categories = [
-        None if target is None else labels.get(target, target) for _, target in found.shown
+        None if target is None else labels.get(target, target) for _, target, _ in found.shown
     ]
+    people = view["writers"] - found.withdrawn
     findings = [
-        f"Words from {view['writers']} people in this group and the groups below it, in random "
+        f"Words from {people} people in this group and the groups below it, in random "
         "order, without team or date. Shown only for groups pooling at least "
         f"{threshold} people's words. {found.held_back} held back by the consultant."
     ]
+    if found.withdrawn:
+        findings.append(
+            f"The words of {found.withdrawn} people are no longer shown: someone in their group "
+            "had their answers erased, and what is left of a group is not shown on its own."
+        )
     if stored["not_pooled"].get(str(team.id)):
         findings.append(
             f"The words of fewer than {threshold} people, in groups too small to pool even "
             "together, are not shown."
         )
-    recurring = themes(words, categories)
+    recurring = themes(words, categories, [writer for _, _, writer in found.shown])
     table = pd.DataFrame(
         {"words": words, "category": [category or NOT_SORTED for category in categories]},
         columns=COLUMNS,
     )
     figures = {
-        "people": view["writers"],
+        "people": people,
         "threshold": threshold,
         "held_back": found.held_back,
         "words": [_theme(theme) for theme in recurring.words],
@@ -77,7 +83,7 @@ def words_section(session: Session, assessment: Assessment, board: Dashboard) ->
 
 
 def _theme(theme: Recurring) -> dict:
-    return {"name": theme.name, "steps": theme.steps, "example": theme.example}
+    return {"name": theme.name, "people": theme.people, "example": theme.example}
 
 
 def _nothing(name: str, reason: str) -> Section:

@@ -6,7 +6,8 @@ a value off the scale, "does not apply" to an item that does not offer it): it i
 not yet ended) come
 back as messages for the re-rendered page.
 
-"Don't know / does not apply" (``NOT_APPLICABLE``) is kept as the answer ``None``: stored like an
+"Don't know / does not apply" on a statement about the rep's manager, "Does not apply to me" on
+the others (``NOT_APPLICABLE``), is kept as the answer ``None``: stored like an
 unanswered item, yet the item counts as answered.
 """
 
@@ -26,7 +27,7 @@ LADDER_PREFIX = "ladder-"
 LADDER_WORDS = "ladder-words"
 LADDER_KIND = "ladder-kind"  # a target key, "none", or empty: sorted later
 COOPERATION_PREFIX = "help-"
-NOT_APPLICABLE = "na"  # the radio value of "Don't know / does not apply"
+NOT_APPLICABLE = "na"  # the radio value of "Don't know / does not apply" (or "Does not apply")
 
 
 class MalformedAnswer(ValueError):
@@ -70,8 +71,7 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
         if raw == NOT_APPLICABLE:
             if not item.not_applicable:
                 raise MalformedAnswer(
-                    f"The statement {item.id!r} does not offer the answer"
-                    ' "Don\'t know / does not apply".'
+                    f"The statement {item.id!r} does not offer the answer 'does not apply'."
                 )
             result.answers[item.id] = None
             continue
@@ -88,9 +88,11 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
 def read_ladder_step(form: MultiDict, ladder: Ladder) -> PageInput:
     """One step of the WHY ladder: the rep's words and, optionally, which kind of answer they
     are (a target, "none", or nothing: sorted later). ``step`` is None when no words were
-    written; a kind without words is explained, not kept."""
+    written (a kind without words is not kept). Line breaks count as one character, as the
+    browser counts them."""
     _check_known_fields(form, LADDER_PREFIX, {LADDER_WORDS, LADDER_KIND})
     words = _single(form, LADDER_WORDS) if LADDER_WORDS in form else ""
+    words = words.replace("\r\n", "\n").replace("\r", "\n")
     kind = _single(form, LADDER_KIND) if LADDER_KIND in form else ""
     if kind and kind not in ladder.labels():
         raise MalformedAnswer(f"The kind of answer {kind[:40]!r} is not one of the choices.")
@@ -99,8 +101,6 @@ def read_ladder_step(form: MultiDict, ladder: Ladder) -> PageInput:
         result.errors["words"] = (
             f"Please keep this to {ladder.max_words} characters (it has {len(words)})."
         )
-    elif kind and not words:
-        result.errors["words"] = "Please write your answer first; then say which kind it is."
     elif words:
         result.step = {"words": words, "target": kind or None}
     return result

@@ -59,9 +59,15 @@ def with_step(state: Mapping, number: int, step: dict | None) -> dict:
 
 
 def stopped_at(state: Mapping, number: int, step: dict | None) -> dict:
-    """The ladder ends with step ``number`` (or, without words there, with the one before)."""
+    """The ladder ends with step ``number`` (or, without words there, with the one before,
+    unless step ``number`` is an older step that has a category and no words)."""
     steps = steps_of(with_step(state, number, step))
-    last = number if step is not None else number - 1
+    older = (
+        number <= len(steps)
+        and steps[number - 1].get("target")
+        and not steps[number - 1].get("words")
+    )
+    last = number if step is not None or older else number - 1
     return {**state, "ladder": steps[:last], "ladder_done": True, "ladder_at": last}
 
 

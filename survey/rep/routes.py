@@ -35,7 +35,6 @@ from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.ladder_steps import (
     BACK,
     DEEPER,
-    STOP,
     going_deeper,
     kinds_in_order,
     question_for,
@@ -434,11 +433,13 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
                 url_for("rep.page", token=token, number=current.number, step=number - 1)
             )
         return redirect(url_for("rep.page", token=token, number=max(1, current.number - 1)))
-    errors = dict(posted.errors)
-    if not errors and posted.step is None and (action == DEEPER or number <= ladder.min_rungs):
-        errors["words"] = "Please write a few words first."
     if action == DEEPER and number >= ladder.max_rungs:
         abort(400, "This is the ladder's last step.")
+    ended = stopped_at(state, number, posted.step)
+    errors = dict(posted.errors)
+    too_short = len(ended["ladder"]) < ladder.min_rungs
+    if not errors and posted.step is None and (action == DEEPER or too_short):
+        errors["words"] = "Please write a few words first."
     if errors:
         kept = with_step(state, number, posted.step)
         page = _render_step(token, questionnaire, pages, current, kept, draft, number, errors)
@@ -446,8 +447,7 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
     if action == DEEPER:
         _save(token, entry, draft, going_deeper(state, number, posted.step))
         return redirect(url_for("rep.page", token=token, number=current.number, step=number + 1))
-    assert action == STOP
-    state = stopped_at(state, number, posted.step)
+    state = ended
     if current.number < len(pages):
         return _onwards(token, entry, pages, current.number, draft, state)
     return _send(token, entry, questionnaire, pages, draft, state)

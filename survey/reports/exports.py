@@ -155,12 +155,12 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
 def _chunk(session, plan: ExportPlan, wave: WaveInfo, paths, rows) -> Chunk:
     ids = [row.id for row in rows]
     ladders: dict[int, list[tuple[str, str | None]]] = {}
-    for response_id, target, words in session.execute(
-        select(LadderRung.response_id, LadderRung.target, LadderRung.words)
+    for response_id, target, words, held_back in session.execute(
+        select(LadderRung.response_id, LadderRung.target, LadderRung.words, LadderRung.held_back)
         .where(LadderRung.response_id.in_(ids))
         .order_by(LadderRung.response_id, LadderRung.position)
-    ):
-        ladders.setdefault(response_id, []).append((target, words))
+    ):  # words a consultant held back (they name or point to someone) leave no file either
+        ladders.setdefault(response_id, []).append((target, None if held_back else words))
     helped: dict[tuple[int, str], list[str]] = {}
     for response_id, other_team_id, direction in session.execute(
         select(

@@ -21,12 +21,15 @@ from survey.ladder_words import words_threshold
 from survey.models import Assessment, Team, Wave
 from survey.models._columns import utcnow
 from survey.releases.read import previous_released
+from survey.releases.reading import TeamReading, team_reading
 from survey.releases.store import payload
 from survey.reports.findings import findings
 from survey.reports.scale_reliability import (
     ACCEPTABLE_ALPHA,
+    MIN_ANSWERS,
     WEAK_ITEM_TOTAL,
     WaveReliability,
+    pooled_alphas,
     wave_reliability,
 )
 from survey.reports.svg import chart_svg
@@ -73,6 +76,7 @@ class TeamReport:
     findings: list[str]
     change: Section  # the dashboard's change table, without the columns a page cannot fit
     figures: list[Figure]
+    reading: TeamReading  # the dashboard's reading in words, shown first
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Report:
     k: int
     words_threshold: int
     acceptable_alpha: float
+    min_alpha_answers: int
     weak_item_total: float
     made_on: date
 
@@ -123,7 +128,7 @@ def build_report(
             if key in board.specs or board.sections[key].hidden
         ]
         cell = _cell(session, board)
-        parts.append(TeamReport(board, findings(board, cell), change, figures))
+        parts.append(TeamReport(board, findings(board, cell), change, figures, team_reading(board)))
     view = parts[0].board.view if parts else None
     release = view.releases.get(wave.id) if view else None
     released_waves = [w for w in view.waves if view.released(w.id)] if view else []
@@ -138,14 +143,23 @@ def build_report(
             [team.id for team in teams],
             whole=whole,
             questionnaire=questionnaire,
+            pooled=pooled_alphas(session, questionnaire) if release else None,
         ),
         questionnaire=questionnaire,
         k=view.k if view else assessment.min_group_size,
-        words_threshold=words_threshold(assessment),
+        words_threshold=_words_threshold(session, assessment, release),
         acceptable_alpha=ACCEPTABLE_ALPHA,
+        min_alpha_answers=MIN_ANSWERS,
         weak_item_total=WEAK_ITEM_TOTAL,
         made_on=utcnow().date(),
     )
+
+
+def _words_threshold(session: Session, assessment: Assessment, release) -> int:
+    """The threshold the wave's release pooled words at; the assessment's for a release
+    without words (interim, or made before words were released)."""
+    stored = payload(session, release).get("words") if release else None
+    return stored["threshold"] if stored else words_threshold(assessment)
 
 
 def _cell(session: Session, board: Dashboard) -> dict | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.db import db
 from survey.errors import error_page
-from survey.models import Assessment, LadderRung, Organisation, Wave
+from survey.models import Assessment, LadderRung, Organisation, Release, Wave
 from survey.pagination import page_number
 from survey.words import bp
 from survey.words.forms import SortForm, StepForm
@@ -95,11 +96,23 @@ def sort(organisation_id: int, assessment_id: int, wave_id: int):
         )
     top = sort_rung(db.session, rung, form.category.data)
     _record(wave, "words.sort", form.step.data, category=form.category.data, top=top)
-    flash(
-        f"Sorted these words as “{labels[form.category.data]}”."
-        + (" They end their ladder, so the next release counts it there." if top else "")
-    )
+    flash(f"Sorted these words as “{labels[form.category.data]}”." + _top_note(wave, top))
     return _back(wave)
+
+
+def _top_note(wave: Wave, top: bool) -> str:
+    """What sorting a ladder's top step changes in the released results."""
+    if not top:
+        return ""
+    finished = db.session.scalar(
+        select(Release.id).where(Release.wave_id == wave.id, Release.final.is_(True))
+    )
+    if finished:
+        return (
+            " They end their ladder; the wave's final release is made and never changes, so"
+            " its ladder counts stay as they are."
+        )
+    return " They end their ladder, so the wave's next release counts it there."
 
 
 def _hold(wave: Wave, held: bool):

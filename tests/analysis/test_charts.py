@@ -1,12 +1,16 @@
 """Chart builders (analysis/charts.py): every spec validates and encodes what it should."""
 
+import re
+
 import altair as alt
 import pandas as pd
 import pytest
 import vl_convert
 
 from analysis.charts import (
+    FONT_SIZE,
     INDEX_TITLE,
+    NEUTRAL_COLOUR,
     OKABE_ITO,
     POSITION_TITLE,
     cooperation_matrix_chart,
@@ -16,6 +20,7 @@ from analysis.charts import (
     perception_gap_chart,
     personal_profile_chart,
     position_distribution_chart,
+    rung_colours,
     team_dimension_heatmap,
 )
 
@@ -35,6 +40,9 @@ RUNGS = [
     "Customers",
     "Society and the planet",
 ]
+POLES = ["contractual"] * 4 + ["purpose"] * 2
+TARGETS = [*zip(RUNGS, POLES, strict=True), ("None of these", "")]
+"""The rep questionnaire's WHY-ladder targets as (label, pole), "None of these" last."""
 RESPONDENT_COLUMNS = {"respondent_id", "token"}
 
 
@@ -62,6 +70,12 @@ def encoded(layer, channel):
 
 def tooltip_fields(layer):
     return [item["field"] for item in layer["encoding"]["tooltip"]]
+
+
+def text_of(title):
+    """A title or axis title as one line, whether it is wrapped into lines or not."""
+    title = title["text"] if isinstance(title, dict) else title
+    return " ".join(title) if isinstance(title, list) else title
 
 
 def trend_table():
@@ -98,12 +112,12 @@ def test_index_trend_chart_draws_band_line_and_points_per_team():
     assert encoded(line, "x") == ("wave", "ordinal")
     assert line["encoding"]["x"]["sort"] == ["2025 spring", "2025 autumn", "2026 spring"]
     assert encoded(line, "y") == ("mean", "quantitative")
-    assert line["encoding"]["y"]["title"] == INDEX_TITLE
+    assert text_of(line["encoding"]["y"]["title"]) == INDEX_TITLE
     assert line["encoding"]["y"]["scale"]["domain"] == [0, 100]
     assert encoded(line, "color") == ("group", "nominal")
     assert line["encoding"]["color"]["scale"]["range"] == list(OKABE_ITO)
     assert tooltip_fields(points) == ["group", "wave", "n", "mean", "ci_low", "ci_high"]
-    assert spec["title"]["text"] == "Mindset index per team, wave by wave"
+    assert spec["title"]["text"] == "Mindset index, wave by wave"
     assert dataset_columns(spec) == {"group", "wave", "n", "mean", "ci_low", "ci_high"}
     assert isinstance(index_trend_chart(trend_table()), alt.LayerChart)
 
@@ -116,8 +130,26 @@ def test_index_trend_chart_lets_the_legend_toggle_teams():
     assert [(p["name"], p["bind"], p["select"]["fields"]) for p in params] == [
         ("team", "legend", ["group"])
     ]
-    line = spec["layer"][1]["encoding"]["opacity"]
-    assert line["condition"]["param"] == "team"
+    shown, chosen = spec["layer"][1]["encoding"]["opacity"]["condition"]
+    assert shown == {"test": {"field": "group", "equal": "North"}, "value": 1.0}
+    assert (chosen["param"], chosen["empty"], chosen["value"]) == ("team", False, 1.0)
+    assert spec["layer"][1]["encoding"]["opacity"]["value"] < 0.5  # the other teams: faint
+
+
+def test_index_trend_chart_draws_one_band_the_first_teams():
+    """Four overlapping bands were unreadable: only the team's own band is drawn, in its blue."""
+    spec = spec_of(index_trend_chart(trend_table()))
+    band = layers(spec)[0]
+    assert {row["group"] for row in spec["datasets"][band["data"]["name"]]} == {"North"}
+    assert band["mark"]["color"] == OKABE_ITO[0]
+    assert "color" not in band["encoding"]
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == ["North", "South"]
+
+
+def test_index_trend_chart_needs_two_waves():
+    first_wave = trend_table()[lambda table: table["wave"] == "2025 spring"]
+    with pytest.raises(ValueError, match=r"^a trend needs at least two waves$"):
+        index_trend_chart(first_wave)
 
 
 def test_index_trend_chart_leaves_out_hidden_rows_and_undefined_intervals():
@@ -132,7 +164,7 @@ def test_index_trend_chart_leaves_out_hidden_rows_and_undefined_intervals():
     band_rows = spec["datasets"][band["data"]["name"]]
     point_rows = spec["datasets"][points["data"]["name"]]
     assert line["data"] == points["data"]
-    assert len(band_rows) == 3
+    assert len(band_rows) == 2  # North's two waves with an interval; no other team's band
     assert len(point_rows) == 4
     assert point_rows[0] == {
         "group": "North",
@@ -142,7 +174,7 @@ def test_index_trend_chart_leaves_out_hidden_rows_and_undefined_intervals():
         "ci_low": None,
         "ci_high": None,
     }
-    assert all(row["group"] == "North" or row["wave"] == "2026 spring" for row in band_rows)
+    assert all(row["group"] == "North" for row in band_rows)
     assert "hidden_reason" not in dataset_columns(spec)
 
 
@@ -164,7 +196,7 @@ def test_position_distribution_chart_draws_shares_per_bin_and_group():
     assert spec["mark"]["type"] == "bar"
     assert encoded(spec, "x") == ("bin", "ordinal")
     assert spec["encoding"]["x"]["sort"] == ["0–20", "20–40", "40–60", "60–80", "80–100"]
-    assert spec["encoding"]["x"]["title"] == POSITION_TITLE
+    assert text_of(spec["encoding"]["x"]["title"]) == POSITION_TITLE
     assert encoded(spec, "xOffset") == ("group", "nominal")
     assert encoded(spec, "y") == ("share", "quantitative")
     assert tooltip_fields(spec) == ["group", "bin", "count", "share"]
@@ -225,15 +257,22 @@ def test_dimension_profile_chart_shows_each_dimension_per_wave():
     assert intervals["mark"]["type"] == "rule"
     assert encoded(intervals, "x") == ("ci_low", "quantitative")
     assert encoded(dots, "x") == ("mean", "quantitative")
-    assert dots["encoding"]["x"]["title"] == POSITION_TITLE
+    assert text_of(dots["encoding"]["x"]["title"]) == POSITION_TITLE
     assert encoded(dots, "y") == ("dimension", "nominal")
     assert dots["encoding"]["y"]["sort"] == DIMENSIONS
     assert encoded(dots, "yOffset") == ("wave", "nominal")
     assert encoded(dots, "color") == ("wave", "nominal")
     assert dots["encoding"]["color"]["scale"]["domain"] == ["2025 autumn", "2026 spring"]
+    assert dots["encoding"]["color"]["scale"]["range"] == ["#555555", OKABE_ITO[0]]
     assert tooltip_fields(dots) == ["dimension", "wave", "n", "mean", "ci_low", "ci_high"]
-    assert spec["title"]["text"] == "The six dimensions, against the previous wave"
+    assert text_of(spec["title"]) == "The six dimensions, against the wave before"
     assert len(spec["datasets"][dots["data"]["name"]]) == 12
+
+
+def test_dimension_profile_chart_of_a_first_wave_compares_with_nothing():
+    first = spec_of(dimension_profile_chart(profile_table()[lambda t: t["wave"] == "2025 autumn"]))
+    assert text_of(first["title"]) == "The six dimensions"
+    assert first["layer"][1]["encoding"]["color"]["scale"]["range"] == [OKABE_ITO[0]]
 
 
 def test_intervals_may_reach_past_the_ends_but_means_may_not():
@@ -290,30 +329,61 @@ def ladder_table():
 
 
 def test_ladder_top_rung_chart_stacks_shares_in_the_given_order():
-    spec = spec_of(ladder_top_rung_chart(ladder_table(), rungs=RUNGS))
+    spec = spec_of(ladder_top_rung_chart(ladder_table(), TARGETS))
     assert spec["mark"]["type"] == "bar"
     assert encoded(spec, "x") == ("wave", "ordinal")
     assert encoded(spec, "y") == ("share", "quantitative")
     assert encoded(spec, "color") == ("rung", "nominal")
-    assert spec["encoding"]["color"]["scale"]["domain"] == RUNGS
-    assert spec["encoding"]["color"]["scale"]["range"] == list(OKABE_ITO[:6])
+    assert spec["encoding"]["color"]["scale"]["domain"] == [*RUNGS, "None of these"]
+    assert spec["encoding"]["color"]["scale"]["range"] == rung_colours(TARGETS)
     assert encoded(spec, "order") == ("rung_order", "quantitative")
     rows = dataset_rows(spec)
     for wave in ("2025 spring", "2026 spring"):
         assert sum(row["share"] for row in rows if row["wave"] == wave) == pytest.approx(1.0)
     assert {row["rung"]: row["rung_order"] for row in rows} == {r: i for i, r in enumerate(RUNGS)}
-    default = spec_of(ladder_top_rung_chart(ladder_table()))
-    assert default["encoding"]["color"]["scale"]["domain"] == list(reversed(RUNGS))
+
+
+def test_each_rung_has_one_colour_whichever_rungs_a_team_has():
+    """ "Customers" was orange on one team and blue on the next: the scale is now fixed by the
+    questionnaire's targets, never by the rungs a team's table happens to hold."""
+    full = spec_of(ladder_top_rung_chart(ladder_table(), TARGETS))
+    few = ladder_table()[lambda table: table["rung"].isin(["Customers", "My pay"])]
+    partial = spec_of(ladder_top_rung_chart(few, TARGETS))
+    assert full["encoding"]["color"]["scale"] == partial["encoding"]["color"]["scale"]
+    assert full["encoding"]["color"]["sort"] == [*RUNGS, "None of these"]
+
+
+def test_rung_colours_run_from_pay_in_blues_to_society_in_oranges_with_none_grey():
+    colours = rung_colours(TARGETS)
+    assert len(set(colours)) == len(colours) == 7
+    assert colours[-1] == NEUTRAL_COLOUR
+
+    def hue(colour):
+        red, blue = int(colour[1:3], 16), int(colour[5:7], 16)
+        return "blue" if blue > red else "orange"
+
+    assert [hue(colour) for colour in colours[:6]] == ["blue"] * 4 + ["orange"] * 2
+
+    def lightness(colour):
+        return sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    contractual, purpose = colours[:4], colours[4:6]
+    assert [lightness(c) for c in contractual] == sorted(lightness(c) for c in contractual)
+    assert [lightness(c) for c in purpose] == sorted((lightness(c) for c in purpose), reverse=True)
+    with pytest.raises(
+        ValueError, match=r"^pole 'other' is neither contractual, purpose nor empty$"
+    ):
+        rung_colours([("Somewhere", "other")])
 
 
 def test_ladder_top_rung_chart_refuses_small_waves_and_unknown_rungs():
     table = ladder_table()
     small = table[table["wave"] == "2025 spring"].assign(count=[1, 1, 1, 0, 0, 1])
     with pytest.raises(ValueError) as error:
-        ladder_top_rung_chart(pd.concat([small, table[table["wave"] == "2026 spring"]]))
+        ladder_top_rung_chart(pd.concat([small, table[table["wave"] == "2026 spring"]]), TARGETS)
     assert str(error.value) == "wave '2025 spring' has 4 answers; the chart needs at least 5"
     with pytest.raises(ValueError, match=r"^rung 'Society and the planet' is not among rungs$"):
-        ladder_top_rung_chart(table, rungs=RUNGS[:5])
+        ladder_top_rung_chart(table, TARGETS[:5])
 
 
 # Cooperation -----------------------------------------------------------------------------------
@@ -339,7 +409,7 @@ def test_cooperation_matrix_chart_shows_who_helps_whom():
     assert cells["encoding"]["color"]["scale"] == {"scheme": "blues"}
     assert encoded(labels, "text") == ("count", "quantitative")
     assert tooltip_fields(cells) == ["from_group", "to_group", "count"]
-    assert spec["title"] == "Who helps whom"
+    assert text_of(spec["title"]) == "Who helps whom"
     assert dataset_columns(spec) == {"from_group", "to_group", "count"}
 
 
@@ -373,7 +443,7 @@ def test_perception_gap_chart_sets_the_managers_view_against_the_teams_interval(
     assert manager["Motivation"]["score"] == 70.0
     assert manager["Motivation"]["ci_low"] is None
     assert (team["Motivation"]["score"], team["Motivation"]["ci_low"]) == (40.0, 33.0)
-    assert spec["title"]["text"] == "How the manager sees it, and how the team does"
+    assert text_of(spec["title"]) == "How the manager sees it, and how the team does"
 
 
 # Personal profile ------------------------------------------------------------------------------
@@ -472,7 +542,7 @@ BUILDERS = [
     (cooperation_matrix_chart, "from_group, to_group, count"),
     (perception_gap_chart, "dimension, manager_score, team_mean, ci_low, ci_high"),
     (position_distribution_chart, "group, bin_start, bin_end, count"),
-    (ladder_top_rung_chart, "wave, rung, count"),
+    (lambda table: ladder_top_rung_chart(table, TARGETS), "wave, rung, count"),
 ]
 
 
@@ -502,7 +572,7 @@ def test_every_builder_refuses_a_table_with_nothing_to_draw(builder, columns):
         ),
         (perception_gap_chart, gap_table),
         (position_distribution_chart, bins_table),
-        (ladder_top_rung_chart, ladder_table),
+        (lambda table: ladder_top_rung_chart(table, TARGETS), ladder_table),
         (
             lambda table: personal_profile_chart(table, 50.0),
             lambda: (
@@ -527,3 +597,50 @@ def test_builders_refuse_text_where_numbers_belong_and_anything_but_a_dataframe(
         index_trend_chart(trend_table().assign(mean=float("inf")))
     with pytest.raises(ValueError, match=r"^table must be a pandas DataFrame, got list$"):
         team_dimension_heatmap([{"group": "North"}])
+
+
+# Read on any screen ----------------------------------------------------------------------------
+
+
+DASHBOARD_CHARTS = [
+    lambda: index_trend_chart(trend_table()),
+    lambda: position_distribution_chart(bins_table()),
+    lambda: dimension_profile_chart(profile_table()),
+    lambda: team_dimension_heatmap(profile_table().rename(columns={"wave": "group"})),
+    lambda: ladder_top_rung_chart(ladder_table(), TARGETS),
+    lambda: cooperation_matrix_chart(
+        ladder_table().set_axis(["from_group", "to_group", "count"], axis=1)
+    ),
+    lambda: perception_gap_chart(gap_table()),
+]
+
+
+@pytest.mark.parametrize("build", DASHBOARD_CHARTS)
+def test_every_dashboard_chart_fills_its_container(build):
+    spec = spec_of(build())
+    assert spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+
+
+@pytest.mark.parametrize("build", DASHBOARD_CHARTS)
+def test_every_text_of_every_dashboard_chart_is_12_px_or_larger(build):
+    spec = spec_of(build())
+    config = spec["config"]
+    assert config["axis"]["labelFontSize"] >= FONT_SIZE and config["axis"]["titleFontSize"] >= 12
+    assert config["legend"]["labelFontSize"] >= 12 and config["legend"]["titleFontSize"] >= 12
+    assert config["title"]["fontSize"] >= 12 and config["title"]["subtitleFontSize"] >= 12
+    assert config["text"]["fontSize"] >= 12
+    # Drawn 343 px wide, as on a phone: every text element of the SVG says 12 px or more.
+    svg = vl_convert.vegalite_to_svg({**spec, "width": 343})
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    assert sizes and min(sizes) >= 12
+    assert float(svg.split('width="', 1)[1].split('"', 1)[0]) <= 343
+
+
+@pytest.mark.parametrize("build", DASHBOARD_CHARTS)
+def test_every_title_line_fits_a_phone(build):
+    spec = spec_of(build())
+    title = spec["title"] if isinstance(spec["title"], dict) else {"text": spec["title"]}
+    lines = [title["text"]] if isinstance(title["text"], str) else title["text"]
+    subtitle = title.get("subtitle", [])
+    assert all(len(line) <= 34 for line in [*lines, *subtitle])

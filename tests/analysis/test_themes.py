@@ -1,4 +1,5 @@
-"""Themes: document frequency of words, and counts of categories, each with an example."""
+"""Themes: document frequency of words over people, and counts of categories, each with an
+example. Every expected count below is worked out by hand in the test's docstring."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ STEPS = [
     "To pay my mortgage",  # pay, mortgage
 ]
 CATEGORIES = ["customers", "team", None, "customers", "pay"]
+PEOPLE = ["ann", "bo", "cy", "ann", "dee"]  # ann wrote steps 1 and 4
 
 
 def test_terms_are_lowercased_runs_of_letters_without_stopwords_or_short_words():
@@ -27,23 +29,33 @@ def test_terms_are_lowercased_runs_of_letters_without_stopwords_or_short_words()
     }
 
 
-def test_recurring_words_count_each_step_once():
-    """customers: steps 1, 3 and 4 = 3 (twice in step 1, counted once); team: steps 2 and 3 =
-    2; every other word is in one step only, so it does not recur."""
-    found = themes(STEPS, CATEGORIES)
+def test_recurring_words_count_each_person_once():
+    """customers: steps 1 and 4 (both ann) and 3 (cy) = 2 people; team: steps 2 (bo) and 3 (cy)
+    = 2 people; every other word is used by one person only, so it does not recur."""
+    found = themes(STEPS, CATEGORIES, PEOPLE)
     assert found.words == [
-        Recurring("customers", 3, STEPS[0]),
+        Recurring("customers", 2, STEPS[0]),
         Recurring("team", 2, STEPS[1]),
     ]
 
 
-def test_categories_are_all_counted_with_unsorted_ones_named():
-    """customers: steps 1 and 4 = 2; team, pay and not sorted (step 3): 1 each, ties in
-    alphabetical order ("Not sorted yet" < "pay" < "team": capitals sort first)."""
-    found = themes(STEPS, CATEGORIES)
+def test_one_person_repeating_a_name_on_every_step_is_no_theme():
+    """ "Jordan" in three steps of one person: 1 person, below the 2 a theme needs."""
+    steps = ["Jordan again", "because of Jordan", "Jordan decides"]
+    assert themes(steps, [None, None, None], ["ann", "ann", "ann"]).words == []
+    assert themes(steps, [None, None, None], ["ann", "bo", "ann"]).words == [
+        Recurring("jordan", 2, steps[0])
+    ]
+
+
+def test_categories_are_all_counted_by_people_with_unsorted_ones_named():
+    """customers: steps 1 and 4, both ann's = 1 person; team (bo), not sorted (cy) and pay (dee):
+    1 each. All tie at 1, so alphabetical order: "Not sorted yet" < "customers" < "pay" <
+    "team" (capitals sort first)."""
+    found = themes(STEPS, CATEGORIES, PEOPLE)
     assert found.categories == [
-        Recurring("customers", 2, STEPS[0]),
         Recurring(NOT_SORTED, 1, STEPS[2]),
+        Recurring("customers", 1, STEPS[0]),
         Recurring("pay", 1, STEPS[4]),
         Recurring("team", 1, STEPS[1]),
     ]
@@ -52,15 +64,15 @@ def test_categories_are_all_counted_with_unsorted_ones_named():
 def test_only_the_top_words_are_kept_and_ties_go_alphabetically():
     """Three words in both steps each (alpha, beta, gamma): the top 2 are alpha and beta."""
     steps = ["alpha beta gamma", "gamma beta alpha"]
-    found = themes(steps, [None, None], top=2)
-    assert [(w.name, w.steps) for w in found.words] == [("alpha", 2), ("beta", 2)]
+    found = themes(steps, [None, None], ["ann", "bo"], top=2)
+    assert [(w.name, w.people) for w in found.words] == [("alpha", 2), ("beta", 2)]
     assert found.categories == [Recurring(NOT_SORTED, 2, steps[0])]
 
 
 def test_nothing_in_nothing_out():
-    assert themes([], []).words == [] and themes([], []).categories == []
+    assert themes([], [], []).words == [] and themes([], [], []).categories == []
 
 
-def test_steps_and_categories_must_match():
+def test_steps_categories_and_people_must_match():
     with pytest.raises(ValueError, match="same length"):
-        themes(["one step"], [])
+        themes(["one step"], [], ["ann"])

@@ -26,7 +26,7 @@ def test_headline_change_in_words_and_drill_down(client, answered_org):
     html = page(client, answered_org, "Global")
     assert "Where Global stands in Autumn" in html
     total = REFERENCE_COUNTS["France"] + REFERENCE_COUNTS["Paris"] + REFERENCE_COUNTS["Spain"]
-    assert f"{total} answers" in html
+    assert f"{total} reps" in html
     assert "moved towards purpose, larger than chance variation" in html
     assert "Teams in Global" in html
 
@@ -79,7 +79,9 @@ def test_charts_carry_aggregates_only_and_each_has_a_table_and_csv(client, answe
         f"/dashboard/{answered_org.assessment.id}/{answered_org.teams['Paris'].id}/trend.csv?wave={answered_org.waves[-1].id}"
     )
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
-    assert csv.get_data(as_text=True).splitlines()[0] == "group,wave,n,mean,sd,ci_low,ci_high"
+    assert csv.get_data(as_text=True).splitlines()[0] == (
+        "Team,Wave,Answers,Mean,Standard deviation,95% interval from,95% interval to"
+    )
     assert "vendor/vega-bundle.js" in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
 

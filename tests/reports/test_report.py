@@ -24,9 +24,10 @@ CELL = re.compile(r"<td>(.*?)</td>", re.S)
 
 @pytest.fixture
 def scaled_answers(dbs, reference_org) -> dict[int, np.ndarray]:
-    """Product alone answers Spring and Autumn: five coherent scales and one (incentives) of
-    noise, the trait moving +1 between the waves. The keyed answers, by wave id."""
-    return gen_scaled_responses(dbs, reference_org.waves, reference_org.teams["Product"])
+    """Product alone answers Spring and Autumn (40 a wave, enough for alpha): five coherent
+    scales and one (incentives) of noise, the trait moving +1 between the waves. The keyed
+    answers, by wave id."""
+    return gen_scaled_responses(dbs, reference_org.waves, reference_org.teams["Product"], n=40)
 
 
 def product_report(client, org, wave) -> str:

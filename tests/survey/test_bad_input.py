@@ -108,7 +108,7 @@ def test_ladder_with_an_unknown_target_is_refused(client, app, dbs):
         assert refused.status_code == 400, bad  # a step not reached, an old field, no step
     kind_only = ladder_step(client, token, page.number, 1, "", "customers", "deeper")
     assert kind_only.status_code == 422
-    assert "Please write your answer first" in kind_only.get_data(as_text=True)
+    assert "Please write a few words first" in kind_only.get_data(as_text=True)
     assert dbs.scalar(select(func.count()).select_from(Response)) == 0
 
 

@@ -53,8 +53,8 @@ def test_each_step_is_one_screen_that_echoes_the_previous_answer(client, dbs):
 def test_words_come_first_and_the_kind_is_optional_none_or_sorted_later(client, dbs):
     world, token, number = _at_ladder(client, dbs)
     kind_first = ladder_step(client, token, number, 1, "", "customers", "deeper")
-    assert kind_first.status_code == 422
-    assert "Please write your answer first" in kind_first.get_data(as_text=True)
+    assert kind_first.status_code == 422  # a kind without words is not an answer
+    assert "Please write a few words first" in kind_first.get_data(as_text=True)
     nothing = ladder_step(client, token, number, 1, "", "", "stop")
     assert nothing.status_code == 422  # the first step needs words
     assert "Please write a few words first" in nothing.get_data(as_text=True)
@@ -159,3 +159,28 @@ def test_the_step_shown_and_its_question():
         assert follow.text == ladder.ask_after("my quota") and follow.echo is None
     else:
         assert follow.text == ladder.follow_up and follow.echo == "my quota"
+
+
+def test_an_older_step_with_a_category_and_no_words_survives_stopping(client, dbs):
+    """An older draft's last step has a category and no words: "That's where it ends" on it
+    keeps it (the words box is empty, the hidden kind not sent)."""
+    world = make_world(dbs)
+    token = make_invitation(dbs, world)
+    pages = pages_of(world.questionnaire)
+    older = [{"target": "pay", "words": ""}, {"target": "customers", "words": ""}]
+    state = {"answers": full_answers(world.questionnaire), "ladder": older, "reached": len(pages)}
+    save_draft(dbs, open_entry(dbs, token, utcnow()), None, state, draft_key(token))
+    number = next(page.number for page in pages if page.kind == "ladder")
+    assert ladder_step(client, token, number, 2, "", "", "stop").status_code == 302
+    assert answer_page(client, token, pages[-1], action="submit").status_code == 302
+    rungs = dbs.execute(select(LadderRung.position, LadderRung.target).order_by("position"))
+    assert [tuple(rung) for rung in rungs] == [(1, "pay"), (2, "customers")]
+
+
+def test_a_line_break_counts_as_one_character_as_the_browser_counts_it(client, dbs):
+    world, token, number = _at_ladder(client, dbs)
+    limit = world.questionnaire.ladder.max_words
+    words = "a" * (limit - 2) + "\r\nb"  # limit characters in the browser, one more as posted
+    assert ladder_step(client, token, number, 1, words, "", "stop").status_code == 302
+    too_long = "a" * limit + "\r\nb"
+    assert ladder_step(client, token, number, 1, too_long, "", "stop").status_code == 422

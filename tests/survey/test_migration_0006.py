@@ -17,7 +17,8 @@ ROWS = [
     " (1, 1, NULL, 'Global', 'sales')",
     "INSERT INTO assessment (id, organisation_id, name, mode, min_group_size,"
     " rep_questionnaire_key, rep_questionnaire_version, rep_questionnaire_sha256, created_at)"
-    " VALUES (1, 1, 'Mindset', 'anonymous', 5, 'rep-mindset', 1, 'x', :now)",
+    " VALUES (1, 1, 'Mindset', 'anonymous', 5, 'rep-mindset', 1, 'x', :now),"
+    " (2, 1, 'Strict', 'anonymous', 12, 'rep-mindset', 1, 'x', :now)",
     "INSERT INTO wave (id, assessment_id, name, opens_at, closes_at)"
     " VALUES (1, 1, 'Wave 1', :now, '2026-12-01 09:00:00')",
     "INSERT INTO response (id, wave_id, team_id, role, questionnaire_key, questionnaire_version,"
@@ -46,7 +47,11 @@ def test_upgrade_keeps_rungs_and_allows_words_without_a_category(database_url, t
             (1, "pay", None, 0),
             (2, "customers", "kept words", 0),
         ]
-        assert rows("SELECT comment_min_group_size FROM assessment") == [(10,)]
+        # 10 by default; an assessment with k = 12 starts at its k, never below it.
+        assert rows("SELECT id, comment_min_group_size FROM assessment ORDER BY id") == [
+            (1, 10),
+            (2, 12),
+        ]
         connection.execute(
             text(
                 "INSERT INTO ladder_rung (response_id, position, target, words)"

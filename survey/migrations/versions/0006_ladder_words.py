@@ -42,6 +42,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("comment_min_group_size", sa.Integer(), nullable=False, server_default="10")
         )
+    # An assessment whose k is above the default starts with its words' threshold at k.
+    op.execute(
+        "UPDATE assessment SET comment_min_group_size = min_group_size"
+        " WHERE min_group_size > comment_min_group_size"
+    )
     if op.get_bind().dialect.name != "sqlite":
         op.create_check_constraint(
             "comments_need_a_group", "assessment", "comment_min_group_size >= min_group_size"

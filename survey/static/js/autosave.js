@@ -43,12 +43,14 @@
   var typing = null;
   form.addEventListener("input", function (event) {
     if (leaving || event.target.tagName !== "TEXTAREA") { return; }
+    unsaved = true; // closing the tab before the pause still saves (pagehide, below)
     window.clearTimeout(typing);
-    typing = window.setTimeout(save, 800);
+    typing = window.setTimeout(function () { if (!leaving) { save(); } }, 800);
   });
 
   form.addEventListener("submit", function (event) {
     leaving = true;
+    window.clearTimeout(typing);
     var button = event.submitter;
     if (inflight && button && form.requestSubmit) {
       event.preventDefault();

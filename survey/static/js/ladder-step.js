@@ -5,7 +5,8 @@
   var words = document.getElementById("ladder-words");
   var kinds = document.querySelector("[data-after-words]");
   if (!words || !kinds) { return; }
-  function toggle() { kinds.hidden = words.value.trim() === ""; }
+  // Hidden is also disabled: a kind chosen before the words were cleared is not sent.
+  function toggle() { kinds.hidden = kinds.disabled = words.value.trim() === ""; }
   words.addEventListener("input", toggle);
   toggle();
 }());

@@ -36,7 +36,9 @@
       return context ? context.lastChild.textContent : "";
     }
 
-    function say(message) { count.textContent = message; }
+    var timer = null; // a count of matches waiting for the typing to pause
+    // A newer message wins over a count still waiting (a team removed right after typing).
+    function say(message) { window.clearTimeout(timer); count.textContent = message; }
 
     function matches() {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
@@ -83,9 +85,9 @@
           box.checked = false;
           order.splice(at, 1);
           showChosen();
-          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
           // Unticked by script, the box fires no change: tell the form (autosave.js saves).
           box.form.dispatchEvent(new Event("change"));
+          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
           var next = chosenList.querySelectorAll("button")[Math.min(at, order.length - 1)];
           (next || input).focus();
         });
@@ -112,7 +114,6 @@
       });
     });
 
-    var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       var message = matches();

@@ -1,0 +1,270 @@
+"""A team's released results read in words: two to four sentences and where to start.
+
+Nothing here computes a statistic. The sentences restate figures and verdicts a dashboard
+already shows: the mindset index with its 95% interval, the dimension means, and the verdict
+of the change since the previous released wave (:func:`analysis.change.classify_changes`,
+Benjamini-Hochberg over the organisation). Where the index sits is read off its interval
+against the midpoint, never off the mean alone; dimensions are ranked by their means and the
+ranking is said to be untested (overlapping or not, intervals are not a test: Schenker &
+Gentleman 2001, The American Statistician 55(3), 182-186). A change the test cannot tell from
+chance is never called "no change" (Altman & Bland 1995, BMJ 311, 485: absence of evidence is
+not evidence of absence).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from analysis.change import (
+    BEYOND_CHANCE,
+    NOT_TESTABLE,
+    TOO_FEW,
+    TOWARDS_CONTRACTUAL,
+    TOWARDS_PURPOSE,
+    WITHIN_CHANCE,
+)
+
+MIDPOINT = 50.0
+"""Halfway between contractual (0) and purpose-driven (100); also where a dimension's mean
+switches from the contractual pole's practices to the purpose pole's."""
+FEW_ANSWERS = 10
+"""Below this many answers the reading says "only": a wording convention, not a test."""
+WIDE_INTERVAL = 20.0
+"""A 95% interval of the index wider than this (points on 0-100) is called wide: wording only."""
+SUGGESTIONS = 3
+"""Practices suggested: two for the lowest dimension, one for the next lowest."""
+
+OBJECTIVES = (
+    "management by objectives (targets cut per territory, managers saying what and how, control)"
+)
+VALUES = "management by values (giving the why, trust, teams, embracing change)"
+PURPOSE_WORDS = {
+    "motivation": "working for meaning and for the people the work serves",
+    "responsibility": "caring for the company's results and its customers",
+    "cooperation": "sharing best practices and working with product and marketing",
+    "management": "giving the why, trusting people and keeping a dialogue open",
+    "change": "embracing change and seeing the organisation as one system",
+    "incentives": "rewarding cooperation and long-term value beyond the numbers",
+}
+"""What the purpose pole of each dimension looks like, in the essay's words."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The team's released mindset index: answers, mean and 95% interval (0-100)."""
+
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
+class DimensionMean:
+    """One released dimension mean (0-100) of the team."""
+
+    key: str
+    name: str
+    mean: float
+
+
+@dataclass(frozen=True)
+class Change:
+    """The team's change since the previous released wave, as its dashboard shows it.
+
+    ``verdict`` is the change's label (:class:`analysis.change.ChangeVerdict`), ``detectable``
+    the change its size could pick up (NaN if unknown); both None with ``hidden`` set when the
+    change is not shown, and why.
+    """
+
+    before: str
+    difference: float | None = None
+    verdict: str | None = None
+    detectable: float = math.nan
+    hidden: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion(Generic[T]):
+    """A practice suggested for a dimension, and why it was chosen."""
+
+    practice: T
+    dimension: str
+    because: str
+
+
+def reading(
+    team: str,
+    wave: str,
+    standing: Standing,
+    dimensions: Sequence[DimensionMean],
+    change: Change | None,
+) -> list[str]:
+    """Where the team sits, its highest and lowest dimensions, what changed, how sure we are.
+
+    ``change`` is None in the first released wave.
+
+    >>> reading("Paris", "Autumn", Standing(40, 62.0, 58.0, 66.0), [], None)[0]
+    'In Autumn, Paris leans towards management by values (giving the why, trust, teams, \
+embracing change): its mindset index is 62 on a scale from 0 (management by objectives) to 100 \
+(management by values).'
+    """
+    sentences = [where_it_sits(team, wave, standing)]
+    ranked = highest_and_lowest(dimensions)
+    if ranked:
+        sentences.append(ranked)
+    sentences.append(what_changed(change))
+    sentences.append(how_sure(standing, first_wave=change is None))
+    return sentences
+
+
+def where_it_sits(team: str, wave: str, standing: Standing) -> str:
+    """The index and which side of the midpoint its whole 95% interval lies on, if either."""
+    if standing.ci_low > MIDPOINT:
+        side = f"leans towards {VALUES}"
+    elif standing.ci_high < MIDPOINT:
+        side = f"leans towards {OBJECTIVES}"
+    else:
+        side = (
+            "sits between management by objectives and management by values, not clearly on "
+            "either side"
+        )
+    return (
+        f"In {wave}, {team} {side}: its mindset index is {standing.mean:.0f} on a scale from 0 "
+        "(management by objectives) to 100 (management by values)."
+    )
+
+
+def highest_and_lowest(dimensions: Sequence[DimensionMean]) -> str | None:
+    """The dimensions with the highest and lowest means, said to be a ranking, not a test.
+
+    None with fewer than two dimensions; no ranking when the means round to the same figure.
+
+    >>> print(highest_and_lowest([DimensionMean("change", "Change and complexity", 60.0),
+    ...                           DimensionMean("incentives", "Incentives", 41.0)]))
+    It is closest to management by values on change and complexity (60) and furthest from it \
+on incentives (41), that is rewarding cooperation and long-term value beyond the numbers (a \
+ranking of this wave's means, not a tested difference).
+    """
+    scored = [d for d in dimensions if not math.isnan(d.mean)]
+    if len(scored) < 2:
+        return None
+    top = max(scored, key=lambda d: d.mean)
+    bottom = min(scored, key=lambda d: d.mean)
+    if f"{top.mean:.0f}" == f"{bottom.mean:.0f}":
+        return f"Its six dimensions have about the same mean ({top.mean:.0f})."
+    words = PURPOSE_WORDS.get(bottom.key)
+    missing = f", that is {words}" if words else ""
+    return (
+        f"It is closest to management by values on {top.name.lower()} ({top.mean:.0f}) and "
+        f"furthest from it on {bottom.name.lower()} ({bottom.mean:.0f}){missing} (a ranking "
+        "of this wave's means, not a tested difference)."
+    )
+
+
+def what_changed(change: Change | None) -> str:
+    """The change's verdict in words: a direction only when the test says it is likely real.
+
+    >>> what_changed(Change("Spring", 1.5, "moved towards purpose, not distinguishable from "
+    ...                     "chance", 9.0))
+    'Since Spring the index moved +1.5 points, which the test cannot tell from chance variation \
+(not the same as no change: at this size only a change of about 9 points would likely show).'
+    """
+    if change is None:
+        return (
+            "This is the first released wave: it sets the baseline, and change shows from the next."
+        )
+    if change.hidden is not None or change.verdict is None or change.difference is None:
+        return f"The change since {change.before} cannot be read: {change.hidden or 'not shown'}."
+    since = f"Since {change.before}"
+    if change.verdict == TOO_FEW:
+        return f"{since}, too few answers in one of the two waves to tell whether it moved."
+    moved = f"{change.difference:+.1f} points"
+    if change.verdict.endswith(BEYOND_CHANCE):
+        if TOWARDS_PURPOSE in change.verdict:
+            towards = "management by values"
+        elif TOWARDS_CONTRACTUAL in change.verdict:
+            towards = "management by objectives"
+        else:  # a verdict without a direction cannot be larger than chance
+            raise ValueError(f"a change beyond chance needs a direction: {change.verdict!r}")
+        return (
+            f"{since} it has moved towards {towards} ({moved}), more than chance variation "
+            "would explain."
+        )
+    if change.verdict.endswith(NOT_TESTABLE):
+        return f"{since} the index moved {moved}, but the change cannot be tested."
+    if change.verdict.endswith(WITHIN_CHANCE):
+        size = (
+            ""
+            if math.isnan(change.detectable)
+            else f": at this size only a change of about {change.detectable:.0f} points would "
+            "likely show"
+        )
+        return (
+            f"{since} the index moved {moved}, which the test cannot tell from chance "
+            f"variation (not the same as no change{size})."
+        )
+    raise ValueError(f"unknown verdict {change.verdict!r}")
+
+
+def how_sure(standing: Standing, *, first_wave: bool) -> str:
+    """How much the reading rests on: answers, the index's 95% interval, a first wave.
+
+    >>> how_sure(Standing(7, 52.0, 38.0, 66.0), first_wave=True)
+    'How sure we are: this rests on only 7 answers, with a wide 95% interval of 38 to 66, in a \
+first wave with nothing earlier to check it against.'
+    """
+    answers = f"only {standing.n}" if standing.n < FEW_ANSWERS else f"{standing.n}"
+    parts = [f"this rests on {answers} answers"]
+    if not (math.isnan(standing.ci_low) or math.isnan(standing.ci_high)):
+        wide = "a wide " if standing.ci_high - standing.ci_low > WIDE_INTERVAL else "a "
+        parts.append(f"with {wide}95% interval of {standing.ci_low:.0f} to {standing.ci_high:.0f}")
+    if first_wave:
+        parts.append("in a first wave with nothing earlier to check it against")
+    return f"How sure we are: {', '.join(parts)}."
+
+
+def hidden(team: str, wave: str, reason: str) -> list[str]:
+    """The reading of a team whose results are not shown: why, and that nothing is inferred."""
+    return [
+        f"{team}'s results for {wave} are not shown ({reason}): the group is too small, or "
+        "too close to a small one, to describe without risking someone's answers.",
+        "So there is no reading, and nothing is inferred from the teams around it.",
+    ]
+
+
+def suggestions(
+    dimensions: Sequence[DimensionMean],
+    practices: Mapping[tuple[str, str], Sequence[T]],
+) -> list[Suggestion[T]]:
+    """Up to :data:`SUGGESTIONS` practices for the team's lowest released dimensions.
+
+    Two for the lowest mean and one for the next lowest, from the list of the pole the mean
+    sits nearer to (``practices[(dimension key, "contractual" or "purpose")]``, in order).
+    Nothing when no dimension is released.
+
+    >>> lists = {("cooperation", "contractual"): ["exchange", "target"],
+    ...          ("incentives", "purpose"): ["nominate"]}
+    >>> [(s.practice, s.because) for s in suggestions(
+    ...     [DimensionMean("cooperation", "Cooperation", 41.0),
+    ...      DimensionMean("incentives", "Incentives", 55.0)], lists)]
+    [('exchange', "suggested because cooperation is the team's lowest"), ('target', \
+"suggested because cooperation is the team's lowest"), ('nominate', "suggested because \
+incentives is the team's second lowest")]
+    """
+    scored = sorted((d for d in dimensions if not math.isnan(d.mean)), key=lambda d: d.mean)
+    chosen: list[Suggestion[T]] = []
+    for rank, (dimension, wanted) in enumerate(zip(scored, (2, 1), strict=False)):
+        pole = "contractual" if dimension.mean < MIDPOINT else "purpose"
+        lowest = "lowest" if rank == 0 else "second lowest"
+        because = f"suggested because {dimension.name.lower()} is the team's {lowest}"
+        chosen += [
+            Suggestion(practice, dimension.key, because)
+            for practice in practices.get((dimension.key, pole), ())[:wanted]
+        ]
+    return chosen[:SUGGESTIONS]
