@@ -55,6 +55,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from questionnaires import Questionnaire  # noqa: E402
 from survey import create_app  # noqa: E402
 from survey.db import db  # noqa: E402
+from survey.demo import DEMO_WORDS  # noqa: E402
 from survey.instruments import all_questionnaires  # noqa: E402
 from survey.models import (  # noqa: E402
     Assessment,
@@ -189,7 +190,8 @@ def packed_answers(
 def ladder_rows(
     rng: np.random.Generator, response_ids: np.ndarray, theta: np.ndarray, q: Questionnaire
 ) -> list[dict]:
-    """1-3 rungs per response; higher rungs of purpose-minded people point to purpose more often."""
+    """1-3 rungs per response; higher rungs of purpose-minded people point to purpose more often;
+    each rung has words (the demo's, by target), as the WHY ladder asks for words first."""
     depth = rng.integers(RUNGS[0], RUNGS[1] + 1, response_ids.size)
     owner = np.repeat(np.arange(response_ids.size), depth)
     position = np.arange(owner.size) - np.repeat(np.cumsum(depth) - depth, depth) + 1
@@ -202,7 +204,7 @@ def ladder_rows(
         rng.choice(contractual, owner.size),
     )
     return [
-        {"response_id": rid, "position": pos, "target": tgt, "words": None}
+        {"response_id": rid, "position": pos, "target": tgt, "words": DEMO_WORDS[tgt][pos % 3]}
         for rid, pos, tgt in zip(
             response_ids[owner].tolist(), position.tolist(), target.tolist(), strict=True
         )

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from analysis.word_groups import word_groups
@@ -87,6 +87,21 @@ def stored_words(session: Session, wave_id: int, blocks: Iterable[Mapping]) -> S
                 shown.append((key, words, target, writer))
     shown.sort()
     return StoredWords([(w, t, writer) for _, w, t, writer in shown], held, withdrawn)
+
+
+def steps_stamp(session: Session, wave_id: int) -> tuple[int, int, int]:
+    """What changes whenever a step of the wave is erased, held back or shown again, or sorted
+    (a category is only ever given, never changed): (steps with words, held back, unsorted)."""
+    row = session.execute(
+        select(
+            func.count(),
+            func.count(case((LadderRung.held_back.is_(True), 1))),
+            func.count(case((LadderRung.target.is_(None), 1))),
+        )
+        .join(Response, Response.id == LadderRung.response_id)
+        .where(Response.wave_id == wave_id, LadderRung.words.is_not(None))
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, bool, int]]:

@@ -13,6 +13,7 @@ from survey.aggregates.dashboards import dashboard
 from survey.aggregates.export import table_records
 from survey.api import bp
 from survey.db import db
+from survey.releases.words import LISTED as WORDS_LISTED
 
 
 @bp.errorhandler(HTTPException)
@@ -78,7 +79,9 @@ def team_aggregates(assessment_id: int, team_id: int):
         sections={
             key: {
                 "title": section.title,
-                "rows": table_records(section.table),
+                "rows": table_records(
+                    section.table.head(WORDS_LISTED) if key == "words" else section.table
+                ),
                 "hidden": [{"label": label, "reason": reason} for label, reason in section.hidden],
                 "findings": list(section.findings),
                 "figures": section.figures,

@@ -14,22 +14,38 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from analysis.themes import NOT_SORTED, Recurring, themes
+from survey.aggregates.loading import score_cache
 from survey.aggregates.model import Section
 from survey.instruments import questionnaire_for
-from survey.ladder_words import stored_words
+from survey.ladder_words import steps_stamp, stored_words
 from survey.models import Assessment
 from survey.releases.read import NOT_IN_TREE, Dashboard
 from survey.releases.store import payload
 
 TITLE = "In their own words"
+LISTED = 100
+"""Words listed in the JSON API and the report (all of them are in the words CSV)."""
 COLUMNS = ["words", "category"]
 
 
 def words_section(session: Session, assessment: Assessment, board: Dashboard) -> Section:
-    """The team's words for the board's wave, read now from the final release's word groups."""
-    team, release = board.team, board.release
+    """The team's words for the board's wave, read from the final release's word groups as the
+    stored steps now stand: cached until a step of the wave is held back, shown again, sorted
+    or erased (:func:`survey.ladder_words.steps_stamp`)."""
+    release = board.release
     if release is None or not release.final:
-        return _nothing(team.name, f"no final release of {board.wave.name} yet")
+        return _nothing(board.team.name, f"no final release of {board.wave.name} yet")
+    key = ("words", board.wave.id, release.seq, board.team.id, steps_stamp(session, board.wave.id))
+    cache = score_cache()
+    section = cache.get(key)
+    if section is None:
+        section = _read(session, assessment, board)
+        cache.put(key, section)
+    return section
+
+
+def _read(session: Session, assessment: Assessment, board: Dashboard) -> Section:
+    team, release = board.team, board.release
     data = payload(session, release)
     stored = data.get("words")
     if stored is None:
@@ -74,6 +90,8 @@ def words_section(session: Session, assessment: Assessment, board: Dashboard) ->
     )
     figures = {
         "people": people,
+        "shown": len(words),
+        "listed": LISTED,
         "threshold": threshold,
         "held_back": found.held_back,
         "words": [_theme(theme) for theme in recurring.words],

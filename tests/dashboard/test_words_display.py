@@ -280,3 +280,20 @@ def test_careless_and_managers_answers_bring_no_words(client, dbs, world):
     north = api_words(client, world, "North")
     assert world.writers(shown_texts(north)) == members(world, "Oslo", "Bergen")
     assert north["figures"]["people"] == 5
+
+
+def test_long_lists_show_the_first_words_and_link_to_all(client, dbs):
+    """Big's 60 writers write 2 steps each: 120 words. The page lists 30 and links to the CSV of
+    all 120; the API lists 100 and says 120 are shown."""
+    world = gen_words_world(dbs, {"Big": None}, {"Big": (60, 60)}, k=3, threshold=4)
+    close(dbs, world)
+    login(client, world.users["admin"].email)
+    section = api_words(client, world, "Big")
+    assert len(section["rows"]) == 100 and section["figures"]["shown"] == 120
+    html = dashboard_html(client, world, "Big")
+    assert html.count("<li><q>") == 30
+    assert "The first 30 of 120, in random order" in html and "download all 120 (CSV)" in html
+    csv = client.get(
+        f"/dashboard/{world.assessment.id}/{world.teams['Big'].id}/words.csv?wave={world.wave.id}"
+    ).get_data(as_text=True)
+    assert len(csv.strip().splitlines()) == 2 + 120  # two header rows, then every word
