@@ -37,15 +37,28 @@ def page_number(text: str | None) -> int:
     return number if number is not None and 0 < number <= MAX_PAGE else 1
 
 
+def _bounds(total: int, number: int, per_page: int) -> tuple[int, int]:
+    """The number of pages and the page to show: ``number``, or the nearest page there is."""
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1, not {per_page}.")
+    pages = max(1, ceil(total / per_page))
+    return pages, min(max(number, 1), pages)
+
+
 def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
     """Page ``number`` of ``query``'s first column; a number out of range gives the nearest page.
 
     ``query`` needs a stable ``order_by``.
     """
-    if per_page < 1:
-        raise ValueError(f"per_page must be at least 1, not {per_page}.")
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, ceil(total / per_page))
-    number = min(max(number, 1), pages)
+    pages, number = _bounds(total, number, per_page)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, number=number, pages=pages, total=total)
+
+
+def paginate_list(items: list, number: int, per_page: int) -> Page:
+    """Page ``number`` of a list already in memory and in order, as :func:`paginate` pages a
+    query (for lists ordered by something the database cannot sort on)."""
+    pages, number = _bounds(len(items), number, per_page)
+    start = (number - 1) * per_page
+    return Page(items=items[start : start + per_page], number=number, pages=pages, total=len(items))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from math import ceil
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +19,6 @@ from questionnaires import NONE_OF_THESE
 from survey.instruments import questionnaire_for
 from survey.ladder_words import KEY_LENGTH, word_key
 from survey.models import LadderRung, Response, Wave
-from survey.pagination import Page
 
 FILTERS = {"all": "All words", "unsorted": "Not sorted yet", "held": "Held back"}
 """The lists the page offers (``?show=``), by value; anything else shows them all."""
@@ -86,14 +84,6 @@ def shown(steps: list[Step], wanted: str) -> list[Step]:
     if wanted == "held":
         return [step for step in steps if step.held_back]
     return steps
-
-
-def page_of(items: list, number: int, per_page: int) -> Page:
-    """Page ``number`` of ``items``; a number out of range gives the nearest page."""
-    pages = max(1, ceil(len(items) / per_page))
-    number = min(max(number, 1), pages)
-    start = (number - 1) * per_page
-    return Page(items=items[start : start + per_page], number=number, pages=pages, total=len(items))
 
 
 def find_rung(session: Session, wave_id: int, key: str) -> LadderRung | None:

@@ -16,7 +16,7 @@ from survey.audit import record
 from survey.db import db
 from survey.errors import error_page
 from survey.models import Assessment, LadderRung, Organisation, Release, Wave
-from survey.pagination import page_number
+from survey.pagination import page_number, paginate_list
 from survey.words import bp
 from survey.words.forms import SortForm, StepForm
 from survey.words.review import (
@@ -24,7 +24,6 @@ from survey.words.review import (
     categories,
     count,
     find_rung,
-    page_of,
     shown,
     sort_rung,
     wave_steps,
@@ -67,7 +66,7 @@ def review(organisation_id: int, assessment_id: int, wave_id: int):
         counts=count(steps),
         show=wanted,
         filters=FILTERS,
-        page=page_of(shown(steps, wanted), number, PER_PAGE),
+        page=paginate_list(shown(steps, wanted), number, PER_PAGE),
     )
 
 
