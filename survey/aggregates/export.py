@@ -13,6 +13,9 @@ import re
 
 import pandas as pd
 
+from survey.releases.payload import SUMMARY_COLUMNS
+from survey.releases.read import PERCEPTION_COLUMNS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a new cell inside ours: it may split on any of these, whatever
 # separator the file was written with (a ";" locale, a tab or "|" import, a pasted line).
@@ -113,21 +116,11 @@ SECTION_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 """Where a section's column means something else than :data:`COLUMNS` says."""
 HIDDEN_COLUMNS: dict[str, list[str]] = {
-    "headline": ["measure", "n", "mean", "sd", "ci_low", "ci_high"],
+    "headline": SUMMARY_COLUMNS,
     "distribution": ["group", "bin_start", "bin_end", "count"],
     "heatmap": ["group", "dimension", "n", "mean"],
     "cooperation": ["from_group", "to_group", "count"],
-    "perception": [
-        "dimension",
-        "managers",
-        "manager_score",
-        "manager_self_view",
-        "team_mean",
-        "ci_low",
-        "ci_high",
-        "gap",
-        "outside_interval",
-    ],
+    "perception": PERCEPTION_COLUMNS,
     "rates": ["group", "invited", "reps", "managers", "answered", "rate"],
     "trend": ["group", "wave", "n", "mean", "sd", "ci_low", "ci_high"],
     "trend_test": ["group", "waves", "answers", "per_wave", "ci_low", "ci_high", "p_value"],

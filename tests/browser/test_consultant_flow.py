@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD
-from tests.browser.ladder import climb
+from tests.browser.ladder import answer_pages
 from tests.campaigns.helpers import local, mail_links
 from tests.factories import gen_user
 from tests.survey.journey import newest_rep_questionnaire, pages_of
@@ -91,17 +91,7 @@ def answer_on_phone(phone, link: str) -> None:
     pages = pages_of(newest_rep_questionnaire())
     phone.goto(link)
     phone.get_by_role("link", name="Start").click()
-    for plan in pages:
-        phone.wait_for_url(f"**/{plan.number}")
-        if plan.kind == "items":
-            for item in plan.items:
-                phone.check(f'input[name="q-{item.id}"][value="6"]')
-        elif plan.kind == "ladder":
-            climb(phone, [("Customers who trust us", "customers")])
-            continue
-        last = plan.number == len(pages)
-        phone.get_by_role("button", name="Send my answers" if last else "Next").click()
-    phone.wait_for_url("**/thanks")
+    answer_pages(phone, pages, 6)
     phone.get_by_role("heading", name="Thank you, your answers are in").wait_for()
 
 

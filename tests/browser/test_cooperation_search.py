@@ -15,19 +15,6 @@ COUNTRIES = 20
 TERRITORIES = 24  # 20 countries x 24 territories, + the 20 countries and the world's 5: 505
 
 
-@pytest.fixture
-def phone_812(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def gen_many_teams(dbs, world) -> int:
     """Countries under Global, territories under each (one of them Berlin-Brandenburg under
     Germany); returns how many teams the rep in France may name."""
@@ -59,7 +46,7 @@ def test_rep_finds_chooses_and_keeps_a_team_among_500(app, live_server, phone_81
             number = plan.number
             break
         assert answer_page(client, token, plan).status_code == 302
-    page = phone_812
+    page = phone_812()
     page.goto(f"{live_server}/r/{token}/{number}")  # the personal link resumes in any browser
 
     got = page.get_by_role("group", name="I got help from")

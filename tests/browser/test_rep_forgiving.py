@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.ladder import climb
+from tests.browser.ladder import answer_pages
 from tests.factories import make_invitation, make_team_link, make_world
 from tests.survey.journey import pages_of
 
@@ -42,20 +42,7 @@ def test_an_answer_changed_then_the_tab_closed_is_kept(app, live_server, phone_8
 
 def _answer_every_page(page, base: str, token: str, questionnaire) -> None:
     page.goto(f"{base}/r/{token}/1")
-    pages = pages_of(questionnaire)
-    for plan in pages:
-        page.wait_for_url(f"**/r/{token}/{plan.number}")
-        if plan.kind == "items":
-            for item in plan.items:
-                page.check(f'input[name="q-{item.id}"][value="5"]')
-        elif plan.kind == "ladder":
-            climb(page, [("Customers who trust us", "customers")])
-            continue
-        if plan.number == len(pages):
-            page.get_by_role("button", name="Send my answers").click()
-        else:
-            page.get_by_role("button", name="Next").click()
-    page.wait_for_url("**/thanks")
+    answer_pages(page, pages_of(questionnaire), 5)
 
 
 def test_back_after_sending_says_the_answers_were_sent(app, live_server, phone_812, dbs):
