@@ -17,9 +17,9 @@ trend), else its statistics are NaN and ``undefined_reason`` says why; words oth
 answers to tell" further need :data:`MIN_N_VERDICT` answers in each wave.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -70,6 +70,10 @@ class ChangeResult(Protocol):
 
     @property
     def n_smallest(self) -> int: ...
+
+
+K = TypeVar("K")
+R = TypeVar("R", bound=ChangeResult)
 
 
 @dataclass(frozen=True)
@@ -769,3 +773,20 @@ def classify_changes(
         classify_change(change.difference, p, change.n_smallest, alpha=alpha)
         for change, p in zip(changes, adjusted, strict=True)
     ]
+
+
+def classify_family(
+    family: Mapping[K, R], *, alpha: float = 0.05
+) -> dict[K, tuple[R, ChangeVerdict]]:
+    """:func:`classify_changes` over a family keyed by what each change is of (a team, a team
+    and dimension): each key's change with its verdict.
+
+    >>> found = classify_family({"Paris": compare_summaries(6, 40.3, 0.8, 6, 60.3, 0.8)})
+    >>> found["Paris"][1].label
+    'moved towards purpose, larger than chance variation'
+    """
+    verdicts = classify_changes(list(family.values()), alpha=alpha)
+    return {
+        key: (change, verdict)
+        for (key, change), verdict in zip(family.items(), verdicts, strict=True)
+    }

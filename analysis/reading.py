@@ -1,14 +1,16 @@
 """A team's released results read in words: two to four sentences and where to start.
 
 Nothing here computes a statistic. The sentences restate figures and verdicts a dashboard
-already shows: the mindset index with its 95% interval, the dimension means, and the verdict
+already shows: the mindset index with its 95% interval, the dimension means, the verdict
 of the change since the previous released wave (:func:`analysis.change.classify_changes`,
-Benjamini-Hochberg over the organisation). Where the index sits is read off its interval
-against the midpoint, never off the mean alone; dimensions are ranked by their means and the
-ranking is said to be untested (overlapping or not, intervals are not a test: Schenker &
-Gentleman 2001, The American Statistician 55(3), 182-186). A change the test cannot tell from
-chance is never called "no change" (Altman & Bland 1995, BMJ 311, 485: absence of evidence is
-not evidence of absence).
+Benjamini-Hochberg over the organisation), and the verdicts of each dimension against the rest
+of the organisation and against the previous wave (:mod:`analysis.dimension_comparison`).
+Where the index sits is read off its interval against the midpoint, never off the mean alone;
+dimensions are ranked by their means and the ranking is said to be untested (overlapping or
+not, intervals are not a test: Schenker & Gentleman 2001, The American Statistician 55(3),
+182-186); only the dimension differences whose test says they are larger than chance
+variation are named. A change the test cannot tell from chance is never called "no change"
+(Altman & Bland 1995, BMJ 311, 485: absence of evidence is not evidence of absence).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from analysis.change import (
     TOWARDS_PURPOSE,
     WITHIN_CHANCE,
 )
+from analysis.dimension_comparison import REST
 
+VALUES_END = "management by values"
+OBJECTIVES_END = "management by objectives"
 MIDPOINT = 50.0
 """Halfway between contractual (0) and purpose-driven (100); also where a dimension's mean
 switches from the contractual pole's practices to the purpose pole's."""
@@ -90,6 +95,20 @@ class Change:
 
 
 @dataclass(frozen=True)
+class DimensionDifference:
+    """One of the team's dimensions against the rest of the organisation (``against`` is
+    :data:`~analysis.dimension_comparison.REST`) or its previous released wave (``against`` is
+    that wave's name), as its dashboard shows it: the team minus the rest, or now minus before
+    (points, 0-100), and the verdict's label (:class:`analysis.change.ChangeVerdict`)."""
+
+    key: str
+    name: str
+    against: str
+    difference: float
+    verdict: str
+
+
+@dataclass(frozen=True)
 class Suggestion(Generic[T]):
     """A practice suggested for a dimension, and why it was chosen."""
 
@@ -104,10 +123,14 @@ def reading(
     standing: Standing,
     dimensions: Sequence[DimensionMean],
     change: Change | None,
+    differences: Sequence[DimensionDifference] = (),
 ) -> list[str]:
     """Where the team sits, its highest and lowest dimensions, what changed, how sure we are.
 
-    ``change`` is None in the first released wave.
+    ``change`` is None in the first released wave. ``differences`` are the team's dimensions
+    against the rest of the organisation and the previous wave: what they say is folded into
+    the ranking sentence (:func:`against_the_rest`) and into what changed
+    (:func:`dimensions_moved`), so the reading keeps to four sentences.
 
     >>> reading("Paris", "Autumn", Standing(40, 62.0, 58.0, 66.0), [], None)[0]
     'In Autumn, Paris leans towards management by values (giving the why, trust, teams, \
@@ -115,12 +138,112 @@ embracing change): its mindset index is 62 on a scale from 0 (management by obje
 (management by values).'
     """
     sentences = [where_it_sits(team, wave, standing)]
-    ranked = highest_and_lowest(dimensions)
+    ranked = _joined(highest_and_lowest(dimensions), against_the_rest(differences))
     if ranked:
         sentences.append(ranked)
-    sentences.append(what_changed(change))
+    changed, moved = what_changed(change), dimensions_moved(differences)
+    sentences.append(f"{changed[:-1]}; of its dimensions, {moved}." if moved else changed)
     sentences.append(how_sure(standing, first_wave=change is None))
     return sentences
+
+
+def _joined(sentence: str | None, clause: str | None) -> str | None:
+    """``sentence`` with ``clause`` added after a semicolon; the clause alone as a sentence."""
+    if not clause:
+        return sentence
+    if not sentence:
+        return f"{clause[0].upper()}{clause[1:]}."
+    return f"{sentence[:-1]}; {clause}."
+
+
+def against_the_rest(differences: Sequence[DimensionDifference]) -> str | None:
+    """The dimensions on which the team differs from the rest of the organisation by more than
+    chance variation, as a clause; None when no dimension was compared with the rest.
+
+    >>> print(against_the_rest([
+    ...     DimensionDifference("cooperation", "Cooperation", REST, 8.2,
+    ...                         "further towards purpose, larger than chance variation"),
+    ...     DimensionDifference("incentives", "Incentives", REST, -6.1,
+    ...                         "further towards contractual, larger than chance variation"),
+    ...     DimensionDifference("change", "Change and complexity", REST, 1.0,
+    ...                         "further towards purpose, not distinguishable from chance")]))
+    against the rest of the organisation, it is further towards management by values on \
+cooperation (+8 points) and nearer management by objectives on incentives (−6), differences \
+larger than chance variation; on the other dimensions the tests cannot tell it from the rest
+    """
+    rest = [d for d in differences if d.against == REST]
+    if not rest:
+        return None
+    beyond = [d for d in rest if d.verdict.endswith(BEYOND_CHANCE)]
+    if not beyond:
+        return "the tests cannot tell any of its dimensions from the rest of the organisation"
+    figures = _figures(beyond)
+    values = [figures[d.key] for d in beyond if towards(d.verdict) == VALUES_END]
+    objectives = [figures[d.key] for d in beyond if towards(d.verdict) != VALUES_END]
+    sides = ([f"further towards management by values on {_and(values)}"] if values else []) + (
+        [f"nearer management by objectives on {_and(objectives)}"] if objectives else []
+    )
+    which = "differences" if len(beyond) > 1 else "a difference"
+    others = (
+        "; on the other dimensions the tests cannot tell it from the rest"
+        if len(beyond) < len(rest)
+        else ""
+    )
+    return (
+        f"against the rest of the organisation, it is {' and '.join(sides)}, {which} larger "
+        f"than chance variation{others}"
+    )
+
+
+def dimensions_moved(differences: Sequence[DimensionDifference]) -> str | None:
+    """The dimensions that moved since the previous wave by more than chance variation, as a
+    clause; None when none did (the index's sentence says the rest).
+
+    >>> print(dimensions_moved([DimensionDifference(
+    ...     "cooperation", "Cooperation", "Spring", 6.4,
+    ...     "moved towards purpose, larger than chance variation")]))
+    cooperation moved +6 points towards management by values, more than chance variation \
+would explain
+    """
+    beyond = [d for d in differences if d.against != REST and d.verdict.endswith(BEYOND_CHANCE)]
+    if not beyond:
+        return None
+    moves = [
+        f"{d.name.lower()} moved {_points(d.difference, first=i == 0)} towards {towards(d.verdict)}"
+        for i, d in enumerate(beyond)
+    ]
+    return f"{_and(moves)}, more than chance variation would explain"
+
+
+def _figures(differences: Sequence[DimensionDifference]) -> dict[str, str]:
+    """``{key: "name (+8 points)"}``, with "points" said once."""
+    return {
+        d.key: f"{d.name.lower()} ({_points(d.difference, first=i == 0)})"
+        for i, d in enumerate(differences)
+    }
+
+
+def _points(difference: float, *, first: bool) -> str:
+    """A difference in whole points with its sign (a typeset minus), "points" after the first."""
+    figure = f"{difference:+.0f}".replace("-", "\u2212")
+    return f"{figure} points" if first else figure
+
+
+def towards(verdict: str) -> str:
+    """The end of the continuum a verdict beyond chance points to, in the essay's words.
+
+    >>> towards("moved towards contractual, larger than chance variation")
+    'management by objectives'
+    """
+    if TOWARDS_PURPOSE in verdict:
+        return VALUES_END
+    if TOWARDS_CONTRACTUAL in verdict:
+        return OBJECTIVES_END
+    raise ValueError(f"a difference beyond chance needs a direction: {verdict!r}")
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def where_it_sits(team: str, wave: str, standing: Standing) -> str:
@@ -186,15 +309,9 @@ def what_changed(change: Change | None) -> str:
         return f"{since}, too few answers in one of the two waves to tell whether it moved."
     moved = f"{change.difference:+.1f} points"
     if change.verdict.endswith(BEYOND_CHANCE):
-        if TOWARDS_PURPOSE in change.verdict:
-            towards = "management by values"
-        elif TOWARDS_CONTRACTUAL in change.verdict:
-            towards = "management by objectives"
-        else:  # a verdict without a direction cannot be larger than chance
-            raise ValueError(f"a change beyond chance needs a direction: {change.verdict!r}")
         return (
-            f"{since} it has moved towards {towards} ({moved}), more than chance variation "
-            "would explain."
+            f"{since} it has moved towards {towards(change.verdict)} ({moved}), more than "
+            "chance variation would explain."
         )
     if change.verdict.endswith(NOT_TESTABLE):
         return f"{since} the index moved {moved}, but the change cannot be tested."

@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from survey.clients import bp as clients_bp
     from survey.dashboard import bp as dashboard_bp
     from survey.main import bp as main_bp
+    from survey.plans import bp as plans_bp
     from survey.quality import bp as quality_bp
     from survey.rep import bp as rep_bp
     from survey.reports import bp as reports_bp
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(clients_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(quality_bp)
     app.register_blueprint(rep_bp)
     app.register_blueprint(reports_bp)

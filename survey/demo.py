@@ -33,6 +33,7 @@ from analysis.simulation import (
     team_effects,
 )
 from questionnaires import Item, Questionnaire
+from questionnaires.actions import library
 from survey.invitations import Link, invite_unnamed, team_link
 from survey.models import (
     Assessment,
@@ -41,6 +42,7 @@ from survey.models import (
     LadderRung,
     Organisation,
     Person,
+    PlannedAction,
     Response,
     Team,
     User,
@@ -256,8 +258,37 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
     all_teams += [node for node, _, _ in territories]
     paths = team_paths(all_teams)
     _add_users(session, organisation, {paths[node.id]: node for node in all_teams})
+    session.add_all(_france_plan(countries["France"], waves[-2], now))
     session.flush()
     return organisation
+
+
+def _france_plan(france: Team, wave: Wave, now: datetime) -> list[PlannedAction]:
+    """The plan France's manager made after the last released wave, for the open one: two of
+    the practices its dashboard suggests (change and complexity is its lowest dimension)."""
+    practices = library()
+    chosen = [
+        practices.for_pole("change", "contractual")[0],
+        practices.for_pole("cooperation", "contractual")[0],
+    ]
+    return [
+        PlannedAction(
+            wave=wave,
+            team=france,
+            slot=slot,
+            dimension=practice.dimension,
+            practice_id=practice.id,
+            text=practice.title,
+            owner=owner,
+            due_on=(now + timedelta(days=days)).date(),
+        )
+        for slot, (practice, owner, days) in enumerate(
+            zip(
+                chosen, ("France's sales manager", "Each territory manager"), (45, 30), strict=True
+            ),
+            start=1,
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""What more than one blueprint's forms use: a page that shows a form, and a number field."""
+"""What more than one blueprint's forms use: a page that shows a form, a confirmation button and
+a number field."""
 
 from __future__ import annotations
 
 from flask import render_template
+from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField
 from wtforms.validators import StopValidation
 
@@ -13,6 +15,10 @@ def form_page(template: str, form: Form, **context):
     """The page of ``form``: 422 when it was sent with mistakes, 200 when it is first shown."""
     status = 422 if form.is_submitted() else 200
     return render_template(template, form=form, **context), status
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's button: only the CSRF token."""
 
 
 class OptionalNumberField(IntegerField):

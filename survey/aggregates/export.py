@@ -13,8 +13,9 @@ import re
 
 import pandas as pd
 
+from survey.releases.dimensions import COLUMNS as DIMENSION_COLUMNS
 from survey.releases.payload import SUMMARY_COLUMNS
-from survey.releases.read import PERCEPTION_COLUMNS
+from survey.releases.read import HEATMAP_COLUMNS, PERCEPTION_COLUMNS, RATE_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a new cell inside ours: it may split on any of these, whatever
@@ -72,6 +73,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "ci_low": ("95% interval from", CHANGE),
     "ci_high": ("95% interval to", CHANGE),
     "test": ("Test", TEXT),
+    "against": ("Compared with", TEXT),
+    "n_team": ("Answers in the team", PEOPLE),
+    "n_other": ("Answers compared with", PEOPLE),
     "n_before": ("Answers before", PEOPLE),
     "n_after": ("Answers now", PEOPLE),
     "pairs": ("People who answered both waves", PEOPLE),
@@ -113,19 +117,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
 """Each dashboard column's header and unit in a CSV, as the page's tables label them."""
 SECTION_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     "cooperation": {"count": ("Times help was reported", "reports")},
+    "dimensions": {"difference": ("Difference (team minus the other; now minus before)", CHANGE)},
 }
 """Where a section's column means something else than :data:`COLUMNS` says."""
 HIDDEN_COLUMNS: dict[str, list[str]] = {
     "headline": SUMMARY_COLUMNS,
     "distribution": ["group", "bin_start", "bin_end", "count"],
-    "heatmap": ["group", "dimension", "n", "mean"],
+    "heatmap": HEATMAP_COLUMNS,
     "cooperation": ["from_group", "to_group", "count"],
     "perception": PERCEPTION_COLUMNS,
-    "rates": ["group", "invited", "reps", "managers", "answered", "rate"],
+    "rates": RATE_COLUMNS,
     "trend": ["group", "wave", "n", "mean", "sd", "ci_low", "ci_high"],
     "trend_test": ["group", "waves", "answers", "per_wave", "ci_low", "ci_high", "p_value"],
     "profile": ["wave", "dimension", "n", "mean", "sd", "ci_low", "ci_high"],
     "change": ["group", "n_before", "n_after", "difference", "ci_low", "ci_high", "p_value"],
+    "dimensions": DIMENSION_COLUMNS,
     "ladder": ["wave", "rung", "count"],
     "words": ["words", "category"],
 }
@@ -134,6 +140,8 @@ WHOLE = {
     "n",
     "n_before",
     "n_after",
+    "n_team",
+    "n_other",
     "pairs",
     "reliably_towards_purpose",
     "reliably_towards_contractual",

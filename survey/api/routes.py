@@ -13,6 +13,8 @@ from survey.aggregates.dashboards import dashboard
 from survey.aggregates.export import table_records
 from survey.api import bp
 from survey.db import db
+from survey.releases.read import Dashboard
+from survey.releases.reading import team_reading
 from survey.releases.words import LISTED as WORDS_LISTED
 
 
@@ -76,6 +78,7 @@ def team_aggregates(assessment_id: int, team_id: int):
             else None
         ),
         children=[{"id": child.id, "name": child.name} for child in board.view.children(team.id)],
+        reading=reading_json(board),
         sections={
             key: {
                 "title": section.title,
@@ -89,3 +92,24 @@ def team_aggregates(assessment_id: int, team_id: int):
             for key, section in board.sections.items()
         },
     )
+
+
+def reading_json(board: Dashboard) -> dict:
+    """The reading in words, as the dashboard shows it first (``team_reading``): its sentences,
+    and each suggested practice (questionnaires/actions) with the dimension it is for and why."""
+    shown = team_reading(board)
+    return {
+        "sentences": list(shown.sentences),
+        "suggestions": [
+            {
+                "dimension": suggestion.dimension,
+                "because": suggestion.because,
+                "practice": {
+                    "id": suggestion.practice.id,
+                    "title": suggestion.practice.title,
+                    "why": suggestion.practice.why,
+                },
+            }
+            for suggestion in shown.suggestions
+        ],
+    }

@@ -136,10 +136,6 @@ class WaveForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A confirmation page's button: only the CSRF token."""
-
-
 class RecipientsForm(FlaskForm):
     """Personal links for part of the roster (or reminders to part of it), and how to send them."""
 

@@ -32,7 +32,6 @@ from survey.campaigns import bp
 from survey.campaigns.forms import (
     EMAIL_ONLY,
     EVERYONE,
-    ConfirmForm,
     RecipientsForm,
     TeamLinkForm,
 )
@@ -58,6 +57,7 @@ from survey.campaigns.mailing import (
 from survey.campaigns.schedule import wave_status, when
 from survey.db import db
 from survey.errors import error_page
+from survey.forms import ConfirmForm
 from survey.instruments import all_questionnaires
 from survey.invitations import link_url, team_link
 from survey.mail import SmtpSettings

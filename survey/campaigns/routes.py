@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.campaigns import bp
-from survey.campaigns.forms import COMMENT_GROUP_SIZE, AssessmentForm, ConfirmForm, WaveForm
+from survey.campaigns.forms import COMMENT_GROUP_SIZE, AssessmentForm, WaveForm
 from survey.campaigns.schedule import (
     Schedule,
     close_now_problem,
@@ -45,7 +45,7 @@ from survey.campaigns.wave_versions import (
 )
 from survey.db import db
 from survey.errors import error_page
-from survey.forms import form_page
+from survey.forms import ConfirmForm, form_page
 from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow

@@ -10,15 +10,20 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
+from survey.action_plans import dashboard_plans
 from survey.aggregates.dashboards import dashboard
 from survey.aggregates.export import section_table_csv
 from survey.dashboard import bp
 from survey.db import db
+from survey.models import Assessment, Team
 from survey.releases.reading import team_reading
+from survey.releases.store import latest_released_wave
 from survey.security import allow_charts
 
 REPORT_ROLES = ("admin", "consultant")
 """Who may open an assessment's report (``survey.reports``), linked from the index."""
+SWITCHER_ASSESSMENTS = 10
+"""Assessments listed in a dashboard's switcher; the index lists them all."""
 
 # The reading in words that leads a team's dashboard, its report and its share-back page.
 bp.app_template_global("team_reading")(team_reading)
@@ -28,11 +33,7 @@ bp.app_template_global("team_reading")(team_reading)
 @login_required
 def index():
     """Every assessment in scope with its dashboards (and reports), or the only dashboard."""
-    assessments = assessments_in_scope(db.session, current_user)
-    entries = [
-        (assessment, scope_root_teams(db.session, current_user, assessment.organisation_id))
-        for assessment in assessments
-    ]
+    entries = _entries()
     if len(entries) == 1 and len(entries[0][1]) == 1:
         assessment, (team,) = entries[0]
         return redirect(url_for("dashboard.team", assessment_id=assessment.id, team_id=team.id))
@@ -56,6 +57,13 @@ def team(assessment_id: int, team_id: int):
         wave=wave,
         board=board,
         breadcrumbs=_breadcrumbs(board, roots),
+        plans=dashboard_plans(db.session, current_user, assessment, board),
+        others=[
+            (other, root)
+            for other, roots in _entries(SWITCHER_ASSESSMENTS)
+            for root in roots
+            if (other.id, root.id) != (assessment.id, team.id)
+        ],
     )
 
 
@@ -74,10 +82,23 @@ def section_csv(assessment_id: int, team_id: int, section: str):
     )
 
 
+def _entries(most: int | None = None) -> list[tuple[Assessment, list[Team]]]:
+    """The (``most``) newest assessments in scope, with the teams the user's view starts at."""
+    return [
+        (assessment, scope_root_teams(db.session, current_user, assessment.organisation_id))
+        for assessment in assessments_in_scope(db.session, current_user)[:most]
+    ]
+
+
 def _selection(assessment_id: int, team_id: int):
-    return selection_or_404(
+    """The assessment, team and wave of the URL, in scope; without ``?wave=``, the latest
+    released wave, so a dashboard opens on results (an open wave's counts are one pick away)."""
+    assessment, team, wave = selection_or_404(
         db.session, current_user, assessment_id, team_id, request.args.get("wave")
     )
+    if not request.args.get("wave"):
+        wave = latest_released_wave(db.session, assessment) or wave
+    return assessment, team, wave
 
 
 def _breadcrumbs(board, roots: set[int]) -> list:

@@ -6,6 +6,7 @@ from survey.models.invitation import Draft, Invitation, TeamLink
 from survey.models.mailing import MailBatch, MailDelivery
 from survey.models.organisation import Organisation, Team
 from survey.models.people import Person, User
+from survey.models.plan import PlannedAction
 from survey.models.release import Release, ReleasedErasure
 from survey.models.response import CooperationLink, LadderRung, Response
 from survey.models.roster import RosterUpload
@@ -21,6 +22,7 @@ __all__ = [
     "MailDelivery",
     "Organisation",
     "Person",
+    "PlannedAction",
     "Release",
     "ReleasedErasure",
     "Response",

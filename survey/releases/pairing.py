@@ -23,12 +23,17 @@ more people and the auditor lets it out, the cell holds ``"paired"``::
     {"wave_id": A's id, "n": pairs, "mean_before": mean A index, "difference": mean of b - a,
      "sd": SD of the differences,
      "rci": {"threshold", "reliability", "towards_purpose", "towards_contractual",
-             "no_reliable_change", "undefined_reason"}}
+             "no_reliable_change", "undefined_reason"},
+     "dimensions": {dimension name: {"difference", "sd"}}}
 
 from :func:`analysis.change.paired_change` (so :func:`analysis.change.paired_from_summary` gives
 the paired t-test back) and :func:`analysis.change.reliable_change` (see
-:func:`reliable_change_counts`). NaN is stored as null. Otherwise the cell holds
-``"paired_hidden"``, the reason. The payload records ``"paired_with"`` (``A``'s id) and
+:func:`reliable_change_counts`); each dimension's figures are the same over the same pairs
+(:func:`paired_dimensions`), scored as the release scores dimensions, and all left out (an
+empty mapping) when a pair lacks a dimension in a wave or everyone's change on one of them is
+the same (releases made before these were stored lack the key: readers then use Welch's
+test). NaN is stored as null. Otherwise the cell
+holds ``"paired_hidden"``, the reason. The payload records ``"paired_with"`` (``A``'s id) and
 ``"paired_teams"`` (the teams whose pairs are shown), so that later audits rebuild the groups.
 
 Confidentiality
@@ -47,7 +52,11 @@ decided: only pairs are withheld here), and the candidate pairs. A team's pairs 
 when either side withholds them; withholding a group never creates a disclosure, so the union
 is safe. The counts of people who changed reliably (subgroups defined by the values) are shown
 only when each of the three has ``k`` or more people; and no paired figure is stored when
-everyone's change is the same (an SD of 0 would make the mean change each person's).
+everyone's change is the same (an SD of 0 would make the mean change each person's). A
+dimension's paired figures are sums over the same ``P_T`` of a value of the same ``A`` and ``B``
+responses (its score, and products of scores), so the same two audited groups cover them; they
+are stored only when every pair has the dimension in both waves, never for a part of ``P_T``,
+and, like the index's, not when everyone's change on it is the same.
 
 Erasures keep tombstones with the partners of pairings already published
 (:func:`published_partners`, :mod:`survey.releases.store`); erased people never pair again.
@@ -59,7 +68,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import select
@@ -107,11 +116,13 @@ def few_pairs(k: int) -> str:
 
 @dataclass(frozen=True)
 class KeyedScores:
-    """The responses of one wave that can pair, by pseudonym: team, index and raw answers."""
+    """The responses of one wave that can pair, by pseudonym: team, index, raw answers and the
+    dimensions (scored as releases score them: the rep's own stance, not their climate items)."""
 
     team: dict[str, int]
     index: dict[str, float]
     answers: dict[str, np.ndarray]
+    dimensions: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def keyed_scores(
@@ -147,11 +158,13 @@ def keyed_scores(
     usable = [row for row in rows if seen[row[0]] == 1 and (row[3], row[4]) == instrument]
     matrix = decode_answers([row[2] for row in usable], len(questionnaire.items))
     index = score_matrix(matrix, questionnaire)[0] if usable else np.empty(0)
+    dimensions = score_matrix(matrix, questionnaire, "self")[1] if usable else np.empty((0, 0))
     scored = [i for i in range(len(usable)) if not math.isnan(index[i])]
     return KeyedScores(
         team={usable[i][0]: int(usable[i][1]) for i in scored},
         index={usable[i][0]: float(index[i]) for i in scored},
         answers={usable[i][0]: matrix[i] for i in scored},
+        dimensions={usable[i][0]: dimensions[i] for i in scored},
     )
 
 
@@ -302,6 +315,13 @@ def add_pairing(
             np.vstack([a_scores.answers[key] for key in keys]),
             reversed_items,
             k,
+            {
+                dimension.name: (
+                    np.array([a_scores.dimensions[key][d] for key in keys]),
+                    np.array([b_scores.dimensions[key][d] for key in keys]),
+                )
+                for d, dimension in enumerate(questionnaire.dimensions)
+            },
         )
         if figures is None:
             reasons[team] = SAME_FOR_ALL
@@ -385,11 +405,17 @@ def paired_figures(
     answers_before: np.ndarray,
     reversed_items: np.ndarray,
     k: int,
+    dimensions: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict | None:
     """What a cell stores of its pairs (see the module docstring); None when everyone's change
-    is the same, since the mean change would then be each person's own."""
+    is the same, since the mean change would then be each person's own.
+
+    ``dimensions``: each dimension's scores of the same pairs in ``A`` and ``B`` (by name, NaN
+    where too few items were answered), stored under ``"dimensions"`` by
+    :func:`paired_dimensions`.
+    """
     change = paired_change(before, after)
-    if not change.sd > SAME_CHANGE_TOLERANCE * max(1.0, abs(change.difference)):
+    if not _varied(change.difference, change.sd):
         return None
     return {
         "wave_id": wave_id,
@@ -398,7 +424,34 @@ def paired_figures(
         "difference": plain(change.difference),
         "sd": plain(change.sd),
         "rci": reliable_change_counts(before, after, answers_before, reversed_items, k),
+        "dimensions": paired_dimensions(dimensions or {}),
     }
+
+
+def paired_dimensions(dimensions: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """Each dimension's paired figures, mean change and SD of the changes of every pair, or
+    none at all.
+
+    Nothing unless every pair has every dimension in both waves (a pair without one would make
+    the group a part of the audited pairs, picked by their answers) and, on every dimension,
+    the changes differ between people: a lone dimension left to Welch's test would tell that
+    everyone's change on it was the same, and so, in a stable team, each person's change.
+    """
+    figures = {}
+    for name, (before, after) in dimensions.items():
+        changes = np.asarray(after, dtype=float) - np.asarray(before, dtype=float)
+        if np.isnan(changes).any() or len(changes) < 2:
+            return {}
+        difference, sd = float(changes.mean()), float(changes.std(ddof=1))
+        if not _varied(difference, sd):
+            return {}
+        figures[name] = {"difference": plain(difference), "sd": plain(sd)}
+    return figures
+
+
+def _varied(difference: float, sd: float) -> bool:
+    """Whether the changes differ between people beyond :data:`SAME_CHANGE_TOLERANCE`."""
+    return bool(sd > SAME_CHANGE_TOLERANCE * max(1.0, abs(difference)))
 
 
 def reliable_change_counts(

@@ -20,15 +20,15 @@ from sqlalchemy.orm import Session
 from analysis.change import (
     TOO_FEW,
     PairedChange,
-    classify_changes,
+    classify_family,
     compare_summaries,
     paired_from_summary,
 )
 from analysis.change import trend as linear_trend
 from analysis.ladder import CHI_SQUARE, FISHER_EXACT, compare_top_rungs
 from analysis.privacy import coarse_count
+from analysis.team_reliability import mean_reliability, team_effects
 from questionnaires.model import NONE_OF_THESE, LadderTarget
-from survey.aggregates.loading import score_cache
 from survey.aggregates.measures import CLIMATE
 from survey.aggregates.model import (
     BIN_WIDTH,
@@ -41,12 +41,13 @@ from survey.aggregates.model import (
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, Response
 from survey.models.organisation import subtree_ids
+from survey.releases.cells import NOT_IN_TREE, cached, hidden_reason, team_cell
+from survey.releases.dimensions import dimension_section
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.store import ReleaseInfo, latest_releases, payload
 from survey.releases.versions import Basis, comparison_basis
 
 WAVE_SECTIONS = ("headline", "distribution", "heatmap", "cooperation", "perception", "rates")
-NOT_IN_TREE = "not part of the organisation when this wave was released"
 
 
 @dataclass
@@ -116,21 +117,16 @@ def released_dashboard(
     sections["trend_test"] = trend_test(view, data, released_waves, team_id)
     sections["profile"] = profile(view, data, released_waves, team_id, wave_id)
     sections["change"] = change(view, data, released_waves, team_id, wave_id)
+    sections["dimensions"] = dimension_section(
+        view, data, released_waves, team_id, wave_id, previous_released(released_waves, wave_id)
+    )
     sections["ladder"] = ladder(
         view, data, released_waves, team, wave_id, ladder_targets(assessment, wave_id)
     )
     return Dashboard(view, team, wave, sections, current)
 
 
-KEYS = (*WAVE_SECTIONS, "trend", "trend_test", "profile", "change", "ladder")
-
-
-def _cell(data: dict, team_id: int) -> dict | None:
-    return data["cells"].get(str(team_id))
-
-
-def _hidden_reason(cell: dict | None) -> str:
-    return NOT_IN_TREE if cell is None else cell["reason"]
+KEYS = (*WAVE_SECTIONS, "trend", "trend_test", "profile", "change", "dimensions", "ladder")
 
 
 def _summary(cell: dict) -> pd.DataFrame:
@@ -150,9 +146,9 @@ def _rows(view, data, waves, team_ids, measures) -> tuple[pd.DataFrame, list[tup
     for member in team_ids:
         name = view.teams[member].name
         for wave in waves:
-            cell = _cell(data[wave.id], member)
+            cell = team_cell(data[wave.id], member)
             if cell is None or not cell["visible"]:
-                hidden.append((f"{name}, {wave.name}", _hidden_reason(cell)))
+                hidden.append((f"{name}, {wave.name}", hidden_reason(cell)))
                 continue
             rows = _summary(cell)
             shown.append(rows[rows["measure"].isin(measures)].assign(group=name, wave=wave.name))
@@ -219,7 +215,7 @@ def trend_family(view: ReleasedView, data, waves) -> dict:
     """Every team's trend and verdict, adjusted together: one family per set of releases,
     whichever wave's tree the page is drawn over."""
     key = ("trend family", *(view.releases[wave.id].id for wave in waves))
-    return _cached(key, lambda: trends_of_all_teams(data, waves))
+    return cached(key, lambda: trends_of_all_teams(data, waves))
 
 
 def trends_of_all_teams(data, waves) -> dict:
@@ -231,7 +227,7 @@ def trends_of_all_teams(data, waves) -> dict:
         rows = [
             (position, row)
             for position, wave in enumerate(basis.waves)
-            if (cell := _cell(data[wave.id], member)) is not None
+            if (cell := team_cell(data[wave.id], member)) is not None
             and cell["visible"]
             and (row := _measure_row(cell, basis.measure)) is not None
         ]
@@ -243,21 +239,7 @@ def trends_of_all_teams(data, waves) -> dict:
             [row["mean"] for _, row in rows],
             [row["sd"] for _, row in rows],
         )
-    return _with_verdicts(tested)
-
-
-def _with_verdicts(tested: dict) -> dict:
-    verdicts = classify_changes(list(tested.values()))
-    return dict(zip(tested, zip(tested.values(), verdicts, strict=True), strict=True))
-
-
-def _cached(key: tuple, compute):
-    cache = score_cache()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.put(key, found)
-    return found
+    return classify_family(tested)
 
 
 def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Section:
@@ -270,7 +252,7 @@ def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Sect
         basis = Basis(INDEX, [chosen[-1]], _OTHER_VERSION.format(before.name if before else ""))
     frame, hidden = _rows(view, data, basis.waves, [team_id], data[wave_id]["dimensions"])
     frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
-    cell = _cell(data[wave_id], team_id)
+    cell = team_cell(data[wave_id], team_id)
     climate = _measure_row(cell, CLIMATE) if cell and cell["visible"] else None
     first = () if before else (_FIRST_WAVE,)
     findings = first + _noted(basis) + (() if climate is None else (_climate_words(climate),))
@@ -320,11 +302,11 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
             hidden.append((name, "no earlier released wave to compare with"))
             continue
         if member not in family:
-            cells = [_cell(data[w], member) for w in (before.id, wave_id)]
+            cells = [team_cell(data[w], member) for w in (before.id, wave_id)]
             wave_names = (before.name, _wave_name(view, wave_id))
             reason = next(
                 (
-                    f"{_hidden_reason(cell)} in {wave_name}"
+                    f"{hidden_reason(cell)} in {wave_name}"
                     for cell, wave_name in zip(cells, wave_names, strict=True)
                     if not (cell and cell["visible"])
                 ),
@@ -333,7 +315,7 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
             hidden.append((name, reason))
             continue
         result, verdict = family[member]
-        cells = [_cell(data[w], member) for w in (before.id, wave_id)]
+        cells = [team_cell(data[w], member) for w in (before.id, wave_id)]
         n_before, n_after = (_measure_row(cell, basis.measure)["n"] for cell in cells)
         paired = isinstance(result, PairedChange)
         rows.append(
@@ -392,7 +374,7 @@ def change_family(view: ReleasedView, data, before_id: int, after_id: int) -> di
     waves; :mod:`survey.releases.payload`), else Welch's test from the two cells.
     """
     key = ("change family", view.releases[before_id].id, view.releases[after_id].id)
-    return _cached(key, lambda: changes_of_all_teams(view, data, before_id, after_id))
+    return cached(key, lambda: changes_of_all_teams(view, data, before_id, after_id))
 
 
 def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int) -> dict:
@@ -400,7 +382,7 @@ def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int
     measure = comparison_basis(data, [w for w in view.waves if w.id in (before_id, after_id)])
     tested = {}
     for member in view.teams:
-        cells = [_cell(data[w], member) for w in (before_id, after_id)]
+        cells = [team_cell(data[w], member) for w in (before_id, after_id)]
         if not all(cell and cell["visible"] for cell in cells):
             continue
         paired = cells[1].get("paired")
@@ -416,7 +398,7 @@ def changes_of_all_teams(view: ReleasedView, data, before_id: int, after_id: int
         if b is None or a is None:
             continue
         tested[member] = compare_summaries(b["n"], b["mean"], b["sd"], a["n"], a["mean"], a["sd"])
-    return _with_verdicts(tested)
+    return classify_family(tested)
 
 
 def _wave_name(view: ReleasedView, wave_id: int) -> str:
@@ -466,9 +448,9 @@ def ladder(
     """
     rows, hidden = [], []
     for wave in waves:
-        cell = _cell(data[wave.id], team.id)
+        cell = team_cell(data[wave.id], team.id)
         if cell is None or not cell["visible"]:
-            hidden.append((wave.name, _hidden_reason(cell)))
+            hidden.append((wave.name, hidden_reason(cell)))
             continue
         labels = {target.key: target.label for target in targets}  # older: stored under keys
         rows += [
@@ -500,7 +482,7 @@ def _top_rung_change(
     purpose = [target.label for target in targets if target.pole == PURPOSE_POLE]
     if before is None or not purpose or len(purpose) == len(targets):
         return (), {}
-    cells = [_cell(data[wave], team_id) for wave in (before.id, wave_id)]
+    cells = [team_cell(data[wave], team_id) for wave in (before.id, wave_id)]
     if not all(cell and cell["visible"] for cell in cells):
         return (), {}
     result = _top_rungs_compared(cells, targets, purpose, distribution=True)
@@ -553,18 +535,18 @@ def ladder_family(
     """Every team's purpose-share change between two released waves, with verdicts adjusted
     together (Benjamini-Hochberg over every team shown in both), as :func:`change_family`."""
     key = ("ladder family", view.releases[before_id].id, view.releases[after_id].id)
-    return _cached(key, lambda: _ladder_changes(data, before_id, after_id, targets, purpose))
+    return cached(key, lambda: _ladder_changes(data, before_id, after_id, targets, purpose))
 
 
 def _ladder_changes(data, before_id: int, after_id: int, targets, purpose) -> dict:
     tested = {}
     for team in data[after_id]["cells"]:
-        cells = [_cell(data[w], int(team)) for w in (before_id, after_id)]
+        cells = [team_cell(data[w], int(team)) for w in (before_id, after_id)]
         if all(cell and cell["visible"] for cell in cells):
             result = _top_rungs_compared(cells, targets, purpose, distribution=False)
             if result is not None and result.undefined_reason is None:
                 tested[int(team)] = result
-    return _with_verdicts(tested)
+    return classify_family(tested)
 
 
 def _top_rung_words(
@@ -722,14 +704,16 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
             pd.DataFrame(
                 [
                     {"group": child.name, "dimension": row[0], "n": row[1], "mean": row[2]}
+                    | {"ci_low": row[4], "ci_high": row[5]}
                     for child in children
                     if cells[child.id]["visible"]
                     for row in cells[child.id]["summary"]
                     if row[0] in data["dimensions"]
                 ],
-                columns=["group", "dimension", "n", "mean"],
+                columns=HEATMAP_COLUMNS,
             ),
             [pair for pair in out_of_sight if children],
+            *_heatmap_reliability(view, data, [child for child in children if child in shown]),
         ),
         "cooperation": Section(
             "cooperation",
@@ -755,6 +739,86 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
     return sections
 
 
+FEWEST_TEAMS = 5
+"""Leaf teams with released index figures needed to estimate ICC(1) for the heatmap."""
+TYPICAL_ICC1 = (0.05, 0.20)
+"""ICC(1) of work groups as Bliese (2000) reports them typical, for the heatmap's fallback."""
+NOT_RANKED = "teams are listed in the organisation's order, not ranked"
+
+
+def _heatmap_reliability(
+    view: ReleasedView, data: dict, shown: list[TeamNode]
+) -> tuple[tuple[str, ...], dict]:
+    """How reliable the heatmap's team means are (ICC(2), Bliese 2000), in words and figures.
+
+    ICC(1) comes from the released index rows (``n``, mean, SD) of every visible leaf team of
+    the organisation in this wave (:func:`analysis.team_reliability.team_effects`): figures
+    already released, so no group under ``k`` is disclosed (the spread between the
+    organisation's teams is a figure about the whole organisation, shown to every manager).
+    Each shown team's size is its index ``n``; applying the leaf teams' ICC(1) to a shown team
+    that pools several is an approximation, and the sentence says "about".
+    """
+    if len(shown) < 2:
+        return (), {}
+    parents = {team.parent_id for team in view.teams.values()}
+    rows = [
+        row
+        for team in view.teams
+        if team not in parents and data["cells"][str(team)]["visible"]
+        for row in data["cells"][str(team)].get("summary") or []
+        if row[0] == INDEX and row[1] >= 2 and row[3] is not None
+    ]
+    effects = team_effects([r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+    sizes = sorted({n for team in shown if (n := _reps(data["cells"][str(team.id)])) is not None})
+    sizes = sizes[:1] + sizes[-1:] if len(sizes) > 1 else sizes
+    if effects.teams < FEWEST_TEAMS or np.isnan(effects.icc1):
+        low, high = (mean_reliability(icc, n) for icc, n in zip(TYPICAL_ICC1, (5, 15), strict=True))
+        why = (
+            f"{effects.teams} teams with released figures, {FEWEST_TEAMS} needed"
+            if effects.teams < FEWEST_TEAMS
+            else "its teams' figures do not allow it"
+        )
+        sentence = (
+            "The reliability of team means cannot be estimated from this organisation yet "
+            f"({why}); with typical team effects (ICC(1) of {_decimal(TYPICAL_ICC1[0])} to "
+            f"{_decimal(TYPICAL_ICC1[1])}, Bliese 2000) the mean of a team of 5 to 15 is about "
+            f"{_decimal(low)} to {_decimal(high)} reliable, so part of any difference between "
+            f"teams is chance: read each with its interval; {NOT_RANKED}."
+        )
+        return (sentence,), {"teams": effects.teams, "icc1": None}
+    reliability = {n: mean_reliability(effects.icc1, n) for n in sizes}
+    spread = (
+        f"ICC(1) = {_decimal(effects.icc1)} over {effects.teams} teams of the lowest level, on "
+        "the mindset index"
+    )
+    if effects.icc1 <= 0:
+        sentence = (
+            f"Teams here differ no more than chance would make them ({spread}, Bliese 2000), "
+            f"so differences between their means cannot be told from chance; {NOT_RANKED}."
+        )
+    else:
+        (first, r_first), *more = reliability.items()
+        others = "".join(f" and one of {n} about {_decimal(r)}" for n, r in more)
+        sentence = (
+            "How far team means can be trusted: with the spread between this organisation's "
+            f"teams ({spread}), a team of {first} has a mean about {_decimal(r_first)} "
+            f"reliable{others} (ICC(2), Bliese 2000), so part of any difference between teams "
+            f"here is chance: read each with its interval; {NOT_RANKED}."
+        )
+    figures = {
+        "teams": effects.teams,
+        "icc1": effects.icc1,
+        "reliability": [{"size": n, "icc2": r} for n, r in reliability.items()],
+    }
+    return (sentence,), figures
+
+
+def _decimal(value: float) -> str:
+    """A coefficient as reports write it: .08, -.02."""
+    return f"{value:.2f}".replace("0.", ".", 1)
+
+
+HEATMAP_COLUMNS = ["group", "dimension", "n", "mean", "ci_low", "ci_high"]
 PERCEPTION_COLUMNS = [
     "dimension",
     "managers",

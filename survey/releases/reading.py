@@ -1,11 +1,13 @@
 """A team's released results in words, and practices to start with, from its dashboard.
 
 Thin: only the team's own released, shown figures drive it (the headline's index and dimension
-means, and the team's own row of the change section, with its verdict); never a child team's
-row, never a hidden cell. :mod:`analysis.reading` writes the words; the practices come from the
-action library (:mod:`questionnaires.actions`). ``team_reading`` is a template global, so the
-dashboard and the reps' share-back page (both through ``dashboard/_board.html``) show the same
-reading; the report computes it in :func:`survey.reports.report.build_report`.
+means, the team's own row of the change section, with its verdict, and the team's rows of the
+"dimensions" section); never a child team's row, never a hidden cell. :mod:`analysis.reading`
+writes the words; the practices come from the action library (:mod:`questionnaires.actions`).
+``team_reading`` is a template global, so the dashboard and the reps' share-back page (both
+through ``dashboard/_board.html``) show the same reading; the report computes it in
+:func:`survey.reports.report.build_report`. :func:`changes_by_dimension` gives other code the
+team's tested change on each dimension.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analysis.dimension_comparison import REST
 from analysis.reading import (
     Change,
+    DimensionDifference,
     DimensionMean,
     Standing,
     Suggestion,
@@ -54,11 +58,7 @@ def team_reading(board: Dashboard) -> TeamReading:
     standing = Standing(
         int(index["n"]), _number(index["mean"]), _number(index["ci_low"]), _number(index["ci_high"])
     )
-    keys = {
-        dimension.name: dimension.key
-        for questionnaire in all_questionnaires().values()
-        for dimension in questionnaire.dimensions
-    }
+    keys = _dimension_keys()
     dimensions = [
         DimensionMean(keys[measure], measure, _number(mean))
         for measure, mean in zip(table["measure"], table["mean"], strict=True)
@@ -67,7 +67,7 @@ def team_reading(board: Dashboard) -> TeamReading:
     actions = library()
     lists = {(key, pole): actions.for_pole(key, pole) for key in DIMENSION_KEYS for pole in POLES}
     return TeamReading(
-        tuple(reading(name, wave, standing, dimensions, _change(board))),
+        tuple(reading(name, wave, standing, dimensions, _change(board), _differences(board))),
         tuple(suggestions(dimensions, lists)),
         from_figures=True,
     )
@@ -87,6 +87,61 @@ def _change(board: Dashboard) -> Change | None:
         )
     reason = next((why for label, why in section.hidden if label == board.team.name), None)
     return Change(before.name, hidden=reason or "not released for this team in both waves")
+
+
+@dataclass(frozen=True)
+class DimensionChangeRow:
+    """A dimension's change since the previous released wave, as the "dimensions" section shows
+    it: now minus before (points, 0-100) and the verdict's label."""
+
+    name: str
+    difference: float
+    verdict: str
+
+
+def changes_by_dimension(board: Dashboard) -> dict[str, DimensionChangeRow]:
+    """The team's tested change on each dimension since the previous released wave, by
+    dimension key (e.g. ``"cooperation"``); empty in a first wave or when it is not shown."""
+    section = board.sections.get("dimensions")
+    if section is None or section.table.empty:
+        return {}
+    keys = _dimension_keys()
+    table = section.table
+    return {
+        keys[row["dimension"]]: DimensionChangeRow(
+            str(row["dimension"]), _number(row["difference"]), str(row["verdict"])
+        )
+        for row in table[table["against"] != REST].to_dict(orient="records")
+        if row["dimension"] in keys
+    }
+
+
+def _differences(board: Dashboard) -> list[DimensionDifference]:
+    """The team's rows of the "dimensions" section (the section shows no other team's)."""
+    section = board.sections.get("dimensions")
+    if section is None or section.table.empty:
+        return []
+    keys = _dimension_keys()
+    return [
+        DimensionDifference(
+            keys[row["dimension"]],
+            str(row["dimension"]),
+            str(row["against"]),
+            _number(row["difference"]),
+            str(row["verdict"]),
+        )
+        for row in section.table.to_dict(orient="records")
+        if row["dimension"] in keys and not math.isnan(_number(row["difference"]))
+    ]
+
+
+def _dimension_keys() -> dict[str, str]:
+    """Each dimension's key by its name, over every installed questionnaire."""
+    return {
+        dimension.name: dimension.key
+        for questionnaire in all_questionnaires().values()
+        for dimension in questionnaire.dimensions
+    }
 
 
 def _number(value: float | None) -> float:

@@ -34,6 +34,13 @@ class ReleaseInfo:
     k: int
 
 
+def latest_released_wave(session: Session, assessment: Assessment) -> Wave | None:
+    """The last wave with released results (what a dashboard and a new plan show first)."""
+    released = latest_releases(session, assessment)
+    waves = [wave for wave in assessment.waves if wave.id in released]
+    return waves[-1] if waves else None
+
+
 def latest_releases(session: Session, assessment: Assessment) -> dict[int, ReleaseInfo]:
     """The latest release of every wave that has one, releasing closed waves first."""
     release_closed_waves(session, assessment)

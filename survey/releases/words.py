@@ -19,7 +19,8 @@ from survey.aggregates.model import Section
 from survey.instruments import questionnaire_for
 from survey.ladder_words import steps_stamp, stored_words
 from survey.models import Assessment
-from survey.releases.read import NOT_IN_TREE, Dashboard
+from survey.releases.cells import NOT_IN_TREE
+from survey.releases.read import Dashboard
 from survey.releases.store import payload
 
 TITLE = "In their own words"

@@ -20,7 +20,7 @@ from tests.conftest import csrf_from
 from tests.factories import ReferenceOrg
 
 CONSULTANT_ONLY = ("campaigns", "clients", "quality", "reports", "rights", "words")
-SHARED_BY_EVERYONE = ("api", "auth", "dashboard", "main", "rep")
+SHARED_BY_EVERYONE = ("api", "auth", "dashboard", "main", "plans", "rep")
 SURVEY = Path(__file__).resolve().parents[2] / "survey"
 APP_ASSEMBLY = ("__init__.py", "cli.py", "wsgi.py")  # they put the blueprints together
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

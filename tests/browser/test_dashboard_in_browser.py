@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.auth.helpers import PASSWORD
+from tests.browser.login import log_in
 from tests.factories import gen_reference_answers, gen_reference_org
 
 pytestmark = pytest.mark.browser
@@ -58,10 +59,7 @@ def test_without_the_chart_bundle_each_chart_says_so_and_the_tables_remain(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill("p@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "p@example.com")
     page.wait_for_url(f"**/dashboard/{org.assessment.id}/{org.teams['Paris'].id}*")
     for key in CHARTS:
         chart = page.locator(f"#chart-{key}")

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.auth.helpers import PASSWORD
 from tests.browser.accessibility import assert_accessible
+from tests.browser.login import log_in
 
 pytestmark = pytest.mark.browser
 CHARTS = ("trend", "distribution", "profile", "ladder")  # drawn on Global's and Paris's pages
@@ -26,11 +26,7 @@ RUNG_COLOURS = """() => Object.fromEntries(
 
 def open_dashboard(page, live_server, org, team: str, wave: int = -1) -> None:
     if "/login" not in page.url and not page.url.startswith(live_server):
-        page.goto(f"{live_server}/login")
-        page.get_by_label("E-mail").fill("g@example.com")  # leads Global: Paris is in scope
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/dashboard/**")
+        log_in(page, live_server, "g@example.com")  # leads Global: Paris is in scope
     page.goto(
         f"{live_server}/dashboard/{org.assessment.id}/{org.teams[team].id}"
         f"?wave={org.waves[wave].id}"

@@ -151,12 +151,12 @@ def test_rates_and_roster_keys_walk_a_3000_deep_tree_without_recursion():
     depth = 3000
     teams = [Team(id=n, parent_id=n - 1 if n > 1 else None, name=f"L{n}") for n in range(1, depth)]
     teams.append(Team(id=depth, parent_id=depth - 1, name="Leaf"))
-    counts = {team.id: (2, 1) for team in teams}
-    responses = {team.id: {"personal": 1, "team_link": 1} for team in teams}
-    rows = rate_rows(teams, counts, responses)
+    invited = {team.id: 2 for team in teams}
+    responses = {team.id: {("rep", "personal"): 1, ("rep", "team_link"): 1} for team in teams}
+    rows = rate_rows(teams, invited, responses)
     assert [row.depth for row in rows] == list(range(depth))
-    assert (rows[0].subtree_invited, rows[0].subtree_answered) == (2 * depth, depth)
-    assert (rows[0].responses, rows[-1].responses) == (2 * depth, 2)
+    assert (rows[0].subtree.invited, rows[0].subtree.answered) == (2 * depth, 2 * depth)
+    assert (rows[0].own.answered, rows[-1].subtree.answered) == (2, 2)
     usable, archived = _team_keys(list(reversed(teams)))
     assert archived == {}
     assert usable[(*(f"l{n}" for n in range(1, depth)), "leaf")].name == "Leaf"

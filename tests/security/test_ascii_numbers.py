@@ -75,6 +75,7 @@ def test_non_ascii_digits_in_a_path_match_no_route(
         "team_id": place["team"],
         "person_id": next(iter(reference_roster.values())).id,
         "batch_id": 1,
+        "action_id": 1,
         "number": 1,
         "version": 1,
     }
@@ -110,6 +111,9 @@ QUERIES = {
     "assessments page": "/clients/{organisation}/assessments/?page={value}",
     "invitations page": "{wave_url}/invitations?page={value}",
     "words page": "{wave_url}/words?page={value}",
+    "plans wave": "/plans/{assessment}?wave={value}",
+    "plans page": "/plans/{assessment}?page={value}",
+    "team plan wave": "/plans/{assessment}/{team}?wave={value}",
     "audit page": "/audit/?page={value}",
     "audit organisation": "/audit/?organisation={value}",
 }

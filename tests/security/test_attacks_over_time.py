@@ -204,10 +204,11 @@ def test_a_manager_who_polls_and_subtracts_learns_nothing_under_k(app, dbs):
     assert spy.moves_by_fewer_than_k() == []
     spring_last = spy.answers[-len(world.teams) * len(world.waves) :][: len(world.teams)]
     for before, after in zip(spring_first, spring_last, strict=True):
-        for key in ("headline", "distribution", "heatmap", "cooperation", "rates"):
-            # Moved and erased since: Spring's release never changes.
+        for key in ("headline", "distribution", "heatmap", "cooperation", "rates", "dimensions"):
+            # Moved and erased since: Spring's release never changes, nor its tests or words.
             assert before["sections"][key] == after["sections"][key]
         assert before["release"] == after["release"]
+        assert before["reading"] == after["reading"]
 
 
 def test_managers_answers_are_never_shown_for_a_group_a_subtraction_would_expose(app, dbs):

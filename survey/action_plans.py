@@ -1,0 +1,208 @@
+"""Who may see and change a team's action plan, and when; reading and writing its actions.
+
+A plan answers a wave's released results and is for the next wave: it can be made and changed
+while its wave is released and no later wave is, then it is kept as it was, to be read beside
+what the next release shows. Everyone who may open the team's dashboard sees its plan (its
+manager's manager and the consultants included); the team's own manager, and the consultants and
+admins of its organisation, may change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from analysis.follow_up import change_words
+from questionnaires.actions import Practice, library
+from survey.access import CONSULTING_ROLES
+from survey.instruments import questionnaire_for
+from survey.models import Assessment, PlannedAction, Team, User, Wave
+from survey.models.plan import MOST_ACTIONS
+from survey.releases.read import Dashboard, previous_released
+from survey.releases.reading import changes_by_dimension
+from survey.releases.store import latest_releases
+
+NOT_RELEASED = (
+    "{wave} is not released yet: a plan answers a wave's released results, so it can be made "
+    "once they are out."
+)
+CLOSED = (
+    "The plan made after {wave} is closed: {later} has been released since, and the plan is "
+    "kept as it was so it can be read beside what changed."
+)
+FULL = f"This plan already has {MOST_ACTIONS} actions: change or remove one to add another."
+
+
+class PlanFull(Exception):
+    """The team's plan for the wave already has :data:`MOST_ACTIONS` actions."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a form gives for one action: a library practice (by id) or the manager's words."""
+
+    dimension: str
+    practice_id: str | None
+    text: str
+    owner: str
+    due_on: date
+
+
+def dimension_names(wave: Wave) -> dict[str, str]:
+    """Dimension key -> name, in the order of the questionnaire ``wave`` asks reps."""
+    questionnaire = questionnaire_for(*wave.instrument("rep"))
+    return {dimension.key: dimension.name for dimension in questionnaire.dimensions}
+
+
+def may_change(user: User, team: Team) -> bool:
+    """Whether ``user`` (who may already see ``team``) may change its plans."""
+    if user.role in CONSULTING_ROLES:
+        return True
+    return user.role == "manager" and user.team_id == team.id
+
+
+def why_closed(session: Session, assessment: Assessment, wave: Wave) -> str | None:
+    """Why the plan after ``wave`` cannot be changed now; None while it can."""
+    released = latest_releases(session, assessment)
+    if wave.id not in released:
+        return NOT_RELEASED.format(wave=wave.name)
+    later = [w for w in assessment.waves if w.opens_at > wave.opens_at and w.id in released]
+    if later:
+        return CLOSED.format(wave=wave.name, later=later[-1].name)
+    return None
+
+
+def team_plan(session: Session, team_id: int, wave_id: int) -> list[PlannedAction]:
+    """The team's actions after ``wave_id``, in the order they were added."""
+    query = select(PlannedAction).where(
+        PlannedAction.team_id == team_id, PlannedAction.wave_id == wave_id
+    )
+    return list(session.scalars(query.order_by(PlannedAction.slot)))
+
+
+def plans_of_teams(team_ids: set[int], wave_id: int) -> Select:
+    """A select of the actions of ``team_ids`` after ``wave_id``, by team (id) then slot."""
+    return (
+        select(PlannedAction)
+        .where(PlannedAction.wave_id == wave_id, PlannedAction.team_id.in_(team_ids))
+        .options(selectinload(PlannedAction.team))
+        .order_by(PlannedAction.team_id, PlannedAction.slot)
+    )
+
+
+def practice(practice_id: str) -> Practice | None:
+    """The library practice with this id, if any."""
+    return next((p for p in library().practices if p.id == practice_id), None)
+
+
+def add_action(
+    session: Session, team: Team, wave: Wave, action: Action, user: User
+) -> PlannedAction:
+    """Add ``action`` in the first free slot and flush; :class:`PlanFull` when there is none.
+
+    The unique slot per team and wave keeps the limit under concurrent requests: a slot taken
+    meanwhile is rolled back to its savepoint and the next free one tried.
+    """
+    for slot in range(1, MOST_ACTIONS + 1):
+        if slot in {planned.slot for planned in team_plan(session, team.id, wave.id)}:
+            continue
+        planned = PlannedAction(
+            wave_id=wave.id, team_id=team.id, slot=slot, created_by_id=user.id, **_columns(action)
+        )
+        try:
+            with session.begin_nested():
+                session.add(planned)
+        except IntegrityError:
+            continue
+        return planned
+    raise PlanFull
+
+
+def change_action(planned: PlannedAction, action: Action) -> None:
+    """Replace what ``planned`` says with ``action`` (its slot and author stay)."""
+    for name, value in _columns(action).items():
+        setattr(planned, name, value)
+
+
+def _columns(action: Action) -> dict:
+    found = practice(action.practice_id) if action.practice_id else None
+    return {
+        "dimension": found.dimension if found else action.dimension,
+        "practice_id": found.id if found else None,
+        "text": found.title if found else action.text,
+        "owner": action.owner,
+        "due_on": action.due_on,
+    }
+
+
+@dataclass(frozen=True)
+class FollowedAction:
+    """An action of the plan made after the previous released wave, and what its dimension did."""
+
+    action: PlannedAction
+    dimension: str
+    change: str
+
+
+@dataclass(frozen=True)
+class DashboardPlans:
+    """The plans a team's released dashboard shows: its plan after this wave (which the viewer
+    may change or not, and why), and the plan after the previous released wave followed up."""
+
+    current: list[PlannedAction]
+    changeable: bool
+    closed: str | None
+    before: str | None
+    followed: list[FollowedAction]
+    names: dict[str, str]
+
+
+def dashboard_plans(
+    session: Session, user: User, assessment: Assessment, board: Dashboard
+) -> DashboardPlans | None:
+    """The plans of ``board``'s team for its dashboard; None before the wave is released."""
+    if board.release is None:
+        return None
+    wave = session.get(Wave, board.wave.id)
+    team = session.get(Team, board.team.id)
+    closed = why_closed(session, assessment, wave)
+    names = dimension_names(wave)
+    released = [w for w in board.view.waves if board.view.released(w.id)]
+    before = previous_released(released, wave.id)
+    followed = []
+    if before is not None:
+        changes = changes_by_dimension(board)
+        for action in team_plan(session, team.id, before.id):
+            name = names.get(action.dimension, action.dimension)
+            change = changes.get(action.dimension)
+            words = (
+                change_words(name, before.name, change.difference, change.verdict)
+                if change
+                else change_words(
+                    name, before.name, None, None, _why_not_shown(board, name, before.name)
+                )
+            )
+            followed.append(FollowedAction(action, name, words))
+    return DashboardPlans(
+        current=team_plan(session, team.id, wave.id),
+        changeable=closed is None and may_change(user, team),
+        closed=closed,
+        before=before.name if before else None,
+        followed=followed,
+        names=names,
+    )
+
+
+def _why_not_shown(board: Dashboard, dimension: str, before: str) -> str:
+    """Why the dimension section shows no change of ``dimension`` since ``before``: its hidden
+    note for the team, the dimension or the earlier wave, else its findings."""
+    section = board.sections["dimensions"]
+    name = board.team.name
+    labels = (name, f"{dimension}, against {before}", f"{name}, {before}")
+    found = [why for label, why in section.hidden if label in labels]
+    found = found or [finding for finding in section.findings if before in finding]
+    return "; ".join(found) or "not released for this team in both waves"
