@@ -169,7 +169,7 @@ def _organisation_in_url(session: Session) -> int | None:
     wanted = (request.view_args or {}).get("organisation_id")
     if not isinstance(wanted, int):
         return None
-    found = _get(session, Organisation, wanted)
+    found = by_id(session, Organisation, wanted)
     return found.id if found is not None else None
 
 
@@ -178,7 +178,7 @@ def _organisation_in_url(session: Session) -> int | None:
 
 def organisation_or_404(session: Session, user: User, organisation_id: int) -> Organisation:
     """The organisation, when ``user`` may see it; otherwise the same 404 as for a missing one."""
-    organisation = _get(session, Organisation, organisation_id)
+    organisation = by_id(session, Organisation, organisation_id)
     if organisation is None or organisation.id not in organisation_ids_in_scope(session, user):
         known = organisation.id if organisation is not None else None
         refuse(session, "organisation", organisation_id, organisation_id=known)
@@ -193,7 +193,7 @@ def team_or_404(
     Archived teams, teams outside the scope, another organisation's and missing ones are all
     the same 404.
     """
-    team = _get(session, Team, team_id)
+    team = by_id(session, Team, team_id)
     if (
         team is None
         or (organisation is not None and team.organisation_id != organisation.id)
@@ -207,7 +207,7 @@ def assessment_or_404(
     session: Session, user: User, assessment_id: int, organisation: Organisation | None = None
 ) -> Assessment:
     """The assessment, when ``user`` may see it (and it is ``organisation``'s, if given)."""
-    found = _get(session, Assessment, assessment_id)
+    found = by_id(session, Assessment, assessment_id)
     if (
         found is None
         or (organisation is not None and found.organisation_id != organisation.id)
@@ -221,7 +221,7 @@ def assessment_or_404(
 
 def wave_or_404(session: Session, user: User, assessment: Assessment, wave_id: int) -> Wave:
     """A wave of ``assessment`` that ``user`` may see; a wave of another assessment is a 404."""
-    wave = _get(session, Wave, wave_id)
+    wave = by_id(session, Wave, wave_id)
     if (
         wave is None
         or wave.assessment_id != assessment.id
@@ -233,7 +233,7 @@ def wave_or_404(session: Session, user: User, assessment: Assessment, wave_id: i
 
 def batch_or_404(session: Session, wave: Wave, batch_id: int) -> MailBatch:
     """A mail batch of ``wave``, a wave ``wave_or_404`` returned."""
-    batch = _get(session, MailBatch, batch_id)
+    batch = by_id(session, MailBatch, batch_id)
     if batch is None or batch.wave_id != wave.id:
         refuse(session, "mail batch", batch_id, organisation_id=wave.assessment.organisation_id)
     return batch
@@ -241,7 +241,7 @@ def batch_or_404(session: Session, wave: Wave, batch_id: int) -> MailBatch:
 
 def person_or_404(session: Session, organisation: Organisation, person_id: int) -> Person:
     """A person on the roster of ``organisation``, one ``organisation_or_404`` returned."""
-    person = _get(session, Person, person_id)
+    person = by_id(session, Person, person_id)
     if person is None or person.organisation_id != organisation.id:
         refuse(session, "person", person_id, organisation_id=organisation.id)
     return person
@@ -303,5 +303,7 @@ def _concerned(organisation: Organisation | None, found) -> int | None:
     return found.organisation_id if found is not None else None
 
 
-def _get(session: Session, model, wanted_id: int):
+def by_id(session: Session, model, wanted_id: int):
+    """The row of ``model`` with this id; None when missing or beyond any stored id (a larger
+    number would overflow PostgreSQL's INTEGER)."""
     return session.get(model, wanted_id) if 0 < wanted_id <= LARGEST_ID else None

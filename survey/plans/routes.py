@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from survey.access import (
     assessment_or_404,
+    by_id,
     chosen_wave,
     selection_or_404,
     team_ids_in_scope,
@@ -189,7 +190,7 @@ def _action(
     """The assessment, team and action of the URL; an action of another team is a 404."""
     assessment = assessment_or_404(db.session, current_user, assessment_id)
     team = team_or_404(db.session, current_user, team_id, assessment.organisation)
-    planned = db.session.get(PlannedAction, action_id)
+    planned = by_id(db.session, PlannedAction, action_id)
     if planned is None or planned.team_id != team.id or planned.wave.assessment_id != assessment.id:
         abort(404, "This action is not in the plan: it may have been removed meanwhile.")
     return assessment, team, planned
