@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from survey.rep import bp as rep_bp
     from survey.reports import bp as reports_bp
     from survey.rights import bp as rights_bp
+    from survey.sso import bp as sso_bp
+    from survey.users import bp as users_bp
     from survey.words import bp as words_bp
 
     app.register_blueprint(api_bp)
@@ -68,5 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(rep_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rights_bp)
+    app.register_blueprint(sso_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(words_bp)
     return app

@@ -1,18 +1,24 @@
 """Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
-``purge-identities``, ``backup``, ``restore`` and ``build-assets``."""
+``disable-user``, ``enable-user``, ``reset-password``, ``purge-identities``, ``backup``,
+``restore`` and ``build-assets``."""
 
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from survey import backup
+from survey.accounts.links import link_url as account_link_url
+from survey.accounts.passwords import hash_password, password_problem
+from survey.accounts.resets import close_links, reset_link, reset_message, send_reset
+from survey.accounts.sessions import end_sessions
+from survey.audit import record
 from survey.db import db
 from survey.invitations import (
     MAX_TEAM_LINK_CAPACITY,
@@ -28,11 +34,11 @@ from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, team_paths, teams_of
 from survey.models.people import USER_ROLES, checked_email
 
-MIN_PASSWORD_LENGTH = 12
-
 
 def init_app(app: Flask) -> None:
     for command in (init_db, db_revision, seed_demo, create_user, invite):
+        app.cli.add_command(command)
+    for command in (disable_user, enable_user, reset_password):
         app.cli.add_command(command)
     app.cli.add_command(purge_identities)
     app.cli.add_command(backup_database)
@@ -126,24 +132,39 @@ def seed_demo() -> None:
 @click.option("--role", type=click.Choice(USER_ROLES), required=True)
 @click.option("--organisation", help="For a consultant: the organisation they work for.")
 @click.option("--team", "team_path", help="For a manager: their team's path, e.g. Global/France.")
-@click.password_option(help="At least 12 characters; asked for if not given.")
+@click.option("--password", help="Visible to other users of this machine: prefer the others.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from the first line of this file.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(
-    email: str, role: str, organisation: str | None, team_path: str | None, password: str
+    email: str,
+    role: str,
+    organisation: str | None,
+    team_path: str | None,
+    password: str | None,
+    password_file: Path | None,
+    password_stdin: bool,
 ) -> None:
     """Create a login for an admin, a consultant or a manager.
 
     The e-mail is trimmed and kept in lower case, as login looks it up, and checked with the
-    roster's rule for addresses.
+    roster's rule for addresses. The password (asked for when no option gives it) follows the
+    app's rule: at least 12 characters, not a common one.
     """
     session = db.session
     email, problem = checked_email(email)
     if problem:
         raise click.UsageError(problem)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    password = _password(password, password_file, password_stdin)
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.UsageError(problem)
     if session.scalar(select(User).where(func.lower(User.email) == email)):
         raise click.UsageError(f"A user with the e-mail {email} exists already.")
-    user = User(email=email, role=role, password_hash=generate_password_hash(password))
+    user = User(email=email, role=role, password_hash=hash_password(password))
     if role in ("consultant", "manager"):
         org = _organisation(organisation)
         if role == "consultant":
@@ -155,6 +176,94 @@ def create_user(
     session.add(user)
     session.commit()
     click.echo(f"Created {role} {user.email}.")
+
+
+def _password(given: str | None, path: Path | None, from_stdin: bool) -> str:
+    """The password of ``--password``, ``--password-file``, ``--password-stdin`` (the first
+    line, without its line ending), or asked for twice when none is given."""
+    if sum((given is not None, path is not None, from_stdin)) > 1:
+        raise click.UsageError(
+            "Give the password one way only: --password, --password-file or --password-stdin."
+        )
+    if given is not None:
+        return given
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.UsageError(f"Cannot read the password file {path}: {error}") from None
+        return lines[0] if lines else ""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _user(email: str) -> User:
+    """The user with this e-mail (trimmed, in any case), or a UsageError."""
+    wanted = email.strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == wanted))
+    if user is None:
+        raise click.UsageError(f"There is no user with the e-mail {wanted!r}.")
+    return user
+
+
+@click.command("disable-user")
+@with_appcontext
+@click.option("--email", required=True)
+def disable_user(email: str) -> None:
+    """Stop a user logging in: their sessions end and their open links stop working."""
+    user = _user(email)
+    if user.disabled_at is not None:
+        click.echo(f"{user.email} is disabled already.")
+        return
+    user.disabled_at = utcnow()
+    end_sessions(db.session, user)
+    close_links(db.session, user)
+    record(db.session, "user.disabled", target=f"user {user.id}")
+    db.session.commit()
+    click.echo(f"Disabled {user.email}.")
+
+
+@click.command("enable-user")
+@with_appcontext
+@click.option("--email", required=True)
+def enable_user(email: str) -> None:
+    """Let a disabled user log in again, with the password they had."""
+    user = _user(email)
+    if user.disabled_at is None:
+        click.echo(f"{user.email} is not disabled.")
+        return
+    user.disabled_at = None
+    record(db.session, "user.enabled", target=f"user {user.id}")
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
+@click.command("reset-password")
+@with_appcontext
+@click.option("--email", required=True)
+@click.option("--mail", "by_mail", is_flag=True, help="Mail the link to the user, not print it.")
+def reset_password(email: str, by_mail: bool) -> None:
+    """Make a password-reset link (valid one hour, once) and print it, or mail it with --mail.
+
+    Earlier reset links of the user stop working; the current password keeps working until
+    the link is used.
+    """
+    user = _user(email)
+    if not user.is_active:
+        raise click.UsageError(f"{user.email} is disabled: run enable-user first.")
+    token = reset_link(db.session, user)
+    public_url = current_app.config["PUBLIC_URL"]
+    if not by_mail:
+        click.echo(account_link_url(public_url, token, "reset"))
+        return
+    try:
+        reason = send_reset(current_app.config, reset_message(public_url, user.email, token))
+    except ValueError as error:
+        reason = str(error)
+    if reason:
+        raise click.ClickException(f"The mail was not sent: {reason}.")
+    click.echo(f"sent a reset link to {user.email}")
 
 
 @click.command("invite")

@@ -38,6 +38,17 @@ MIN_SECRET_KEY_LENGTH = 32
 KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 
 
+ON_OFF = {"on": True, "off": False}
+
+
+def on_or_off(name: str, value: str) -> bool:
+    """The switch ``value`` of the environment variable ``name``: ``on`` or ``off``."""
+    choice = value.strip().lower()
+    if choice not in ON_OFF:
+        raise ValueError(f"{name} must be on or off, not {value!r}.")
+    return ON_OFF[choice]
+
+
 def from_environment() -> dict:
     """Settings taken from ``SURVEY_*`` environment variables; reads nothing else.
 
@@ -57,6 +68,10 @@ def from_environment() -> dict:
         "SMTP_PASSWORD": os.environ.get("SURVEY_SMTP_PASSWORD") or None,
         "SMTP_SENDER": os.environ.get("SURVEY_SMTP_SENDER", "survey@localhost"),
         "SMTP_SECURITY": os.environ.get("SURVEY_SMTP_SECURITY", "none"),
+        # Admins and consultants must turn two-factor authentication on (survey/auth).
+        "TWO_FACTOR_REQUIRED_FOR_STAFF": on_or_off(
+            "SURVEY_REQUIRE_TWO_FACTOR", os.environ.get("SURVEY_REQUIRE_TWO_FACTOR", "off")
+        ),
     }
 
 
@@ -115,6 +130,11 @@ DEFAULTS: dict = {
     "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
+    # "Forgot your password?" requests (each one counts) and wrong current passwords when
+    # changing one's own: past these, 429.
+    "PASSWORD_RESETS_PER_EMAIL": "5 per hour",
+    "PASSWORD_RESETS_PER_ADDRESS": "20 per hour",
+    "PASSWORD_CHANGE_FAILURES_PER_USER": "5 per 15 minutes",
     # Survey tokens that match no link are guesses, refused past these limits: per address and
     # user agent, and a ceiling per address. A link that opens is never refused (rep/guessing.py).
     "LINK_FAILURES_PER_BROWSER": "30 per 10 minutes",
@@ -127,6 +147,9 @@ DEFAULTS: dict = {
     # Invitation mails: seconds an SMTP step may take; sent by a background thread unless False.
     "SMTP_TIMEOUT_SECONDS": 30,
     "MAIL_IN_BACKGROUND": True,
+    # Whether admins and consultants must turn two-factor authentication on (from
+    # SURVEY_REQUIRE_TWO_FACTOR); managers never must.
+    "TWO_FACTOR_REQUIRED_FOR_STAFF": False,
     # How often the response-rate page asks for fresh counts.
     "RATES_POLL_SECONDS": 15,
 }

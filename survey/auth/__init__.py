@@ -6,7 +6,12 @@ from survey.config import wants_secure_cookies
 
 bp = Blueprint("auth", __name__)
 
-from survey.auth import routes  # noqa: E402, F401
+from survey.auth import (  # noqa: E402, F401
+    account_routes,
+    password_routes,
+    routes,
+    two_factor_routes,
+)
 from survey.auth.accounts import login_manager  # noqa: E402
 from survey.limiter import limiter  # noqa: E402
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey.accounts.passwords import password_matches
 from survey.db import db
 from survey.models import User
 from survey.params import parse_id
@@ -19,7 +20,9 @@ DUMMY_HASH = generate_password_hash("no account has this password")
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user with this e-mail and password, or ``None``; the same work either way.
+    """The active user with this e-mail and password, or ``None``; the same work either way.
+
+    A disabled user, or an invited one who has no password yet, is ``None`` as well.
 
     Parameters
     ----------
@@ -31,24 +34,21 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         As typed.
     """
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
+    if user is None or user.password_hash is None:
         check_password_hash(DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if password_matches(user.password_hash, password) and user.is_active else None
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of ``id:version`` if that version is still current (see ``User.get_id``)."""
+    """The user of ``id:version`` if that version is still current (see ``User.get_id``) and
+    the user is not disabled."""
     user_id, _, version = session_id.partition(":")
     user_id, version = parse_id(user_id), parse_id(version)
     if user_id is None or version is None:
         return None
     user = db.session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
-
-
-def end_sessions(user: User) -> None:
-    """Invalidate every session cookie issued to ``user`` so far."""
-    user.session_version += 1
-    db.session.commit()
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
+from survey.accounts.logins import finish_login
+from survey.accounts.sessions import end_sessions
 from survey.auth import bp
-from survey.auth.accounts import authenticate, end_sessions
+from survey.auth.accounts import authenticate
 from survey.auth.forms import LoginForm
 from survey.auth.redirects import AFTER_LOGIN, local_path
 from survey.auth.throttle import FAILED_LOGIN_STATUS, limit_failed_logins, slow_down
@@ -35,17 +37,16 @@ def login():
             "auth/login.html", form=form, next_path=next_path, failed=FAILED_MESSAGE
         )
         return page, FAILED_LOGIN_STATUS
-    session.clear()  # a new session: nothing set before login is carried over
-    login_user(user)
-    current_app.logger.info("User %s logged in from %s", user.id, request.remote_addr)
-    return redirect(next_path or AFTER_LOGIN)
+    current_app.logger.info("User %s proved their password from %s", user.id, request.remote_addr)
+    return redirect(finish_login(db.session, user, next_path or AFTER_LOGIN))
 
 
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
         current_app.logger.info("User %s logged out", current_user.id)
-        end_sessions(current_user)
+        end_sessions(db.session, current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.")

@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, session
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
+from survey.accounts.logins import PENDING_LOGIN
 from survey.limiter import limiter
 
 FAILED_LOGIN_STATUS = 401
@@ -58,8 +60,18 @@ def slow_down() -> None:
     time.sleep(current_app.config["LOGIN_FAILURE_DELAY_SECONDS"])
 
 
-def limit_failed_logins(view):
-    """Count the view's failed POSTs against both limits, and refuse once either is reached."""
+def pending_or_current_user() -> str:
+    """The rate-limit key of the second-factor step: the account alone (whoever is there
+    already has its password), the pending login's user or else the logged-in one."""
+    pending = session.get(PENDING_LOGIN)
+    if isinstance(pending, dict):
+        return f"user/{pending.get('user')}"
+    return f"user/{current_user.id}" if current_user.is_authenticated else "user/-"
+
+
+def limit_failed_logins(view, account_key=address_and_email):
+    """Count the view's failed POSTs against both limits, and refuse once either is reached;
+    ``account_key`` names the account a request tries (by default its form's e-mail)."""
     shared = {
         "methods": ["POST"],
         "deduct_when": is_failed_login,
@@ -67,5 +79,10 @@ def limit_failed_logins(view):
         "on_breach": log_refusal,
     }
     per_address = limiter.limit(failures_per_address, **shared)
-    per_account = limiter.limit(failures_per_account, key_func=address_and_email, **shared)
+    per_account = limiter.limit(failures_per_account, key_func=account_key, **shared)
     return per_account(per_address(view))
+
+
+def limit_failed_codes(view):
+    """:func:`limit_failed_logins` for the two-factor code forms, per account."""
+    return limit_failed_logins(view, account_key=pending_or_current_user)

@@ -1,5 +1,6 @@
 """Database models, one module per area; importing this package registers them all."""
 
+from survey.models.account import AccountLink, RecoveryCode, SingleSignOn
 from survey.models.assessment import Assessment, Wave
 from survey.models.audit import AuditEvent
 from survey.models.invitation import Draft, Invitation, TeamLink
@@ -12,6 +13,7 @@ from survey.models.response import CooperationLink, LadderRung, Response
 from survey.models.roster import RosterUpload
 
 __all__ = [
+    "AccountLink",
     "Assessment",
     "AuditEvent",
     "CooperationLink",
@@ -23,10 +25,12 @@ __all__ = [
     "Organisation",
     "Person",
     "PlannedAction",
+    "RecoveryCode",
     "Release",
     "ReleasedErasure",
     "Response",
     "RosterUpload",
+    "SingleSignOn",
     "Team",
     "TeamLink",
     "User",

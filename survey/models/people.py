@@ -71,20 +71,34 @@ consultant_organisation = Table(
 )
 
 
+USER_STATUSES = ("invited", "active", "disabled")
+
+
 class User(UserMixin, Base):
-    """An account that logs in; a manager is scoped to one team and everything below it."""
+    """An account that logs in; a manager is scoped to one team and everything below it.
+
+    Invited users have no password until they set one through their invitation link (or sign in
+    through their organisation's single sign-on); disabled users cannot log in at all.
+    """
 
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(MAX_EMAIL), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
-    # Part of the id kept in the session cookie; raised at logout, so copies of an old cookie
-    # stop working.
+    # Part of the id kept in the session cookie; raised at logout, password change and disabling,
+    # so copies of an old cookie stop working.
     session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+    # Two-factor authentication (RFC 6238): the shared secret, encrypted (survey/sealed.py);
+    # set once the user confirmed a first code. The last accepted time step refuses a replay.
+    totp_secret: Mapped[str | None] = mapped_column(String(500))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     team: Mapped[Team | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)
@@ -92,3 +106,21 @@ class User(UserMixin, Base):
     def get_id(self) -> str:
         """Flask-Login's session id: the user's id and session version."""
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to log in an inactive (disabled) user."""
+        return self.disabled_at is None
+
+    @property
+    def status(self) -> str:
+        """``invited`` (never logged in, no password yet), ``active`` or ``disabled``."""
+        if self.disabled_at is not None:
+            return "disabled"
+        if self.password_hash is None and self.last_login_at is None:
+            return "invited"
+        return "active"
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None

@@ -452,6 +452,9 @@ def ladder(
         if cell is None or not cell["visible"]:
             hidden.append((wave.name, hidden_reason(cell)))
             continue
+        if not _ladders_shown(cell, view.k):
+            hidden.append((wave.name, f"fewer than {view.k} answered the WHY ladder"))
+            continue
         labels = {target.key: target.label for target in targets}  # older: stored under keys
         rows += [
             {"wave": wave.name, "rung": labels.get(rung, rung), "count": count}
@@ -483,7 +486,7 @@ def _top_rung_change(
     if before is None or not purpose or len(purpose) == len(targets):
         return (), {}
     cells = [team_cell(data[wave], team_id) for wave in (before.id, wave_id)]
-    if not all(cell and cell["visible"] for cell in cells):
+    if not all(_ladders_shown(cell, view.k) for cell in cells):
         return (), {}
     result = _top_rungs_compared(cells, targets, purpose, distribution=True)
     if result is None:
@@ -535,14 +538,20 @@ def ladder_family(
     """Every team's purpose-share change between two released waves, with verdicts adjusted
     together (Benjamini-Hochberg over every team shown in both), as :func:`change_family`."""
     key = ("ladder family", view.releases[before_id].id, view.releases[after_id].id)
-    return cached(key, lambda: _ladder_changes(data, before_id, after_id, targets, purpose))
+    return cached(key, lambda: _ladder_changes(data, before_id, after_id, targets, purpose, view.k))
 
 
-def _ladder_changes(data, before_id: int, after_id: int, targets, purpose) -> dict:
+def _ladders_shown(cell: dict | None, k: int) -> bool:
+    """Whether a cell's ladder counts are shown: the cell is, and at least ``k`` of its people
+    answered the WHY ladder (an optional question; the chart refuses fewer)."""
+    return bool(cell and cell["visible"] and sum((cell.get("ladder") or {}).values()) >= k)
+
+
+def _ladder_changes(data, before_id: int, after_id: int, targets, purpose, k: int) -> dict:
     tested = {}
     for team in data[after_id]["cells"]:
         cells = [team_cell(data[w], int(team)) for w in (before_id, after_id)]
-        if all(cell and cell["visible"] for cell in cells):
+        if all(_ladders_shown(cell, k) for cell in cells):
             result = _top_rungs_compared(cells, targets, purpose, distribution=False)
             if result is not None and result.undefined_reason is None:
                 tested[int(team)] = result

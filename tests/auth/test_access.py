@@ -19,8 +19,8 @@ from tests.auth.helpers import login
 from tests.conftest import csrf_from
 from tests.factories import ReferenceOrg
 
-CONSULTANT_ONLY = ("campaigns", "clients", "quality", "reports", "rights", "words")
-SHARED_BY_EVERYONE = ("api", "auth", "dashboard", "main", "plans", "rep")
+CONSULTANT_ONLY = ("campaigns", "clients", "quality", "reports", "rights", "users", "words")
+SHARED_BY_EVERYONE = ("api", "auth", "dashboard", "main", "plans", "rep", "sso")
 SURVEY = Path(__file__).resolve().parents[2] / "survey"
 APP_ASSEMBLY = ("__init__.py", "cli.py", "wsgi.py")  # they put the blueprints together
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -35,6 +35,7 @@ def consultant_routes(app: Flask, org: ReferenceOrg) -> list[tuple[str, str, str
         "team_id": org.teams["France"].id,
         "batch_id": 1,
         "person_id": 1,
+        "user_id": org.users["global manager"].id,
         "name": "scores",
         "key": "rep-mindset",
         "version": 1,
@@ -71,7 +72,8 @@ def test_every_route_of_a_consultant_only_blueprint_refuses_a_manager(app, dbs, 
     assert {event.user_email for event in events} == {org.users["global manager"].email}
     for (_blueprint, _method, path), event in zip(routes, events, strict=True):
         assert event.target == f"consultant page {path}"
-        named = re.match(rf"/clients/{org.organisation.id}(/|$)", path) is not None
+        naming = rf"/(clients|users/invite/roster|users/\d+/organisations)/{org.organisation.id}"
+        named = re.match(naming + "(/|$)", path) is not None
         assert event.organisation_id == (org.organisation.id if named else None), path
 
 
@@ -210,6 +212,7 @@ def test_blueprints_import_nothing_of_each_other_and_shared_code_no_blueprint():
     shared = [
         *(SURVEY / "aggregates").glob("*.py"),
         *(SURVEY / "releases").glob("*.py"),
+        *(SURVEY / "accounts").glob("*.py"),
         *(path for path in SURVEY.glob("*.py") if path.name not in APP_ASSEMBLY),
     ]
     crossings = []

@@ -27,6 +27,8 @@ QUERY_ARGUMENTS = (
     "since",
     "until",
     "show",
+    "role",
+    "status",
 )
 DESTRUCTIVE = ("delete", "archive", "close_wave", "roster_cancel", "roster_confirm")
 SLOW = ("reports.report_pdf",)  # WeasyPrint: a second or more for each PDF made
@@ -69,12 +71,14 @@ def real_values(world: Hostile, token: str) -> dict[str, str]:
         "batch_id": "1",
         "action_id": "1",
         "person_id": str(person.id),
+        "user_id": str(world.users["manager"].id),
         "token": token,
         "number": "1",
         "section": "change",
         "name": "scores",
         "key": "rep-mindset",
         "version": "1",
+        "slug": "acme",
     }
 
 

@@ -74,6 +74,7 @@ def test_non_ascii_digits_in_a_path_match_no_route(
         "wave_id": place["wave"],
         "team_id": place["team"],
         "person_id": next(iter(reference_roster.values())).id,
+        "user_id": reference_org.users["global manager"].id,
         "batch_id": 1,
         "action_id": 1,
         "number": 1,
@@ -116,6 +117,9 @@ QUERIES = {
     "team plan wave": "/plans/{assessment}/{team}?wave={value}",
     "audit page": "/audit/?page={value}",
     "audit organisation": "/audit/?organisation={value}",
+    "users page": "/users/?page={value}",
+    "users organisation": "/users/?organisation={value}",
+    "roster managers page": "/users/invite/roster/{organisation}?page={value}",
 }
 # The real id a parameter names, so that its Arabic-Indic spelling would find it.
 REAL = {"wave": "wave", "team": "team", "organisation": "organisation"}

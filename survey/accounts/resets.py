@@ -1,0 +1,88 @@
+"""Password-reset links by e-mail, for the "Forgot your password?" page and the command line.
+
+A request for an address that has no active account changes and sends nothing; the page that
+asked answers the same either way. The mail goes out in a background thread unless
+``MAIL_IN_BACKGROUND`` is off, so that the answer does not take longer for a real account.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from survey.accounts.links import issue_link, link_url
+from survey.accounts.mailing import send_messages
+from survey.audit import record
+from survey.models import AccountLink, User
+from survey.models._columns import utcnow
+
+SUBJECT = "Set a new password for Mindset Survey"
+BODY = """Hello,
+
+Someone, probably you, asked to set a new password for the Mindset Survey account {email}.
+Open this link within one hour to choose it:
+
+{link}
+
+The link works once. If you did not ask for it, ignore this message: your password stays as it
+is.
+"""
+
+
+def reset_link(session: Session, user: User) -> str:
+    """A new reset token for ``user`` (earlier ones stop working), audited; commits."""
+    token = issue_link(session, user, "reset")
+    record(session, "user.reset_requested", target=f"user {user.id}")
+    session.commit()
+    return token
+
+
+def reset_for_email(session: Session, email: str) -> tuple[User, str] | None:
+    """The active user of ``email`` (as typed) and a new reset token, or ``None`` when no
+    active account has this address (then nothing changes)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return None
+    return user, reset_link(session, user)
+
+
+def close_links(session: Session, user: User) -> None:
+    """Kill every open link of ``user`` (a new password, a disabling); no commit."""
+    session.execute(
+        update(AccountLink)
+        .where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
+        .values(expires_at=utcnow())
+    )
+
+
+def reset_message(public_url: str, email: str, token: str) -> tuple[str, str, str]:
+    """The ``(recipient, subject, body)`` of the mail that carries a reset link."""
+    body = BODY.format(email=email, link=link_url(public_url, token, "reset"))
+    return email, SUBJECT, body
+
+
+def send_reset(config: Mapping, message: tuple[str, str, str]) -> str | None:
+    """Send one reset mail now: ``None`` once the server accepted it, else the reason."""
+    return send_messages(config, [message]).get(message[0], "not sent")
+
+
+def mail_reset(app: Flask, message: tuple[str, str, str]) -> None:
+    """Send one reset mail in a background thread, or at once when ``MAIL_IN_BACKGROUND`` is
+    off; a failure is logged, without the address or the link."""
+
+    def run() -> None:
+        try:
+            reason = send_reset(app.config, message)
+        except ValueError as error:  # an address or setting that cannot make a mail
+            reason = str(error)
+        if reason:
+            app.logger.warning("A password-reset mail was not sent: %s", reason)
+
+    if app.config["MAIL_IN_BACKGROUND"]:
+        threading.Thread(target=run, name="mail-password-reset", daemon=True).start()
+    else:
+        run()

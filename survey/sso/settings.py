@@ -1,0 +1,85 @@
+"""An organisation's single sign-on settings: read, check and save them, audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from survey.accounts.sealed import seal, unseal
+from survey.audit import record
+from survey.models import Organisation, SingleSignOn
+from survey.sso.forms import SettingsForm
+
+SLUG_TAKEN = "Another organisation already uses this sign-in name."
+SECRET_MISSING = "Enter the client secret the provider gave you."
+
+
+def settings_of(session: Session, organisation: Organisation) -> SingleSignOn | None:
+    """The organisation's single sign-on, if it has one."""
+    return session.scalar(
+        select(SingleSignOn).where(SingleSignOn.organisation_id == organisation.id)
+    )
+
+
+def secret_lost(sso: SingleSignOn | None, secret_key: str) -> bool:
+    """Whether the saved client secret can no longer be read (``SECRET_KEY`` changed)."""
+    return sso is not None and unseal(secret_key, sso.client_secret) is None
+
+
+def enabled_by_slug(session: Session, slug: str) -> SingleSignOn | None:
+    """The enabled single sign-on with this sign-in name, if any."""
+    return session.scalar(
+        select(SingleSignOn).where(SingleSignOn.slug == slug, SingleSignOn.enabled.is_(True))
+    )
+
+
+def save_settings(
+    session: Session,
+    organisation: Organisation,
+    current: SingleSignOn | None,
+    form: SettingsForm,
+    secret_key: str,
+) -> SingleSignOn | None:
+    """Save what ``form`` (already validated) says, audited as ``sso.configured``; commits.
+
+    None, with the reason on the form's fields, when the sign-in name is another
+    organisation's or a first setting has no client secret; nothing is then saved.
+    """
+    if current is None and not form.client_secret.data:
+        form.client_secret.errors.append(SECRET_MISSING)
+        return None
+    if _slug_taken(session, form.slug.data, organisation):
+        form.slug.errors.append(SLUG_TAKEN)
+        return None
+    sso = current or SingleSignOn(organisation_id=organisation.id)
+    sso.issuer = form.issuer.data
+    sso.client_id = form.client_id.data
+    sso.slug = form.slug.data
+    sso.enabled = form.enabled.data
+    if form.client_secret.data:
+        sso.client_secret = seal(secret_key, form.client_secret.data)
+    session.add(sso)
+    record(
+        session,
+        "sso.configured",
+        organisation_id=organisation.id,
+        target=f"organisation {organisation.id}",
+        issuer=sso.issuer,
+        client_id=sso.client_id,
+        slug=sso.slug,
+        enabled=sso.enabled,
+        new_client_credential=bool(form.client_secret.data),
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # the same sign-in name saved by someone else meanwhile
+        session.rollback()
+        form.slug.errors.append(SLUG_TAKEN)
+        return None
+    return sso
+
+
+def _slug_taken(session: Session, slug: str, organisation: Organisation) -> bool:
+    owner = session.scalar(select(SingleSignOn.organisation_id).where(SingleSignOn.slug == slug))
+    return owner is not None and owner != organisation.id
