@@ -1,6 +1,6 @@
 """Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
-``disable-user``, ``enable-user``, ``reset-password``, ``purge-identities``, ``backup``,
-``restore`` and ``build-assets``."""
+``disable-user``, ``enable-user``, ``reset-password``, ``reset-two-factor``,
+``purge-identities``, ``backup``, ``restore`` and ``build-assets``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from survey.accounts.links import link_url as account_link_url
 from survey.accounts.passwords import hash_password, password_problem
 from survey.accounts.resets import close_links, reset_link, reset_message, send_reset
 from survey.accounts.sessions import end_sessions
+from survey.accounts.two_factor import turn_off
 from survey.audit import record
 from survey.db import db
 from survey.invitations import (
@@ -38,7 +39,7 @@ from survey.models.people import USER_ROLES, checked_email
 def init_app(app: Flask) -> None:
     for command in (init_db, db_revision, seed_demo, create_user, invite):
         app.cli.add_command(command)
-    for command in (disable_user, enable_user, reset_password):
+    for command in (disable_user, enable_user, reset_password, reset_two_factor):
         app.cli.add_command(command)
     app.cli.add_command(purge_identities)
     app.cli.add_command(backup_database)
@@ -216,12 +217,22 @@ def disable_user(email: str) -> None:
     if user.disabled_at is not None:
         click.echo(f"{user.email} is disabled already.")
         return
+    if user.role == "admin" and _active_admins() <= 1:
+        raise click.UsageError(
+            f"{user.email} is the last active admin; make someone else admin first."
+        )
     user.disabled_at = utcnow()
     end_sessions(db.session, user)
     close_links(db.session, user)
     record(db.session, "user.disabled", target=f"user {user.id}")
     db.session.commit()
     click.echo(f"Disabled {user.email}.")
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        select(func.count()).where(User.role == "admin", User.disabled_at.is_(None))
+    )
 
 
 @click.command("enable-user")
@@ -264,6 +275,24 @@ def reset_password(email: str, by_mail: bool) -> None:
     if reason:
         raise click.ClickException(f"The mail was not sent: {reason}.")
     click.echo(f"sent a reset link to {user.email}")
+
+
+@click.command("reset-two-factor")
+@with_appcontext
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    """Turn off a user's two-factor authentication (a lost phone and no recovery code left):
+    their recovery codes stop working and their sessions end; they log in with their password
+    and may turn it on again."""
+    user = _user(email)
+    if not user.two_factor_on:
+        click.echo(f"{user.email} has two-factor authentication off already.")
+        return
+    turn_off(db.session, user)
+    end_sessions(db.session, user)
+    record(db.session, "user.two_factor_reset", target=f"user {user.id}")
+    db.session.commit()
+    click.echo(f"Turned two-factor authentication off for {user.email}.")
 
 
 @click.command("invite")

@@ -134,6 +134,7 @@ DEFAULTS: dict = {
     # changing one's own: past these, 429.
     "PASSWORD_RESETS_PER_EMAIL": "5 per hour",
     "PASSWORD_RESETS_PER_ADDRESS": "20 per hour",
+    "PASSWORD_RESETS_PER_ACCOUNT": "10 per day",  # one e-mail, from any address
     "PASSWORD_CHANGE_FAILURES_PER_USER": "5 per 15 minutes",
     # Survey tokens that match no link are guesses, refused past these limits: per address and
     # user agent, and a ceiling per address. A link that opens is never refused (rep/guessing.py).
@@ -141,6 +142,8 @@ DEFAULTS: dict = {
     "LINK_FAILURES_PER_ADDRESS": "300 per 10 minutes",
     # Answers sent through team links from one address; more are refused (429) until it moves.
     "TEAM_LINK_SUBMITS_PER_ADDRESS": "20 per hour",
+    # Invitations one admin or consultant sends (each form sent counts); more are refused (429).
+    "INVITATIONS_PER_USER": "200 per hour",
     # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
     "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
     "ROSTER_MAX_ROWS": 20_000,

@@ -63,9 +63,22 @@ def open_link(session: Session, token: str, purpose: str) -> AccountLink | None:
     return link
 
 
-def spend_links(session: Session, link: AccountLink) -> None:
-    """Mark ``link`` used and kill the user's other open links (any purpose); no commit."""
+def spend_links(session: Session, link: AccountLink) -> bool:
+    """Mark ``link`` used and kill the user's other open links (any purpose); no commit.
+
+    ``False`` when another request spent it first (then nothing changes and the link is dead):
+    the link is taken with one conditional UPDATE, so that it works once even for two requests
+    at once.
+    """
     now = utcnow()
+    spent = session.execute(
+        update(AccountLink)
+        .where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
     link.used_at = now
     session.execute(
         update(AccountLink)
@@ -76,6 +89,7 @@ def spend_links(session: Session, link: AccountLink) -> None:
         )
         .values(expires_at=now)
     )
+    return True
 
 
 def link_url(public_url: str, token: str, purpose: str) -> str:

@@ -1,8 +1,10 @@
 """Password-reset links by e-mail, for the "Forgot your password?" page and the command line.
 
 A request for an address that has no active account changes and sends nothing; the page that
-asked answers the same either way. The mail goes out in a background thread unless
-``MAIL_IN_BACKGROUND`` is off, so that the answer does not take longer for a real account.
+asked answers the same either way. Unless ``MAIL_IN_BACKGROUND`` is off, all the work of a
+request (the lookup, the new link, its audit event, the commit and the mail) happens in a
+background thread, so that the request itself does the same, and takes as long, for every
+address.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, Response, after_this_request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from survey.accounts.links import issue_link, link_url
 from survey.accounts.mailing import send_messages
 from survey.audit import record
+from survey.db import db
 from survey.models import AccountLink, User
 from survey.models._columns import utcnow
 
@@ -70,19 +73,47 @@ def send_reset(config: Mapping, message: tuple[str, str, str]) -> str | None:
     return send_messages(config, [message]).get(message[0], "not sent")
 
 
-def mail_reset(app: Flask, message: tuple[str, str, str]) -> None:
-    """Send one reset mail in a background thread, or at once when ``MAIL_IN_BACKGROUND`` is
-    off; a failure is logged, without the address or the link."""
+def request_reset(app: Flask, email: str) -> None:
+    """Do all a "Forgot your password?" request for ``email`` (as typed) does: for an active
+    account, a new reset link, audited, committed and mailed; a failure is logged, without the
+    address or the link.
+
+    When ``MAIL_IN_BACKGROUND`` is on, this happens in a background thread, with an app context
+    (and so a database session) of its own, that starts once the response has been sent (its
+    close), so that not even its share of the CPU makes the answer slower for a real account.
+    Otherwise it happens at once.
+    """
 
     def run() -> None:
-        try:
-            reason = send_reset(app.config, message)
-        except ValueError as error:  # an address or setting that cannot make a mail
-            reason = str(error)
-        if reason:
-            app.logger.warning("A password-reset mail was not sent: %s", reason)
+        with app.app_context():  # its session is closed when the context ends
+            _reset_and_mail(app, email)
 
-    if app.config["MAIL_IN_BACKGROUND"]:
-        threading.Thread(target=run, name="mail-password-reset", daemon=True).start()
-    else:
+    def run_in_background() -> None:
+        try:
+            run()
+        except Exception as error:  # a thread's failure would otherwise go unlogged
+            # Only its kind: a database error's text would show the address.
+            app.logger.error("A password-reset request failed: %s", type(error).__name__)
+
+    if not app.config["MAIL_IN_BACKGROUND"]:
         run()
+        return
+    thread = threading.Thread(target=run_in_background, name="mail-password-reset", daemon=True)
+
+    @after_this_request
+    def start_once_sent(response: Response) -> Response:
+        response.call_on_close(thread.start)
+        return response
+
+
+def _reset_and_mail(app: Flask, email: str) -> None:
+    found = reset_for_email(db.session, email)
+    if found is None:
+        return
+    user, token = found
+    try:
+        reason = send_reset(app.config, reset_message(app.config["PUBLIC_URL"], user.email, token))
+    except ValueError as error:  # an address or setting that cannot make a mail
+        reason = str(error)
+    if reason:
+        app.logger.warning("A password-reset mail was not sent: %s", reason)

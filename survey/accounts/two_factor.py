@@ -4,17 +4,23 @@ recovery codes kept for a lost phone.
 Codes are what authenticator apps expect: 6 digits, a 30-second step, HMAC-SHA-1 (pyotp). One
 step either side of now is accepted (a phone's clock a little off), but never a step at or before
 the last one accepted, so that a code seen over someone's shoulder cannot be used again. The
-secret is stored sealed (``survey.accounts.sealed``); recovery codes only as SHA-256 hashes.
+secret is stored sealed (``survey.accounts.sealed``). Recovery codes (80 random bits each) are
+stored only as HMAC-SHA256 under a key derived from ``SECRET_KEY`` with HKDF-SHA256: a copy of
+the database alone cannot test guesses against them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import secrets
 import time
 
 import pyotp
 import segno
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +33,7 @@ VALID_WINDOW = 1  # steps accepted either side of now
 RECOVERY_CODE_COUNT = 10
 REQUIRED_ROLES = ("admin", "consultant")  # when TWO_FACTOR_REQUIRED_FOR_STAFF; never managers
 MAX_CODE_LENGTH = 64  # longer input is no code, refused before any work
+RECOVERY_PURPOSE = b"mindset-survey recovery codes v1"
 
 
 def new_secret() -> str:
@@ -103,22 +110,31 @@ def use_code(session: Session, secret_key: str, user: User, code: str) -> bool:
 
 
 def new_recovery_code() -> str:
-    """Ten random hex digits (40 bits) as ``xxxxx-xxxxx``."""
-    code = secrets.token_hex(5)
-    return f"{code[:5]}-{code[5:]}"
+    """Twenty random hex digits (80 bits) as ``xxxxx-xxxxx-xxxxx-xxxxx``."""
+    code = secrets.token_hex(10)
+    return "-".join(code[start : start + 5] for start in range(0, len(code), 5))
 
 
-def recovery_hash(code: str) -> str:
-    """The SHA-256 hash a recovery code is kept as, whatever its case, spaces and dashes."""
-    return hashlib.sha256(digits(code[:MAX_CODE_LENGTH]).encode()).hexdigest()
+@functools.lru_cache(maxsize=4)
+def _recovery_key(secret_key: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=RECOVERY_PURPOSE)
+    return hkdf.derive(secret_key.encode())
 
 
-def replace_recovery_codes(session: Session, user: User) -> list[str]:
+def recovery_hash(secret_key: str, code: str) -> str:
+    """The HMAC-SHA256 a recovery code is kept as, whatever its case, spaces and dashes."""
+    typed = digits(code[:MAX_CODE_LENGTH]).encode()
+    return hmac.new(_recovery_key(secret_key), typed, hashlib.sha256).hexdigest()
+
+
+def replace_recovery_codes(session: Session, secret_key: str, user: User) -> list[str]:
     """``RECOVERY_CODE_COUNT`` new recovery codes for ``user``, replacing the earlier ones; only
     their hashes are added to ``session`` (no commit): show the codes once."""
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(code)) for code in codes)
+    session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=recovery_hash(secret_key, code)) for code in codes
+    )
     return codes
 
 
@@ -130,14 +146,14 @@ def recovery_codes_left(session: Session, user: User) -> int:
     )
 
 
-def use_recovery_code(session: Session, user: User, code: str) -> bool:
+def use_recovery_code(session: Session, secret_key: str, user: User, code: str) -> bool:
     """Whether ``code`` is one of ``user``'s unused recovery codes; it is then used up (one
     conditional UPDATE, so that it works once even for two requests at once); no commit."""
     used = session.execute(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == recovery_hash(code),
+            RecoveryCode.code_hash == recovery_hash(secret_key, code),
             RecoveryCode.used_at.is_(None),
         )
         .values(used_at=utcnow())
@@ -150,7 +166,7 @@ def use_second_factor(session: Session, secret_key: str, user: User, code: str) 
     """``"code"`` or ``"recovery code"``, whichever ``code`` is (then used up), else ``None``."""
     if use_code(session, secret_key, user, code):
         return "code"
-    if use_recovery_code(session, user, code):
+    if use_recovery_code(session, secret_key, user, code):
         return "recovery code"
     return None
 
@@ -161,7 +177,7 @@ def turn_on(session: Session, secret_key: str, user: User, secret: str, step: in
     user.totp_secret = seal(secret_key, secret)
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
-    return replace_recovery_codes(session, user)
+    return replace_recovery_codes(session, secret_key, user)
 
 
 def turn_off(session: Session, user: User) -> None:

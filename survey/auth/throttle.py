@@ -31,10 +31,19 @@ def submitted_email() -> str:
     return request.form.get("email", "").strip().lower()
 
 
+def email_hash() -> str:
+    """The submitted e-mail as it appears in rate-limit keys: hashed, never in clear."""
+    return hashlib.sha256(submitted_email().encode()).hexdigest()[:32]
+
+
 def address_and_email() -> str:
-    """The rate-limit key of one account from one address; the e-mail only as a hash."""
-    email = hashlib.sha256(submitted_email().encode()).hexdigest()[:32]
-    return f"{get_remote_address()}/{email}"
+    """The rate-limit key of one account from one address."""
+    return f"{get_remote_address()}/{email_hash()}"
+
+
+def email_alone() -> str:
+    """The rate-limit key of one account, from whatever address."""
+    return f"email/{email_hash()}"
 
 
 def failures_per_account() -> str:

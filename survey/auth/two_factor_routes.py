@@ -1,10 +1,12 @@
 """Two-factor authentication: turning it on and off, and the code step of logging in.
 
-Turning it on keeps a candidate secret (sealed) in the session until the user's app gives its
-first right code; only then does the secret reach the database. Failed codes at login, and when
-turning it off or asking for new recovery codes, are counted and refused like failed passwords
-(``survey.auth.throttle``). With ``TWO_FACTOR_REQUIRED_FOR_STAFF``, admins and consultants who
-have not turned it on are sent to this page from every other one.
+Turning it on asks for the current password, then keeps a candidate secret (sealed) in the
+session until the user's app gives its first right code; only then does the secret reach the
+database. Turning it on or off ends the user's other sessions (this browser stays logged in).
+Failed passwords and codes when turning it on or off, asking for new recovery codes, and at
+login, are counted and refused like failed logins (``survey.auth.throttle``). With
+``TWO_FACTOR_REQUIRED_FOR_STAFF``, admins and consultants who have not turned it on are sent to
+this page from every other one.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ from survey.accounts import two_factor as totp
 from survey.accounts.logins import PENDING_LOGIN, PENDING_SECONDS
 from survey.accounts.passwords import password_matches
 from survey.accounts.sealed import seal, unseal
-from survey.accounts.sessions import start_session
+from survey.accounts.sessions import end_sessions, start_session
 from survey.audit import record
 from survey.auth import bp
 from survey.auth.redirects import AFTER_LOGIN, local_path
 from survey.auth.throttle import FAILED_LOGIN_STATUS, limit_failed_codes, slow_down
-from survey.auth.two_factor_forms import CodeForm, TurnOffForm
+from survey.auth.two_factor_forms import CodeForm, TurnOffForm, TurnOnForm
 from survey.db import db
 from survey.errors import is_api_request
 from survey.forms import form_page
@@ -46,6 +48,7 @@ FAILED_CODE = (
     "recovery codes."
 )
 FAILED_TURN_OFF = "The password or the code is not right."
+FAILED_TURN_ON = "That password is not right."
 PENDING_GONE = "Your login has expired or is no longer valid. Please log in again."
 REQUIRED = "Administrators and consultants must keep two-factor authentication on."
 REQUIRED_API = "Turn on two-factor authentication first, at /account/two-factor."
@@ -83,23 +86,41 @@ def require_two_factor():
 @bp.get("/account/two-factor")
 @login_required
 def two_factor():
+    return status_page(TurnOnForm())
+
+
+def status_page(form: TurnOnForm, failed: str | None = None):
+    """The two-factor page, with the form that turns it on (re-shown after a mistake)."""
     user = current_user
     codes_left = totp.recovery_codes_left(db.session, user) if user.two_factor_on else 0
-    return render_template(
+    return form_page(
         "auth/two_factor.html",
+        form,
         on=user.two_factor_on,
         enabled_at=user.totp_enabled_at,
         required=is_required(user),
         codes_left=codes_left,
+        has_password=user.password_hash is not None,
+        failed=failed,
     )
 
 
 @bp.post("/account/two-factor/start")
 @login_required
+@limit_failed_codes
 def two_factor_start():
-    if current_user.two_factor_on:
+    user = current_user
+    if user.two_factor_on:
         flash("Two-factor authentication is already on.")
         return redirect(url_for("auth.two_factor"))
+    form = TurnOnForm()
+    if not form.validate_on_submit():
+        return status_page(form)
+    if not password_matches(user.password_hash, form.password.data):
+        current_app.logger.warning("User %s gave a wrong password to turn two-factor on", user.id)
+        slow_down()
+        page, _status = status_page(form, FAILED_TURN_ON)
+        return page, FAILED_LOGIN_STATUS
     session[CANDIDATE] = seal(secret_key(), totp.new_secret())
     return redirect(url_for("auth.two_factor_setup"), 303)
 
@@ -135,11 +156,11 @@ def two_factor_setup():
     if step is None:
         form.code.errors.append(WRONG_CODE)
         return setup_page(form, secret)
-    user = current_user
+    user = current_user._get_current_object()
     codes = totp.turn_on(db.session, secret_key(), user, secret, step)
+    end_sessions(db.session, user)
     record(db.session, "user.two_factor_on", target=f"user {user.id}")
-    db.session.commit()
-    session.pop(CANDIDATE, None)
+    start_session(db.session, user)  # commits; a fresh session without the candidate
     current_app.logger.info("User %s turned two-factor authentication on", user.id)
     return render_template("auth/two_factor_codes.html", codes=codes, turned_on=True)
 
@@ -148,7 +169,7 @@ def two_factor_setup():
 @login_required
 @limit_failed_codes
 def two_factor_off():
-    user = current_user
+    user = current_user._get_current_object()
     if not user.two_factor_on:
         flash("Two-factor authentication is off.")
         return redirect(url_for("auth.two_factor"))
@@ -166,8 +187,9 @@ def two_factor_off():
         page = render_template("auth/two_factor_off.html", form=form, failed=FAILED_TURN_OFF)
         return page, FAILED_LOGIN_STATUS
     totp.turn_off(db.session, user)
+    end_sessions(db.session, user)
     record(db.session, "user.two_factor_off", target=f"user {user.id}")
-    db.session.commit()
+    start_session(db.session, user)  # commits
     flash("Two-factor authentication is off, and your recovery codes no longer work.")
     return redirect(url_for("auth.two_factor"))
 
@@ -188,7 +210,7 @@ def two_factor_recovery():
         slow_down()
         page = render_template("auth/two_factor_recovery.html", form=form, failed=FAILED_CODE)
         return page, FAILED_LOGIN_STATUS
-    codes = totp.replace_recovery_codes(db.session, user)
+    codes = totp.replace_recovery_codes(db.session, secret_key(), user)
     record(db.session, "user.recovery_codes_new", target=f"user {user.id}")
     db.session.commit()
     return render_template("auth/two_factor_codes.html", codes=codes, turned_on=False)

@@ -69,6 +69,9 @@ class SingleSignOn(Base):
     issuer: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(255))
     client_secret: Mapped[str] = mapped_column(String(1000))
+    # The e-mail domains (space-separated, lower case) whose addresses may sign in: a provider
+    # that vouches for other addresses (a public one) cannot sign anyone else in.
+    email_domains: Mapped[str] = mapped_column(String(500), default="")
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

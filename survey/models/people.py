@@ -94,6 +94,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
+    # Who disabled the account: a consultant may re-enable only what a non-admin disabled.
+    disabled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     # Two-factor authentication (RFC 6238): the shared secret, encrypted (survey/sealed.py);
     # set once the user confirmed a first code. The last accepted time step refuses a replay.
     totp_secret: Mapped[str | None] = mapped_column(String(500))
@@ -102,6 +106,7 @@ class User(UserMixin, Base):
 
     team: Mapped[Team | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)
+    disabled_by: Mapped[User | None] = relationship(remote_side=[id])
 
     def get_id(self) -> str:
         """Flask-Login's session id: the user's id and session version."""

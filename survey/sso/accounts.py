@@ -1,4 +1,5 @@
-"""Which account a single sign-on identity belongs to: never a new one."""
+"""Which account a single sign-on identity belongs to: never a new one, and only for an e-mail
+of a domain the organisation allows."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from survey.models import SingleSignOn, Team, User
 
 def manager_for(session: Session, sso: SingleSignOn, email: str) -> User | None:
     """The manager with this e-mail who leads an active team of ``sso``'s organisation and is
-    not disabled; None when there is no such account (sign-in never creates one)."""
+    not disabled; None when there is no such account (sign-in never creates one) or the
+    e-mail's domain is not one of ``sso.email_domains`` (none allowed: nobody signs in)."""
+    if email.lower().rpartition("@")[2] not in sso.email_domains.split():
+        return None
     query = (
         select(User)
         .join(Team, User.team_id == Team.id)

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from survey.accounts.sealed import seal, unseal
 from survey.audit import record
 from survey.models import Organisation, SingleSignOn
-from survey.sso.forms import SettingsForm
+from survey.sso.forms import SettingsForm, domains_of
 
 SLUG_TAKEN = "Another organisation already uses this sign-in name."
 SECRET_MISSING = "Enter the client secret the provider gave you."
+SECRET_AGAIN = "The issuer or client ID changed: enter the client secret again."
 
 
 def settings_of(session: Session, organisation: Organisation) -> SingleSignOn | None:
@@ -44,11 +45,17 @@ def save_settings(
     """Save what ``form`` (already validated) says, audited as ``sso.configured``; commits.
 
     None, with the reason on the form's fields, when the sign-in name is another
-    organisation's or a first setting has no client secret; nothing is then saved.
+    organisation's, or there is no client secret while there is none yet or the issuer or
+    client id changes (the saved secret must never go to another provider); nothing is then
+    saved.
     """
-    if current is None and not form.client_secret.data:
-        form.client_secret.errors.append(SECRET_MISSING)
-        return None
+    if not form.client_secret.data:
+        if current is None:
+            form.client_secret.errors.append(SECRET_MISSING)
+            return None
+        if (current.issuer, current.client_id) != (form.issuer.data, form.client_id.data):
+            form.client_secret.errors.append(SECRET_AGAIN)
+            return None
     if _slug_taken(session, form.slug.data, organisation):
         form.slug.errors.append(SLUG_TAKEN)
         return None
@@ -56,6 +63,7 @@ def save_settings(
     sso.issuer = form.issuer.data
     sso.client_id = form.client_id.data
     sso.slug = form.slug.data
+    sso.email_domains = " ".join(domains_of(form.email_domains.data))
     sso.enabled = form.enabled.data
     if form.client_secret.data:
         sso.client_secret = seal(secret_key, form.client_secret.data)
@@ -68,6 +76,7 @@ def save_settings(
         issuer=sso.issuer,
         client_id=sso.client_id,
         slug=sso.slug,
+        email_domains=sso.email_domains,
         enabled=sso.enabled,
         new_client_credential=bool(form.client_secret.data),
     )

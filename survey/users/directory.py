@@ -73,21 +73,29 @@ STATUS_RULES = {
 
 
 def visible_users(session: Session, viewer: User, filters: Filters) -> Select:
-    """The users ``viewer`` may see that match ``filters``, by e-mail."""
+    """The users ``viewer`` may see that match ``filters``, by e-mail; nobody for an
+    organisation out of the viewer's scope (it would tell who works for it)."""
     query = select(User)
-    if viewer.role != "admin":
-        scope = organisation_ids_in_scope(session, viewer)
+    scope = None if viewer.role == "admin" else organisation_ids_in_scope(session, viewer)
+    if scope is not None:
         query = query.where(or_(_managers_of(scope), _consultants_of(scope)))
     if filters.search:
         query = query.where(func.lower(User.email).contains(filters.search, autoescape=True))
     if filters.organisation_id is not None:
-        wanted = [filters.organisation_id]
+        in_scope = scope is None or filters.organisation_id in scope
+        wanted = [filters.organisation_id] if in_scope else []
         query = query.where(or_(_managers_of(wanted), _consultants_of(wanted)))
     if filters.role:
         query = query.where(User.role == filters.role)
     if filters.status:
         query = query.where(STATUS_RULES[filters.status])
     return query.order_by(User.email, User.id)
+
+
+def visible_accounts(session: Session, viewer: User, emails: set[str]) -> dict[str, int]:
+    """``{e-mail: user id}`` of the accounts with these e-mails that ``viewer`` may see."""
+    query = visible_users(session, viewer, Filters()).where(User.email.in_(emails))
+    return {user.email: user.id for user in session.scalars(query)}
 
 
 def organisation_ids_of(session: Session, user: User) -> set[int]:
@@ -113,6 +121,12 @@ def may_manage(session: Session, actor: User, user: User) -> bool:
     if actor.role == "admin":
         return True
     return user.role == "manager" and may_see(session, actor, user)
+
+
+def manageable_ids(viewer: User, users: list[User]) -> set[int]:
+    """The ids of ``users`` (all from ``visible_users``) that ``viewer`` may change: an admin
+    all, a consultant the managers (those visible are their organisations')."""
+    return {user.id for user in users if viewer.role == "admin" or user.role == "manager"}
 
 
 def user_or_404(session: Session, viewer: User, user_id: int, *, manage: bool = False) -> User:

@@ -21,9 +21,16 @@ from survey.audit import record
 from survey.models import Organisation, Person, SingleSignOn, Team, User
 from survey.models.organisation import team_paths
 from survey.models.people import checked_email
+from survey.users.directory import visible_accounts
 
 SUBJECT = "Your invitation to Mindset Survey"
 TAKEN = "An account with this e-mail already exists."
+# For an address refused for anything but its form, unless the account is one the inviter
+# sees: it does not tell whether someone else (an admin, another client's user) has one.
+NOT_HERE = (
+    "This address cannot be invited here. If the person should have access, ask an administrator."
+)
+ACCOUNT_NOW = "This address has an account now."
 
 
 class EmailTaken(Exception):
@@ -140,14 +147,18 @@ def send_invitations(
 
 @dataclass(frozen=True)
 class RosterManager:
-    """A manager on a roster: their team's path, and whether their e-mail has an account."""
+    """A manager on a roster: their team's path, whether their e-mail has an account, and
+    that account's id when the viewer may see it."""
 
     person: Person
     team_path: str
     has_account: bool
+    account_id: int | None
 
 
-def roster_managers(session: Session, organisation: Organisation) -> list[RosterManager]:
+def roster_managers(
+    session: Session, viewer: User, organisation: Organisation
+) -> list[RosterManager]:
     """The roster's managers in active teams of ``organisation``, by e-mail."""
     teams = list(session.scalars(select(Team).where(Team.organisation_id == organisation.id)))
     paths = team_paths(teams)
@@ -165,8 +176,14 @@ def roster_managers(session: Session, organisation: Organisation) -> list[Roster
     )
     emails = {person.email.lower() for person in people}
     taken = set(session.scalars(select(User.email).where(User.email.in_(emails))))
+    visible = visible_accounts(session, viewer, emails)
     return [
-        RosterManager(person, paths[person.team_id], person.email.lower() in taken)
+        RosterManager(
+            person,
+            paths[person.team_id],
+            person.email.lower() in taken,
+            visible.get(person.email.lower()),
+        )
         for person in people
     ]
 
@@ -174,20 +191,27 @@ def roster_managers(session: Session, organisation: Organisation) -> list[Roster
 def invite_roster_managers(
     session: Session, managers: list[RosterManager]
 ) -> tuple[list[tuple[User, str]], dict[str, str]]:
-    """Create an invited manager for each roster manager without an account; commits once.
+    """Create an invited manager for each roster manager without an account, each committed
+    on its own (account, link and audit event).
 
-    Returns the invited ``(user, token)`` pairs and ``{e-mail: reason}`` of those refused
-    (an address that is no e-mail address).
+    Returns the invited ``(user, token)`` pairs and ``{e-mail: reason}`` of those refused: an
+    address that is no e-mail address, or one that got an account meanwhile (or twice on the
+    roster), which the others do not undo.
     """
-    invited, refused, seen = [], {}, set()
+    invited, refused = [], {}
     for manager in managers:
         if manager.has_account:
             continue
         email, problem = checked_email(manager.person.email)
-        if problem or email in seen:
-            refused[manager.person.email] = problem or TAKEN
+        if problem:
+            refused[manager.person.email] = problem
             continue
-        seen.add(email)
-        invited.append(_add_user(session, email, "manager", manager.person.team_id, []))
-    session.commit()
+        try:
+            pair = _add_user(session, email, "manager", manager.person.team_id, [])
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            refused[manager.person.email] = ACCOUNT_NOW
+        else:
+            invited.append(pair)
     return invited, refused

@@ -2,6 +2,7 @@
 
 Each checks its rules, makes the change and records its audit event in one commit. Nobody
 disables themselves or takes away their own admin rights, and the last active admin stays one.
+What an admin disabled (or the command line, which records nobody) only an admin re-enables.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def disable(session: Session, actor: User, user: User) -> None:
         raise Refused("This account is already disabled.")
     now = utcnow()
     user.disabled_at = now
+    user.disabled_by_id = actor.id
     end_sessions(session, user)
     session.execute(
         update(AccountLink)
@@ -61,11 +63,22 @@ def disable(session: Session, actor: User, user: User) -> None:
     session.commit()
 
 
-def enable(session: Session, user: User) -> None:
+def may_enable(actor: User, user: User) -> bool:
+    """Whether ``actor`` may re-enable ``user``: an admin always; anyone else only an account
+    that a known non-admin disabled (nobody recorded means the command line: admins only)."""
+    if actor.role == "admin":
+        return True
+    return user.disabled_by is not None and user.disabled_by.role != "admin"
+
+
+def enable(session: Session, actor: User, user: User) -> None:
     """Let a disabled user log in again; commits."""
     if user.disabled_at is None:
         raise Refused("This account is not disabled.")
+    if not may_enable(actor, user):
+        raise Refused("An admin disabled this account; only an admin may re-enable it.")
     user.disabled_at = None
+    user.disabled_by_id = None
     record(
         session,
         "user.enabled",

@@ -21,15 +21,19 @@ from survey.pagination import page_number, paginate, paginate_list
 from survey.users import bp, managing
 from survey.users.directory import (
     Filters,
+    manageable_ids,
     may_manage,
+    may_see,
     organisation_choices,
     scope_labels,
     team_choices,
     user_or_404,
+    visible_accounts,
     visible_users,
 )
 from survey.users.forms import InviteForm, RoleForm, RosterInviteForm, ScopeForm
 from survey.users.inviting import (
+    NOT_HERE,
     TAKEN,
     EmailTaken,
     invite_roster_managers,
@@ -38,6 +42,7 @@ from survey.users.inviting import (
     send_invitations,
 )
 from survey.users.inviting import invite as invite_user
+from survey.users.limits import invitations_limit
 
 PER_PAGE = 50
 
@@ -78,6 +83,7 @@ def index():
         page=page,
         filters=filters,
         scopes=scope_labels(db.session, current_user, page.items),
+        manageable=manageable_ids(current_user, page.items),
         organisations=organisation_choices(db.session, current_user),
         roles=USER_ROLES if _is_admin() else ("consultant", "manager"),
         statuses=USER_STATUSES,
@@ -85,6 +91,7 @@ def index():
 
 
 @bp.route("/invite", methods=["GET", "POST"])
+@invitations_limit
 def invite():
     form = InviteForm()
     form.offer(team_choices(db.session, current_user), _consultant_organisations())
@@ -99,8 +106,10 @@ def invite():
                 form.organisation_ids(),
             )
         except EmailTaken:
-            form.email.errors.append(TAKEN)
-            return form_page("users/invite.html", form)
+            email = form.email.data
+            existing = visible_accounts(db.session, current_user, {email}).get(email)
+            form.email.errors.append(TAKEN if existing else NOT_HERE)
+            return form_page("users/invite.html", form, existing=existing)
         sent, failed = _mail([(user, token)])
         if sent:
             flash(f"The invitation was sent to {user.email}.")
@@ -110,9 +119,10 @@ def invite():
 
 
 @bp.route("/invite/roster/<int:organisation_id>", methods=["GET", "POST"])
+@invitations_limit
 def invite_roster(organisation_id: int):
     organisation = organisation_or_404(db.session, current_user, organisation_id)
-    managers = roster_managers(db.session, organisation)
+    managers = roster_managers(db.session, current_user, organisation)
     form = RosterInviteForm()
     if form.validate_on_submit():
         wanted = form.person.data
@@ -144,11 +154,14 @@ def user(user_id: int):
     if not _is_admin():
         visible = {choice for choice, _name in organisation_choices(db.session, current_user)}
         assigned = [organisation for organisation in assigned if str(organisation.id) in visible]
+    disabler = user.disabled_by
     return render_template(
         "users/user.html",
         user=user,
         scope=scope_labels(db.session, current_user, [user])[user.id],
         manage=manage,
+        may_enable=managing.may_enable(current_user, user),
+        disabled_by=disabler if disabler and may_see(db.session, current_user, disabler) else None,
         is_admin=_is_admin(),
         is_self=user.id == current_user.id,
         last_admin=managing.last_active_admin(db.session, user),
@@ -163,6 +176,7 @@ def _done(user: User, message: str):
 
 
 @bp.post("/<int:user_id>/resend")
+@invitations_limit
 def resend(user_id: int):
     user = user_or_404(db.session, current_user, user_id, manage=True)
     if user.status != "invited":
@@ -191,7 +205,7 @@ def disable(user_id: int):
 def enable(user_id: int):
     user = user_or_404(db.session, current_user, user_id, manage=True)
     try:
-        managing.enable(db.session, user)
+        managing.enable(db.session, current_user, user)
     except managing.Refused as refused:
         return error_page(409, str(refused))
     return _done(user, f"{user.email} may log in again.")

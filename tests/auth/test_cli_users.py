@@ -1,5 +1,5 @@
-"""The account commands: create-user's password sources, disable-user, enable-user and
-reset-password."""
+"""The account commands: create-user's password sources, disable-user, enable-user,
+reset-password and reset-two-factor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from survey.accounts.passwords import password_matches
-from survey.models import User
+from survey.accounts.two_factor import replace_recovery_codes
+from survey.models import RecoveryCode, User
+from survey.models._columns import utcnow
 from tests.auth.helpers import PASSWORD, login
 from tests.auth.password_helpers import (
     LINK,
@@ -37,6 +39,7 @@ def stored_hash(dbs) -> str | None:
 
 @pytest.fixture
 def user(dbs):
+    gen_user(dbs, "bea@example.com", "admin")  # so that ann is not the last active admin
     return gen_user(dbs, EMAIL, "admin")
 
 
@@ -95,7 +98,42 @@ def test_disable_user_ends_sessions_and_links_and_enable_user_undoes_it(app, run
     assert ("user.enabled", f"user {user.id}") in actions(dbs)
 
 
-@pytest.mark.parametrize("command", ["disable-user", "enable-user", "reset-password"])
+def test_disable_user_refuses_the_last_active_admin(app, runner, dbs):
+    ann = gen_user(dbs, EMAIL, "admin")
+    bea = gen_user(dbs, "bea@example.com", "admin")
+    bea.disabled_at = utcnow()
+    dbs.commit()
+    refused = runner.invoke(args=["disable-user", "--email", EMAIL])
+    assert refused.exit_code == 2 and "last active admin" in refused.output
+    assert reloaded(dbs, ann).disabled_at is None
+    assert login(app.test_client(), EMAIL).status_code == 302
+    assert actions(dbs) == []
+
+    gen_user(dbs, "cy@example.com", "consultant")
+    assert runner.invoke(args=["disable-user", "--email", "cy@example.com"]).exit_code == 0
+
+
+def test_reset_two_factor_turns_it_off_and_ends_the_sessions(app, runner, dbs, user):
+    client = app.test_client()
+    assert login(client, EMAIL).status_code == 302
+    user.totp_secret, user.totp_enabled_at = "sealed", utcnow()
+    replace_recovery_codes(dbs, app.config["SECRET_KEY"], user)
+    dbs.commit()
+    done = runner.invoke(args=["reset-two-factor", "--email", EMAIL])
+    assert done.exit_code == 0 and "off for ann@example.com" in done.output
+    ann = reloaded(dbs, user)
+    assert not ann.two_factor_on and ann.totp_secret is None and ann.session_version == 1
+    assert dbs.scalars(select(RecoveryCode).where(RecoveryCode.user_id == ann.id)).all() == []
+    assert ("user.two_factor_reset", f"user {ann.id}") in actions(dbs)
+    assert client.get("/account").status_code == 302  # the old session ended
+    assert login(app.test_client(), EMAIL).location == "/dashboard/"  # no code asked
+    again = runner.invoke(args=["reset-two-factor", "--email", EMAIL])
+    assert again.exit_code == 0 and "off already" in again.output
+
+
+@pytest.mark.parametrize(
+    "command", ["disable-user", "enable-user", "reset-password", "reset-two-factor"]
+)
 def test_an_unknown_e_mail_is_a_usage_error(runner, command):
     refused = runner.invoke(args=[command, "--email", "nobody@example.com"])
     assert refused.exit_code == 2 and "no user with the e-mail" in refused.output

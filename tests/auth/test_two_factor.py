@@ -3,6 +3,7 @@ codes, replays, throttling and the rule that admins and consultants must turn it
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 
@@ -13,7 +14,12 @@ from sqlalchemy import select
 
 from survey.accounts.logins import PENDING_LOGIN, PENDING_SECONDS
 from survey.accounts.sealed import seal, unseal
-from survey.accounts.two_factor import code_step, provisioning_uri, recovery_hash
+from survey.accounts.two_factor import (
+    code_step,
+    new_recovery_code,
+    provisioning_uri,
+    recovery_hash,
+)
 from survey.auth.throttle import REFUSED_MESSAGE
 from survey.auth.two_factor_routes import FAILED_CODE, PENDING_GONE, REQUIRED
 from survey.config import from_environment
@@ -24,7 +30,7 @@ from tests.conftest import csrf_from
 
 PAGE = "/account/two-factor"
 SECRET = re.compile(r'<code id="secret">([A-Z2-7 ]+)</code>')
-RECOVERY = re.compile(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>")
+RECOVERY = re.compile(r"<code>((?:[0-9a-f]{5}-){3}[0-9a-f]{5})</code>")
 
 
 @pytest.fixture
@@ -62,8 +68,9 @@ def turn_on_in_db(app: Flask, dbs, user: User) -> tuple[str, list[str]]:
     row = fresh(dbs, user)
     row.totp_secret = seal(app.config["SECRET_KEY"], secret)
     row.totp_enabled_at = utcnow()
-    codes = ["1a2b3-c4d5e", "f6a7b-8c9d0"]
-    dbs.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(code)) for code in codes)
+    codes = ["1a2b3-c4d5e-f6a7b-8c9d0", "0f1e2-d3c4b-a5968-77685"]
+    key = app.config["SECRET_KEY"]
+    dbs.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(key, code)) for code in codes)
     dbs.commit()
     return secret, codes
 
@@ -85,7 +92,7 @@ def actions(dbs) -> list[str]:
 def start(client):
     """Press "Turn on": the setup page, with a new candidate secret."""
     token = csrf_from(client.get(PAGE).get_data(as_text=True))
-    response = client.post(PAGE + "/start", data={"csrf_token": token})
+    response = client.post(PAGE + "/start", data={"password": PASSWORD, "csrf_token": token})
     assert response.status_code == 303
     assert response.location == PAGE + "/setup"
     return client.get(PAGE + "/setup")
@@ -118,7 +125,7 @@ def test_turning_on_shows_a_qr_code_and_the_secret_then_takes_the_right_code(
     assert secret not in user.totp_secret
     assert unseal(app.config["SECRET_KEY"], user.totp_secret) == secret
     hashes = set(dbs.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))
-    assert hashes == {recovery_hash(code) for code in codes}
+    assert hashes == {recovery_hash(app.config["SECRET_KEY"], code) for code in codes}
     assert not hashes & set(codes)
     assert actions(dbs)[-1] == "user.two_factor_on"
     # Shown once: the status page has the count, not the codes.
@@ -126,6 +133,9 @@ def test_turning_on_shows_a_qr_code_and_the_secret_then_takes_the_right_code(
     assert "10 of your 10 recovery codes are unused" in status
     assert not RECOVERY.findall(status)
     assert client.get(PAGE + "/setup").status_code == 302
+    # The codes page came with the new session: its forms (here, Log out) still work.
+    token = csrf_from(response.get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).location == "/login"
 
 
 def test_the_provisioning_uri_names_the_issuer_and_the_account():
@@ -190,6 +200,65 @@ def test_a_recovery_code_logs_in_once(app, client, dbs, manager):
     login(client, manager.email)
     assert post(client, "/login/code", code=codes[0]).status_code == 401
     assert post(client, "/login/code", code=codes[1]).status_code == 302
+
+
+def test_recovery_codes_have_80_bits_and_are_kept_as_an_hmac_under_the_secret_key():
+    code = new_recovery_code()
+    assert re.fullmatch(r"([0-9a-f]{5}-){3}[0-9a-f]{5}", code)
+    assert len({new_recovery_code() for _ in range(100)}) == 100
+    key = "k" * 32
+    typed = code.upper().replace("-", " ")
+    assert recovery_hash(key, typed) == recovery_hash(key, code)
+    bare = code.replace("-", "")
+    assert recovery_hash(key, code) != hashlib.sha256(bare.encode()).hexdigest()
+    assert recovery_hash(key, code) != recovery_hash("other" * 8, code)
+    assert len(recovery_hash(key, code)) == 64
+
+
+def test_recovery_codes_stop_working_under_another_secret_key(app, client, dbs, manager):
+    _, codes = turn_on_in_db(app, dbs, manager)
+    app.config["SECRET_KEY"] = "another-secret-key-" * 3
+    login(client, manager.email)
+    assert post(client, "/login/code", code=codes[0]).status_code == 401
+
+
+def test_turning_on_needs_the_current_password_and_failures_are_counted(app, client, dbs, manager):
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "2 per hour"
+    login(client, manager.email)
+    assert post(client, PAGE + "/start", password="").status_code == 422
+    wrong = post(client, PAGE + "/start", password="not-my-password-1")
+    assert wrong.status_code == 401
+    assert "That password is not right. Nothing was changed." in wrong.get_data(as_text=True)
+    assert client.get(PAGE + "/setup").status_code == 302  # no candidate secret was made
+    assert post(client, PAGE + "/start", password="not-my-password-2").status_code == 401
+    refused = post(client, PAGE + "/start", password=PASSWORD)
+    assert refused.status_code == 429
+    assert client.get(PAGE + "/setup").status_code == 302
+    assert not fresh(dbs, manager).two_factor_on
+
+
+def test_turning_it_on_or_off_ends_the_other_sessions_and_keeps_this_one(app, client, dbs, manager):
+    other = app.test_client()
+    login(client, manager.email)
+    login(other, manager.email)
+    secret = SECRET.search(start(client).get_data(as_text=True)).group(1).replace(" ", "")
+    turned_on = post(client, PAGE + "/setup", code=pyotp.TOTP(secret).now())
+    assert turned_on.status_code == 200
+    assert logged_in(client) and not logged_in(other)
+    assert fresh(dbs, manager).session_version == 1
+    assert actions(dbs)[-1] == "user.two_factor_on"
+
+    login(other, manager.email)
+    recovery = RECOVERY.findall(turned_on.get_data(as_text=True))[0]
+    assert post(other, "/login/code", code=recovery).status_code == 302
+    assert logged_in(other)
+    turned_off = post(
+        client, PAGE + "/off", password=PASSWORD, code=fresh_code(dbs, manager, secret)
+    )
+    assert turned_off.status_code == 302
+    assert "Two-factor authentication is off" in client.get(PAGE).get_data(as_text=True)
+    assert logged_in(client) and not logged_in(other)
+    assert fresh(dbs, manager).session_version == 2
 
 
 def test_the_code_step_without_a_pending_login_goes_back_to_login(client):

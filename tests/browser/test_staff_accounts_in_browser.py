@@ -70,6 +70,7 @@ def test_an_invited_manager_sets_a_password_turns_on_two_factor_and_sees_paris(
 
     page.get_by_role("link", name="Account").click()
     page.get_by_role("link", name=re.compile("two-factor", re.I)).first.click()
+    page.get_by_label("Current password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Turn on").click()
     assert_accessible(page)
     secret = page.locator("#secret").inner_text().replace(" ", "")
@@ -103,6 +104,7 @@ def test_a_manager_signs_in_through_the_organisations_identity_provider(
                 issuer=provider.issuer,
                 client_id=provider.client_id,
                 client_secret=seal(app.config["SECRET_KEY"], provider.client_secret),
+                email_domains="solarbright.example",
             )
         )
         dbs.commit()

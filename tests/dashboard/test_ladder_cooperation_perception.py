@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html as html_module
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from questionnaires import load_directory
-from survey.models import CooperationLink, Release, Response
+from survey.models import CooperationLink, LadderRung, Release, Response
 from survey.releases.store import release_closed_waves
 from tests.auth.helpers import login
 from tests.factories import gen_response
@@ -173,3 +173,27 @@ def test_releases_stored_before_the_new_figures_are_read_without_them(
     perception = _api(client, answered_org, "Paris")["perception"]["rows"]
     assert perception and all(row["gap"] is None for row in perception)
     assert all(row["manager_score"] == 100.0 for row in perception)
+
+
+def test_a_shown_team_with_fewer_than_k_ladders_shows_no_ladder_for_that_wave(
+    client, dbs, answered_org
+):
+    """The ladder is optional: Paris's 7 Spring answers hold only 4 ladders (k = 5). That
+    wave's ladder is hidden with its reason, and no change is computed from it; the page and
+    the API answer (the chart refused fewer than k answers: a 500 before)."""
+    spring = answered_org.waves[0]
+    paris = dbs.scalars(
+        select(Response.id)
+        .where(Response.wave_id == spring.id, Response.team_id == answered_org.teams["Paris"].id)
+        .order_by(Response.id)
+    ).all()
+    dbs.execute(delete(LadderRung).where(LadderRung.response_id.in_(paris[:3])))
+    dbs.execute(update(Response).where(Response.id.in_(paris[:3])).values(ladder_top=None))
+    dbs.commit()
+    login(client, "p@example.com")
+    page = _page(client, answered_org, "Paris")
+    assert "ladders ending at" not in page
+    ladder = _api(client, answered_org, "Paris")["ladder"]
+    assert {row["wave"] for row in ladder["rows"]} == {"Autumn"}
+    assert {"label": "Spring", "reason": "fewer than 5 answered the WHY ladder"} in ladder["hidden"]
+    assert ladder["findings"] == [] and ladder["figures"] == {}

@@ -1,8 +1,8 @@
 """Links in mails, downloads, pages and the command line come from ``PUBLIC_URL``, never from
 the request's Host (or X-Forwarded-Host) header, which a client can forge.
 
-There is no password-reset mail: accounts are made and changed on the command line
-(``create-user``), so survey invitations and reminders are the only links the app mails.
+The app mails survey invitations and reminders, staff invitations, and password resets
+(tests/auth/test_password_links.py checks those against a forged host too).
 """
 
 from __future__ import annotations
@@ -73,6 +73,16 @@ def test_mailed_invitations_and_reminders_link_to_the_public_url(forged, wave_ur
         assert FORGED not in message.as_string()
     for location in (sent.headers["Location"], reminded.headers["Location"]):
         assert location.startswith("/") and FORGED not in location
+
+
+def test_a_staff_invitation_links_to_the_public_url(forged, reference_org, smtp_server):
+    team = reference_org.teams["France"].id
+    invite = form_on(forged, "/users/invite", "/users/invite")
+    sent = submit(forged, invite, email="new.manager@acme.example", role="manager", team=team)
+    assert sent.status_code == 302 and FORGED not in sent.headers["Location"]
+    (message,) = smtp_server.messages
+    assert f"{PUBLIC_URL}/welcome/" in message.get_content()
+    assert FORGED not in message.as_string()
 
 
 def test_downloaded_links_and_the_team_link_page_use_the_public_url(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from survey.accounts.sealed import seal
 from survey.models import SingleSignOn
 from tests.factories.reference import ReferenceOrg
-from tests.sso.helpers import CALLBACK, SLUG
+from tests.sso.helpers import CALLBACK, DOMAINS, SLUG
 from tests.sso.provider import LocalProvider
 
 
@@ -27,13 +27,15 @@ def provider() -> Iterator[LocalProvider]:
 def acme_sso(
     app: Flask, dbs: Session, reference_org: ReferenceOrg, provider: LocalProvider
 ) -> SingleSignOn:
-    """Acme Solar's single sign-on through ``provider``, enabled, at ``/sso/acme``."""
+    """Acme Solar's single sign-on through ``provider``, enabled, at ``/sso/acme``, for the
+    domains of the tests' users (``DOMAINS``)."""
     sso = SingleSignOn(
         organisation_id=reference_org.organisation.id,
         slug=SLUG,
         issuer=provider.issuer,
         client_id=provider.client_id,
         client_secret=seal(app.config["SECRET_KEY"], provider.client_secret),
+        email_domains=DOMAINS,
         enabled=True,
     )
     dbs.add(sso)

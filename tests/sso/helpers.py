@@ -10,6 +10,7 @@ from werkzeug.test import TestResponse
 
 SLUG = "acme"
 CALLBACK = f"http://localhost/sso/{SLUG}/callback"  # under PUBLIC_URL of the tests' app
+DOMAINS = "example.com acme.example zenith.example"  # those of the reference organisation's users
 
 
 def to_provider(client: FlaskClient, slug: str = SLUG) -> str:

@@ -16,6 +16,7 @@ VALID = {
     "client_id": "mindset-survey",
     "client_secret": SECRET,
     "slug": "acme-solar",
+    "email_domains": "Acme.example, solar.example acme.example",
     "enabled": "y",
 }
 
@@ -46,10 +47,11 @@ def test_a_consultant_of_the_organisation_saves_the_settings(
 
     assert response.status_code == 302
     sso = saved(dbs)
-    assert (sso.issuer, sso.client_id, sso.slug, sso.enabled) == (
+    assert (sso.issuer, sso.client_id, sso.slug, sso.email_domains, sso.enabled) == (
         VALID["issuer"],
         "mindset-survey",
         "acme-solar",
+        "acme.example solar.example",
         True,
     )
     assert SECRET not in sso.client_secret
@@ -60,17 +62,44 @@ def test_a_consultant_of_the_organisation_saves_the_settings(
     event = dbs.scalar(select(AuditEvent).where(AuditEvent.action == "sso.configured"))
     assert event.organisation_id == reference_org.organisation.id
     assert SECRET not in str(event.details) and event.details["slug"] == "acme-solar"
+    assert event.details["email_domains"] == "acme.example solar.example"
 
 
 def test_a_blank_secret_keeps_the_current_one(app, dbs, consultant_client, reference_org):
     address = url(reference_org)
     assert post(consultant_client, address, **VALID).status_code == 302
     first = saved(dbs).client_secret
-    changed = {**VALID, "client_secret": "", "client_id": "renamed"}
+    changed = {**VALID, "client_secret": "", "slug": "renamed", "email_domains": "acme.example"}
     changed.pop("enabled")
     assert post(consultant_client, address, **changed).status_code == 302
     sso = saved(dbs)
-    assert sso.client_secret == first and sso.client_id == "renamed" and not sso.enabled
+    assert sso.client_secret == first and sso.slug == "renamed" and not sso.enabled
+    assert sso.email_domains == "acme.example"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issuer": "https://login.rogue.example"},
+        {"client_id": "another-client"},
+        {"issuer": "https://login.rogue.example", "client_id": "another-client"},
+    ],
+)
+def test_a_changed_provider_needs_the_secret_again(dbs, consultant_client, reference_org, change):
+    """The saved secret must never be sent to a provider a consultant names afterwards."""
+    address = url(reference_org)
+    assert post(consultant_client, address, **VALID).status_code == 302
+    before = saved(dbs)
+    kept = (before.issuer, before.client_id, before.client_secret)
+
+    response = post(consultant_client, address, **{**VALID, "client_secret": "", **change})
+
+    assert response.status_code == 422
+    assert "enter the client secret again" in response.get_data(as_text=True)
+    sso = saved(dbs)
+    assert (sso.issuer, sso.client_id, sso.client_secret) == kept
+    changed = post(consultant_client, address, **{**VALID, "client_secret": "new-one", **change})
+    assert changed.status_code == 302
 
 
 def test_an_admin_may_set_it_too(app, reference_org):
@@ -111,7 +140,15 @@ def test_without_the_csrf_token_nothing_is_saved(dbs, consultant_client, referen
         ("slug", "Acme Solar", "lowercase letters"),
         ("slug", "acme--solar", "lowercase letters"),
         ("slug", "settings", "reserved"),
+        ("issuer", "https://[::1]:99999", "not a URL"),
+        ("issuer", "https://\u00e9x.example", "not a URL"),
         ("client_id", "", "client ID"),
+        ("email_domains", "", "at least one e-mail domain"),
+        ("email_domains", "acme", "not a domain"),
+        ("email_domains", "@acme.example", "not a domain"),
+        ("email_domains", "acme.example/x", "not a domain"),
+        ("email_domains", " ".join(f"d{n}.example" for n in range(11)), "at most 10"),
+        ("email_domains", "a" * 501, "500"),
     ],
 )
 def test_bad_settings_are_refused_with_a_message(
@@ -126,6 +163,17 @@ def test_bad_settings_are_refused_with_a_message(
 def test_a_local_provider_may_use_plain_http(dbs, consultant_client, reference_org):
     fields = {**VALID, "issuer": "http://127.0.0.1:8080/realms/acme"}
     assert post(consultant_client, url(reference_org), **fields).status_code == 302
+
+
+def test_in_production_plain_http_is_refused(
+    app, dbs, consultant_client, reference_org, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PRODUCTION", True)
+    fields = {**VALID, "issuer": "http://127.0.0.1:8080/realms/acme"}
+    response = post(consultant_client, url(reference_org), **fields)
+    assert response.status_code == 422
+    assert "must start with https://" in response.get_data(as_text=True)
+    assert saved(dbs) is None
 
 
 def test_a_first_setting_needs_the_secret(dbs, consultant_client, reference_org):

@@ -5,11 +5,12 @@ Revises: 0007
 Created: 2026-12-01
 
 - ``user_account``: the password may be missing (an invited user sets it through their link);
-  last login, when the account was disabled, and the two-factor secret (encrypted), when it was
-  turned on and the last time step accepted.
+  last login, when the account was disabled and by whom, and the two-factor secret
+  (encrypted), when it was turned on and the last time step accepted.
 - ``account_link``: single-use invitation and reset links, by the hash of their token.
-- ``recovery_code``: hashed single-use codes for users with two-factor authentication.
-- ``single_sign_on``: an organisation's OpenID Connect provider and its sign-in slug.
+- ``recovery_code``: single-use codes of users with two-factor authentication, as keyed hashes.
+- ``single_sign_on``: an organisation's OpenID Connect provider, its sign-in slug and the e-mail
+  domains that may sign in through it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("issuer", sa.String(length=500), nullable=False),
         sa.Column("client_id", sa.String(length=255), nullable=False),
         sa.Column("client_secret", sa.String(length=1000), nullable=False),
+        sa.Column("email_domains", sa.String(length=500), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
@@ -86,6 +88,14 @@ def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("last_login_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("disabled_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("disabled_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_user_account_disabled_by_id_user_account"),
+            "user_account",
+            ["disabled_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
         batch_op.add_column(sa.Column("totp_secret", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("totp_enabled_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
@@ -98,6 +108,10 @@ def downgrade() -> None:
         batch_op.drop_column("totp_last_step")
         batch_op.drop_column("totp_enabled_at")
         batch_op.drop_column("totp_secret")
+        batch_op.drop_constraint(
+            batch_op.f("fk_user_account_disabled_by_id_user_account"), type_="foreignkey"
+        )
+        batch_op.drop_column("disabled_by_id")
         batch_op.drop_column("disabled_at")
         batch_op.drop_column("last_login_at")
 
