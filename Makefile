@@ -56,7 +56,7 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy analysis questionnaires
 
 doctest: $(VENV)/.dev
-	$(BIN)/pytest --doctest-modules analysis questionnaires
+	$(BIN)/pytest --doctest-modules analysis questionnaires survey --ignore=survey/migrations
 
 # Each prints its figures; bench/README.md keeps the latest ones. About 25 minutes in all.
 bench: $(VENV)/.dev
