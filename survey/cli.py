@@ -14,9 +14,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from survey import backup
+from survey.accounts.links import close_links
 from survey.accounts.links import link_url as account_link_url
 from survey.accounts.passwords import hash_password, password_problem
-from survey.accounts.resets import close_links, reset_link, reset_message, send_reset
+from survey.accounts.resets import reset_link, reset_message, send_reset
 from survey.accounts.sessions import end_sessions
 from survey.accounts.two_factor import turn_off
 from survey.audit import record
@@ -223,7 +224,7 @@ def disable_user(email: str) -> None:
         )
     user.disabled_at = utcnow()
     end_sessions(db.session, user)
-    close_links(db.session, user)
+    close_links(db.session, user.id)
     record(db.session, "user.disabled", target=f"user {user.id}")
     db.session.commit()
     click.echo(f"Disabled {user.email}.")

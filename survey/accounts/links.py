@@ -80,16 +80,18 @@ def spend_links(session: Session, link: AccountLink) -> bool:
     if spent.rowcount != 1:
         return False
     link.used_at = now
+    close_links(session, link.user_id)
+    return True
+
+
+def close_links(session: Session, user_id: int) -> None:
+    """Kill every open link of the user (a new password, a disabling, a first single sign-on);
+    no commit."""
     session.execute(
         update(AccountLink)
-        .where(
-            AccountLink.user_id == link.user_id,
-            AccountLink.id != link.id,
-            AccountLink.used_at.is_(None),
-        )
-        .values(expires_at=now)
+        .where(AccountLink.user_id == user_id, AccountLink.used_at.is_(None))
+        .values(expires_at=utcnow())
     )
-    return True
 
 
 def link_url(public_url: str, token: str, purpose: str) -> str:

@@ -13,15 +13,14 @@ import threading
 from collections.abc import Mapping
 
 from flask import Flask, Response, after_this_request
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.accounts.links import issue_link, link_url
 from survey.accounts.mailing import send_messages
 from survey.audit import record
 from survey.db import db
-from survey.models import AccountLink, User
-from survey.models._columns import utcnow
+from survey.models import User
 
 SUBJECT = "Set a new password for Mindset Survey"
 BODY = """Hello,
@@ -51,15 +50,6 @@ def reset_for_email(session: Session, email: str) -> tuple[User, str] | None:
     if user is None or not user.is_active:
         return None
     return user, reset_link(session, user)
-
-
-def close_links(session: Session, user: User) -> None:
-    """Kill every open link of ``user`` (a new password, a disabling); no commit."""
-    session.execute(
-        update(AccountLink)
-        .where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
-        .values(expires_at=utcnow())
-    )
 
 
 def reset_message(public_url: str, email: str, token: str) -> tuple[str, str, str]:

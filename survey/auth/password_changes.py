@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from survey.accounts.links import close_links
 from survey.accounts.passwords import hash_password
-from survey.accounts.resets import close_links
 from survey.accounts.sessions import end_sessions
 from survey.audit import record
 from survey.models import User
@@ -16,6 +16,6 @@ def store_password(session: Session, user: User, password: str, action: str) -> 
     ``action``; commits. The caller checked ``password`` against the rule."""
     user.password_hash = hash_password(password)
     end_sessions(session, user)
-    close_links(session, user)
+    close_links(session, user.id)
     record(session, action, target=f"user {user.id}")
     session.commit()

@@ -7,8 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from survey.access import is_consulting, organisation_or_404
+from survey.accounts.links import close_links
 from survey.accounts.logins import finish_login
-from survey.accounts.resets import close_links
 from survey.audit import record, refuse
 from survey.db import db
 from survey.forms import form_page
@@ -81,7 +81,7 @@ def callback(slug: str):
         target=f"user {user.id}",
         second_factor=user.two_factor_on,
     )
-    close_links(db.session, user)  # an invitation still open is no longer needed
+    close_links(db.session, user.id)  # an invitation still open is no longer needed
     after = finish_login(db.session, user, AFTER_LOGIN)
     db.session.commit()
     return redirect(after)

@@ -7,12 +7,13 @@ What an admin disabled (or the command line, which records nobody) only an admin
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.accounts.links import close_links
 from survey.accounts.sessions import end_sessions
 from survey.audit import record
-from survey.models import AccountLink, Organisation, Team, User
+from survey.models import Organisation, Team, User
 from survey.models._columns import utcnow
 
 
@@ -41,19 +42,10 @@ def disable(session: Session, actor: User, user: User) -> None:
         raise Refused("This is the last active admin; make someone else admin first.")
     if user.disabled_at is not None:
         raise Refused("This account is already disabled.")
-    now = utcnow()
-    user.disabled_at = now
+    user.disabled_at = utcnow()
     user.disabled_by_id = actor.id
     end_sessions(session, user)
-    session.execute(
-        update(AccountLink)
-        .where(
-            AccountLink.user_id == user.id,
-            AccountLink.used_at.is_(None),
-            AccountLink.expires_at > now,
-        )
-        .values(expires_at=now)
-    )
+    close_links(session, user.id)
     record(
         session,
         "user.disabled",
