@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from survey.access import by_id, organisation_ids_in_scope
+from survey.access import LARGEST_ID, by_id, organisation_ids_in_scope
 from survey.audit import refuse
 from survey.models import Organisation, Team, User
 from survey.models.organisation import team_paths
@@ -82,7 +82,8 @@ def visible_users(session: Session, viewer: User, filters: Filters) -> Select:
     if filters.search:
         query = query.where(func.lower(User.email).contains(filters.search, autoescape=True))
     if filters.organisation_id is not None:
-        in_scope = scope is None or filters.organisation_id in scope
+        exists = filters.organisation_id <= LARGEST_ID  # larger: no PostgreSQL INTEGER holds it
+        in_scope = exists and (scope is None or filters.organisation_id in scope)
         wanted = [filters.organisation_id] if in_scope else []
         query = query.where(or_(_managers_of(wanted), _consultants_of(wanted)))
     if filters.role:

@@ -94,6 +94,14 @@ def test_a_consultant_filtering_by_another_organisation_sees_nobody(
     assert "No user matches these filters." in text(response)
 
 
+@pytest.mark.parametrize("organisation", ["2147483648", "999999999999999999"])
+def test_an_organisation_id_beyond_any_integer_column_finds_nobody(admin_client, organisation):
+    """Larger than PostgreSQL's INTEGER: compared in SQL, it would be an error (a 500)."""
+    response = admin_client.get(f"/users/?organisation={organisation}")
+    assert response.status_code == 200
+    assert "No user matches these filters." in text(response)
+
+
 def test_the_list_paginates(dbs, reference_org, admin_client, monkeypatch):
     monkeypatch.setattr(routes, "PER_PAGE", 3)
     first, second, third = (listed(admin_client, f"?page={n}") for n in (1, 2, 3))
