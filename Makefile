@@ -6,8 +6,9 @@ PORT ?= 5000
 SURVEY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 FLASK := $(BIN)/flask --app survey
 VEGA_BUNDLE := survey/static/vendor/vega-bundle.js
+CATALOGUES := $(wildcard survey/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test test-fast check lint typecheck doctest bench browser-deps
+.PHONY: run test test-fast check lint typecheck doctest bench browser-deps messages
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -21,11 +22,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# The charts' vega bundle, from the installed vl-convert (the app only reads it); made again when
-# the requirements change.
-$(VEGA_BUNDLE): $(VENV)/.runtime
+# The charts' vega bundle, from the installed vl-convert (the app only reads it), and the compiled
+# message catalogues; made again when the requirements or a translation change.
+$(VEGA_BUNDLE): $(VENV)/.runtime $(CATALOGUES)
 	$(FLASK) build-assets
 	touch $@
+
+# After changing a text of the app: extract every text into the template catalogue and merge the
+# new ones into each language's catalogue, for the translators (README, "Languages").
+messages: $(VENV)/.dev
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l --add-location=file --sort-by-file \
+		--project "Mindset Survey" -o survey/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i survey/translations/messages.pot -d survey/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 run: $(VENV)/.runtime $(VEGA_BUNDLE)
 	$(FLASK) init-db

@@ -27,6 +27,7 @@ from typing import TypeVar
 import altair as alt
 import pandas as pd
 
+from analysis._text import _
 from analysis.privacy import DEFAULT_K, check_k
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -96,12 +97,12 @@ def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.La
     team = groups[0]
     colour = alt.Color(
         "group:N",
-        title="Team",
+        title=_("Team"),
         sort=groups,
         scale=alt.Scale(domain=groups, range=list(OKABE_ITO)),
         legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3),
     )
-    x = alt.X("wave:O", title="Wave", sort=waves, axis=alt.Axis(labelAngle=0))
+    x = alt.X("wave:O", title=_("Wave"), sort=waves, axis=alt.Axis(labelAngle=0))
     chosen = alt.selection_point(fields=["group"], bind="legend", name="team")
     opacity = (
         alt.when(alt.FieldEqualPredicate(field="group", equal=team))
@@ -117,7 +118,7 @@ def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.La
         .encode(x=x, y=alt.Y("ci_low:Q", scale=_CONTINUUM), y2="ci_high:Q")
     )
     line = base.mark_line(strokeWidth=3).encode(
-        y=alt.Y("mean:Q", title=_wrap(measure, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM)
+        y=alt.Y("mean:Q", title=_wrap(_axis(measure), _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM)
     )
     points = (
         base.mark_point(filled=True, size=70)
@@ -125,23 +126,28 @@ def index_trend_chart(table: pd.DataFrame, measure: str = INDEX_TITLE) -> alt.La
         .encode(
             y="mean:Q",
             tooltip=[
-                alt.Tooltip("group:N", title="Team"),
-                alt.Tooltip("wave:O", title="Wave"),
-                alt.Tooltip("n:Q", title="Answers"),
-                alt.Tooltip("mean:Q", title="Index", format=".1f"),
-                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
-                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+                alt.Tooltip("group:N", title=_("Team")),
+                alt.Tooltip("wave:O", title=_("Wave")),
+                alt.Tooltip("n:Q", title=_("Answers")),
+                alt.Tooltip("mean:Q", title=_("Index"), format=".1f"),
+                alt.Tooltip("ci_low:Q", title=_("95% interval from"), format=".1f"),
+                alt.Tooltip("ci_high:Q", title=_("95% interval to"), format=".1f"),
             ],
         )
     )
-    subtitle = [f"{team}. Shaded: the range its true value lies in with 95% confidence."]
+    subtitle = [
+        _(
+            "%(team)s. Shaded: the range its true value lies in with 95%% confidence.",
+            team=team,
+        )
+    ]
     if len(groups) > 1:
-        subtitle.append("Click a team in the legend to bring its line forward.")
-    name = "Mindset index" if measure == INDEX_TITLE else measure
+        subtitle.append(_("Click a team in the legend to bring its line forward."))
+    name = _("Mindset index") if measure == INDEX_TITLE else measure
     # alt.LayerChart rather than alt.layer, which is typed LayerChart | FacetChart because it
     # turns layers that share row/column/facet encodings into a facet; no chart here has any.
     chart = alt.LayerChart(layer=[band, line, points]).properties(
-        title=_title(f"{name}, wave by wave", *subtitle)
+        title=_title(_("%(measure)s, wave by wave", measure=name), *subtitle)
     )
     return _readable(chart)
 
@@ -184,21 +190,23 @@ def position_distribution_chart(bins: pd.DataFrame, k: int = DEFAULT_K) -> alt.C
         .encode(
             x=alt.X(
                 "bin:O",
-                title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS),
+                title=_wrap(
+                    _("Position (0 = contractual, 100 = purpose-driven)"), _AXIS_TITLE_CHARACTERS
+                ),
                 sort=bin_order,
                 axis=alt.Axis(labelAngle=-45),
             ),
             xOffset=alt.XOffset("group:N", sort=_order(data["group"])),
-            y=alt.Y("share:Q", title="Share of the group", axis=alt.Axis(format="%")),
-            color=_colour("group:N", "Team", data["group"]),
+            y=alt.Y("share:Q", title=_("Share of the group"), axis=alt.Axis(format="%")),
+            color=_colour("group:N", _("Team"), data["group"]),
             tooltip=[
-                alt.Tooltip("group:N", title="Team"),
-                alt.Tooltip("bin:O", title="Position"),
-                alt.Tooltip("count:Q", title="People"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
+                alt.Tooltip("group:N", title=_("Team")),
+                alt.Tooltip("bin:O", title=_("Position")),
+                alt.Tooltip("count:Q", title=_("People")),
+                alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
             ],
         )
-        .properties(title=_title("How far individual positions are spread"))
+        .properties(title=_title(_("How far individual positions are spread")))
     )
     return _readable(chart)
 
@@ -225,7 +233,7 @@ def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
     y_offset = alt.YOffset("wave:N", sort=waves)
     colour = alt.Color(
         "wave:N",
-        title="Wave",
+        title=_("Wave"),
         sort=waves,
         scale=alt.Scale(domain=waves, range=[EARLIER_COLOUR, OKABE_ITO[0]][-len(waves) :]),
         legend=alt.Legend(symbolType="circle", symbolOpacity=1),
@@ -241,24 +249,32 @@ def dimension_profile_chart(table: pd.DataFrame) -> alt.LayerChart:
         .mark_point(filled=True, size=80)
         .encode(
             x=alt.X(
-                "mean:Q", title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM
+                "mean:Q",
+                title=_wrap(
+                    _("Position (0 = contractual, 100 = purpose-driven)"), _AXIS_TITLE_CHARACTERS
+                ),
+                scale=_CONTINUUM,
             ),
             y=y,
             yOffset=y_offset,
             color=colour,
             tooltip=[
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("wave:N", title="Wave"),
-                alt.Tooltip("n:Q", title="Answers"),
-                alt.Tooltip("mean:Q", title="Mean", format=".1f"),
-                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
-                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+                alt.Tooltip("dimension:N", title=_("Dimension")),
+                alt.Tooltip("wave:N", title=_("Wave")),
+                alt.Tooltip("n:Q", title=_("Answers")),
+                alt.Tooltip("mean:Q", title=_("Mean"), format=".1f"),
+                alt.Tooltip("ci_low:Q", title=_("95% interval from"), format=".1f"),
+                alt.Tooltip("ci_high:Q", title=_("95% interval to"), format=".1f"),
             ],
         )
     )
-    title = "The six dimensions" + (", against the wave before" if len(waves) > 1 else "")
+    title = (
+        _("The six dimensions, against the wave before")
+        if len(waves) > 1
+        else _("The six dimensions")
+    )
     chart = alt.LayerChart(layer=[intervals, dots]).properties(
-        title=_title(title, "Line: the 95% confidence interval")
+        title=_title(title, _("Line: the 95% confidence interval"))
     )
     return _readable(chart)
 
@@ -279,23 +295,23 @@ def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
     data = _tidy(table, ["group", "dimension"], ["n", "mean"], [], ["mean"])
     x = alt.X(
         "dimension:N",
-        title="Dimension",
+        title=_("Dimension"),
         sort=_order(data["dimension"]),
         axis=alt.Axis(labelAngle=-30, labelAlign="right"),
     )
-    y = alt.Y("group:N", title="Team", sort=_order(data["group"]))
+    y = alt.Y("group:N", title=_("Team"), sort=_order(data["group"]))
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect().encode(
         color=alt.Color(
             "mean:Q",
-            title=["Position", "0 = contractual", "100 = purpose-driven"],
+            title=[_("Position"), _("0 = contractual"), _("100 = purpose-driven")],
             scale=alt.Scale(scheme="blueorange", domain=[0, 100], domainMid=50),
         ),
         tooltip=[
-            alt.Tooltip("group:N", title="Team"),
-            alt.Tooltip("dimension:N", title="Dimension"),
-            alt.Tooltip("n:Q", title="Answers"),
-            alt.Tooltip("mean:Q", title="Mean", format=".1f"),
+            alt.Tooltip("group:N", title=_("Team")),
+            alt.Tooltip("dimension:N", title=_("Dimension")),
+            alt.Tooltip("n:Q", title=_("Answers")),
+            alt.Tooltip("mean:Q", title=_("Mean"), format=".1f"),
         ],
     )
     extreme = (alt.datum.mean < 20) | (alt.datum.mean > 80)
@@ -304,7 +320,7 @@ def team_dimension_heatmap(table: pd.DataFrame) -> alt.LayerChart:
         color=alt.when(extreme).then(alt.value("white")).otherwise(alt.value("black")),
     )
     chart = alt.LayerChart(layer=[cells, labels]).properties(
-        height=alt.Step(30), title=_title("Mindset by team and dimension")
+        height=alt.Step(30), title=_title(_("Mindset by team and dimension"))
     )
     return _readable(chart)
 
@@ -366,23 +382,25 @@ def ladder_top_rung_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("wave:O", title="Wave", sort=_order(data["wave"]), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("share:Q", title="Share of answers", axis=alt.Axis(format="%")),
+            x=alt.X(
+                "wave:O", title=_("Wave"), sort=_order(data["wave"]), axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y("share:Q", title=_("Share of answers"), axis=alt.Axis(format="%")),
             color=alt.Color(
                 "rung:N",
-                title="The last WHY points to",
+                title=_("The last WHY points to"),
                 sort=order,
                 scale=alt.Scale(domain=order, range=rung_colours(rungs)),
             ),
             order=alt.Order("rung_order:Q"),
             tooltip=[
-                alt.Tooltip("wave:O", title="Wave"),
-                alt.Tooltip("rung:N", title="Last WHY"),
-                alt.Tooltip("count:Q", title="Answers"),
-                alt.Tooltip("share:Q", title="Share", format=".0%"),
+                alt.Tooltip("wave:O", title=_("Wave")),
+                alt.Tooltip("rung:N", title=_("Last WHY")),
+                alt.Tooltip("count:Q", title=_("Answers")),
+                alt.Tooltip("share:Q", title=_("Share"), format=".0%"),
             ],
         )
-        .properties(title=_title("Where the ladder of WHYs ends", "wave by wave"))
+        .properties(title=_title(_("Where the ladder of WHYs ends"), _("wave by wave")))
     )
     return _readable(chart)
 
@@ -406,15 +424,17 @@ def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
     data["count"] = data["count"].astype(int)
     teams = _order(pd.concat([data["from_group"], data["to_group"]]))
     base = alt.Chart(data).encode(
-        x=alt.X("to_group:N", title="Team that got help", sort=teams),
-        y=alt.Y("from_group:N", title="Team that gave help", sort=teams),
+        x=alt.X("to_group:N", title=_("Team that got help"), sort=teams),
+        y=alt.Y("from_group:N", title=_("Team that gave help"), sort=teams),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("count:Q", title="Times help was given", scale=alt.Scale(scheme="blues")),
+        color=alt.Color(
+            "count:Q", title=_("Times help was given"), scale=alt.Scale(scheme="blues")
+        ),
         tooltip=[
-            alt.Tooltip("from_group:N", title="Gave help"),
-            alt.Tooltip("to_group:N", title="Got help"),
-            alt.Tooltip("count:Q", title="Times"),
+            alt.Tooltip("from_group:N", title=_("Gave help")),
+            alt.Tooltip("to_group:N", title=_("Got help")),
+            alt.Tooltip("count:Q", title=_("Times")),
         ],
     )
     darkest = alt.datum.count > data["count"].max() / 2
@@ -423,7 +443,7 @@ def cooperation_matrix_chart(table: pd.DataFrame) -> alt.LayerChart:
         color=alt.when(darkest).then(alt.value("white")).otherwise(alt.value("black")),
     )
     chart = alt.LayerChart(layer=[cells, labels]).properties(
-        height=alt.Step(40), title=_title("Who helps whom")
+        height=alt.Step(40), title=_title(_("Who helps whom"))
     )
     return _readable(chart)
 
@@ -449,7 +469,7 @@ def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
         ["ci_low", "ci_high"],
         ["manager_score", "team_mean"],
     )
-    views = ["The manager's own view", "The team's view"]
+    views = [_("The manager's own view"), _("The team's view")]
     long = pd.concat(
         [
             data.assign(view=views[0], score=data["manager_score"]),
@@ -471,24 +491,28 @@ def perception_gap_chart(table: pd.DataFrame) -> alt.LayerChart:
         .mark_point(filled=True, size=90)
         .encode(
             x=alt.X(
-                "score:Q", title=_wrap(POSITION_TITLE, _AXIS_TITLE_CHARACTERS), scale=_CONTINUUM
+                "score:Q",
+                title=_wrap(
+                    _("Position (0 = contractual, 100 = purpose-driven)"), _AXIS_TITLE_CHARACTERS
+                ),
+                scale=_CONTINUUM,
             ),
             y=y,
             color=colour,
             shape=alt.Shape("view:N", title=None, sort=views, scale=alt.Scale(domain=views)),
             tooltip=[
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("view:N", title="Whose view"),
-                alt.Tooltip("score:Q", title="Score", format=".1f"),
-                alt.Tooltip("ci_low:Q", title="95% interval from", format=".1f"),
-                alt.Tooltip("ci_high:Q", title="95% interval to", format=".1f"),
+                alt.Tooltip("dimension:N", title=_("Dimension")),
+                alt.Tooltip("view:N", title=_("Whose view")),
+                alt.Tooltip("score:Q", title=_("Score"), format=".1f"),
+                alt.Tooltip("ci_low:Q", title=_("95% interval from"), format=".1f"),
+                alt.Tooltip("ci_high:Q", title=_("95% interval to"), format=".1f"),
             ],
         )
     )
     chart = alt.LayerChart(layer=[intervals, dots]).properties(
         title=_title(
-            "How the manager sees it, and how the team does",
-            "Line: the team's mean with 95% confidence",
+            _("How the manager sees it, and how the team does"),
+            _("Line: the team's mean with 95% confidence"),
         )
     )
     return _readable(chart)
@@ -513,7 +537,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
         lines), every text 13 px.
     """
     data = _tidy(table, ["dimension"], [], ["position"], [])
-    overall = "Overall mindset"
+    overall = _("Overall mindset")
     if index is not None and math.isnan(index):
         index = None
     if index is not None and not 0 <= index <= 100:
@@ -544,8 +568,8 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
             values=[0, 50, 100],
             labelFontSize=_PERSONAL_FONT_SIZE,
             labelExpr=(
-                "datum.value == 0 ? 'Contractual' : "
-                "datum.value == 100 ? 'Purpose-driven' : 'Balanced'"
+                f"datum.value == 0 ? {_quoted(_('Contractual'))} : "
+                f"datum.value == 100 ? {_quoted(_('Purpose-driven'))} : {_quoted(_('Balanced'))}"
             ),
             labelAlign=alt.ExprRef(
                 expr="datum.value == 0 ? 'left' : datum.value == 100 ? 'right' : 'center'"
@@ -554,8 +578,8 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
         ),
     )
     tooltip = [
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("position:Q", title="Your position", format=".0f"),
+        alt.Tooltip("dimension:N", title=_("Dimension")),
+        alt.Tooltip("position:Q", title=_("Your position"), format=".0f"),
     ]
     tracks = (
         alt.Chart(rows[["dimension"]].assign(start=0, end=100))
@@ -575,7 +599,7 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
     unscored = rows[rows["position"].isna()][["dimension"]]
     if not unscored.empty:
         layers.append(
-            alt.Chart(unscored.assign(note="Not enough answers", middle=50))
+            alt.Chart(unscored.assign(note=_("Not enough answers"), middle=50))
             .mark_text(color="#555555", fontStyle="italic", fontSize=_PERSONAL_FONT_SIZE)
             .encode(x=alt.X("middle:Q", title=None, scale=_CONTINUUM), y=y, text="note:N")
         )
@@ -583,9 +607,12 @@ def personal_profile_chart(table: pd.DataFrame, index: float | None) -> alt.Laye
         width=PHONE_WIDTH,
         height=36 * len(labels),
         title=alt.Title(
-            "Where you stand",
+            _("Where you stand"),
             anchor="start",
-            subtitle=["Left: work as a contract.", "Right: work for a purpose beyond yourself."],
+            subtitle=[
+                _("Left: work as a contract."),
+                _("Right: work for a purpose beyond yourself."),
+            ],
             fontSize=_PERSONAL_FONT_SIZE + 3,
             subtitleFontSize=_PERSONAL_FONT_SIZE,
             subtitleColor="#555555",
@@ -667,6 +694,18 @@ def _wrap(text: str, width: int) -> str | list[str]:
     that do (at spaces)."""
     lines = textwrap.wrap(text, width)
     return lines if len(lines) > 1 else text
+
+
+def _axis(measure: str) -> str:
+    """The axis title of ``measure``: the index's in the reader's language, else as given."""
+    if measure == INDEX_TITLE:
+        return _("Mindset index (0 = contractual, 100 = purpose-driven)")
+    return measure
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a single-quoted string of a Vega expression."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _title(text: str, *subtitle: str) -> alt.Title:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 
+from analysis._text import _
 from analysis.change import BEYOND_CHANCE, NOT_TESTABLE, TOO_FEW, WITHIN_CHANCE
-from analysis.reading import towards
+from analysis.reading import VALUES_END, towards
 
 
 def change_words(
@@ -39,17 +40,41 @@ variation (not the same as no change).'
     """
     name = dimension.lower()
     if verdict is None or difference is None or math.isnan(difference):
-        return f"The change on {name} since {before} is not shown: {hidden or 'not released'}."
+        return _(
+            "The change on %(dimension)s since %(before)s is not shown: %(reason)s.",
+            dimension=name,
+            before=before,
+            reason=hidden or _("not released"),
+        )
     if verdict == TOO_FEW:
-        return f"Too few answers in {before} or now to tell whether {name} moved."
-    since = f"Since {before}, {name} moved {difference:+.1f} points"
+        return _(
+            "Too few answers in %(before)s or now to tell whether %(dimension)s moved.",
+            before=before,
+            dimension=name,
+        )
+    figures = {"before": before, "dimension": name, "difference": f"{difference:+.1f}"}
     if verdict.endswith(BEYOND_CHANCE):
-        return f"{since} towards {towards(verdict)}, more than chance variation would explain."
+        if towards(verdict) == VALUES_END:
+            return _(
+                "Since %(before)s, %(dimension)s moved %(difference)s points towards management "
+                "by values, more than chance variation would explain.",
+                **figures,
+            )
+        return _(
+            "Since %(before)s, %(dimension)s moved %(difference)s points towards management by "
+            "objectives, more than chance variation would explain.",
+            **figures,
+        )
     if verdict.endswith(WITHIN_CHANCE):
-        return (
-            f"{since}, which the test cannot tell from chance variation (not the same as no "
-            "change)."
+        return _(
+            "Since %(before)s, %(dimension)s moved %(difference)s points, which the test cannot "
+            "tell from chance variation (not the same as no change).",
+            **figures,
         )
     if verdict.endswith(NOT_TESTABLE):
-        return f"{since}, but the change cannot be tested."
+        return _(
+            "Since %(before)s, %(dimension)s moved %(difference)s points, but the change cannot "
+            "be tested.",
+            **figures,
+        )
     raise ValueError(f"unknown verdict {verdict!r}")

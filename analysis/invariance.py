@@ -44,6 +44,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import chdtrc
 
+from analysis._text import _
 from analysis.factor_model import FitIndices, _factor_items, _indices, _logdet
 
 LEVELS = ("configural", "metric", "scalar")
@@ -377,14 +378,23 @@ def _judge(
 ) -> InvarianceStep:
     if previous is None:
         good = fit.cfi >= GOOD_CFI and fit.rmsea <= GOOD_RMSEA
+        figures = {"cfi": f"{fit.cfi:.3f}", "rmsea": f"{fit.rmsea:.3f}"}
         verdict = (
-            f"The same factor structure fits every group (CFI {fit.cfi:.3f}, RMSEA "
-            f"{fit.rmsea:.3f}), so the later steps are meaningful."
+            _(
+                "The same factor structure fits every group (CFI %(cfi)s, RMSEA %(rmsea)s), so "
+                "the later steps are meaningful.",
+                **figures,
+            )
             if good
-            else f"The factor structure fits poorly in the groups taken together (CFI "
-            f"{fit.cfi:.3f}, RMSEA {fit.rmsea:.3f}; good fit needs CFI at least {GOOD_CFI} and "
-            f"RMSEA at most {GOOD_RMSEA}): the items do not measure the dimensions cleanly "
-            "enough to compare groups."
+            else _(
+                "The factor structure fits poorly in the groups taken together (CFI %(cfi)s, "
+                "RMSEA %(rmsea)s; good fit needs CFI at least %(good_cfi)s and RMSEA at most "
+                "%(good_rmsea)s): the items do not measure the dimensions cleanly enough to "
+                "compare groups.",
+                good_cfi=GOOD_CFI,
+                good_rmsea=GOOD_RMSEA,
+                **figures,
+            )
         )
         return InvarianceStep(
             level,
@@ -407,33 +417,44 @@ def _judge(
     delta_p = float(chdtrc(delta_df, max(delta_chi2, 0.0)))
     srmr_rise = SRMR_RISE[level]
     worse = delta_cfi <= CFI_DROP and (delta_rmsea >= RMSEA_RISE or delta_srmr >= srmr_rise)
-    change = (
-        f"CFI changed by {delta_cfi:+.4f}, RMSEA by {delta_rmsea:+.4f}, SRMR by "
-        f"{delta_srmr:+.4f}; non-invariance is a CFI drop of at least {-CFI_DROP} with a rise "
-        f"of at least {RMSEA_RISE} in RMSEA or {srmr_rise} in SRMR"
+    change = _(
+        "CFI changed by %(delta_cfi)s, RMSEA by %(delta_rmsea)s, SRMR by %(delta_srmr)s; "
+        "non-invariance is a CFI drop of at least %(cfi_drop)s with a rise of at least "
+        "%(rmsea_rise)s in RMSEA or %(srmr_rise)s in SRMR",
+        delta_cfi=f"{delta_cfi:+.4f}",
+        delta_rmsea=f"{delta_rmsea:+.4f}",
+        delta_srmr=f"{delta_srmr:+.4f}",
+        cfi_drop=-CFI_DROP,
+        rmsea_rise=RMSEA_RISE,
+        srmr_rise=srmr_rise,
     )
-    if level == "metric":
-        meaning = (
-            "the fit does not signal that items relate to their dimension differently between "
-            "groups"
+    if level == "metric" and worse:
+        verdict = _(
+            "Equal loadings worsen the fit (%(change)s): some items relate to their dimension "
+            "differently between groups.",
+            change=change,
         )
-        failure = "some items relate to their dimension differently between groups"
-        constraint = "Equal loadings"
+    elif level == "metric":
+        verdict = _(
+            "Equal loadings cost little fit (%(change)s), so the fit does not signal that items "
+            "relate to their dimension differently between groups.",
+            change=change,
+        )
+    elif worse:
+        verdict = _(
+            "Equal intercepts worsen the fit (%(change)s): some items are answered higher or "
+            "lower in one group at the same standing on their dimension, so differences in "
+            "scores are not all differences in what they measure.",
+            change=change,
+        )
     else:
-        meaning = (
-            "the fit does not signal that items are answered higher or lower in one group at the "
-            "same standing on their dimension, so score differences between groups can be compared "
-            "as far as this test can tell"
+        verdict = _(
+            "Equal intercepts cost little fit (%(change)s), so the fit does not signal that "
+            "items are answered higher or lower in one group at the same standing on their "
+            "dimension, so score differences between groups can be compared as far as this "
+            "test can tell.",
+            change=change,
         )
-        failure = (
-            "some items are answered higher or lower in one group at the same standing on their "
-            "dimension, so differences in scores are not all differences in what they measure"
-        )
-        constraint = "Equal intercepts"
-    if worse:
-        verdict = f"{constraint} worsen the fit ({change}): {failure}."
-    else:
-        verdict = f"{constraint} cost little fit ({change}), so {meaning}."
     return InvarianceStep(
         level,
         fit,

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from analysis._text import _, join
 from analysis.change import (
     BEYOND_CHANCE,
     NOT_TESTABLE,
@@ -46,7 +47,7 @@ OBJECTIVES = (
     "management by objectives (targets cut per territory, managers saying what and how, control)"
 )
 VALUES = "management by values (giving the why, trust, teams, embracing change)"
-PURPOSE_WORDS = {
+PURPOSE_WORDS = {  # the English words; purpose_words() gives them in the reader's language
     "motivation": "working for meaning and for the people the work serves",
     "responsibility": "caring for the company's results and its customers",
     "cooperation": "sharing best practices and working with product and marketing",
@@ -55,6 +56,20 @@ PURPOSE_WORDS = {
     "incentives": "rewarding cooperation and long-term value beyond the numbers",
 }
 """What the purpose pole of each dimension looks like, in the essay's words."""
+
+
+def purpose_words(key: str) -> str | None:
+    """:data:`PURPOSE_WORDS` of ``key`` in the reader's language (None for an unknown key)."""
+    words = {
+        "motivation": _("working for meaning and for the people the work serves"),
+        "responsibility": _("caring for the company's results and its customers"),
+        "cooperation": _("sharing best practices and working with product and marketing"),
+        "management": _("giving the why, trusting people and keeping a dialogue open"),
+        "change": _("embracing change and seeing the organisation as one system"),
+        "incentives": _("rewarding cooperation and long-term value beyond the numbers"),
+    }
+    return words.get(key)
+
 
 T = TypeVar("T")
 
@@ -142,7 +157,11 @@ embracing change): its mindset index is 62 on a scale from 0 (management by obje
     if ranked:
         sentences.append(ranked)
     changed, moved = what_changed(change), dimensions_moved(differences)
-    sentences.append(f"{changed[:-1]}; of its dimensions, {moved}." if moved else changed)
+    sentences.append(
+        _("%(changed)s; of its dimensions, %(moved)s.", changed=changed[:-1], moved=moved)
+        if moved
+        else changed
+    )
     sentences.append(how_sure(standing, first_wave=change is None))
     return sentences
 
@@ -153,7 +172,7 @@ def _joined(sentence: str | None, clause: str | None) -> str | None:
         return sentence
     if not sentence:
         return f"{clause[0].upper()}{clause[1:]}."
-    return f"{sentence[:-1]}; {clause}."
+    return _("%(sentence)s; %(clause)s.", sentence=sentence[:-1], clause=clause)
 
 
 def against_the_rest(differences: Sequence[DimensionDifference]) -> str | None:
@@ -176,23 +195,37 @@ larger than chance variation; on the other dimensions the tests cannot tell it f
         return None
     beyond = [d for d in rest if d.verdict.endswith(BEYOND_CHANCE)]
     if not beyond:
-        return "the tests cannot tell any of its dimensions from the rest of the organisation"
+        return _("the tests cannot tell any of its dimensions from the rest of the organisation")
     figures = _figures(beyond)
     values = [figures[d.key] for d in beyond if towards(d.verdict) == VALUES_END]
     objectives = [figures[d.key] for d in beyond if towards(d.verdict) != VALUES_END]
-    sides = ([f"further towards management by values on {_and(values)}"] if values else []) + (
-        [f"nearer management by objectives on {_and(objectives)}"] if objectives else []
+    sides = (
+        [_("further towards management by values on %(dimensions)s", dimensions=join(values))]
+        if values
+        else []
+    ) + (
+        [_("nearer management by objectives on %(dimensions)s", dimensions=join(objectives))]
+        if objectives
+        else []
     )
-    which = "differences" if len(beyond) > 1 else "a difference"
-    others = (
-        "; on the other dimensions the tests cannot tell it from the rest"
-        if len(beyond) < len(rest)
-        else ""
-    )
-    return (
-        f"against the rest of the organisation, it is {' and '.join(sides)}, {which} larger "
-        f"than chance variation{others}"
-    )
+    if len(beyond) > 1:
+        clause = _(
+            "against the rest of the organisation, it is %(sides)s, differences larger than "
+            "chance variation",
+            sides=join(sides),
+        )
+    else:
+        clause = _(
+            "against the rest of the organisation, it is %(sides)s, a difference larger than "
+            "chance variation",
+            sides=join(sides),
+        )
+    if len(beyond) < len(rest):
+        clause = _(
+            "%(clause)s; on the other dimensions the tests cannot tell it from the rest",
+            clause=clause,
+        )
+    return clause
 
 
 def dimensions_moved(differences: Sequence[DimensionDifference]) -> str | None:
@@ -208,17 +241,36 @@ would explain
     beyond = [d for d in differences if d.against != REST and d.verdict.endswith(BEYOND_CHANCE)]
     if not beyond:
         return None
-    moves = [
-        f"{d.name.lower()} moved {_points(d.difference, first=i == 0)} towards {towards(d.verdict)}"
-        for i, d in enumerate(beyond)
-    ]
-    return f"{_and(moves)}, more than chance variation would explain"
+    moves = []
+    for i, d in enumerate(beyond):
+        name, points = d.name.lower(), _points(d.difference, first=i == 0)
+        if towards(d.verdict) == VALUES_END:
+            moves.append(
+                _(
+                    "%(dimension)s moved %(points)s towards management by values",
+                    dimension=name,
+                    points=points,
+                )
+            )
+        else:
+            moves.append(
+                _(
+                    "%(dimension)s moved %(points)s towards management by objectives",
+                    dimension=name,
+                    points=points,
+                )
+            )
+    return _("%(moves)s, more than chance variation would explain", moves=join(moves))
 
 
 def _figures(differences: Sequence[DimensionDifference]) -> dict[str, str]:
     """``{key: "name (+8 points)"}``, with "points" said once."""
     return {
-        d.key: f"{d.name.lower()} ({_points(d.difference, first=i == 0)})"
+        d.key: _(
+            "%(dimension)s (%(points)s)",
+            dimension=d.name.lower(),
+            points=_points(d.difference, first=i == 0),
+        )
         for i, d in enumerate(differences)
     }
 
@@ -226,7 +278,7 @@ def _figures(differences: Sequence[DimensionDifference]) -> dict[str, str]:
 def _points(difference: float, *, first: bool) -> str:
     """A difference in whole points with its sign (a typeset minus), "points" after the first."""
     figure = f"{difference:+.0f}".replace("-", "\u2212")
-    return f"{figure} points" if first else figure
+    return _("%(figure)s points", figure=figure) if first else figure
 
 
 def towards(verdict: str) -> str:
@@ -242,24 +294,34 @@ def towards(verdict: str) -> str:
     raise ValueError(f"a difference beyond chance needs a direction: {verdict!r}")
 
 
-def _and(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def where_it_sits(team: str, wave: str, standing: Standing) -> str:
     """The index and which side of the midpoint its whole 95% interval lies on, if either."""
+    index = f"{standing.mean:.0f}"
     if standing.ci_low > MIDPOINT:
-        side = f"leans towards {VALUES}"
-    elif standing.ci_high < MIDPOINT:
-        side = f"leans towards {OBJECTIVES}"
-    else:
-        side = (
-            "sits between management by objectives and management by values, not clearly on "
-            "either side"
+        return _(
+            "In %(wave)s, %(team)s leans towards management by values (giving the why, trust, "
+            "teams, embracing change): its mindset index is %(index)s on a scale from 0 "
+            "(management by objectives) to 100 (management by values).",
+            wave=wave,
+            team=team,
+            index=index,
         )
-    return (
-        f"In {wave}, {team} {side}: its mindset index is {standing.mean:.0f} on a scale from 0 "
-        "(management by objectives) to 100 (management by values)."
+    if standing.ci_high < MIDPOINT:
+        return _(
+            "In %(wave)s, %(team)s leans towards management by objectives (targets cut per "
+            "territory, managers saying what and how, control): its mindset index is %(index)s "
+            "on a scale from 0 (management by objectives) to 100 (management by values).",
+            wave=wave,
+            team=team,
+            index=index,
+        )
+    return _(
+        "In %(wave)s, %(team)s sits between management by objectives and management by values, "
+        "not clearly on either side: its mindset index is %(index)s on a scale from 0 "
+        "(management by objectives) to 100 (management by values).",
+        wave=wave,
+        team=team,
+        index=index,
     )
 
 
@@ -280,13 +342,27 @@ ranking of this wave's means, not a tested difference).
     top = max(scored, key=lambda d: d.mean)
     bottom = min(scored, key=lambda d: d.mean)
     if f"{top.mean:.0f}" == f"{bottom.mean:.0f}":
-        return f"Its six dimensions have about the same mean ({top.mean:.0f})."
-    words = PURPOSE_WORDS.get(bottom.key)
-    missing = f", that is {words}" if words else ""
-    return (
-        f"It is closest to management by values on {top.name.lower()} ({top.mean:.0f}) and "
-        f"furthest from it on {bottom.name.lower()} ({bottom.mean:.0f}){missing} (a ranking "
-        "of this wave's means, not a tested difference)."
+        return _("Its six dimensions have about the same mean (%(mean)s).", mean=f"{top.mean:.0f}")
+    words = purpose_words(bottom.key)
+    figures = {
+        "top": top.name.lower(),
+        "top_mean": f"{top.mean:.0f}",
+        "bottom": bottom.name.lower(),
+        "bottom_mean": f"{bottom.mean:.0f}",
+    }
+    if words:
+        return _(
+            "It is closest to management by values on %(top)s (%(top_mean)s) and furthest from "
+            "it on %(bottom)s (%(bottom_mean)s), that is %(words)s (a ranking of this wave's "
+            "means, not a tested difference).",
+            words=words,
+            **figures,
+        )
+    return _(
+        "It is closest to management by values on %(top)s (%(top_mean)s) and furthest from it "
+        "on %(bottom)s (%(bottom_mean)s) (a ranking of this wave's means, not a tested "
+        "difference).",
+        **figures,
     )
 
 
@@ -299,32 +375,57 @@ def what_changed(change: Change | None) -> str:
 (not the same as no change: at this size only a change of about 9 points would likely show).'
     """
     if change is None:
-        return (
+        return _(
             "This is the first released wave: it sets the baseline, and change shows from the next."
         )
+    before = change.before
     if change.hidden is not None or change.verdict is None or change.difference is None:
-        return f"The change since {change.before} cannot be read: {change.hidden or 'not shown'}."
-    since = f"Since {change.before}"
+        return _(
+            "The change since %(before)s cannot be read: %(reason)s.",
+            before=before,
+            reason=change.hidden or _("not shown"),
+        )
     if change.verdict == TOO_FEW:
-        return f"{since}, too few answers in one of the two waves to tell whether it moved."
-    moved = f"{change.difference:+.1f} points"
+        return _(
+            "Since %(before)s, too few answers in one of the two waves to tell whether it moved.",
+            before=before,
+        )
+    moved = _("%(difference)s points", difference=f"{change.difference:+.1f}")
     if change.verdict.endswith(BEYOND_CHANCE):
-        return (
-            f"{since} it has moved towards {towards(change.verdict)} ({moved}), more than "
-            "chance variation would explain."
+        if towards(change.verdict) == VALUES_END:
+            return _(
+                "Since %(before)s it has moved towards management by values (%(moved)s), more "
+                "than chance variation would explain.",
+                before=before,
+                moved=moved,
+            )
+        return _(
+            "Since %(before)s it has moved towards management by objectives (%(moved)s), more "
+            "than chance variation would explain.",
+            before=before,
+            moved=moved,
         )
     if change.verdict.endswith(NOT_TESTABLE):
-        return f"{since} the index moved {moved}, but the change cannot be tested."
-    if change.verdict.endswith(WITHIN_CHANCE):
-        size = (
-            ""
-            if math.isnan(change.detectable)
-            else f": at this size only a change of about {change.detectable:.0f} points would "
-            "likely show"
+        return _(
+            "Since %(before)s the index moved %(moved)s, but the change cannot be tested.",
+            before=before,
+            moved=moved,
         )
-        return (
-            f"{since} the index moved {moved}, which the test cannot tell from chance "
-            f"variation (not the same as no change{size})."
+    if change.verdict.endswith(WITHIN_CHANCE):
+        if math.isnan(change.detectable):
+            return _(
+                "Since %(before)s the index moved %(moved)s, which the test cannot tell from "
+                "chance variation (not the same as no change).",
+                before=before,
+                moved=moved,
+            )
+        return _(
+            "Since %(before)s the index moved %(moved)s, which the test cannot tell from chance "
+            "variation (not the same as no change: at this size only a change of about "
+            "%(detectable)s points would likely show).",
+            before=before,
+            moved=moved,
+            detectable=f"{change.detectable:.0f}",
         )
     raise ValueError(f"unknown verdict {change.verdict!r}")
 
@@ -336,22 +437,32 @@ def how_sure(standing: Standing, *, first_wave: bool) -> str:
     'How sure we are: this rests on only 7 answers, with a wide 95% interval of 38 to 66, in a \
 first wave with nothing earlier to check it against.'
     """
-    answers = f"only {standing.n}" if standing.n < FEW_ANSWERS else f"{standing.n}"
-    parts = [f"this rests on {answers} answers"]
+    if standing.n < FEW_ANSWERS:
+        parts = [_("this rests on only %(n)s answers", n=standing.n)]
+    else:
+        parts = [_("this rests on %(n)s answers", n=standing.n)]
     if not (math.isnan(standing.ci_low) or math.isnan(standing.ci_high)):
-        wide = "a wide " if standing.ci_high - standing.ci_low > WIDE_INTERVAL else "a "
-        parts.append(f"with {wide}95% interval of {standing.ci_low:.0f} to {standing.ci_high:.0f}")
+        low, high = f"{standing.ci_low:.0f}", f"{standing.ci_high:.0f}"
+        if standing.ci_high - standing.ci_low > WIDE_INTERVAL:
+            parts.append(_("with a wide 95%% interval of %(low)s to %(high)s", low=low, high=high))
+        else:
+            parts.append(_("with a 95%% interval of %(low)s to %(high)s", low=low, high=high))
     if first_wave:
-        parts.append("in a first wave with nothing earlier to check it against")
-    return f"How sure we are: {', '.join(parts)}."
+        parts.append(_("in a first wave with nothing earlier to check it against"))
+    return _("How sure we are: %(parts)s.", parts=", ".join(parts))
 
 
 def hidden(team: str, wave: str, reason: str) -> list[str]:
     """The reading of a team whose results are not shown: why, and that nothing is inferred."""
     return [
-        f"{team}'s results for {wave} are not shown ({reason}): the group is too small, or "
-        "too close to a small one, to describe without risking someone's answers.",
-        "So there is no reading, and nothing is inferred from the teams around it.",
+        _(
+            "%(team)s's results for %(wave)s are not shown (%(reason)s): the group is too small, "
+            "or too close to a small one, to describe without risking someone's answers.",
+            team=team,
+            wave=wave,
+            reason=reason,
+        ),
+        _("So there is no reading, and nothing is inferred from the teams around it."),
     ]
 
 
@@ -378,8 +489,12 @@ incentives is the team's second lowest")]
     chosen: list[Suggestion[T]] = []
     for rank, (dimension, wanted) in enumerate(zip(scored, (2, 1), strict=False)):
         pole = "contractual" if dimension.mean < MIDPOINT else "purpose"
-        lowest = "lowest" if rank == 0 else "second lowest"
-        because = f"suggested because {dimension.name.lower()} is the team's {lowest}"
+        name = dimension.name.lower()
+        because = (
+            _("suggested because %(dimension)s is the team's lowest", dimension=name)
+            if rank == 0
+            else _("suggested because %(dimension)s is the team's second lowest", dimension=name)
+        )
         chosen += [
             Suggestion(practice, dimension.key, because)
             for practice in practices.get((dimension.key, pole), ())[:wanted]

@@ -7,7 +7,9 @@ is an :class:`ActionsError` whose message starts with the file and the place in 
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,17 @@ class ActionLibrary:
 
     questionnaire: str
     practices: tuple[Practice, ...]
+    language: str = "en"
+    # The library in other languages: every title and why translated, ids and order the source's.
+    translations: Mapping[str, "ActionLibrary"] = dataclass_field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def in_language(self, language: str | None) -> "ActionLibrary":
+        """The practices in ``language``; the source's when there is no translation."""
+        if language is None or language == self.language:
+            return self
+        return self.translations.get(language, self)
 
     def for_pole(self, dimension: str, pole: str) -> tuple[Practice, ...]:
         """The practices for a team on ``pole``'s side of ``dimension``, in file order.
@@ -98,7 +111,50 @@ def library(questionnaire: str = "rep-mindset") -> ActionLibrary:
     found = load_actions(ACTIONS_DIRECTORY / f"{questionnaire}.toml")
     if found.questionnaire != questionnaire:
         raise ActionsError(f"{questionnaire}.toml: names questionnaire '{found.questionnaire}'")
-    return found
+    translations = {}
+    for path in sorted(ACTIONS_DIRECTORY.glob(f"{questionnaire}.*.toml")):
+        translated = load_actions_translation(path, found)
+        translations[translated.language] = translated
+    return replace(found, translations=translations)
+
+
+def load_actions_translation(path: Path, source: ActionLibrary) -> ActionLibrary:
+    """``source`` with every title and why in the language of ``path`` (``<key>.<lang>.toml``).
+
+    The file has ``questionnaire``, ``language``, a ``[translation]`` table (``by``, ``review``)
+    and a ``[practices.<id>]`` table with ``title`` and ``why`` for every practice of the source.
+    """
+    name = path.name
+    language = path.stem.rpartition(".")[2]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ActionsError(f"{name}: cannot be read: {error}") from error
+    _check_fields(data, ("questionnaire", "language", "translation", "practices"), name)
+    if data["questionnaire"] != source.questionnaire or data["language"] != language:
+        raise ActionsError(
+            f"{name}: must translate '{source.questionnaire}' into '{language}' (the file name)"
+        )
+    _check_fields(data["translation"], ("by", "review"), f"{name}: translation")
+    texts = data["practices"]
+    if not isinstance(texts, dict):
+        raise ActionsError(f"{name}: 'practices' must be a table of [practices.<id>] tables")
+    for practice_id in texts:
+        if practice_id not in {practice.id for practice in source.practices}:
+            raise ActionsError(f"{name}: practice '{practice_id}' is not in the source")
+    translated = []
+    for practice in source.practices:
+        where = f"{name}: practice '{practice.id}'"
+        if practice.id not in texts:
+            raise ActionsError(f"{where}: no text in '{language}'")
+        _check_fields(texts[practice.id], ("title", "why"), where)
+        entry = {**_practice_fields(practice), **texts[practice.id]}
+        translated.append(_practice(entry, where))
+    return ActionLibrary(source.questionnaire, tuple(translated), language)
+
+
+def _practice_fields(practice: Practice) -> dict[str, str]:
+    return {name: getattr(practice, name) for name in PRACTICE_FIELDS}
 
 
 def _check_fields(table: Any, expected: tuple[str, ...], where: str) -> None:

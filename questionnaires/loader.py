@@ -29,6 +29,7 @@ from questionnaires.model import (
     Questionnaire,
     Scale,
 )
+from questionnaires.translations import TranslationError, attach, translation_language
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
 MAX_RUNGS = 5
@@ -215,6 +216,10 @@ def load_directory(
 ) -> dict[tuple[str, int], Questionnaire]:
     """Load every ``*.toml`` file of a directory, keyed by ``(key, version)``.
 
+    A file named ``<source stem>.<language>.toml`` is a translation of its source
+    (``questionnaires/translations.py``); it is checked and found in the source's
+    ``translations``.
+
     Raises
     ------
     QuestionnaireError
@@ -226,9 +231,20 @@ def load_directory(
     directory = Path(directory)
     if not directory.is_dir():
         raise QuestionnaireError(f"{directory}: not a directory")
+    sources = {
+        path.name: load_questionnaire(path)
+        for path in sorted(directory.glob("*.toml"))
+        if translation_language(path) is None
+    }
+    try:
+        translated = attach(sources, directory)
+    except TranslationError as error:
+        raise QuestionnaireError(str(error)) from error
     loaded: dict[tuple[str, int], Questionnaire] = {}
     for path in sorted(directory.glob("*.toml")):
-        questionnaire = load_questionnaire(path)
+        if path.name not in translated:
+            continue
+        questionnaire = translated[path.name]
         identity = (questionnaire.key, questionnaire.version)
         if identity in loaded:
             raise QuestionnaireError(

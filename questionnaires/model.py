@@ -172,6 +172,22 @@ class Questionnaire:
     source: str
     sha256: str
     crosswalk: Crosswalk | None = None
+    # The same questionnaire in other languages (questionnaires/translations.py): every text
+    # translated, everything else (ids, keying, order, sha256) the source's.
+    translations: Mapping[str, "Questionnaire"] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The source language first, then the languages it is translated into."""
+        return (self.language, *sorted(self.translations))
+
+    def in_language(self, language: str | None) -> "Questionnaire":
+        """This questionnaire's texts in ``language``; the source's when there is no translation."""
+        if language is None or language == self.language:
+            return self
+        return self.translations.get(language, self)
 
     @property
     def has_climate(self) -> bool:

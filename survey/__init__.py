@@ -7,7 +7,17 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from survey import auth, cli, config, errors, instruments, request_log, security, static_assets
+from survey import (
+    auth,
+    cli,
+    config,
+    errors,
+    i18n,
+    instruments,
+    request_log,
+    security,
+    static_assets,
+)
 from survey.db import db
 from survey.params import AsciiIntegerConverter
 
@@ -38,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)
     instruments.init_app(app)
     static_assets.init_app(app)
     errors.init_app(app)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -22,19 +24,16 @@ from survey.access import CONSULTING_ROLES
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, PlannedAction, Team, User, Wave
 from survey.models.plan import MOST_ACTIONS
+from survey.releases.dimensions import against_label, team_wave_label
+from survey.releases.labels import reason_words
 from survey.releases.read import Dashboard, previous_released
 from survey.releases.reading import changes_by_dimension
 from survey.releases.store import latest_releases
 
-NOT_RELEASED = (
-    "{wave} is not released yet: a plan answers a wave's released results, so it can be made "
-    "once they are out."
+FULL = _l(
+    "This plan already has %(most)d actions: change or remove one to add another.",
+    most=MOST_ACTIONS,
 )
-CLOSED = (
-    "The plan made after {wave} is closed: {later} has been released since, and the plan is "
-    "kept as it was so it can be read beside what changed."
-)
-FULL = f"This plan already has {MOST_ACTIONS} actions: change or remove one to add another."
 
 
 class PlanFull(Exception):
@@ -69,10 +68,19 @@ def why_closed(session: Session, assessment: Assessment, wave: Wave) -> str | No
     """Why the plan after ``wave`` cannot be changed now; None while it can."""
     released = latest_releases(session, assessment)
     if wave.id not in released:
-        return NOT_RELEASED.format(wave=wave.name)
+        return _(
+            "%(wave)s is not released yet: a plan answers a wave's released results, so it can "
+            "be made once they are out.",
+            wave=wave.name,
+        )
     later = [w for w in assessment.waves if w.opens_at > wave.opens_at and w.id in released]
     if later:
-        return CLOSED.format(wave=wave.name, later=later[-1].name)
+        return _(
+            "The plan made after %(wave)s is closed: %(later)s has been released since, and the "
+            "plan is kept as it was so it can be read beside what changed.",
+            wave=wave.name,
+            later=later[-1].name,
+        )
     return None
 
 
@@ -202,7 +210,7 @@ def _why_not_shown(board: Dashboard, dimension: str, before: str) -> str:
     note for the team, the dimension or the earlier wave, else its findings."""
     section = board.sections["dimensions"]
     name = board.team.name
-    labels = (name, f"{dimension}, against {before}", f"{name}, {before}")
-    found = [why for label, why in section.hidden if label in labels]
+    labels = (name, against_label(dimension, before), team_wave_label(name, before))
+    found = [str(reason_words(why)) for label, why in section.hidden if label in labels]
     found = found or [finding for finding in section.findings if before in finding]
-    return "; ".join(found) or "not released for this team in both waves"
+    return "; ".join(found) or _("not released for this team in both waves")

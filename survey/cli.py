@@ -52,10 +52,13 @@ def init_app(app: Flask) -> None:
 @click.command("build-assets")
 @with_appcontext
 def build_assets() -> None:
-    """Write the chart bundle (vega, vega-lite, vega-embed) into the static files.
+    """Write the chart bundle (vega, vega-lite, vega-embed) into the static files, and compile
+    the message catalogues.
 
-    The app only reads it: run this once per install and after upgrading vl-convert.
+    The app only reads them: run this once per install, after upgrading vl-convert and after
+    changing a translation.
     """
+    from survey.catalogues import compile_catalogues
     from survey.static_assets import build_vega_bundle
 
     static_folder = current_app.static_folder
@@ -64,6 +67,8 @@ def build_assets() -> None:
     path, changed = build_vega_bundle(static_folder)
     size = path.stat().st_size // 1024
     click.echo(f"{'Wrote' if changed else 'Up to date:'} {path} ({size} KB).")
+    compiled = compile_catalogues()
+    click.echo(f"Compiled {len(compiled)} message catalogue(s).")
 
 
 @click.command("release-due")
@@ -270,7 +275,9 @@ def reset_password(email: str, by_mail: bool) -> None:
         click.echo(account_link_url(public_url, token, "reset"))
         return
     try:
-        reason = send_reset(current_app.config, reset_message(public_url, user.email, token))
+        reason = send_reset(
+            current_app.config, reset_message(public_url, user.email, token, user.language)
+        )
     except ValueError as error:
         reason = str(error)
     if reason:

@@ -34,6 +34,7 @@ from analysis.simulation import (
 )
 from questionnaires import Item, Questionnaire
 from questionnaires.actions import library
+from survey.i18n import local_midnight
 from survey.invitations import Link, invite_unnamed, team_link
 from survey.models import (
     Assessment,
@@ -55,6 +56,12 @@ from survey.tokens import new_token, token_hash
 DEMO_NAME = "SolarBright Energy"
 DEMO_DOMAIN = "solarbright.example"
 DEMO_PASSWORD = "solar-demo-2026"  # 15 characters; printed by seed-demo, never for production
+# The organisation reads times in Paris; Germany and Spain in their own zones (the same offset
+# today, but named as their people expect). Reps answer in their country's language; managers'
+# pages follow their browser or their profile.
+DEMO_ZONE = "Europe/Paris"
+COUNTRY_ZONES = {"Germany": "Europe/Berlin", "Spain": "Europe/Madrid"}
+COUNTRY_LANGUAGES = {"France": "fr", "Germany": "de", "Spain": "es"}
 # country -> (territories, mean mindset in wave 1, drift per wave)
 COUNTRIES = {
     "France": (("Paris", "North", "South-West"), -0.4, 0.45),
@@ -135,7 +142,7 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
     """The organisation, its three waves (``questionnaires``: the (rep, manager) pair each
     wave asks) and their answers drawn from :mod:`analysis.simulation`."""
     rng = np.random.default_rng(2026)
-    organisation = Organisation(name=DEMO_NAME)
+    organisation = Organisation(name=DEMO_NAME, time_zone=DEMO_ZONE)
     session.add(organisation)
     session.flush()
 
@@ -153,6 +160,7 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
     countries: dict[str, Team] = {}
     for country_name, (names, start, drift) in COUNTRIES.items():
         countries[country_name] = team(country_name, sales)
+        countries[country_name].time_zone = COUNTRY_ZONES.get(country_name)
         territories += [(team(name, countries[country_name]), start, drift) for name in names]
     departments = [(product, 0.2, 0.1), (marketing, 0.0, 0.15)]
     session.flush()
@@ -175,8 +183,8 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
         Wave(
             assessment=assessment,
             name=f"Wave {number}",
-            opens_at=now - timedelta(days=30 * months),
-            closes_at=now - timedelta(days=30 * months - 21),
+            opens_at=local_midnight(now - timedelta(days=30 * months), DEMO_ZONE),
+            closes_at=local_midnight(now - timedelta(days=30 * months - 21), DEMO_ZONE),
         )
         for number, months in enumerate(WAVE_MONTHS_AGO, start=1)
     ]
@@ -184,8 +192,8 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
         Wave(
             assessment=assessment,
             name="Wave 3",
-            opens_at=now - timedelta(days=7),
-            closes_at=now + timedelta(days=30),
+            opens_at=local_midnight(now - timedelta(days=7), DEMO_ZONE),
+            closes_at=local_midnight(now + timedelta(days=30), DEMO_ZONE),
             rep_questionnaire_version=rep_new.version,
             rep_questionnaire_sha256=rep_new.sha256,
             manager_questionnaire_version=manager_new.version,
@@ -200,12 +208,14 @@ def _build(session, questionnaires: list[tuple[Questionnaire, Questionnaire]], n
     for code, (node, _, _) in enumerate(rep_teams):
         slug = node.name.lower().replace(" ", "-")
         size = int((population.team == code).sum())
+        country = node.parent.name if node.parent is not None else None
         reps += [
             Person(
                 organisation_id=organisation.id,
                 team=node,
                 role="rep",
                 email=f"rep{number:02d}.{slug}@{DEMO_DOMAIN}",
+                language=COUNTRY_LANGUAGES.get(country, "en"),
             )
             for number in range(1, size + 1)
         ]
@@ -426,6 +436,8 @@ def _response(rng, questionnaire, wave, person, answers, g: float, other_teams) 
         questionnaire_version=questionnaire.version,
         values=pack_values(values),
         respondent_key=person.pseudonym,
+        # Each answered in their roster language where the version is translated (all are).
+        language=person.language if person.language in questionnaire.languages else "en",
     )
     if questionnaire.ladder is not None:
         ladder = questionnaire.ladder

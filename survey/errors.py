@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from survey.instruments import InstrumentChanged, InstrumentMissing
 
 TITLES = {
-    400: "This request could not be understood",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too much data",
-    422: "Please check your answers",
-    429: "Too many requests",
-    500: "Something went wrong on our side",
+    400: _l("This request could not be understood"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too much data"),
+    422: _l("Please check your answers"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
 }
 MESSAGES = {
-    404: "There is nothing at this address.",
-    413: "The form sent more data than any survey page needs, so nothing was saved.",
-    500: "Nothing you entered was lost. Please try again in a moment.",
+    404: _l("There is nothing at this address."),
+    413: _l("The form sent more data than any survey page needs, so nothing was saved."),
+    500: _l("Nothing you entered was lost. Please try again in a moment."),
 }
 
 
@@ -29,7 +31,7 @@ API_PREFIX = "/api/v1"
 
 
 def error_page(status: int, message: str | None = None):
-    title = TITLES.get(status, "Error")
+    title = TITLES.get(status) or _("Error")
     text = message or MESSAGES.get(status, title)
     return render_template("error.html", status=status, title=title, message=text), status
 
@@ -59,8 +61,10 @@ def init_app(app: Flask) -> None:
             return json_error(error)
         return error_page(
             400,
-            "This form has expired or was not sent from this site, so nothing was saved. "
-            "Go back, reload the page and try again.",
+            _(
+                "This form has expired or was not sent from this site, so nothing was saved. "
+                "Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)
@@ -75,4 +79,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InstrumentMissing)
     def instrument_problem(error: Exception):
         app.logger.error("Questionnaire refused: %s", error)
-        return error_page(409, f"This survey is paused while its questionnaire is checked. {error}")
+        return error_page(
+            409,
+            _(
+                "This survey is paused while its questionnaire is checked. %(reason)s",
+                reason=error,
+            ),
+        )

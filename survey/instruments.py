@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from questionnaires import DEFAULT_DIRECTORY, Questionnaire, common_items, load_directory
 
@@ -11,9 +12,14 @@ class InstrumentChanged(Exception):
     """A questionnaire file differs from the one an assessment was started with."""
 
     def __init__(self, key: str, version: int) -> None:
+        # Lazy: shown on an error page in the reader's language, made perhaps outside a request.
         super().__init__(
-            f"Questionnaire {key!r} version {version} has changed since this assessment started. "
-            "Restore the original file or publish the change as a new version."
+            _l(
+                "Questionnaire %(key)s version %(version)s has changed since this assessment "
+                "started. Restore the original file or publish the change as a new version.",
+                key=repr(key),
+                version=version,
+            )
         )
 
 
@@ -21,7 +27,13 @@ class InstrumentMissing(Exception):
     """An assessment names a questionnaire version that is not installed."""
 
     def __init__(self, key: str, version: int) -> None:
-        super().__init__(f"Questionnaire {key!r} version {version} is not installed.")
+        super().__init__(
+            _l(
+                "Questionnaire %(key)s version %(version)s is not installed.",
+                key=repr(key),
+                version=version,
+            )
+        )
 
 
 def init_app(app: Flask) -> None:

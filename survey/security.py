@@ -13,6 +13,7 @@ browser's or a proxy's cache (a shared computer's back button, a corporate proxy
 from __future__ import annotations
 
 from flask import Flask, Response, abort, g, request
+from flask_babel import gettext as _
 
 BASE_POLICY = {
     "default-src": "'self'",
@@ -70,7 +71,7 @@ def init_app(app: Flask) -> None:
             or has_nul(request.form)
             or has_nul(request.files)
         ):
-            abort(400, "Text with a NUL character cannot be stored or searched.")
+            abort(400, _("Text with a NUL character cannot be stored or searched."))
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -9,6 +9,8 @@ unguessable"). Hashing is werkzeug's (scrypt).
 
 from __future__ import annotations
 
+from flask import has_request_context
+from flask_babel import gettext
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -21,6 +23,12 @@ TOO_COMMON = (
     "This password is too common or too easy to guess. Use a longer phrase of unrelated "
     "words, or a password manager."
 )
+
+
+def _(message: str, **values: object) -> str:
+    """``message`` in the reader's language; in English outside a request (the command line,
+    whose messages are for operators)."""
+    return gettext(message, **values) if has_request_context() else message % values
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
@@ -36,12 +44,15 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     True
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"The password may have at most {MAX_PASSWORD_LENGTH} characters."
+        return _("The password may have at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
     known = [part for part in email.lower().replace("@", ".").split(".") if part]
     if zxcvbn(password[:CHECKED_LENGTH], user_inputs=known)["score"] < MIN_STRENGTH:
-        return TOO_COMMON
+        return _(
+            "This password is too common or too easy to guess. Use a longer phrase of unrelated "
+            "words, or a password manager."
+        )
     return None
 
 

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Mapping
 
 from flask import Flask, Response, after_this_request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,19 +22,22 @@ from survey.accounts.links import issue_link, link_url
 from survey.accounts.mailing import send_messages
 from survey.audit import record
 from survey.db import db
+from survey.i18n import SOURCE_LANGUAGE, supported
 from survey.models import User
 
-SUBJECT = "Set a new password for Mindset Survey"
-BODY = """Hello,
+SUBJECT = _l("Set a new password for Mindset Survey")
+BODY = _l(
+    """Hello,
 
-Someone, probably you, asked to set a new password for the Mindset Survey account {email}.
+Someone, probably you, asked to set a new password for the Mindset Survey account %(email)s.
 Open this link within one hour to choose it:
 
-{link}
+%(link)s
 
 The link works once. If you did not ask for it, ignore this message: your password stays as it
 is.
 """
+)
 
 
 def reset_link(session: Session, user: User) -> str:
@@ -52,10 +57,15 @@ def reset_for_email(session: Session, email: str) -> tuple[User, str] | None:
     return user, reset_link(session, user)
 
 
-def reset_message(public_url: str, email: str, token: str) -> tuple[str, str, str]:
-    """The ``(recipient, subject, body)`` of the mail that carries a reset link."""
-    body = BODY.format(email=email, link=link_url(public_url, token, "reset"))
-    return email, SUBJECT, body
+def reset_message(
+    public_url: str, email: str, token: str, language: str | None = None
+) -> tuple[str, str, str]:
+    """The ``(recipient, subject, body)`` of the mail that carries a reset link, in
+    ``language`` (the addressee's, a ``User.language``; English when it has none)."""
+    with force_locale(supported(language) or SOURCE_LANGUAGE):
+        link = link_url(public_url, token, "reset")
+        body = str(BODY) % {"email": email, "link": link}
+        return email, str(SUBJECT), body
 
 
 def send_reset(config: Mapping, message: tuple[str, str, str]) -> str | None:
@@ -102,7 +112,8 @@ def _reset_and_mail(app: Flask, email: str) -> None:
         return
     user, token = found
     try:
-        reason = send_reset(app.config, reset_message(app.config["PUBLIC_URL"], user.email, token))
+        message = reset_message(app.config["PUBLIC_URL"], user.email, token, user.language)
+        reason = send_reset(app.config, message)
     except ValueError as error:  # an address or setting that cannot make a mail
         reason = str(error)
     if reason:

@@ -17,6 +17,7 @@ from analysis import charts
 from questionnaires.model import LadderTarget
 from survey.aggregates.loading import score_cache
 from survey.aggregates.model import Section
+from survey.i18n import language
 from survey.models import Assessment
 from survey.releases.read import Dashboard, ladder_targets, released_dashboard
 from survey.releases.words import words_section
@@ -67,6 +68,7 @@ def _released(
         team_id,
         wave_id,
         with_specs,
+        language(),  # titles, findings and chart texts are in the reader's language
     )
     cache = score_cache()
     cached = cache.get(key)

@@ -6,16 +6,18 @@ each column's unit, and values rounded as the page shows them.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
 
 import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from survey.releases.dimensions import COLUMNS as DIMENSION_COLUMNS
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.read import HEATMAP_COLUMNS, PERCEPTION_COLUMNS, RATE_COLUMNS
+from survey.spreadsheet import COMMA, CsvStyle
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a new cell inside ours: it may split on any of these, whatever
@@ -48,76 +50,79 @@ def safe_cell(value):
     return value
 
 
-def table_csv(table: pd.DataFrame) -> str:
-    """The table as CSV text, a header row first; every cell made safe, NaN left empty."""
+def table_csv(table: pd.DataFrame, style: CsvStyle = COMMA) -> str:
+    """The table as CSV text, a header row first; every cell made safe, NaN left empty; with
+    ``style``'s separator and decimal mark."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = style.writer(out)
     writer.writerow(table.columns)
     for row in table.itertuples(index=False):
-        writer.writerow(["" if _missing(v) else safe_cell(v) for v in row])
+        writer.writerow(["" if _missing(v) else style.number(safe_cell(_plain(v))) for v in row])
     return out.getvalue()
 
 
-PEOPLE = "people"
-POINTS = "points (0 to 100)"
-CHANGE = "points"
-TEXT = "text"
+PEOPLE = _l("people")
+POINTS = _l("points (0 to 100)")
+CHANGE = _l("points")
+TEXT = _l("text")
 COLUMNS: dict[str, tuple[str, str]] = {
-    "group": ("Team", TEXT),
-    "wave": ("Wave", TEXT),
-    "measure": ("Measure", TEXT),
-    "dimension": ("Dimension", TEXT),
-    "n": ("Answers", PEOPLE),
-    "mean": ("Mean", POINTS),
-    "sd": ("Standard deviation", CHANGE),
-    "ci_low": ("95% interval from", CHANGE),
-    "ci_high": ("95% interval to", CHANGE),
-    "test": ("Test", TEXT),
-    "against": ("Compared with", TEXT),
-    "n_team": ("Answers in the team", PEOPLE),
-    "n_other": ("Answers compared with", PEOPLE),
-    "n_before": ("Answers before", PEOPLE),
-    "n_after": ("Answers now", PEOPLE),
-    "pairs": ("People who answered both waves", PEOPLE),
-    "mean_before": ("Mean before", POINTS),
-    "mean_after": ("Mean now", POINTS),
-    "difference": ("Change", CHANGE),
-    "hedges_g": ("Effect size (Hedges' g)", "standard deviations"),
-    "detectable": ("Change detectable at this size", CHANGE),
-    "p_value": ("p-value", "probability (0 to 1)"),
-    "verdict": ("In words", TEXT),
-    "reliable_change_threshold": ("Reliable change for one person", CHANGE),
-    "reliably_towards_purpose": ("Moved reliably towards purpose", PEOPLE),
-    "reliably_towards_contractual": ("Moved reliably towards contractual", PEOPLE),
-    "no_reliable_change": ("No reliable change", PEOPLE),
-    "reliable_change_note": ("Reliable change not computed because", TEXT),
-    "why_not_paired": ("Not paired because", TEXT),
-    "waves": ("Waves", "waves"),
-    "answers": ("Answers", "answers"),
-    "per_wave": ("Change per wave", "points per wave"),
-    "bin_start": ("From", POINTS),
-    "bin_end": ("To", POINTS),
-    "count": ("Count", PEOPLE),
-    "rung": ("Ladder ends at", TEXT),
-    "from_group": ("Helped", TEXT),
-    "to_group": ("Was helped", TEXT),
-    "invited": ("Invited", "invitations"),
-    "reps": ("Reps answered", PEOPLE),
-    "managers": ("Managers answered", PEOPLE),
-    "answered": ("Answered in all", PEOPLE),
-    "rate": ("Response rate", "percent of invited"),
-    "manager_score": ("Managers' view of the team", POINTS),
-    "manager_self_view": ("Managers' view of themselves", POINTS),
-    "team_mean": ("Team's own answers", POINTS),
-    "gap": ("Gap (managers minus team)", CHANGE),
-    "outside_interval": ("Managers' view outside the team's 95% interval", "yes or no"),
-    "words": ("Words", TEXT),
-    "category": ("Category", TEXT),
+    "group": (_l("Team"), TEXT),
+    "wave": (_l("Wave"), TEXT),
+    "measure": (_l("Measure"), TEXT),
+    "dimension": (_l("Dimension"), TEXT),
+    "n": (_l("Answers"), PEOPLE),
+    "mean": (_l("Mean"), POINTS),
+    "sd": (_l("Standard deviation"), CHANGE),
+    "ci_low": (_l("95% interval from"), CHANGE),
+    "ci_high": (_l("95% interval to"), CHANGE),
+    "test": (_l("Test"), TEXT),
+    "against": (_l("Compared with"), TEXT),
+    "n_team": (_l("Answers in the team"), PEOPLE),
+    "n_other": (_l("Answers compared with"), PEOPLE),
+    "n_before": (_l("Answers before"), PEOPLE),
+    "n_after": (_l("Answers now"), PEOPLE),
+    "pairs": (_l("People who answered both waves"), PEOPLE),
+    "mean_before": (_l("Mean before"), POINTS),
+    "mean_after": (_l("Mean now"), POINTS),
+    "difference": (_l("Change"), CHANGE),
+    "hedges_g": (_l("Effect size (Hedges' g)"), _l("standard deviations")),
+    "detectable": (_l("Change detectable at this size"), CHANGE),
+    "p_value": (_l("p-value"), _l("probability (0 to 1)")),
+    "verdict": (_l("In words"), TEXT),
+    "reliable_change_threshold": (_l("Reliable change for one person"), CHANGE),
+    "reliably_towards_purpose": (_l("Moved reliably towards purpose"), PEOPLE),
+    "reliably_towards_contractual": (_l("Moved reliably towards contractual"), PEOPLE),
+    "no_reliable_change": (_l("No reliable change"), PEOPLE),
+    "reliable_change_note": (_l("Reliable change not computed because"), TEXT),
+    "why_not_paired": (_l("Not paired because"), TEXT),
+    "waves": (_l("Waves"), _l("waves")),
+    "answers": (_l("Answers"), _l("answers")),
+    "per_wave": (_l("Change per wave"), _l("points per wave")),
+    "bin_start": (_l("From"), POINTS),
+    "bin_end": (_l("To"), POINTS),
+    "count": (_l("Count"), PEOPLE),
+    "rung": (_l("Ladder ends at"), TEXT),
+    "from_group": (_l("Helped"), TEXT),
+    "to_group": (_l("Was helped"), TEXT),
+    "invited": (_l("Invited"), _l("invitations")),
+    "reps": (_l("Reps answered"), PEOPLE),
+    "managers": (_l("Managers answered"), PEOPLE),
+    "answered": (_l("Answered in all"), PEOPLE),
+    "rate": (_l("Response rate"), _l("percent of invited")),
+    "manager_score": (_l("Managers' view of the team"), POINTS),
+    "manager_self_view": (_l("Managers' view of themselves"), POINTS),
+    "team_mean": (_l("Team's own answers"), POINTS),
+    "gap": (_l("Gap (managers minus team)"), CHANGE),
+    "outside_interval": (_l("Managers' view outside the team's 95% interval"), _l("yes or no")),
+    "words": (_l("Words"), TEXT),
+    "category": (_l("Category"), TEXT),
 }
 """Each dashboard column's header and unit in a CSV, as the page's tables label them."""
 SECTION_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
-    "cooperation": {"count": ("Times help was reported", "reports")},
-    "dimensions": {"difference": ("Difference (team minus the other; now minus before)", CHANGE)},
+    "cooperation": {"count": (_l("Times help was reported"), _l("reports"))},
+    "dimensions": {
+        "difference": (_l("Difference (team minus the other; now minus before)"), CHANGE)
+    },
 }
 """Where a section's column means something else than :data:`COLUMNS` says."""
 HIDDEN_COLUMNS: dict[str, list[str]] = {
@@ -158,9 +163,10 @@ WHOLE = {
 }
 
 
-def section_table_csv(key: str, table: pd.DataFrame) -> str:
+def section_table_csv(key: str, table: pd.DataFrame, style: CsvStyle = COMMA) -> str:
     """A dashboard section as CSV: readable headers, then a row naming each column's unit, then
     the values rounded as the page shows them; only the two header rows when it shows nothing.
+    ``style`` is the separator and decimal mark (survey.spreadsheet).
 
     >>> rates = pd.DataFrame({"group": ["=Paris"], "rate": [0.666]})
     >>> section_table_csv("rates", rates).splitlines()
@@ -172,12 +178,15 @@ def section_table_csv(key: str, table: pd.DataFrame) -> str:
         described.get(column, (column.replace("_", " ").capitalize(), "")) for column in columns
     ]
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(label) for label, _ in heads])
-    writer.writerow([safe_cell(unit) for _, unit in heads])
+    writer = style.writer(out)
+    writer.writerow([safe_cell(str(label)) for label, _unit in heads])
+    writer.writerow([safe_cell(str(unit)) for _label, unit in heads])
     for row in table.itertuples(index=False):
         writer.writerow(
-            [safe_cell(_shown(column, value)) for column, value in zip(columns, row, strict=True)]
+            [
+                style.number(safe_cell(_shown(column, value)))
+                for column, value in zip(columns, row, strict=True)
+            ]
         )
     return out.getvalue()
 
@@ -189,7 +198,7 @@ def _shown(column: str, value):
         return ""
     value = _plain(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if not isinstance(value, float):
         return value
     if column == "rate":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +28,7 @@ def api_login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return jsonify(error={"status": 401, "message": "Log in first."}), 401
+            return jsonify(error={"status": 401, "message": _("Log in first.")}), 401
         return view(*args, **kwargs)
 
     return wrapped

@@ -8,6 +8,8 @@ every other session of the user; this browser stays logged in on a fresh session
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -23,10 +25,10 @@ from survey.forms import form_page
 from survey.limiter import limiter
 
 WRONG_CURRENT_STATUS = 401
-WRONG_CURRENT = "That is not your current password."
-TOO_MANY_FAILURES = "Too many wrong passwords. Please wait a few minutes before trying again."
-SAME_PASSWORD = "The new password must differ from the current one."
-NO_PASSWORD_YET = (
+WRONG_CURRENT = _l("That is not your current password.")
+TOO_MANY_FAILURES = _l("Too many wrong passwords. Please wait a few minutes before trying again.")
+SAME_PASSWORD = _l("The new password must differ from the current one.")
+NO_PASSWORD_YET = _l(
     "Your account has no password yet. Log out and use “Forgot your password?” on the login "
     "page to set one."
 )
@@ -84,5 +86,5 @@ def change_password():
         return form_page("auth/change_password.html", form)
     store_password(db.session, user, form.password.data, "user.password_changed")
     start_session(db.session, user)
-    flash("Your password is changed. You were logged out everywhere else.")
+    flash(_("Your password is changed. You were logged out everywhere else."))
     return redirect(url_for("auth.account"))

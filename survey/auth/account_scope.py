@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from survey.access import organisations_in_scope
@@ -13,12 +14,16 @@ def scope_of(session: Session, user: User) -> str:
     """``user``'s scope in words: "Everything" for an admin, a consultant's organisations, a
     manager's organisation and team path."""
     if user.role == "admin":
-        return "Everything: every organisation and team."
+        return _("Everything: every organisation and team.")
     if user.role == "consultant":
         names = [organisation.name for organisation in organisations_in_scope(session, user)]
-        return ", ".join(names) if names else "No organisation is assigned to you yet."
+        return ", ".join(names) if names else _("No organisation is assigned to you yet.")
     team = user.team
     if team is None or team.archived_at is not None:
-        return "No team: ask a consultant to assign you one."
+        return _("No team: ask a consultant to assign you one.")
     path = team_paths(list(session.scalars(teams_of(team.organisation_id)))).get(team.id, team.name)
-    return f"{team.organisation.name}: {path} and every team below it"
+    return _(
+        "%(organisation)s: %(path)s and every team below it",
+        organisation=team.organisation.name,
+        path=path,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_login import LoginManager
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,8 @@ from survey.params import parse_id
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see this page."
+# Flashed in the reader's language (the message is a msgid; see survey/translations).
+login_manager.localize_callback = gettext
 # Checked for unknown e-mails, so that they take as long as wrong passwords.
 DUMMY_HASH = generate_password_hash("no account has this password")
 

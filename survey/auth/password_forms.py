@@ -4,6 +4,7 @@ The password rule itself (``survey.accounts.passwords.password_problem``) needs 
 e-mail, so the views apply it after these forms validated.
 """
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -15,14 +16,14 @@ class SetPasswordForm(FlaskForm):
     """A new password, typed twice: for an invitation or a reset link."""
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Choose a password."), Length(max=MAX_FIELD)],
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_FIELD)],
     )
     repeat = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            DataRequired("Type the password a second time."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_l("Type the password a second time.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
@@ -31,12 +32,12 @@ class ChangePasswordForm(SetPasswordForm):
     """The current password, then a new one typed twice."""
 
     current = PasswordField(
-        "Current password",
-        validators=[DataRequired("Type your current password."), Length(max=MAX_FIELD)],
+        _l("Current password"),
+        validators=[DataRequired(_l("Type your current password.")), Length(max=MAX_FIELD)],
     )
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "E-mail", validators=[DataRequired("Type your e-mail address."), Length(max=254)]
+        _l("E-mail"), validators=[DataRequired(_l("Type your e-mail address.")), Length(max=254)]
     )

@@ -11,6 +11,7 @@ flood one inbox nor keep killing its link).
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from survey.accounts.links import open_link, spend_links
@@ -27,7 +28,7 @@ from survey.forms import form_page
 from survey.limiter import limiter
 
 DEAD_LINK_STATUS = 404
-TOO_MANY_RESETS = (
+TOO_MANY_RESETS = _l(
     "Too many password-reset requests. Please wait an hour, or ask your administrator for a "
     "new link."
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from survey.accounts.logins import finish_login
@@ -15,7 +17,7 @@ from survey.auth.throttle import FAILED_LOGIN_STATUS, limit_failed_logins, slow_
 from survey.db import db
 from survey.forms import form_page
 
-FAILED_MESSAGE = "That e-mail and password do not match an account."
+FAILED_MESSAGE = _l("That e-mail and password do not match an account.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,5 +51,5 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.")
+    flash(_("You are logged out."))
     return redirect(url_for("auth.login"))

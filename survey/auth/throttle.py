@@ -15,6 +15,7 @@ import hashlib
 import time
 
 from flask import Response, current_app, request, session
+from flask_babel import lazy_gettext as _l
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -23,7 +24,7 @@ from survey.accounts.logins import PENDING_LOGIN
 from survey.limiter import limiter
 
 FAILED_LOGIN_STATUS = 401
-REFUSED_MESSAGE = "Too many failed logins. Please wait a few minutes before trying again."
+REFUSED_MESSAGE = _l("Too many failed logins. Please wait a few minutes before trying again.")
 
 
 def submitted_email() -> str:

@@ -1,6 +1,7 @@
 """The two-factor forms: a code (from the app, or a recovery code), turning it on, and turning
 it off; each carries the CSRF token."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -10,15 +11,15 @@ from survey.accounts.two_factor import MAX_CODE_LENGTH
 
 def current_password() -> PasswordField:
     return PasswordField(
-        "Current password",
-        validators=[DataRequired("Type your current password."), Length(max=1024)],
+        _l("Current password"),
+        validators=[DataRequired(_l("Type your current password.")), Length(max=1024)],
     )
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code",
-        validators=[DataRequired("Type the code."), Length(max=MAX_CODE_LENGTH)],
+        _l("Code"),
+        validators=[DataRequired(_l("Type the code.")), Length(max=MAX_CODE_LENGTH)],
     )
 
 

@@ -24,6 +24,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from survey.accounts import two_factor as totp
@@ -42,16 +44,16 @@ from survey.forms import form_page
 from survey.models import User
 
 CANDIDATE = "two_factor_candidate"  # the session key of the secret being set up, sealed
-WRONG_CODE = "That code is not right. Type the 6-digit code your app shows now."
-FAILED_CODE = (
+WRONG_CODE = _l("That code is not right. Type the 6-digit code your app shows now.")
+FAILED_CODE = _l(
     "That code is not right. Type the 6-digit code your app shows now, or one of your "
     "recovery codes."
 )
-FAILED_TURN_OFF = "The password or the code is not right."
-FAILED_TURN_ON = "That password is not right."
-PENDING_GONE = "Your login has expired or is no longer valid. Please log in again."
-REQUIRED = "Administrators and consultants must keep two-factor authentication on."
-REQUIRED_API = "Turn on two-factor authentication first, at /account/two-factor."
+FAILED_TURN_OFF = _l("The password or the code is not right.")
+FAILED_TURN_ON = _l("That password is not right.")
+PENDING_GONE = _l("Your login has expired or is no longer valid. Please log in again.")
+REQUIRED = _l("Administrators and consultants must keep two-factor authentication on.")
+REQUIRED_API = _l("Turn on two-factor authentication first, at /account/two-factor.")
 # Reachable by staff who must turn two-factor on and have not yet.
 SETUP_ENDPOINTS = {
     "static",
@@ -79,7 +81,7 @@ def require_two_factor():
     if current_user.two_factor_on or not is_required(current_user):
         return None
     if is_api_request():
-        return jsonify(error={"status": 403, "message": REQUIRED_API}), 403
+        return jsonify(error={"status": 403, "message": str(REQUIRED_API)}), 403
     return redirect(url_for("auth.two_factor"))
 
 
@@ -111,7 +113,7 @@ def status_page(form: TurnOnForm, failed: str | None = None):
 def two_factor_start():
     user = current_user
     if user.two_factor_on:
-        flash("Two-factor authentication is already on.")
+        flash(_("Two-factor authentication is already on."))
         return redirect(url_for("auth.two_factor"))
     form = TurnOnForm()
     if not form.validate_on_submit():
@@ -147,7 +149,7 @@ def two_factor_setup():
     secret = candidate_secret()
     if current_user.two_factor_on or secret is None:
         session.pop(CANDIDATE, None)
-        flash("Press “Turn on” to set up two-factor authentication.")
+        flash(_("Press “Turn on” to set up two-factor authentication."))
         return redirect(url_for("auth.two_factor"))
     form = CodeForm()
     if not form.validate_on_submit():
@@ -171,10 +173,10 @@ def two_factor_setup():
 def two_factor_off():
     user = current_user._get_current_object()
     if not user.two_factor_on:
-        flash("Two-factor authentication is off.")
+        flash(_("Two-factor authentication is off."))
         return redirect(url_for("auth.two_factor"))
     if is_required(user):
-        abort(403, REQUIRED)
+        abort(403, str(REQUIRED))
     form = TurnOffForm()
     if not form.validate_on_submit():
         return form_page("auth/two_factor_off.html", form)
@@ -190,7 +192,7 @@ def two_factor_off():
     end_sessions(db.session, user)
     record(db.session, "user.two_factor_off", target=f"user {user.id}")
     start_session(db.session, user)  # commits
-    flash("Two-factor authentication is off, and your recovery codes no longer work.")
+    flash(_("Two-factor authentication is off, and your recovery codes no longer work."))
     return redirect(url_for("auth.two_factor"))
 
 
@@ -200,7 +202,7 @@ def two_factor_off():
 def two_factor_recovery():
     user = current_user
     if not user.two_factor_on:
-        flash("Two-factor authentication is off: there are no recovery codes.")
+        flash(_("Two-factor authentication is off: there are no recovery codes."))
         return redirect(url_for("auth.two_factor"))
     form = CodeForm()
     if not form.validate_on_submit():
@@ -244,7 +246,7 @@ def login_code():
         session.pop(PENDING_LOGIN, None)
         if current_user.is_authenticated:
             return redirect(AFTER_LOGIN)
-        flash(PENDING_GONE)
+        flash(str(PENDING_GONE))
         return redirect(url_for("auth.login"))
     user, after = found
     form = CodeForm()

@@ -6,6 +6,8 @@ versions) are filled in by the view before validation.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -34,18 +36,19 @@ MIN_GROUP_SIZE = 3
 MAX_GROUP_SIZE = 100
 COMMENT_GROUP_SIZE = 10  # the model's default: the least number of people whose words show
 MAX_COMMENT_GROUP_SIZE = 1000
-COMMENT_GROUP_MESSAGE = (
-    f"Give a whole number, at least the minimum group size and at most {MAX_COMMENT_GROUP_SIZE}."
+COMMENT_GROUP_MESSAGE = _l(
+    "Give a whole number, at least the minimum group size and at most %(most)s.",
+    most=MAX_COMMENT_GROUP_SIZE,
 )
 MODE_LABELS = {
-    "anonymous": "Anonymous: nothing links a response to a person",
-    "confidential": (
+    "anonymous": _l("Anonymous: nothing links a response to a person"),
+    "confidential": _l(
         "Confidential: a random key pairs one person's answers across waves; nobody ever sees it"
     ),
 }
 DELIVERIES = {
-    "email": "Send each person their link by e-mail",
-    "csv": "Download the links as a CSV file for mail-merge (once: they cannot be shown again)",
+    "email": _l("Send each person their link by e-mail"),
+    "csv": _l("Download the links as a CSV file for mail-merge (once: they cannot be shown again)"),
 }
 # Reminders in anonymous mode go by e-mail only: links handed to staff for the people who have
 # not answered would show who has.
@@ -66,36 +69,40 @@ class WholeNumberField(IntegerField):
 
 class AssessmentForm(FlaskForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired("Give the assessment a name."), Length(max=200)],
+        _l("Name"),
+        validators=[DataRequired(_l("Give the assessment a name.")), Length(max=200)],
         filters=[lambda text: text.strip() if isinstance(text, str) else text],
     )
-    rep_questionnaire = SelectField("Questionnaire for reps", validate_choice=True)
+    rep_questionnaire = SelectField(_l("Questionnaire for reps"), validate_choice=True)
     manager_questionnaire = SelectField(
-        "Questionnaire for managers (optional)", validate_choice=True
+        _l("Questionnaire for managers (optional)"), validate_choice=True
     )
     mode = RadioField(
-        "Mode",
+        _l("Mode"),
         choices=[SelectChoice(mode, MODE_LABELS[mode]) for mode in MODES],
         default="anonymous",
-        validators=[InputRequired("Choose anonymous or confidential.")],
+        validators=[InputRequired(_l("Choose anonymous or confidential."))],
     )
     min_group_size = WholeNumberField(
-        "Minimum group size",
+        _l("Minimum group size"),
         default=5,
         validators=[
-            InputRequired("Give the minimum group size, a whole number of 3 or more."),
+            InputRequired(_l("Give the minimum group size, a whole number of 3 or more.")),
             NumberRange(
                 MIN_GROUP_SIZE,
                 MAX_GROUP_SIZE,
-                f"The minimum group size lies between {MIN_GROUP_SIZE} and {MAX_GROUP_SIZE}.",
+                _l(
+                    "The minimum group size lies between %(least)s and %(most)s.",
+                    least=MIN_GROUP_SIZE,
+                    most=MAX_GROUP_SIZE,
+                ),
             ),
         ],
     )
     # Left out of a request (not by the form, which shows it filled in): kept as it is, raised to
     # the minimum group size when that is larger (survey.campaigns.routes).
     comment_min_group_size = OptionalNumberField(
-        "Least number of people whose words a group must pool before they are shown",
+        _l("Least number of people whose words a group must pool before they are shown"),
         default=COMMENT_GROUP_SIZE,
         validators=[Optional()],
         message=COMMENT_GROUP_MESSAGE,
@@ -106,64 +113,70 @@ class AssessmentForm(FlaskForm):
         k = self.min_group_size.data
         if k is not None and not self.min_group_size.errors and field.data < k:
             raise ValidationError(
-                f"Give at least {k}, the minimum group size (k): words are never shown for a "
-                "group smaller than the other results need."
+                _(
+                    "Give at least %(k)s, the minimum group size (k): words are never shown for a "
+                    "group smaller than the other results need.",
+                    k=k,
+                )
             )
         if field.data > MAX_COMMENT_GROUP_SIZE:
-            raise ValidationError(f"Give at most {MAX_COMMENT_GROUP_SIZE}.")
+            raise ValidationError(_("Give at most %(most)s.", most=MAX_COMMENT_GROUP_SIZE))
 
 
 class WaveForm(FlaskForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired("Give the wave a name."), Length(max=200)],
+        _l("Name"),
+        validators=[DataRequired(_l("Give the wave a name.")), Length(max=200)],
         filters=[lambda text: text.strip() if isinstance(text, str) else text],
     )
     # Optional here: once a wave has opened its opening time is kept, whatever is sent.
-    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMAT, validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        _l("Opens (UTC)"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
     closes_at = DateTimeLocalField(
-        "Closes (UTC)",
+        _l("Closes (UTC)"),
         format=DATETIME_FORMAT,
-        validators=[InputRequired("Give the closing date and time.")],
+        validators=[InputRequired(_l("Give the closing date and time."))],
     )
     # Choices are the installed versions; the view checks the order of the waves and offers
     # what fits (survey.campaigns.wave_versions). A wave that opened keeps its own.
     rep_version = SelectField(
-        "Questionnaire version for reps", coerce=coerce_id, validate_choice=True
+        _l("Questionnaire version for reps"), coerce=coerce_id, validate_choice=True
     )
     manager_version = SelectField(
-        "Questionnaire version for managers", coerce=coerce_id, validate_choice=True
+        _l("Questionnaire version for managers"), coerce=coerce_id, validate_choice=True
     )
 
 
 class RecipientsForm(FlaskForm):
     """Personal links for part of the roster (or reminders to part of it), and how to send them."""
 
-    team = SelectField("Who", coerce=coerce_id, validate_choice=True)
+    team = SelectField(_l("Who"), coerce=coerce_id, validate_choice=True)
     delivery = RadioField(
-        "How",
+        _l("How"),
         choices=[SelectChoice(value, label) for value, label in DELIVERIES.items()],
         default="email",
         validators=[InputRequired()],
     )
 
 
-CAPACITY_MESSAGE = (
-    f"Give a whole number of answers from 1 to {MAX_TEAM_LINK_CAPACITY}, or leave it empty "
-    "to take the number of people of that role on the roster in the team and below it."
+CAPACITY_MESSAGE = _l(
+    "Give a whole number of answers from 1 to %(most)s, or leave it empty to take the number "
+    "of people of that role on the roster in the team and below it.",
+    most=MAX_TEAM_LINK_CAPACITY,
 )
 
 
 class TeamLinkForm(FlaskForm):
-    team = SelectField("Team", coerce=coerce_id, validate_choice=True)
+    team = SelectField(_l("Team"), coerce=coerce_id, validate_choice=True)
     role = RadioField(
-        "Who answers",
-        choices=[SelectChoice("rep", "Reps"), SelectChoice("manager", "Managers")],
+        _l("Who answers"),
+        choices=[SelectChoice("rep", _l("Reps")), SelectChoice("manager", _l("Managers"))],
         default="rep",
         validators=[InputRequired()],
     )
     capacity = OptionalNumberField(
-        "How many answers it takes (optional)",
+        _l("How many answers it takes (optional)"),
         validators=[Optional(), NumberRange(1, MAX_TEAM_LINK_CAPACITY, CAPACITY_MESSAGE)],
         message=CAPACITY_MESSAGE,
         max_digits=9,

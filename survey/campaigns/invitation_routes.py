@@ -21,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from wtforms import SelectChoice
@@ -64,6 +65,7 @@ from survey.mail import SmtpSettings
 from survey.models import Invitation, MailBatch, Person, Wave
 from survey.models._columns import utcnow
 from survey.pagination import page_number, paginate
+from survey.spreadsheet import requested_style
 
 BATCHES_PER_PAGE = 10
 NO_STORE = {"Cache-Control": "no-store"}
@@ -91,8 +93,10 @@ def invite(organisation_id: int, assessment_id: int, wave_id: int):
     people = list(db.session.scalars(uninvited_people(wave, _chosen_teams(organisation, form))))
     if not people:
         form.team.errors.append(
-            "Everyone on the roster there has an invitation to this wave already; send a "
-            "reminder instead, or import the roster first if it is empty."
+            _(
+                "Everyone on the roster there has an invitation to this wave already; send a "
+                "reminder instead, or import the roster first if it is empty."
+            )
         )
         return _invitations_page(organisation, assessment, wave, invite_form=form, status=422)
     issued = invite_roster(db.session, wave, people, utcnow(), _days())
@@ -108,7 +112,7 @@ def remind(organisation_id: int, assessment_id: int, wave_id: int):
         return refused
     waiting = list(db.session.scalars(unanswered(wave, _chosen_teams(organisation, form))))
     if not waiting and not _anonymous(assessment):
-        form.team.errors.append("Nobody invited there is waiting for a reminder.")
+        form.team.errors.append(_("Nobody invited there is waiting for a reminder."))
         return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
     issued = reissue(db.session, waiting, wave, utcnow(), _days())
     return _deliver(organisation, wave, form, issued, "reminder", "invitations.remind")
@@ -200,10 +204,10 @@ def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int)
     if wave_status(wave, now) == "closed":
         return _closed(wave)
     if not ConfirmForm().validate_on_submit():
-        return error_page(400, "This form has expired; reload the page and try again.")
+        return error_page(400, _("This form has expired; reload the page and try again."))
     failed = retry_candidates(db.session, batch, now)
     if not failed and not _coarsened(assessment, batch):
-        return error_page(409, "There is nothing left to retry in this mailing.")
+        return error_page(409, _("There is nothing left to retry in this mailing."))
     issued = reissue(db.session, failed, wave, now, _days())
     new_batch = start_batch(db.session, wave, "retry", issued)
     record(
@@ -238,7 +242,7 @@ def _deliver(
         )
         db.session.commit()
         paths = path_of_teams(db.session, organisation.id)
-        body = links_csv(issued, paths, current_app.config["PUBLIC_URL"])
+        body = links_csv(issued, paths, current_app.config["PUBLIC_URL"], requested_style())
         filename = f"links-{kind}s-wave{wave.id}-{utcnow():%Y%m%d-%H%M}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
         return Response(body, mimetype="text/csv", headers=headers)
@@ -339,7 +343,10 @@ def _chosen_teams(organisation, form: RecipientsForm) -> set[int]:
 def _recipients_form(prefix: str, organisation_id: int, anonymous: bool = False) -> RecipientsForm:
     """The form for invitations or reminders; reminders in anonymous mode go by e-mail only."""
     form = RecipientsForm(prefix=prefix)
-    form.team.choices = [SelectChoice(EVERYONE, "Everyone on the roster"), *_teams(organisation_id)]
+    form.team.choices = [
+        SelectChoice(EVERYONE, _("Everyone on the roster")),
+        *_teams(organisation_id),
+    ]
     if anonymous:
         form.delivery.choices = [SelectChoice(value, label) for value, label in EMAIL_ONLY.items()]
     return form
@@ -397,7 +404,11 @@ def _mail_problem() -> str | None:
 
 def _closed(wave: Wave):
     return error_page(
-        409, f"{wave.name} has closed: it accepts no answers, so no links are made for it."
+        409,
+        _(
+            "%(wave)s has closed: it accepts no answers, so no links are made for it.",
+            wave=wave.name,
+        ),
     )
 
 

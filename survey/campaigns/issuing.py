@@ -8,7 +8,6 @@ is deleted, and the person starts afresh. Nobody but the holder of a link can ev
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from survey.db import wipe_after_commit
 from survey.invitations import invite_people, link_url
 from survey.models import Draft, Invitation, Person, Wave
 from survey.models.organisation import subtree_ids, team_paths, teams_of
+from survey.spreadsheet import COMMA, CsvStyle
 from survey.tokens import new_token, token_hash
 
 CSV_HEADER = ("email", "team", "role", "link")
@@ -125,11 +125,14 @@ def reissue(
     return issued
 
 
-def links_csv(issued: list[Issued], paths: dict[int, str], public_url: str) -> str:
-    """The links for mail-merge: e-mail, team path, role, link; with a byte-order mark for Excel."""
+def links_csv(
+    issued: list[Issued], paths: dict[int, str], public_url: str, style: CsvStyle = COMMA
+) -> str:
+    """The links for mail-merge: e-mail, team path, role, link; with a byte-order mark for Excel
+    and ``style``'s separator."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = style.writer(out)
     writer.writerow(CSV_HEADER)
     for item in issued:
         invitation = item.invitation

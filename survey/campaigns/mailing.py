@@ -15,12 +15,16 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import Flask
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from analysis.privacy import coarse_count
 from survey.campaigns.issuing import Issued
 from survey.db import db
+from survey.i18n import SOURCE_LANGUAGE, supported, when
 from survey.invitations import link_url
 from survey.mail import SmtpSettings, compose, send_all
 from survey.models import Assessment, Invitation, MailBatch, MailDelivery, Wave
@@ -30,16 +34,16 @@ from survey.models._columns import utcnow
 STALE_AFTER = timedelta(minutes=10)
 UNUSABLE_ADDRESS = "the address cannot be written into an e-mail"
 SUBJECTS = {
-    "invitation": "Your invitation: {name}",
-    "reminder": "Reminder: {name}",
-    "retry": "Your invitation: {name}",
+    "invitation": _l("Your invitation: %(name)s"),
+    "reminder": _l("Reminder: %(name)s"),
+    "retry": _l("Your invitation: %(name)s"),
 }
 PRIVACY = {
-    "anonymous": (
+    "anonymous": _l(
         "Your answers are stored without your name, without this link and without any other "
         "way back to you."
     ),
-    "confidential": (
+    "confidential": _l(
         "Your answers are stored without your name. A random key, which nobody sees, pairs them "
         "with your answers in later rounds, so that change can be measured."
     ),
@@ -86,32 +90,62 @@ def coarse_progress(state: Progress, k: int) -> Progress:
 
 
 def message_body(
-    kind: str, assessment: Assessment, wave: Wave, link: str, minutes: int | None, now: datetime
+    kind: str,
+    assessment: Assessment,
+    wave: Wave,
+    link: str,
+    minutes: int | None,
+    now: datetime,
+    zone: str | None = None,
 ) -> str:
-    """The text of an invitation or a reminder; ``link`` is the person's own."""
-    opening = (
-        "This is a reminder: you have not finished this survey yet. The link below replaces the "
-        "one we sent before, which no longer works. Answers you saved under the old link were "
-        "locked with it, so nobody can read them, not even with this link: you start afresh."
-        if kind == "reminder"
-        else f"You are invited to answer a short survey for {assessment.organisation.name}."
-    )
-    length = f" It takes about {minutes} minutes." if minutes else ""
+    """The text of an invitation or a reminder; ``link`` is the person's own.
+
+    Written in the current locale (the caller forces the addressee's) with the times in ``zone``,
+    the addressee's (UTC when None).
+    """
+    if kind == "reminder":
+        opening = _(
+            "This is a reminder: you have not finished this survey yet. The link below replaces "
+            "the one we sent before, which no longer works. Answers you saved under the old link "
+            "were locked with it, so nobody can read them, not even with this link: you start "
+            "afresh."
+        )
+    else:
+        opening = _(
+            "You are invited to answer a short survey for %(organisation)s.",
+            organisation=assessment.organisation.name,
+        )
+    if minutes:
+        opening += " " + ngettext(
+            "It takes about %(num)d minute.", "It takes about %(num)d minutes.", minutes
+        )
     return (
-        f"Hello,\n\n{opening}{length}\n\n"
-        f"Your personal link (it works once, so please do not forward it):\n{link}\n\n"
-        f"{_when_open(wave, now)}\n\n"
-        f"{PRIVACY[assessment.mode]} Results are only ever shown for groups of "
-        f"{assessment.min_group_size} or more people.\n\n"
-        f"{assessment.name}\n"
+        _("Hello,")
+        + "\n\n"
+        + opening
+        + "\n\n"
+        + _("Your personal link (it works once, so please do not forward it):")
+        + f"\n{link}\n\n"
+        + _when_open(wave, now, zone or "UTC")
+        + "\n\n"
+        + _(
+            "%(privacy)s Results are only ever shown for groups of %(size)s or more people.",
+            privacy=PRIVACY[assessment.mode],
+            size=assessment.min_group_size,
+        )
+        + f"\n\n{assessment.name}\n"
     )
 
 
-def _when_open(wave: Wave, now: datetime) -> str:
-    closes = f"{wave.closes_at:%d %B %Y, %H:%M} UTC"
+def _when_open(wave: Wave, now: datetime, zone: str) -> str:
+    closes = when(wave.closes_at, zone)
     if now < wave.opens_at:
-        return f"The survey opens on {wave.opens_at:%d %B %Y, %H:%M} UTC and closes on {closes}."
-    return f"The survey is open until {closes}."
+        return _(
+            "The survey opens on %(opens)s and closes on %(closes)s.",
+            opens=when(wave.opens_at, zone),
+            closes=closes,
+        )
+    return _("The survey is open until %(closes)s.", closes=closes)
 
 
 def start_batch(session: Session, wave: Wave, kind: str, issued: list[Issued]) -> MailBatch:
@@ -141,20 +175,24 @@ def outgoing_mail(
     """
     wave = batch.wave
     assessment = wave.assessment
-    subject = SUBJECTS[batch.kind].format(name=assessment.name)
     deliveries = {delivery.invitation_id: delivery for delivery in batch.deliveries}
     messages = []
     for item in issued:
         invitation = item.invitation
         delivery = deliveries[invitation.id]
-        body = message_body(
-            batch.kind,
-            assessment,
-            wave,
-            link_url(public_url, item.token),
-            minutes.get(invitation.role),
-            now,
-        )
+        person = invitation.person
+        # Read by the addressee: in their language, with the times in their team's zone.
+        with force_locale(supported(person.language) or SOURCE_LANGUAGE):
+            subject = str(SUBJECTS[batch.kind]) % {"name": assessment.name}
+            body = message_body(
+                batch.kind,
+                assessment,
+                wave,
+                link_url(public_url, item.token),
+                minutes.get(invitation.role),
+                now,
+                person.team.zone if person.team is not None else None,
+            )
         try:
             message = compose(sender, invitation.person.email, subject, body)
         except ValueError:

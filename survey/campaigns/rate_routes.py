@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template
 from flask_login import current_user
 
+from survey import i18n
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.campaigns import bp
 from survey.campaigns.rates import shown_row, totals, wave_rates
@@ -52,7 +53,7 @@ def rates_json(organisation_id: int, assessment_id: int, wave_id: int):
     now = utcnow()
     return jsonify(
         wave={"id": wave.id, "name": wave.name, "status": wave_status(wave, now)},
-        updated_at=f"{now:%H:%M:%S} UTC",
+        updated_at=i18n.when(now),
         k=assessment.min_group_size,
         total=total,
         teams=rows,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
@@ -45,7 +46,7 @@ def release(organisation_id: int, assessment_id: int, wave_id: int):
             final=False,
         )
         db.session.commit()
-        flash(f"Interim results of {wave.name} are released: managers now see them.")
+        flash(_("Interim results of %(wave)s are released: managers now see them.", wave=wave.name))
     else:
-        flash("Another release of this wave was made at the same moment; nothing more was done.")
+        flash(_("Another release of this wave was made at the same moment; nothing more was done."))
     return redirect(assessment_url(assessment))

@@ -6,12 +6,16 @@ same 404 (``survey.access``). Each change is one transaction with its audit even
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from survey import i18n
 from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.campaigns import bp
@@ -19,6 +23,7 @@ from survey.campaigns.forms import COMMENT_GROUP_SIZE, AssessmentForm, WaveForm
 from survey.campaigns.schedule import (
     Schedule,
     close_now_problem,
+    midnight_defaults,
     open_now_problem,
     schedule_problems,
     wave_status,
@@ -46,6 +51,7 @@ from survey.campaigns.wave_versions import (
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import ConfirmForm, form_page
+from survey.i18n import to_local, to_utc
 from survey.instruments import all_questionnaires
 from survey.models import Assessment, Wave
 from survey.models._columns import utcnow
@@ -93,7 +99,12 @@ def new(organisation_id: int):
             manager_questionnaire=form.manager_questionnaire.data or None,
         )
         db.session.commit()
-        flash(f"Created the assessment {assessment.name!r}. Schedule its first wave next.")
+        flash(
+            _(
+                "Created the assessment %(name)s. Schedule its first wave next.",
+                name=repr(assessment.name),
+            )
+        )
         return redirect(assessment_url(assessment))
     return form_page("campaigns/assessment_form.html", form, organisation=organisation)
 
@@ -152,7 +163,7 @@ def edit(organisation_id: int, assessment_id: int):
                 changed=changed,
             )
             db.session.commit()
-            flash("Saved the assessment's settings.")
+            flash(_("Saved the assessment's settings."))
             return redirect(assessment_url(found))
     return form_page(
         "campaigns/assessment_form.html",
@@ -167,7 +178,10 @@ def edit(organisation_id: int, assessment_id: int):
 def new_wave(organisation_id: int, assessment_id: int):
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = assessment_or_404(db.session, current_user, assessment_id, organisation)
-    form = _wave_form(found, None, {"name": f"Wave {len(found.waves) + 1}"})
+    name = _("Wave %(number)s", number=len(found.waves) + 1)
+    last_close = max((wave.closes_at for wave in found.waves), default=None)
+    times = midnight_defaults(utcnow(), _zone(found), after=last_close)
+    form = _wave_form(found, None, {"name": name, **times})
     if (
         form.validate_on_submit()
         and _schedule_fits(form, found, None)
@@ -176,8 +190,8 @@ def new_wave(organisation_id: int, assessment_id: int):
         wave = Wave(
             assessment=found,
             name=form.name.data,
-            opens_at=form.opens_at.data,
-            closes_at=form.closes_at.data,
+            opens_at=_utc(form.opens_at.data, found),
+            closes_at=_utc(form.closes_at.data, found),
         )
         _set_versions(wave, form)
         db.session.add(wave)
@@ -194,7 +208,7 @@ def new_wave(organisation_id: int, assessment_id: int):
             versions=_versions(wave),
         )
         db.session.commit()
-        flash(f"Scheduled {wave.name}: {when(wave)}.")
+        flash(_("Scheduled %(wave)s: %(when)s.", wave=wave.name, when=when(wave)))
         return redirect(assessment_url(found))
     _offer_versions(form, found, None)
     return form_page(
@@ -213,7 +227,11 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
     form = _wave_form(
         found,
         wave,
-        {"name": wave.name, "opens_at": wave.opens_at, "closes_at": wave.closes_at},
+        {
+            "name": wave.name,
+            "opens_at": to_local(wave.opens_at, _zone(found)),
+            "closes_at": to_local(wave.closes_at, _zone(found)),
+        },
         locked=status == "open",
     )
     if (
@@ -224,9 +242,9 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
         before = (wave.name, wave.opens_at, wave.closes_at, _versions(wave))
         wave.name = form.name.data
         if status == "scheduled":
-            wave.opens_at = form.opens_at.data
+            wave.opens_at = _utc(form.opens_at.data, found)
             _set_versions(wave, form)
-        wave.closes_at = form.closes_at.data
+        wave.closes_at = _utc(form.closes_at.data, found)
         record(
             db.session,
             "wave.update",
@@ -246,7 +264,7 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
             },
         )
         db.session.commit()
-        flash(f"Saved {wave.name}: {when(wave)}.")
+        flash(_("Saved %(wave)s: %(when)s.", wave=wave.name, when=when(wave)))
         return redirect(assessment_url(found))
     _offer_versions(form, found, wave)
     return form_page(
@@ -306,10 +324,12 @@ def _open_or_close(organisation_id: int, assessment_id: int, wave_id: int, actio
     if action == "close":
         release_closed_waves(db.session, found)
     flash(
-        f"{wave.name} is open until {wave.closes_at:%d %B %Y %H:%M} UTC."
+        _("%(wave)s is open until %(closes)s.", wave=wave.name, closes=i18n.when(wave.closes_at))
         if action == "open"
-        else f"{wave.name} is closed: its links no longer accept answers, and its results are "
-        "released."
+        else _(
+            "%(wave)s is closed: its links no longer accept answers, and its results are released.",
+            wave=wave.name,
+        )
     )
     return redirect(assessment_url(found))
 
@@ -334,7 +354,7 @@ def _assessment_form(**kwargs) -> AssessmentForm:
         SelectChoice(value, label) for value, label in questionnaire_choices(questionnaires, "rep")
     ]
     form.manager_questionnaire.choices = [
-        SelectChoice(NO_MANAGER_VERSION, "None: managers answer the reps' questionnaire"),
+        SelectChoice(NO_MANAGER_VERSION, _("None: managers answer the reps' questionnaire")),
         *(
             SelectChoice(value, label)
             for value, label in questionnaire_choices(questionnaires, "manager")
@@ -374,7 +394,7 @@ def _name_free(form: AssessmentForm, organisation_id: int, assessment_id: int | 
         Assessment.id != (assessment_id or 0),
     )
     if db.session.scalar(query):
-        form.name.errors.append("This organisation already has an assessment with that name.")
+        form.name.errors.append(_("This organisation already has an assessment with that name."))
         return False
     return True
 
@@ -390,6 +410,9 @@ def _wave_form(assessment: Assessment, wave: Wave | None, data: dict, locked=Fal
             wave.instrument(role)[1] if wave else lowest_version(assessment, None, role)
         )
     form = WaveForm(data=data)
+    zone = _zone(assessment)
+    form.opens_at.label.text = _("Opens (%(zone)s)", zone=zone)
+    form.closes_at.label.text = _("Closes (%(zone)s)", zone=zone)
     questionnaires = all_questionnaires()
     for role in ROLES:
         field = form[f"{role}_version"]
@@ -403,7 +426,7 @@ def _wave_form(assessment: Assessment, wave: Wave | None, data: dict, locked=Fal
 def _offer_versions(form: WaveForm, assessment: Assessment, wave: Wave | None) -> None:
     """Offer the versions that keep the order where the wave opens (the time sent, if any),
     and the one the field holds (the wave's, or the one sent beside its error)."""
-    opens_at = form.opens_at.data or (wave.opens_at if wave else None)
+    opens_at = _utc(form.opens_at.data, assessment) or (wave.opens_at if wave else None)
     questionnaires = all_questionnaires()
     for role in ROLES:
         if f"{role}_version" not in form:
@@ -424,7 +447,7 @@ def _versions_fit(form: WaveForm, assessment: Assessment, wave: Wave | None) -> 
     if not versions:
         return True
     questionnaires = all_questionnaires()
-    name, opens_at = form.name.data, form.opens_at.data
+    name, opens_at = form.name.data, _utc(form.opens_at.data, assessment)
     problems = order_problems(questionnaires, assessment, wave, name, opens_at, versions)
     moved = wave is not None and opens_at != wave.opens_at
     before = (
@@ -452,9 +475,23 @@ def _versions(wave: Wave) -> dict[str, int]:
     }
 
 
+def _zone(assessment: Assessment) -> str:
+    """The zone a wave's times are typed in: the organisation's."""
+    return assessment.organisation.time_zone
+
+
+def _utc(local: datetime | None, assessment: Assessment) -> datetime | None:
+    """A time typed on the wave form (the organisation's wall clock) as stored (UTC)."""
+    return to_utc(local, _zone(assessment)) if local is not None else None
+
+
 def _schedule_fits(form: WaveForm, assessment: Assessment, wave: Wave | None) -> bool:
     """False (with messages on the fields) when the schedule breaks a rule."""
-    schedule = Schedule(form.name.data, form.opens_at.data, form.closes_at.data)
+    opens_at, closes_at = (
+        _utc(form.opens_at.data, assessment),
+        _utc(form.closes_at.data, assessment),
+    )
+    schedule = Schedule(form.name.data, opens_at, closes_at)
     problems = schedule_problems(schedule, list(assessment.waves), utcnow(), editing=wave)
     for field, message in problems.items():
         form[field].errors.append(message)

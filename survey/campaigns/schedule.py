@@ -2,17 +2,21 @@
 
 A wave is *scheduled* until it opens, *open* while ``opens_at <= now < closes_at`` (the rep's
 links work only then) and *closed* afterwards. The waves of one assessment never overlap, so a
-response belongs to exactly one of them. Times are UTC.
+response belongs to exactly one of them. Times are stored in UTC.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from survey import i18n
 from survey.models import Wave
 
-STATUS_LABELS = {"scheduled": "Scheduled", "open": "Open", "closed": "Closed"}
+STATUS_LABELS = {"scheduled": _l("Scheduled"), "open": _l("Open"), "closed": _l("Closed")}
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,39 @@ def wave_status(wave: Wave, now: datetime) -> str:
     return wave.status(now)
 
 
+DEFAULT_WAVE_DAYS = 21
+
+
+def midnight_defaults(
+    now: datetime, zone: str, after: datetime | None = None, days: int = DEFAULT_WAVE_DAYS
+) -> dict:
+    """A new wave's times as its form first shows them, as wall-clock times in ``zone``: from
+    the first midnight after ``now`` and after ``after`` (the last wave's close), for ``days``
+    days, midnight to midnight.
+
+    >>> times = midnight_defaults(datetime(2026, 12, 1, 9, 30), "Europe/Stockholm")
+    >>> times["opens_at"], times["closes_at"]
+    (datetime.datetime(2026, 12, 2, 0, 0), datetime.datetime(2026, 12, 23, 0, 0))
+    >>> midnight_defaults(datetime(2026, 12, 1), "UTC", after=datetime(2027, 1, 5))["opens_at"]
+    datetime.datetime(2027, 1, 5, 0, 0)
+    """
+    opens = i18n.to_local(i18n.local_midnight(now, zone), zone) + timedelta(days=1)
+    if after is not None:
+        last = i18n.to_local(after, zone)
+        first_free = last.replace(hour=0, minute=0, second=0, microsecond=0)
+        if first_free < last:
+            first_free += timedelta(days=1)
+        opens = max(opens, first_free)
+    return {"opens_at": opens, "closes_at": opens + timedelta(days=days)}
+
+
 def when(wave: Wave) -> str:
-    """The wave's times in words, such as ``2 March 2026 09:00 to 16 March 2026 18:00 UTC``."""
-    return f"{wave.opens_at:%d %B %Y %H:%M} to {wave.closes_at:%d %B %Y %H:%M} UTC"
+    """The wave's times in words, in the reader's language and zone (named)."""
+    return _(
+        "%(opens)s to %(closes)s",
+        opens=i18n.when(wave.opens_at),
+        closes=i18n.when(wave.closes_at),
+    )
 
 
 def overlapping(
@@ -66,25 +100,29 @@ def schedule_problems(
     opens_at = editing.opens_at if started else schedule.opens_at
     names = {wave.name.casefold() for wave in others if wave is not editing}
     if schedule.name.casefold() in names:
-        problems["name"] = f"This assessment already has a wave called {schedule.name!r}."
+        problems["name"] = _(
+            "This assessment already has a wave called %(name)s.", name=repr(schedule.name)
+        )
     if opens_at is None:
-        problems["opens_at"] = "Give the opening date and time."
+        problems["opens_at"] = _("Give the opening date and time.")
         return problems
     if not started and opens_at < now.replace(second=0, microsecond=0):
-        problems["opens_at"] = (
+        problems["opens_at"] = _(
             "That opening time has passed. Choose a time to come, or schedule the wave and "
             "use Open now."
         )
     if schedule.closes_at <= opens_at:
-        problems["closes_at"] = "The wave must close after it opens."
+        problems["closes_at"] = _("The wave must close after it opens.")
     elif schedule.closes_at <= now:
-        problems["closes_at"] = "That closing time has passed; choose one to come."
+        problems["closes_at"] = _("That closing time has passed; choose one to come.")
     else:
         clash = overlapping(opens_at, schedule.closes_at, others, skip=editing)
         if clash is not None:
-            problems["closes_at" if started else "opens_at"] = (
-                f"These times overlap {clash.name} ({when(clash)}); the waves of one "
-                "assessment cannot overlap."
+            problems["closes_at" if started else "opens_at"] = _(
+                "These times overlap %(wave)s (%(when)s); the waves of one assessment cannot "
+                "overlap.",
+                wave=clash.name,
+                when=when(clash),
             )
     return problems
 
@@ -93,12 +131,17 @@ def open_now_problem(wave: Wave, others: list[Wave], now: datetime) -> str | Non
     """Why ``wave`` cannot open at ``now``, or ``None`` when it can."""
     status = wave_status(wave, now)
     if status != "scheduled":
-        return f"{wave.name} is {status} already."
+        if status == "open":
+            return _("%(wave)s is open already.", wave=wave.name)
+        return _("%(wave)s is closed already.", wave=wave.name)
     clash = overlapping(now, wave.closes_at, others, skip=wave)
     if clash is not None:
-        return (
-            f"Opening {wave.name} now would overlap {clash.name} ({when(clash)}). Close or "
-            "move that wave first."
+        return _(
+            "Opening %(wave)s now would overlap %(other)s (%(when)s). Close or move that wave "
+            "first.",
+            wave=wave.name,
+            other=clash.name,
+            when=when(clash),
         )
     return None
 
@@ -107,7 +150,7 @@ def close_now_problem(wave: Wave, now: datetime) -> str | None:
     """Why ``wave`` cannot close at ``now``, or ``None`` when it can."""
     status = wave_status(wave, now)
     if status == "scheduled":
-        return f"{wave.name} has not opened yet; change its times instead."
+        return _("%(wave)s has not opened yet; change its times instead.", wave=wave.name)
     if status == "closed":
-        return f"{wave.name} is closed already."
+        return _("%(wave)s is closed already.", wave=wave.name)
     return None

@@ -13,9 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.lists import format_list
 from flask import flash, has_request_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from questionnaires import Questionnaire
+from survey import i18n
 from survey.campaigns.wave_versions import clear_versions
 from survey.models import Assessment, Wave
 from survey.params import parse_id
@@ -56,7 +60,7 @@ def chosen(
     questionnaires: Mapping[tuple[str, int], Questionnaire], value: str
 ) -> Questionnaire | None:
     """The questionnaire a form value names, or ``None`` for no choice or an unknown one."""
-    key, _, version = value.rpartition(":")
+    key, _colon, version = value.rpartition(":")
     number = parse_id(version)
     if number is None:
         return None
@@ -93,25 +97,30 @@ def locked_changes(assessment: Assessment, settings: Settings, now: datetime) ->
     wave = first_opened_wave(assessment, now)
     if wave is None:
         return {}
-    since = f"{wave.name} opened on {wave.opens_at:%d %B %Y}"
+    since = _("%(wave)s opened on %(day)s", wave=wave.name, day=i18n.day(wave.opens_at))
     wanted = _values(settings)
     current = current_settings(assessment)
     messages = {
-        "min_group_size": (
-            f"The minimum group size is locked at {assessment.min_group_size}: {since}, and "
-            "every page has shown its results by that rule since."
+        "min_group_size": _(
+            "The minimum group size is locked at %(size)s: %(since)s, and every page has shown "
+            "its results by that rule since.",
+            size=assessment.min_group_size,
+            since=since,
         ),
-        "mode": (
-            f"The mode is locked ({assessment.mode}): {since}, and people answered under that "
-            "promise."
+        "mode": _(
+            "The mode is locked (%(mode)s): %(since)s, and people answered under that promise.",
+            mode=assessment.mode,
+            since=since,
         ),
-        "rep_questionnaire": (
-            f"The questionnaire is locked: {since}; another version would mix answers to "
-            "different questions."
+        "rep_questionnaire": _(
+            "The questionnaire is locked: %(since)s; another version would mix answers to "
+            "different questions.",
+            since=since,
         ),
-        "manager_questionnaire": (
-            f"The managers' questionnaire is locked: {since}; another version would mix answers "
-            "to different questions."
+        "manager_questionnaire": _(
+            "The managers' questionnaire is locked: %(since)s; another version would mix "
+            "answers to different questions.",
+            since=since,
         ),
     }
     return {
@@ -170,15 +179,35 @@ def apply_settings(assessment: Assessment, settings: Settings) -> list[str]:
 def _cleared_message(assessment: Assessment, role: str, waves: list[Wave]) -> str:
     """Which waves lost their own version for ``role``, and what they ask now."""
     names = [wave.name for wave in waves]
-    one = len(names) == 1
-    listed = names[0] if one else ", ".join(names[:-1]) + " and " + names[-1]
-    who = "reps" if role == "rep" else "managers"
+    listed = format_list(names, locale=i18n.language())
     if role == "manager" and not assessment.manager_questionnaire_key:
-        now = "managers now answer the reps' questionnaire"
-    else:
-        key, version, _ = assessment.instrument(role)
-        now = f"{'it asks' if one else 'they ask'} the new one ({key}, version {version})"
-    return (
-        f"{listed} had {'its' if one else 'their'} own questionnaire version for {who}; "
-        f"the questionnaire changed, so {now}."
+        return ngettext(
+            "%(waves)s had its own questionnaire version for managers; the questionnaire "
+            "changed, so managers now answer the reps' questionnaire.",
+            "%(waves)s had their own questionnaire version for managers; the questionnaire "
+            "changed, so managers now answer the reps' questionnaire.",
+            len(names),
+            waves=listed,
+        )
+    key, version, _sha = assessment.instrument(role)
+    if role == "manager":
+        return ngettext(
+            "%(waves)s had its own questionnaire version for managers; the questionnaire "
+            "changed, so it asks the new one (%(key)s, version %(version)s).",
+            "%(waves)s had their own questionnaire version for managers; the questionnaire "
+            "changed, so they ask the new one (%(key)s, version %(version)s).",
+            len(names),
+            waves=listed,
+            key=key,
+            version=version,
+        )
+    return ngettext(
+        "%(waves)s had its own questionnaire version for reps; the questionnaire changed, so "
+        "it asks the new one (%(key)s, version %(version)s).",
+        "%(waves)s had their own questionnaire version for reps; the questionnaire changed, so "
+        "they ask the new one (%(key)s, version %(version)s).",
+        len(names),
+        waves=listed,
+        key=key,
+        version=version,
     )

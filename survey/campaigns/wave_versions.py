@@ -15,11 +15,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from itertools import pairwise
 
+from babel.lists import format_list
+from flask_babel import gettext as _
+
 from questionnaires import Questionnaire, common_items
+from survey import i18n
 from survey.models import Assessment, Wave
 
 ROLES = ("rep", "manager")
-ROLE_WORDS = {"rep": "for reps", "manager": "for managers"}
 
 
 def asks_managers(assessment: Assessment) -> bool:
@@ -113,7 +116,12 @@ def installed_versions(
     key = assessment.instrument(role)[0]
     found = sorted(version for (k, version) in questionnaires if k == key)
     return [
-        (version, f"Version {version}" + (" (newest)" if version == found[-1] else ""))
+        (
+            version,
+            _("Version %(version)s (newest)", version=version)
+            if version == found[-1]
+            else _("Version %(version)s", version=version),
+        )
         for version in found
     ]
 
@@ -142,9 +150,23 @@ def order_problems(
         proposed.append((wave, version))
         proposed.sort(key=lambda pair: opens_at if pair[0] is wave else pair[0].opens_at)
         if proposed[0][0] is wave and version < assessment.instrument(role)[1]:
+            words = {
+                "wave": name,
+                "version": version,
+                "assessment_version": assessment.instrument(role)[1],
+            }
             problems[role] = (
-                f"{name} cannot ask version {version} {ROLE_WORDS[role]}: the assessment asks "
-                f"version {assessment.instrument(role)[1]}, and a wave never asks an older one."
+                _(
+                    "%(wave)s cannot ask version %(version)s for managers: the assessment asks "
+                    "version %(assessment_version)s, and a wave never asks an older one.",
+                    **words,
+                )
+                if role == "manager"
+                else _(
+                    "%(wave)s cannot ask version %(version)s for reps: the assessment asks "
+                    "version %(assessment_version)s, and a wave never asks an older one.",
+                    **words,
+                )
             )
             continue
         for (a, va), (b, vb) in pairwise(proposed):
@@ -153,15 +175,35 @@ def order_problems(
             first = name if a is wave else a.name
             second = name if b is wave else b.name
             reason = (
-                "a wave never asks an older version than the wave before"
+                _("a wave never asks an older version than the wave before")
                 if vb < va
-                else f"no crosswalk links version {va} to version {vb}, so no trend could "
-                "bridge them"
+                else _(
+                    "no crosswalk links version %(before)s to version %(after)s, so no trend "
+                    "could bridge them",
+                    before=va,
+                    after=vb,
+                )
             )
+            words = {
+                "second": second,
+                "after": vb,
+                "first": first,
+                "before": va,
+                "reason": reason,
+                "fits": _where_it_fits(questionnaires, assessment, wave, opens_at, role),
+            }
             problems[role] = (
-                f"{second} would ask version {vb} {ROLE_WORDS[role]} right after {first}, which "
-                f"asks version {va}: {reason}. "
-                + _where_it_fits(questionnaires, assessment, wave, opens_at, role)
+                _(
+                    "%(second)s would ask version %(after)s for managers right after %(first)s, "
+                    "which asks version %(before)s: %(reason)s. %(fits)s",
+                    **words,
+                )
+                if role == "manager"
+                else _(
+                    "%(second)s would ask version %(after)s for reps right after %(first)s, "
+                    "which asks version %(before)s: %(reason)s. %(fits)s",
+                    **words,
+                )
             )
             break
     return problems
@@ -176,9 +218,9 @@ def _where_it_fits(
 ) -> str:
     allowed = [v for v, _ in version_choices(questionnaires, assessment, wave, opens_at, role)]
     if not allowed:
-        return "No version fits at that opening time; choose another."
-    words = " or ".join(str(version) for version in allowed)
-    return f"Opening then, it can ask version {words}."
+        return _("No version fits at that opening time; choose another.")
+    words = format_list([str(version) for version in allowed], style="or", locale=i18n.language())
+    return _("Opening then, it can ask version %(versions)s.", versions=words)
 
 
 def set_version(

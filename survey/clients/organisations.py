@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.access import organisation_ids_in_scope
 from survey.audit import record
 from survey.clients.names import name_problem
+from survey.i18n import valid_zone
 from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.pagination import Page, paginate
 
@@ -38,22 +40,25 @@ class RecentAssessment(NamedTuple):
     waves: list[tuple[Wave, str]]
 
 
-def create_organisation(session: Session, user: User, name: str) -> Organisation:
+def create_organisation(
+    session: Session, user: User, name: str, time_zone: str = "UTC"
+) -> Organisation:
     """A new client; a consultant who creates one is assigned to it. Does not commit.
 
     Raises
     ------
     OrganisationRefused
-        When the name is empty, too long, or taken (ignoring case).
+        When the name is empty, too long, or taken (ignoring case), or the zone is unknown.
     """
     name = name.strip()
-    problem = name_problem(name, "An organisation's name")
+    problem = name_problem(name, "organisation")
     if problem:
         raise OrganisationRefused(problem)
+    _check_zone(time_zone)
     taken = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
     if session.scalar(taken) is not None:
-        raise OrganisationRefused(f"An organisation named {name} exists already.")
-    organisation = Organisation(name=name)
+        raise OrganisationRefused(_("An organisation named %(name)s exists already.", name=name))
+    organisation = Organisation(name=name, time_zone=time_zone)
     session.add(organisation)
     if user.role == "consultant":
         user.organisations.append(organisation)
@@ -64,8 +69,41 @@ def create_organisation(session: Session, user: User, name: str) -> Organisation
         organisation_id=organisation.id,
         target=f"organisation {organisation.id}",
         name=name,
+        time_zone=time_zone,
     )
     return organisation
+
+
+def set_time_zone(session: Session, organisation: Organisation, time_zone: str) -> bool:
+    """Change the organisation's zone, audited (``organisation.time_zone``); whether it changed.
+    Does not commit.
+
+    Raises
+    ------
+    OrganisationRefused
+        When ``time_zone`` is not an IANA zone this machine knows.
+    """
+    _check_zone(time_zone)
+    before = organisation.time_zone
+    if before == time_zone:
+        return False
+    organisation.time_zone = time_zone
+    record(
+        session,
+        "organisation.time_zone",
+        organisation_id=organisation.id,
+        target=f"organisation {organisation.id}",
+        before=before,
+        after=time_zone,
+    )
+    return True
+
+
+def _check_zone(time_zone: str) -> None:
+    if not valid_zone(time_zone):
+        raise OrganisationRefused(
+            _("%(zone)s is not a time zone we know; choose one from the list.", zone=time_zone)
+        )
 
 
 def organisations_page(session: Session, user: User, number: int, per_page: int = PER_PAGE) -> Page:

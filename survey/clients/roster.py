@@ -1,7 +1,9 @@
 """Reading a roster CSV: bytes in, rows and line-numbered errors out; no Flask, no database.
 
 A roster has three columns, in any order and with headers in any case: the team path
-(``Global/France/South-West``), the e-mail and the role (``rep`` or ``manager``). Files come
+(``Global/France/South-West``), the e-mail and the role (``rep`` or ``manager``), and may have a
+fourth, the language (a code of ``survey.i18n.LANGUAGES``; empty: the person's browser decides).
+Files come
 from spreadsheets as they save them: UTF-8 with or without a byte-order mark, UTF-16 ("Unicode
 text"), Latin-1 or Windows-1252; commas, semicolons or tabs; CRLF, LF or CR line ends; blank
 lines anywhere. Any error in the file is reported with its line number, and a file with errors
@@ -16,7 +18,12 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from survey.clients.names import MAX_TEAM_DEPTH, PATH_SEPARATOR, team_name_problem
+from survey.i18n import LANGUAGES, number
 from survey.models.people import ROSTER_ROLES, checked_email
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -27,22 +34,27 @@ COLUMNS = {
     "team": ("teampath", "team", "path"),
     "email": ("email", "emailaddress", "mail"),
     "role": ("role",),
+    "language": ("language", "lang"),
 }
-COLUMN_NAMES = {"team": "team path", "email": "e-mail", "role": "role"}
+COLUMN_NAMES = {"team": "team path", "email": "e-mail", "role": "role", "language": "language"}
+OPTIONAL = ("language",)  # columns a roster may leave out
 ZIP_MAGIC = b"PK\x03\x04"
-EMPTY = (
+EMPTY = _l(
     "The file is empty. It needs a header line (team path, e-mail, role) and one line per person."
 )
 
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One person: the file line they came from, their team path, e-mail and role."""
+    """One person: the file line they came from, their team path, e-mail and role, and their
+    language: a code of ``LANGUAGES``, ``""`` for an empty cell (their browser decides), or
+    ``None`` when the file has no language column (the roster's language is left as it is)."""
 
     line: int
     path: tuple[str, ...]
     email: str
     role: str
+    language: str | None = None
 
     @property
     def path_text(self) -> str:
@@ -92,19 +104,25 @@ def parse_roster(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
     """
     if len(data) > max_bytes:
         return _refused(
-            f"The file is {_megabytes(len(data))}, more than the {_megabytes(max_bytes)} "
-            "a roster may have. Split it into smaller files."
+            _(
+                "The file is %(size)s, more than the %(limit)s a roster may have. Split it into "
+                "smaller files.",
+                size=_megabytes(len(data)),
+                limit=_megabytes(max_bytes),
+            )
         )
     if data.startswith(ZIP_MAGIC):
         return _refused(
-            "This is a spreadsheet workbook, not a CSV file. Save it as CSV (comma or "
-            "semicolon separated) and upload that."
+            _(
+                "This is a spreadsheet workbook, not a CSV file. Save it as CSV (comma or "
+                "semicolon separated) and upload that."
+            )
         )
     text = decode(data)
     if "\x00" in text:
-        return _refused("This is not a text file. Save the roster as CSV and upload that.")
+        return _refused(_("This is not a text file. Save the roster as CSV and upload that."))
     if not text.strip():
-        return _refused(EMPTY)
+        return _refused(str(EMPTY))
     return _parse_text(text, max_rows)
 
 
@@ -158,17 +176,22 @@ def _parse_text(text: str, max_rows: int) -> ParsedRoster:
             people += 1
             if people > max_rows:
                 return _refused(
-                    f"The file has more than {max_rows:,} people. Split it into smaller files."
+                    _(
+                        "The file has more than %(max)s people. Split it into smaller files.",
+                        max=number(max_rows),
+                    )
                 )
             _read_row(cells, line, header, width, seen, parsed)
     except csv.Error as error:
-        parsed.errors.append(RosterError(last_line + 1, f"This line cannot be read: {error}."))
+        parsed.errors.append(
+            RosterError(last_line + 1, _("This line cannot be read: %(error)s.", error=error))
+        )
         return parsed
     if header is None:
-        return _refused(EMPTY)
+        return _refused(str(EMPTY))
     if not people:
         parsed.errors.append(
-            RosterError(None, "The file has a header but nobody in it: add one line per person.")
+            RosterError(None, _("The file has a header but nobody in it: add one line per person."))
         )
     return parsed
 
@@ -182,17 +205,32 @@ def _header(cells: list[str], line: int, errors: list[RosterError]) -> dict[str,
             if key in spellings:
                 if column in found:
                     errors.append(
-                        RosterError(line, f"The column {COLUMN_NAMES[column]} appears twice.")
+                        RosterError(
+                            line,
+                            _(
+                                "The column %(column)s appears twice.",
+                                column=COLUMN_NAMES[column],
+                            ),
+                        )
                     )
                 found[column] = index
-    missing = [COLUMN_NAMES[column] for column in COLUMNS if column not in found]
+    missing = [
+        COLUMN_NAMES[column] for column in COLUMNS if column not in found and column not in OPTIONAL
+    ]
     if missing:
         errors.append(
             RosterError(
                 line,
-                f"The header lacks the column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)}. The first line must name the columns team path, "
-                "e-mail and role (in any order), separated by commas or semicolons.",
+                ngettext(
+                    "The header lacks the column %(columns)s. The first line must name the "
+                    "columns team path, e-mail and role (in any order), separated by commas or "
+                    "semicolons.",
+                    "The header lacks the columns %(columns)s. The first line must name the "
+                    "columns team path, e-mail and role (in any order), separated by commas or "
+                    "semicolons.",
+                    len(missing),
+                    columns=", ".join(missing),
+                ),
             )
         )
     return None if errors else found
@@ -210,8 +248,12 @@ def _read_row(
         parsed.errors.append(
             RosterError(
                 line,
-                f"This line has {len(cells)} cells but the header has {width}; put values "
-                "that contain the separator in double quotes.",
+                _(
+                    "This line has %(cells)s cells but the header has %(width)s; put values "
+                    "that contain the separator in double quotes.",
+                    cells=len(cells),
+                    width=width,
+                ),
             )
         )
         return
@@ -220,34 +262,49 @@ def _read_row(
     path = _path(cells[header["team"]], problems)
     email = _email(cells[header["email"]], problems)
     role = _role(cells[header["role"]], problems)
+    language = _language(cells[header["language"]], problems) if "language" in header else None
     if email in seen:
-        problems.append(f"The e-mail {email} is also on line {seen[email]}.")
+        problems.append(
+            _("The e-mail %(email)s is also on line %(line)s.", email=email, line=seen[email])
+        )
     elif email:
         seen[email] = line
     if problems:
         parsed.errors.extend(RosterError(line, problem) for problem in problems)
     else:
-        parsed.rows.append(RosterRow(line, path, email, role))
+        parsed.rows.append(RosterRow(line, path, email, role, language))
 
 
 def _path(text: str, problems: list[str]) -> tuple[str, ...]:
     if not text:
-        problems.append("The team path is missing.")
+        problems.append(_("The team path is missing."))
         return ()
     parts = tuple(part.strip() for part in text.split(PATH_SEPARATOR))
     if len(parts) > MAX_TEAM_DEPTH:
         problems.append(
-            f"The team path starting {text[:60]!r} has {len(parts):,} levels; a team path has "
-            f"at most {MAX_TEAM_DEPTH}."
+            _(
+                "The team path starting %(start)s has %(levels)s levels; a team path has at "
+                "most %(max)s.",
+                start=repr(text[:60]),
+                levels=number(len(parts)),
+                max=MAX_TEAM_DEPTH,
+            )
         )
         return ()
     if not all(parts):
-        problems.append(f"The team path {text!r} has an empty part ('//', or '/' at an end).")
+        problems.append(
+            _(
+                "The team path %(path)s has an empty part ('//', or '/' at an end).",
+                path=repr(text),
+            )
+        )
         return ()
     for part in parts:
         problem = team_name_problem(part)
         if problem:
-            problems.append(f"In the team path {text!r}: {problem}")
+            problems.append(
+                _("In the team path %(path)s: %(problem)s", path=repr(text), problem=problem)
+            )
             return ()
     return parts
 
@@ -263,11 +320,26 @@ def _role(text: str, problems: list[str]) -> str:
     role = text.lower()
     if role not in ROSTER_ROLES:
         problems.append(
-            "The role is missing; write rep or manager."
+            _("The role is missing; write rep or manager.")
             if not text
-            else f"The role {text!r} is unknown; write rep or manager."
+            else _("The role %(role)s is unknown; write rep or manager.", role=repr(text))
         )
     return role
+
+
+def _language(text: str, problems: list[str]) -> str:
+    """A language code in lower case, or ``""`` for an empty cell."""
+    code = text.lower()
+    if code and code not in LANGUAGES:
+        problems.append(
+            _(
+                "The language %(language)s is unknown; write one of %(codes)s, or leave it "
+                "empty to let the person's browser decide.",
+                language=repr(text),
+                codes=", ".join(LANGUAGES),
+            )
+        )
+    return code
 
 
 def _refused(message: str) -> ParsedRoster:
@@ -275,4 +347,4 @@ def _refused(message: str) -> ParsedRoster:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return _("%(size)s MB", size=number(size / (1024 * 1024), 1))

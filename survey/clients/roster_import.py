@@ -2,14 +2,18 @@
 
 Team paths are matched part by part against the organisation's tree, ignoring case; missing
 parts become new teams (in the sales department). People are matched by e-mail: new ones are
-added, those whose team or role differs are updated, the rest are left as they are, so
+added, those whose team, role or language differs are updated, the rest are left as they are, so
 importing the same file twice changes nothing. People missing from the file stay on the roster.
+
+A file with a language column sets each person's language, an empty cell clearing it (their
+browser decides); a file without one leaves the languages on the roster as they are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +29,8 @@ Key = tuple[str, ...]  # a team path with each part folded by ``same_name``
 
 @dataclass(frozen=True)
 class PersonUpdate:
-    """Someone on the roster already, whose team or role the file changes."""
+    """Someone on the roster already, whose team, role or language the file changes (a
+    language ``None``: none, their browser decides)."""
 
     line: int
     email: str
@@ -33,6 +38,8 @@ class PersonUpdate:
     old_role: str
     new_path: str
     new_role: str
+    old_language: str | None = None
+    new_language: str | None = None
 
 
 @dataclass
@@ -44,6 +51,7 @@ class ImportPlan:
     updates: list[PersonUpdate] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RosterError] = field(default_factory=list)
+    languages: bool = False  # whether the file has a language column
     _existing: dict[Key, Team] = field(default_factory=dict, repr=False)
     _new: dict[Key, str] = field(default_factory=dict, repr=False)
     _people: dict[str, Person] = field(default_factory=dict, repr=False)
@@ -60,7 +68,7 @@ def plan_import(session: Session, organisation_id: int, rows: list[RosterRow]) -
 
     A path that runs through an archived team is an error of its line.
     """
-    plan = ImportPlan()
+    plan = ImportPlan(languages=any(row.language is not None for row in rows))
     teams = all_teams(session, organisation_id)
     paths = team_paths(teams)
     usable, archived = _team_keys(teams)
@@ -75,8 +83,12 @@ def plan_import(session: Session, organisation_id: int, rows: list[RosterRow]) -
             plan.errors.append(
                 RosterError(
                     row.line,
-                    f"The team path {row.path_text} runs through the archived team "
-                    f"{paths[archived[blocked].id]}; use an active team.",
+                    _(
+                        "The team path %(path)s runs through the archived team %(archived)s; "
+                        "use an active team.",
+                        path=row.path_text,
+                        archived=paths[archived[blocked].id],
+                    ),
                 )
             )
             continue
@@ -117,12 +129,14 @@ def apply_import(session: Session, organisation: Organisation, plan: ImportPlan)
             team=teams[plan._keys[row.line]],
             email=row.email,
             role=row.role,
+            language=row.language or None,
         )
         session.add(person)
     for row in plan._updated_rows:
         person = plan._people[row.email]
         person.team = teams[plan._keys[row.line]]
         person.role = row.role
+        person.language = _language(person, row)
     session.flush()
     record(
         session,
@@ -177,10 +191,33 @@ def _compare_person(
         plan.new_people.append(row)
         return
     team = plan._existing.get(key)
-    if team is not None and person.team_id == team.id and person.role == row.role:
+    language = _language(person, row)
+    if (
+        team is not None
+        and person.team_id == team.id
+        and person.role == row.role
+        and person.language == language
+    ):
         plan.unchanged += 1
         return
     plan.updates.append(
-        PersonUpdate(row.line, row.email, paths[person.team_id], person.role, shown[key], row.role)
+        PersonUpdate(
+            row.line,
+            row.email,
+            paths[person.team_id],
+            person.role,
+            shown[key],
+            row.role,
+            person.language,
+            language,
+        )
     )
     plan._updated_rows.append(row)
+
+
+def _language(person: Person, row: RosterRow) -> str | None:
+    """The language ``person`` has after the import of ``row``: the row's (an empty cell none),
+    or their own when the file has no language column."""
+    if row.language is None:
+        return person.language
+    return row.language or None

@@ -16,6 +16,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -26,8 +28,10 @@ from survey.audit import record
 from survey.clients import bp
 from survey.clients.forms import (
     ROOT,
+    SAME_AS_ABOVE,
     ConfirmForm,
     OrganisationForm,
+    OrganisationZoneForm,
     RosterConfirmForm,
     RosterUploadForm,
     TeamForm,
@@ -37,6 +41,7 @@ from survey.clients.organisations import (
     create_organisation,
     organisations_page,
     recent_assessments,
+    set_time_zone,
 )
 from survey.clients.roster import parse_roster
 from survey.clients.roster_import import apply_import, plan_import
@@ -49,6 +54,7 @@ from survey.clients.teams import (
     move_team,
     rename_team,
     set_department,
+    set_team_zone,
     team_references,
     team_tree,
     teams_below,
@@ -57,6 +63,7 @@ from survey.clients.uploads import find_upload, store_upload, upload_rows
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import form_page
+from survey.i18n import number
 from survey.models import Organisation, Team
 from survey.models._columns import utcnow
 from survey.pagination import page_number
@@ -82,8 +89,11 @@ def file_too_large(_error: RequestEntityTooLarge):
     megabytes = current_app.config["ROSTER_MAX_BYTES"] / (1024 * 1024)
     return error_page(
         413,
-        f"The file is larger than the {megabytes:.1f} MB a roster may have, so nothing was "
-        "imported. Split it into smaller files and upload them one by one.",
+        _(
+            "The file is larger than the %(megabytes)s MB a roster may have, so nothing was "
+            "imported. Split it into smaller files and upload them one by one.",
+            megabytes=number(megabytes, 1),
+        ),
     )
 
 
@@ -98,13 +108,20 @@ def new():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = create_organisation(db.session, current_user, form.name.data)
+            organisation = create_organisation(
+                db.session, current_user, form.name.data, form.time_zone.data
+            )
         except OrganisationRefused as refused:
+            db.session.rollback()
             form.name.errors.append(str(refused))
         else:
             db.session.commit()
             return _back_to(
-                organisation, f"{organisation.name} is ready: add its teams or import its roster."
+                organisation,
+                _(
+                    "%(name)s is ready: add its teams or import its roster.",
+                    name=organisation.name,
+                ),
             )
     return form_page("clients/new.html", form)
 
@@ -121,6 +138,23 @@ def organisation(organisation_id: int):
     )
 
 
+@bp.route("/<int:organisation_id>/settings", methods=["GET", "POST"])
+def settings(organisation_id: int):
+    """The organisation's settings: its time zone."""
+    found = organisation_or_404(db.session, current_user, organisation_id)
+    form = OrganisationZoneForm(time_zone=found.time_zone)
+    if form.validate_on_submit():
+        try:
+            changed = set_time_zone(db.session, found, form.time_zone.data)
+        except OrganisationRefused as refused:
+            return _refused_form("clients/settings.html", form, refused, organisation=found)
+        db.session.commit()
+        if not changed:
+            return _back_to(found, _("Nothing changed."))
+        return _back_to(found, _("Times are now shown in %(zone)s.", zone=found.time_zone))
+    return form_page("clients/settings.html", form, organisation=found)
+
+
 @bp.route("/<int:organisation_id>/teams/new", methods=["GET", "POST"])
 def team_new(organisation_id: int):
     found = organisation_or_404(db.session, current_user, organisation_id)
@@ -129,13 +163,30 @@ def team_new(organisation_id: int):
     if form.validate_on_submit():
         try:
             team = add_team(
-                db.session, found, form.name.data, form.department.data, form.parent.data
+                db.session,
+                found,
+                form.name.data,
+                form.department.data,
+                form.parent.data,
+                form.own_zone,
             )
         except TeamChangeRefused as refused:
-            return _refused_form("clients/team_form.html", form, refused, organisation=found)
+            return _refused_form(
+                "clients/team_form.html",
+                form,
+                refused,
+                organisation=found,
+                above=_zone_above(found, form.parent.data),
+            )
         db.session.commit()
-        return _back_to(found, f"Added {team.name}.")
-    return form_page("clients/team_form.html", form, organisation=found, team=None)
+        return _back_to(found, _("Added %(name)s.", name=team.name))
+    return form_page(
+        "clients/team_form.html",
+        form,
+        organisation=found,
+        team=None,
+        above=_zone_above(found, form.parent.data),
+    )
 
 
 @bp.route("/<int:organisation_id>/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -146,20 +197,28 @@ def team_edit(organisation_id: int, team_id: int):
         name=team.name,
         department=team.department,
         parent=team.parent_id if team.parent_id is not None else ROOT,
+        time_zone=team.time_zone or SAME_AS_ABOVE,
     )
     form.parent.choices = _parent_choices(found, moving=team)
+    above = _zone_above(found, team.parent_id)
     if form.validate_on_submit():
         try:
             rename_team(db.session, team, form.name.data)
             set_department(db.session, team, form.department.data)
             move_team(db.session, team, form.parent.data)
+            set_team_zone(db.session, team, form.own_zone)
         except TeamChangeRefused as refused:
             return _refused_form(
-                "clients/team_form.html", form, refused, organisation=found, team=team
+                "clients/team_form.html",
+                form,
+                refused,
+                organisation=found,
+                team=team,
+                above=above,
             )
         db.session.commit()
-        return _back_to(found, f"Saved {team.name}.")
-    return form_page("clients/team_form.html", form, organisation=found, team=team)
+        return _back_to(found, _("Saved %(name)s.", name=team.name))
+    return form_page("clients/team_form.html", form, organisation=found, team=team, above=above)
 
 
 @bp.route("/<int:organisation_id>/teams/<int:team_id>/archive", methods=["GET", "POST"])
@@ -171,8 +230,18 @@ def team_archive(organisation_id: int, team_id: int):
     if form.validate_on_submit():
         archive_team(db.session, team, utcnow())
         db.session.commit()
-        below = f" and the {len(affected) - 1} teams below it" if len(affected) > 1 else ""
-        return _back_to(found, f"Archived {team.name}{below}.")
+        below = len(affected) - 1
+        if below:
+            return _back_to(
+                found,
+                ngettext(
+                    "Archived %(name)s and the %(num)d teams below it.",
+                    "Archived %(name)s and the %(num)d teams below it.",
+                    below,
+                    name=team.name,
+                ),
+            )
+        return _back_to(found, _("Archived %(name)s.", name=team.name))
     return form_page(
         "clients/team_archive.html", form, organisation=found, team=team, affected=affected
     )
@@ -196,7 +265,7 @@ def team_delete(organisation_id: int, team_id: int):
                 team=team,
                 in_use=True,
             )
-        return _back_to(found, f"Deleted {team.name}.")
+        return _back_to(found, _("Deleted %(name)s.", name=team.name))
     in_use = team_references(db.session, found.id)[team.id] > 0
     return form_page("clients/team_delete.html", form, organisation=found, team=team, in_use=in_use)
 
@@ -236,7 +305,7 @@ def roster_preview(organisation_id: int):
     found = organisation_or_404(db.session, current_user, organisation_id)
     upload = _current_upload(found)
     if upload is None:
-        flash("That preview has expired or was replaced. Upload the file again.")
+        flash(_("That preview has expired or was replaced. Upload the file again."))
         return redirect(url_for("clients.roster", organisation_id=found.id))
     plan = plan_import(db.session, found.id, upload_rows(upload))
     page = render_template(
@@ -256,8 +325,10 @@ def roster_confirm(organisation_id: int):
     upload = _current_upload(found)
     if not form.validate_on_submit() or upload is None or form.upload.data != upload.id:
         flash(
-            "That preview has expired or was replaced by a newer upload, so nothing was "
-            "imported. Check the preview below, or upload the file again."
+            _(
+                "That preview has expired or was replaced by a newer upload, so nothing was "
+                "imported. Check the preview below, or upload the file again."
+            )
         )
         target = "clients.roster_preview" if upload else "clients.roster"
         return redirect(url_for(target, organisation_id=found.id))
@@ -270,13 +341,19 @@ def roster_confirm(organisation_id: int):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        flash("The roster changed while you were importing; nothing was imported. Check again.")
+        flash(_("The roster changed while you were importing; nothing was imported. Check again."))
         return redirect(url_for("clients.roster_preview", organisation_id=found.id))
     _forget_upload(found)
     return _back_to(
         found,
-        f"Imported the roster: {len(plan.new_teams)} new teams, {len(plan.new_people)} new "
-        f"people, {len(plan.updates)} updated, {plan.unchanged} unchanged.",
+        _(
+            "Imported the roster: %(teams)s new teams, %(people)s new people, %(updated)s "
+            "updated, %(unchanged)s unchanged.",
+            teams=len(plan.new_teams),
+            people=len(plan.new_people),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
+        ),
     )
 
 
@@ -289,7 +366,7 @@ def roster_cancel(organisation_id: int):
         db.session.delete(upload)
         db.session.commit()
     _forget_upload(found)
-    return _back_to(found, "Nothing was imported.")
+    return _back_to(found, _("Nothing was imported."))
 
 
 def _back_to(organisation: Organisation, message: str):
@@ -315,11 +392,20 @@ def _parent_choices(organisation: Organisation, moving: Team | None = None) -> l
     excluded = set()
     if moving is not None:
         excluded = {team.id for team in teams_below(db.session, moving)}
-    return [SelectChoice(ROOT, "(top level)")] + [
+    return [SelectChoice(ROOT, _("(top level)"))] + [
         SelectChoice(node.team.id, node.path)
         for node in tree.nodes()
         if node.team.id not in excluded
     ]
+
+
+def _zone_above(organisation: Organisation, parent_id: object) -> str:
+    """The zone "Same as above" means under the team ``parent_id``: that team's, else (at the
+    top level, or for an id that is no team of ``organisation``) the organisation's."""
+    parent = db.session.get(Team, parent_id) if isinstance(parent_id, int) else None
+    if parent is None or parent.organisation_id != organisation.id:
+        return organisation.time_zone
+    return parent.zone
 
 
 def _refused_form(template: str, form, refused: Exception, **context):

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from analysis.privacy import DEFAULT_K
 from survey.audit import record
 from survey.clients.names import MAX_TEAM_DEPTH, same_name, team_name_problem
 from survey.db import Base
+from survey.i18n import valid_zone
 from survey.models import Assessment, Organisation, Person, Response, Team
 from survey.models.organisation import DEPARTMENTS, subtree_ids, team_paths, teams_of
 
@@ -164,18 +166,36 @@ def add_team(
     name: str,
     department: str,
     parent_id: int | None,
+    time_zone: str | None = None,
 ) -> Team:
-    """A new team at the root or under an active team of the same organisation."""
+    """A new team at the root or under an active team of the same organisation; ``time_zone``
+    its own zone (None: the zone above applies)."""
     name = _valid_name(name)
     _check_department(department)
+    _check_zone(time_zone)
     parent = _destination(session, organisation.id, parent_id)
     if parent is not None:
         _check_depth(session, organisation.id, parent, 1)
     _check_free(session, organisation.id, parent_id, name)
-    team = Team(organisation_id=organisation.id, name=name, department=department, parent=parent)
+    team = Team(
+        organisation_id=organisation.id,
+        name=name,
+        department=department,
+        parent=parent,
+        time_zone=time_zone,
+    )
     session.add(team)
     session.flush()
-    _record(session, "team.create", team, name=name, department=department, parent_id=parent_id)
+    details = {"time_zone": time_zone} if time_zone else {}
+    _record(
+        session,
+        "team.create",
+        team,
+        name=name,
+        department=department,
+        parent_id=parent_id,
+        **details,
+    )
     return team
 
 
@@ -198,6 +218,16 @@ def set_department(session: Session, team: Team, department: str) -> None:
     team.department = department
 
 
+def set_team_zone(session: Session, team: Team, time_zone: str | None) -> None:
+    """Give ``team`` its own zone, which the teams below it inherit, or none (None: the zone of
+    the team above, or the organisation's, applies)."""
+    _check_zone(time_zone)
+    if time_zone == team.time_zone:
+        return
+    _record(session, "team.time_zone", team, before=team.time_zone, after=time_zone)
+    team.time_zone = time_zone
+
+
 def move_team(session: Session, team: Team, parent_id: int | None) -> None:
     """Put ``team`` (with everything below it) under another team, or at the root.
 
@@ -212,7 +242,7 @@ def move_team(session: Session, team: Team, parent_id: int | None) -> None:
     if parent_id is not None:
         active = list(session.scalars(teams_of(team.organisation_id)))
         if parent_id in subtree_ids(active, team.id):
-            raise TeamChangeRefused("A team cannot move under itself or under one of its teams.")
+            raise TeamChangeRefused(_("A team cannot move under itself or under one of its teams."))
     parent = _destination(session, team.organisation_id, parent_id)
     if parent is not None:
         _check_depth(session, team.organisation_id, parent, _levels_from(session, team))
@@ -241,8 +271,11 @@ def delete_team(session: Session, team: Team) -> None:
     """Delete a team that nothing refers to; otherwise refuse (archive it instead)."""
     if team_references(session, team.organisation_id)[team.id]:
         raise TeamChangeRefused(
-            f"{team.name} has people, responses, links or teams of its own, so it can only be "
-            "archived."
+            _(
+                "%(name)s has people, responses, links or teams of its own, so it can only be "
+                "archived.",
+                name=team.name,
+            )
         )
     _record(session, "team.delete", team, name=team.name)
     session.delete(team)
@@ -298,8 +331,12 @@ def _check_depth(session: Session, organisation_id: int, parent: Team, levels: i
     depth = _level(_parents(session, organisation_id), parent.id) + levels
     if depth > MAX_TEAM_DEPTH:
         raise TeamChangeRefused(
-            f"That would put a team {depth} levels down; a team path has at most "
-            f"{MAX_TEAM_DEPTH} levels. Choose a team higher up."
+            _(
+                "That would put a team %(depth)s levels down; a team path has at most "
+                "%(max)s levels. Choose a team higher up.",
+                depth=depth,
+                max=MAX_TEAM_DEPTH,
+            )
         )
 
 
@@ -313,7 +350,16 @@ def _valid_name(name: str) -> str:
 
 def _check_department(department: str) -> None:
     if department not in DEPARTMENTS:
-        raise TeamChangeRefused(f"The department must be one of {', '.join(DEPARTMENTS)}.")
+        raise TeamChangeRefused(
+            _("The department must be one of %(departments)s.", departments=", ".join(DEPARTMENTS))
+        )
+
+
+def _check_zone(time_zone: str | None) -> None:
+    if time_zone is not None and not valid_zone(time_zone):
+        raise TeamChangeRefused(
+            _("%(zone)s is not a time zone we know; choose one from the list.", zone=time_zone)
+        )
 
 
 def _destination(session: Session, organisation_id: int, parent_id: int | None) -> Team | None:
@@ -321,9 +367,9 @@ def _destination(session: Session, organisation_id: int, parent_id: int | None) 
         return None
     parent = session.get(Team, parent_id)
     if parent is None or parent.organisation_id != organisation_id:
-        raise TeamChangeRefused("A team can only go under a team of the same organisation.")
+        raise TeamChangeRefused(_("A team can only go under a team of the same organisation."))
     if parent.archived_at is not None:
-        raise TeamChangeRefused(f"{parent.name} is archived; choose an active team.")
+        raise TeamChangeRefused(_("%(name)s is archived; choose an active team.", name=parent.name))
     return parent
 
 
@@ -341,6 +387,15 @@ def _check_free(
     )
     for sibling in session.scalars(siblings):
         if same_name(sibling.name) == same_name(name):
-            where = "at the top level" if parent_id is None else "there"
-            state = " (archived)" if sibling.archived_at else ""
-            raise TeamChangeRefused(f"A team named {sibling.name}{state} exists {where} already.")
+            raise TeamChangeRefused(_taken(sibling.name, parent_id is None, sibling.archived_at))
+
+
+def _taken(name: str, top: bool, archived: object) -> str:
+    """Why a sibling's name cannot be used again, as a whole sentence."""
+    if top:
+        if archived:
+            return _("A team named %(name)s (archived) exists at the top level already.", name=name)
+        return _("A team named %(name)s exists at the top level already.", name=name)
+    if archived:
+        return _("A team named %(name)s (archived) exists there already.", name=name)
+    return _("A team named %(name)s exists there already.", name=name)

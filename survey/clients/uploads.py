@@ -42,7 +42,7 @@ def store_upload(
         organisation_id=organisation.id,
         user_id=user.id,
         filename=filename[:255],
-        rows=[[row.line, list(row.path), row.email, row.role] for row in rows],
+        rows=[[row.line, list(row.path), row.email, row.role, row.language] for row in rows],
         created_at=now,
     )
     session.add(upload)
@@ -66,4 +66,8 @@ def find_upload(
 
 
 def upload_rows(upload: RosterUpload) -> list[RosterRow]:
-    return [RosterRow(line, tuple(path), email, role) for line, path, email, role in upload.rows]
+    """The rows kept; an upload kept before rows had a language has none (``None``)."""
+    return [
+        RosterRow(line, tuple(path), email, role, *rest[:1])
+        for line, path, email, role, *rest in upload.rows
+    ]

@@ -19,6 +19,7 @@ from survey.models import Assessment, Team
 from survey.releases.reading import team_reading
 from survey.releases.store import latest_released_wave
 from survey.security import allow_charts
+from survey.spreadsheet import requested_style
 
 REPORT_ROLES = ("admin", "consultant")
 """Who may open an assessment's report (``survey.reports``), linked from the index."""
@@ -76,7 +77,7 @@ def section_csv(assessment_id: int, team_id: int, section: str):
         abort(404)
     filename = f"{section}-team{team.id}-wave{wave.id}.csv"
     return Response(
-        section_table_csv(section, board.sections[section].table),
+        section_table_csv(section, board.sections[section].table, requested_style()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -22,6 +22,8 @@ class Organisation(Base):
     # Days after its last wave closes that a person's identity is kept; None keeps it until
     # deleted (see survey/retention.py and `flask purge-identities`).
     retention_days: Mapped[int | None]
+    # The IANA zone its people read times in, and whose midnight opens and closes its waves.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     teams: Mapped[list[Team]] = relationship(back_populates="organisation")
 
@@ -38,9 +40,24 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(20), default="sales")
     archived_at: Mapped[datetime | None]
+    # Overrides the organisation's zone for this team and the teams below it.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship(back_populates="teams")
     parent: Mapped[Team | None] = relationship(remote_side=[id])
+
+    @property
+    def zone(self) -> str:
+        """The zone this team reads times in: its own, the nearest team above's, or the
+        organisation's."""
+        node: Team | None = self
+        for _ in range(64):  # a tree is never that deep; a cycle must not hang a request
+            if node is None:
+                break
+            if node.time_zone:
+                return node.time_zone
+            node = node.parent
+        return self.organisation.time_zone
 
 
 def teams_of(organisation_id: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,10 +35,12 @@ def checked_email(text: str) -> tuple[str, str | None]:
     """
     text = text.strip()
     if not text:
-        return "", "The e-mail is missing."
+        return "", _("The e-mail is missing.")
     email = text.lower()
     if len(email) > MAX_EMAIL or not PLAIN_ADDRESS.fullmatch(email):
-        return "", f"{text!r} is not an e-mail address such as name@example.com."
+        return "", _(
+            "%(address)s is not an e-mail address such as name@example.com.", address=repr(text)
+        )
     return email, None
 
 
@@ -58,6 +61,9 @@ class Person(Base):
     email: Mapped[str] = mapped_column(String(MAX_EMAIL))
     role: Mapped[str] = mapped_column(String(20), default="rep")
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True, default=new_pseudonym)
+    # The language the person's invitation and questionnaire are in (survey.i18n.LANGUAGES);
+    # None leaves it to their browser.
+    language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team] = relationship()
@@ -103,6 +109,10 @@ class User(UserMixin, Base):
     totp_secret: Mapped[str | None] = mapped_column(String(500))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # The user's own language and time zone; None: their browser's language, and the zone of
+    # the organisation they belong to (UTC for consultants).
+    language: Mapped[str | None] = mapped_column(String(10))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     team: Mapped[Team | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)
@@ -129,3 +139,10 @@ class User(UserMixin, Base):
     @property
     def two_factor_on(self) -> bool:
         return self.totp_enabled_at is not None
+
+    @property
+    def reading_zone(self) -> str:
+        """The zone this user reads times in: their own choice, else their team's, else UTC."""
+        if self.time_zone:
+            return self.time_zone
+        return self.team.zone if self.team is not None else "UTC"

@@ -62,6 +62,8 @@ class Response(Base):
     ladder_top: Mapped[str | None] = mapped_column(String(40))
     # "personal" (a single-use invitation) or "team_link" (a reusable team link); see CHANNELS.
     channel: Mapped[str] = mapped_column(String(10), default="personal", server_default="personal")
+    # The language the questionnaire was answered in; None for answers from before languages.
+    language: Mapped[str | None] = mapped_column(String(10))
     # The seq of the first release of its wave that included it (None until one does): which
     # responses each release covered, for the disclosure auditor. No finer time is kept.
     released_in: Mapped[int | None]

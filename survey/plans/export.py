@@ -3,38 +3,47 @@ row even when there is none, and every cell safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from survey.action_plans import dimension_names
 from survey.aggregates.export import safe_cell
+from survey.i18n import to_local
 from survey.models import Assessment, PlannedAction, Wave
 from survey.models.organisation import team_paths, teams_of
+from survey.spreadsheet import COMMA, CsvStyle
 
 HEADER = (
-    "Team",
-    "After wave",
-    "Dimension",
-    "Action",
-    "From the action library",
-    "Owner",
-    "Done by",
-    "Last changed (UTC)",
+    _l("Team"),
+    _l("After wave"),
+    _l("Dimension"),
+    _l("Action"),
+    _l("From the action library"),
+    _l("Owner"),
+    _l("Done by"),
 )
 
 
 def plans_csv(
-    session: Session, assessment: Assessment, wave: Wave, planned: Sequence[PlannedAction]
+    session: Session,
+    assessment: Assessment,
+    wave: Wave,
+    planned: Sequence[PlannedAction],
+    style: CsvStyle = COMMA,
 ) -> str:
-    """``planned`` (actions after ``wave``) as CSV, teams named by their path in the tree."""
+    """``planned`` (actions after ``wave``) as CSV, teams named by their path in the tree, with
+    ``style``'s separator; the time of the last change in the reader's zone, named."""
+    zone = str(get_timezone())
     paths = team_paths(list(session.scalars(teams_of(assessment.organisation_id))))
     names = dimension_names(wave)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer = style.writer(out)
+    writer.writerow([*(str(head) for head in HEADER), _("Last changed (%(zone)s)", zone=zone)])
     for action in planned:
         writer.writerow(
             [
@@ -44,10 +53,10 @@ def plans_csv(
                     wave.name,
                     names.get(action.dimension, action.dimension),
                     action.text,
-                    action.practice_id or "no: the manager's own words",
+                    action.practice_id or _("no: the manager's own words"),
                     action.owner,
                     action.due_on.isoformat(),
-                    action.updated_at.strftime("%Y-%m-%d %H:%M"),
+                    to_local(action.updated_at, zone).strftime("%Y-%m-%d %H:%M"),
                 )
             ]
         )

@@ -5,6 +5,7 @@ with its audit event."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from survey.access import (
@@ -16,7 +17,6 @@ from survey.access import (
     team_or_404,
 )
 from survey.action_plans import (
-    FULL,
     PlanFull,
     add_action,
     change_action,
@@ -39,6 +39,7 @@ from survey.plans import bp
 from survey.plans.export import plans_csv
 from survey.plans.forms import ActionForm
 from survey.releases.store import latest_released_wave
+from survey.spreadsheet import requested_style
 
 PER_PAGE = 50
 
@@ -85,7 +86,7 @@ def export(assessment_id: int):
     db.session.commit()
     filename = f"plans-assessment{assessment.id}-wave{wave.id}.csv"
     return Response(
-        plans_csv(db.session, assessment, wave, planned),
+        plans_csv(db.session, assessment, wave, planned, requested_style()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -103,15 +104,15 @@ def team(assessment_id: int, team_id: int):
     if request.method == "POST":
         _refuse_unless(changeable, closed)
         if len(planned) >= MOST_ACTIONS:
-            return error_page(409, f"{FULL} Nothing was stored.")
+            return error_page(409, _full())
         if form.validate_on_submit():
             try:
                 added = add_action(db.session, team, wave, form.action(), current_user)
             except PlanFull:
-                return error_page(409, f"{FULL} Nothing was stored.")
+                return error_page(409, _full())
             _record("plan.add", added)
             db.session.commit()
-            flash("Added to the plan.")
+            flash(_("Added to the plan."))
             return redirect(_plan_url(added))
     return _page(assessment, team, wave, planned, form, closed, changeable)
 
@@ -132,7 +133,7 @@ def edit(assessment_id: int, team_id: int, action_id: int):
         change_action(planned, form.action())
         _record("plan.change", planned)
         db.session.commit()
-        flash("Changed the action.")
+        flash(_("Changed the action."))
         return redirect(_plan_url(planned))
     return form_page(
         "plans/edit.html", form, assessment=assessment, team=team, wave=wave, planned=planned
@@ -149,12 +150,12 @@ def remove(assessment_id: int, team_id: int, action_id: int):
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, "The form expired: open the plan again and retry. Nothing was removed.")
+            abort(400, _("The form expired: open the plan again and retry. Nothing was removed."))
         url = _plan_url(planned)
         _record("plan.remove", planned)
         db.session.delete(planned)
         db.session.commit()  # the removal and its audit event together
-        flash("Removed the action from the plan.")
+        flash(_("Removed the action from the plan."))
         return redirect(url)
     return render_template(
         "plans/remove.html", assessment=assessment, team=team, planned=planned, form=form
@@ -165,7 +166,7 @@ def _assessment_and_wave(assessment_id: int) -> tuple[Assessment, Wave]:
     assessment = assessment_or_404(db.session, current_user, assessment_id)
     wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))
     if wave is None:
-        abort(404, "This assessment has no wave yet, so there is no plan to show.")
+        abort(404, _("This assessment has no wave yet, so there is no plan to show."))
     return assessment, _released_unless_asked(assessment, wave)
 
 
@@ -192,7 +193,7 @@ def _action(
     team = team_or_404(db.session, current_user, team_id, assessment.organisation)
     planned = by_id(db.session, PlannedAction, action_id)
     if planned is None or planned.team_id != team.id or planned.wave.assessment_id != assessment.id:
-        abort(404, "This action is not in the plan: it may have been removed meanwhile.")
+        abort(404, _("This action is not in the plan: it may have been removed meanwhile."))
     return assessment, team, planned
 
 
@@ -201,10 +202,22 @@ def _refuse_unless(allowed: bool, closed: str | None) -> None:
     if allowed:
         return
     if closed:
-        abort(409, f"{closed} Nothing was changed.")
+        abort(409, _("%(reason)s Nothing was changed.", reason=closed))
     abort(
         403,
-        "Only the team's own manager, or a consultant, can change its plan. Nothing was changed.",
+        _(
+            "Only the team's own manager, or a consultant, can change its plan. "
+            "Nothing was changed."
+        ),
+    )
+
+
+def _full() -> str:
+    """Why an action cannot be added: the plan is full."""
+    return _(
+        "This plan already has %(most)d actions: change or remove one to add another. "
+        "Nothing was stored.",
+        most=MOST_ACTIONS,
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 
 from analysis.factor_model import CfaResult, fit_cfa
 from analysis.invariance import InvarianceResult, measurement_invariance
@@ -51,9 +52,9 @@ Applied Multivariate Statistics for the Social Sciences, 5th ed., interprets loa
 .40)."""
 GENERAL = "general mindset"
 BLOCK_TITLES = {
-    ("rep", "self"): "Reps' own stance (the mindset index)",
-    ("manager", "self"): "Managers' own stance",
-    ("manager", "team"): "Managers' view of their team",
+    ("rep", "self"): _l("Reps' own stance (the mindset index)"),
+    ("manager", "self"): _l("Managers' own stance"),
+    ("manager", "team"): _l("Managers' view of their team"),
 }
 logger = logging.getLogger(__name__)
 
@@ -293,7 +294,7 @@ def _omega(keyed: pd.DataFrame, name: str) -> tuple[float | None, str | None]:
     try:
         fitted = fit_cfa(keyed, {name: list(keyed.columns)})
     except Exception as error:  # any failure of a fit is shown, not raised
-        return None, _failed("the model could not be fitted", error)
+        return None, _failed(_l("the model could not be fitted"), error)
     problem = _improper(fitted)
     return (None, problem) if problem else (fitted.omega[name], None)
 
@@ -309,7 +310,9 @@ def _general_factor(keyed: pd.DataFrame, n_groups: int, k: int) -> GeneralFactor
     try:
         return GeneralFactorFigures(n, minimum, omega_coefficients(matrix, n_groups), None)
     except Exception as error:
-        return GeneralFactorFigures(n, minimum, None, _failed("it could not be computed", error))
+        return GeneralFactorFigures(
+            n, minimum, None, _failed(_l("it could not be computed"), error)
+        )
 
 
 def _factor_models(keyed: pd.DataFrame, factors: dict[str, list[str]], k: int) -> FactorFigures:
@@ -321,7 +324,7 @@ def _factor_models(keyed: pd.DataFrame, factors: dict[str, list[str]], k: int) -
         correlated = fit_cfa(keyed, factors)
         second = fit_cfa(keyed, factors, structure="second_order", general=GENERAL)
     except Exception as error:
-        problem = _failed("the model could not be fitted", error)
+        problem = _failed(_l("the model could not be fitted"), error)
         return FactorFigures(n, minimum, None, None, problem)
     problem = _improper(correlated) or _improper(second)
     if problem:
@@ -331,11 +334,12 @@ def _factor_models(keyed: pd.DataFrame, factors: dict[str, list[str]], k: int) -
 
 def _improper(fitted: CfaResult) -> str | None:
     if not fitted.converged:
-        return "the model did not converge, so its estimates cannot be trusted"
+        return _l("the model did not converge, so its estimates cannot be trusted")
     if fitted.boundary_variances:
-        return (
-            "the solution is improper (a variance at zero: "
-            f"{', '.join(fitted.boundary_variances)}), so its estimates cannot be trusted"
+        return _l(
+            "the solution is improper (a variance at zero: %(variances)s), so its estimates "
+            "cannot be trusted",
+            variances=", ".join(fitted.boundary_variances),
         )
     return None
 
@@ -359,16 +363,16 @@ def _invariance(
         result = measurement_invariance(chosen, factors, "wave")
     except Exception as error:
         return InvarianceFigures(
-            enough, minimum, None, _failed("the models could not be fitted", error)
+            enough, minimum, None, _failed(_l("the models could not be fitted"), error)
         )
     return InvarianceFigures(enough, minimum, result, None)
 
 
-def _failed(what: str, error: Exception) -> str:
+def _failed(what, error: Exception):
     """Why a fit failed, for the page; called in the ``except`` block. The analysis functions'
     own errors (data they cannot fit) are named; any other goes to the log with its trace."""
     if isinstance(error, ValueError | np.linalg.LinAlgError):
         logger.warning("instrument quality: %s: %s", what, error)
-        return f"{what} ({error})"
+        return _l("%(what)s (%(error)s)", what=what, error=str(error))
     logger.exception("instrument quality: %s", what)
     return what

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
@@ -11,10 +12,10 @@ COUNT, LEAVE_OUT = "count", "leave_out"
 
 class CarelessForm(FlaskForm):
     careless = RadioField(
-        "Responses flagged as careless",
+        _l("Responses flagged as careless"),
         choices=[
-            SelectChoice(COUNT, "Count them, like every other response"),
-            SelectChoice(LEAVE_OUT, "Leave them out of the results"),
+            SelectChoice(COUNT, _l("Count them, like every other response")),
+            SelectChoice(LEAVE_OUT, _l("Leave them out of the results")),
         ],
-        validators=[InputRequired("Choose whether flagged responses count.")],
+        validators=[InputRequired(_l("Choose whether flagged responses count."))],
     )

@@ -7,6 +7,7 @@ the page says so and refreshes itself.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey.access import assessment_or_404, organisation_or_404
@@ -44,7 +45,7 @@ def assessment(organisation_id: int, assessment_id: int):
     releases = latest_releases(db.session, found)
     parts = assessment_parts(db.session, found, releases)
     if parts is None or isinstance(parts, Failed):
-        return _computing(f"{found.name}: instrument quality", parts)
+        return _computing(_("%(name)s: instrument quality", name=found.name), parts)
     return render_template(
         "quality/assessment.html",
         organisation=organisation,
@@ -74,12 +75,18 @@ def careless(organisation_id: int, assessment_id: int):
     if wanted != found.careless_left_out:
         _set_careless(found, wanted, list(setting.applies_to))
         flash(
-            "Responses flagged as careless are now "
-            + ("left out of" if wanted else "counted in")
-            + " the results of waves released from now on."
+            _(
+                "Responses flagged as careless are now left out of the results of waves "
+                "released from now on."
+            )
+            if wanted
+            else _(
+                "Responses flagged as careless are now counted in the results of waves "
+                "released from now on."
+            )
         )
     else:
-        flash("Nothing changed.")
+        flash(_("Nothing changed."))
     return redirect(
         url_for("quality.assessment", organisation_id=organisation.id, assessment_id=found.id)
     )
@@ -90,6 +97,7 @@ def instruments():
     return render_template(
         "quality/instruments.html",
         questionnaires=sorted(all_questionnaires().values(), key=lambda q: (q.key, q.version)),
+        words=words,
     )
 
 
@@ -100,7 +108,11 @@ def pooled(key: str, version: int):
         abort(404)
     figures = pooled_part(db.session, questionnaire)
     if figures is None or isinstance(figures, Failed):
-        title = f"{questionnaire.title}, version {version}: instrument quality"
+        title = _(
+            "%(title)s, version %(version)s: instrument quality",
+            title=questionnaire.title,
+            version=version,
+        )
         return _computing(title, figures)
     return render_template(
         "quality/pooled.html",

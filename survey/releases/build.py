@@ -5,6 +5,8 @@ response submitted while the release is computed waits for the next one); suppre
 each cell (:mod:`analysis.privacy`); the auditor checks the candidate together with every earlier
 release of the wave and withholds more where a small group could be worked out
 (:mod:`analysis.disclosure`); only then are the figures stored, never to change. The final
+release also publishes the reps' results by the language they answered in, audited against
+every team group of the wave (:mod:`survey.releases.languages`). The final
 release of a wave of a confidential assessment also pairs it with the wave before
 (:mod:`survey.releases.pairing`), audited in both waves. Only the final release pools the reps'
 own words into word groups over the teams it shows (:func:`survey.ladder_words.release_words`).
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -25,6 +28,7 @@ from survey.instruments import InstrumentMissing, all_questionnaires, questionna
 from survey.ladder_words import release_words, words_threshold
 from survey.models import Assessment, Release, Response, Wave
 from survey.releases.audit import PublishedGroups, atom_tallies, release_groups, withheld_groups
+from survey.releases.languages import release_languages
 from survey.releases.pairing import add_pairing, previous_wave
 from survey.releases.payload import release_payload
 from survey.scoring import questionnaire_flags
@@ -126,8 +130,16 @@ def make_release(session: Session, assessment: Assessment, wave: Wave, final: bo
         payload["words"] = release_words(
             session, view, wave.id, questionnaire, left_out, words_threshold(assessment)
         )
-        this_release = PublishedGroups(seq, parents, published)
         earlier_groups = [release_groups(release) for release in earlier]
+        payload["languages"], languages = release_languages(
+            session,
+            wave.id,
+            PublishedGroups(seq, parents, published),
+            earlier_groups,
+            left_out,
+            k,
+        )
+        this_release = PublishedGroups(seq, parents, published, languages)
         add_pairing(
             session, assessment, wave, payload, this_release, earlier_groups, questionnaire, k
         )
@@ -229,7 +241,7 @@ def next_interim_problem(session: Session, wave: Wave) -> str | None:
     record on each answer whether it came in before or after it.
     """
     if wave.assessment.mode == "anonymous":
-        return (
+        return _(
             "This assessment is anonymous: its results are released once, when the wave "
             "closes, so that nothing records when an answer came in."
         )
@@ -237,7 +249,9 @@ def next_interim_problem(session: Session, wave: Wave) -> str | None:
         select(func.count()).where(Release.wave_id == wave.id, Release.final.is_(True))
     )
     if final:
-        return f"{wave.name} has been released in full; nothing more can be released."
+        return _(
+            "%(wave)s has been released in full; nothing more can be released.", wave=wave.name
+        )
     waiting = session.scalar(
         select(func.count()).where(
             Response.wave_id == wave.id,
@@ -246,5 +260,5 @@ def next_interim_problem(session: Session, wave: Wave) -> str | None:
         )
     )
     if not waiting:
-        return "No answers have come in since the last release."
+        return _("No answers have come in since the last release.")
     return None

@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from analysis.change import PairedChange
 from analysis.dimension_comparison import (
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
     from survey.releases.read import ReleasedView
 
 TITLE = "Each dimension against the last wave and the rest of the organisation"
+"""The section's title in English; :func:`title` gives it in the reader's language."""
+FIRST_WAVE = (
+    "This is the first released wave: each dimension is compared with the rest of the "
+    "organisation only, and with the previous wave from the next release on."
+)
+"""The first wave's finding in English (the section gives it in the reader's language)."""
 COLUMNS = [
     "dimension",
     "against",
@@ -44,16 +51,21 @@ COLUMNS = [
     "verdict",
     "test",
 ]
-FIRST_WAVE = (
-    "This is the first released wave: each dimension is compared with the rest of the "
-    "organisation only, and with the previous wave from the next release on."
-)
-OTHER_VERSION = (
-    "{} asked another version of the questionnaire: its dimensions came from partly different "
-    "items, so they are not compared with this wave's."
-)
-NOT_BOTH = "not released for this team in both waves"
-NO_REST = "the rest of the organisation is not shown in this wave"
+
+
+def title() -> str:
+    """The section's title in the reader's language."""
+    return _("Each dimension against the last wave and the rest of the organisation")
+
+
+def against_label(dimension: str, wave: str) -> str:
+    """How a dimension hidden against an earlier wave is named in the section's hidden notes."""
+    return _("%(dimension)s, against %(wave)s", dimension=dimension, wave=wave)
+
+
+def team_wave_label(team: str, wave: str) -> str:
+    """How a team's hidden cell of an earlier wave is named in the section's hidden notes."""
+    return _("%(team)s, %(wave)s", team=team, wave=wave)
 
 
 def dimension_section(
@@ -74,33 +86,52 @@ def dimension_section(
     cell = team_cell(data[wave_id], team_id)
     if not is_shown(cell):
         return Section(
-            "dimensions", TITLE, pd.DataFrame(columns=COLUMNS), [(name, hidden_reason(cell))]
+            "dimensions", title(), pd.DataFrame(columns=COLUMNS), [(name, hidden_reason(cell))]
         )
     dimensions = list(data[wave_id]["dimensions"])
     rows: list[dict] = []
     hidden: list[tuple[str, str]] = []
     findings: list[str] = []
     if before is None:
-        findings.append(FIRST_WAVE)
+        findings.append(
+            _(
+                "This is the first released wave: each dimension is compared with the rest of "
+                "the organisation only, and with the previous wave from the next release on."
+            )
+        )
     else:
         chosen = [wave for wave in waves if wave.id in (before.id, wave_id)]
         basis = comparison_basis(data, chosen)
         earlier = team_cell(data[before.id], team_id)
         if basis.measure != INDEX or len(basis.waves) < 2:
-            findings.append(OTHER_VERSION.format(before.name))
+            findings.append(
+                _(
+                    "%(wave)s asked another version of the questionnaire: its dimensions came "
+                    "from partly different items, so they are not compared with this wave's.",
+                    wave=before.name,
+                )
+            )
         elif not is_shown(earlier):
-            hidden.append((f"{name}, {before.name}", hidden_reason(earlier)))
+            hidden.append((team_wave_label(name, before.name), hidden_reason(earlier)))
         else:
             family = wave_family(view, data, before.id, wave_id)
             for dimension in dimensions:
                 if (team_id, dimension) in family:
                     rows.append(_row(dimension, before.name, *family[team_id, dimension]))
                 else:
-                    hidden.append((f"{dimension}, against {before.name}", NOT_BOTH))
+                    hidden.append(
+                        (
+                            against_label(dimension, before.name),
+                            _("not released for this team in both waves"),
+                        )
+                    )
     if _tops(data[wave_id])[team_id] == team_id:
         findings.append(
-            f"{name} is a top team: the rest of the organisation is compared from the teams "
-            "below it."
+            _(
+                "%(team)s is a top team: the rest of the organisation is compared from the teams "
+                "below it.",
+                team=name,
+            )
         )
     else:
         family = rest_family(view, data, wave_id)
@@ -109,10 +140,16 @@ def dimension_section(
                 rows.append(_row(dimension, REST, *family[team_id, dimension]))
             else:
                 hidden.append(
-                    (f"{dimension}, against the {REST}", _rest_reason(view, data, wave_id, team_id))
+                    (
+                        _(
+                            "%(dimension)s, against the rest of the organisation",
+                            dimension=dimension,
+                        ),
+                        _rest_reason(view, data, wave_id, team_id),
+                    )
                 )
     return Section(
-        "dimensions", TITLE, pd.DataFrame(rows, columns=COLUMNS), hidden, tuple(findings)
+        "dimensions", title(), pd.DataFrame(rows, columns=COLUMNS), hidden, tuple(findings)
     )
 
 
@@ -201,5 +238,5 @@ def _tops(payload: dict) -> dict[int, int]:
 def _rest_reason(view: ReleasedView, data: dict, wave_id: int, team_id: int) -> str:
     top = _tops(data[wave_id])[team_id]
     if not is_shown(team_cell(data[wave_id], top)):
-        return NO_REST
-    return f"fewer than {view.releases[wave_id].k} people in the rest of the organisation"
+        return _("the rest of the organisation is not shown in this wave")
+    return _("fewer than %(k)s people in the rest of the organisation", k=view.releases[wave_id].k)

@@ -60,6 +60,9 @@ and, like the index's, not when everyone's change on it is the same.
 
 Erasures keep tombstones with the partners of pairings already published
 (:func:`published_partners`, :mod:`survey.releases.store`); erased people never pair again.
+Each wave's groups include the language groups its final release published
+(:mod:`survey.releases.languages`); a tombstone keeps no language, so when an erased answer sat
+in one of them its pairs are all withheld (:func:`survey.releases.audit.uncertain_languages`).
 """
 
 from __future__ import annotations
@@ -357,6 +360,7 @@ def _withheld(
             waves.after.id,
             left_out,
             previous=partners(waves.after_scores, waves.before_scores),
+            languages=True,
         ),
         k,
     )
@@ -392,6 +396,7 @@ def _withheld(
             a_final.payload["team_link_left_out"],
             previous=previous,
             following=partners(waves.before_scores, waves.after_scores),
+            languages=True,
         ),
         k,
     )

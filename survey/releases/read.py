@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis._text import join
 from analysis.change import (
     TOO_FEW,
     PairedChange,
@@ -43,6 +45,7 @@ from survey.models import Assessment, Response
 from survey.models.organisation import subtree_ids
 from survey.releases.cells import NOT_IN_TREE, cached, hidden_reason, team_cell
 from survey.releases.dimensions import dimension_section
+from survey.releases.labels import evidence_words, measure_name
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.store import ReleaseInfo, latest_releases, payload
 from survey.releases.versions import Basis, comparison_basis
@@ -167,11 +170,16 @@ def trend(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Sectio
     basis = comparison_basis(data, waves[: ids.index(wave_id) + 1])
     frame, hidden = _rows(view, data, basis.waves, members, [basis.measure])
     frame = frame.drop(columns="measure")
-    title = f"{basis.measure} over the waves"
+    title = _("%(measure)s over the waves", measure=measure_name(basis.measure))
     figures = {} if basis.measure == INDEX else {"measure": basis.measure}
     if len(basis.waves) < 2:
-        few = "A trend needs two released waves: " + (
-            f"{basis.waves[0].name} is the only one so far." if basis.waves else "none is yet."
+        few = (
+            _(
+                "A trend needs two released waves: %(wave)s is the only one so far.",
+                wave=basis.waves[0].name,
+            )
+            if basis.waves
+            else _("A trend needs two released waves: none is yet.")
         )
         return Section("trend", title, frame.iloc[0:0], [], (*_noted(basis), few), figures)
     if not frame["group"].eq(view.teams[team_id].name).any() or frame["wave"].nunique() < 2:
@@ -195,7 +203,7 @@ def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
     for member in [team_id] + [child.id for child in view.children(team_id)]:
         name = view.teams[member].name
         if member not in family:
-            hidden.append((name, "a trend needs 3 released waves with its figures"))
+            hidden.append((name, _("a trend needs 3 released waves with its figures")))
             continue
         result, verdict = family[member]
         rows.append(
@@ -208,7 +216,7 @@ def trend_test(view: ReleasedView, data, waves, team_id: int) -> Section:
             }
         )
     findings = _noted(comparison_basis(data, waves))
-    return Section("trend_test", "Trend over the waves", pd.DataFrame(rows), hidden, findings)
+    return Section("trend_test", _("Trend over the waves"), pd.DataFrame(rows), hidden, findings)
 
 
 def trend_family(view: ReleasedView, data, waves) -> dict:
@@ -249,35 +257,40 @@ def profile(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Sect
     chosen = [w for w in waves if w.id == wave_id or (before and w.id == before.id)]
     basis = comparison_basis(data, chosen)
     if basis.measure != INDEX:  # other items: the dimensions are not set side by side
-        basis = Basis(INDEX, [chosen[-1]], _OTHER_VERSION.format(before.name if before else ""))
+        basis = Basis(INDEX, [chosen[-1]], _other_version(before.name if before else ""))
     frame, hidden = _rows(view, data, basis.waves, [team_id], data[wave_id]["dimensions"])
     frame = frame.rename(columns={"measure": "dimension"}).drop(columns="group")
     cell = team_cell(data[wave_id], team_id)
     climate = _measure_row(cell, CLIMATE) if cell and cell["visible"] else None
-    first = () if before else (_FIRST_WAVE,)
+    first = () if before else (_first_wave(),)
     findings = first + _noted(basis) + (() if climate is None else (_climate_words(climate),))
-    title = "The six dimensions against the previous wave" if before else "The six dimensions"
+    title = _("The six dimensions against the previous wave") if before else _("The six dimensions")
     return Section("profile", title, frame, hidden, findings)
 
 
-_FIRST_WAVE = (
-    "There is no earlier released wave: the comparison with the previous wave appears once a "
-    "second wave is released."
-)
+def _first_wave() -> str:
+    return _(
+        "There is no earlier released wave: the comparison with the previous wave appears once "
+        "a second wave is released."
+    )
 
 
-_OTHER_VERSION = (
-    "{} asked another version of the questionnaire: its dimensions came from partly different "
-    "items, so they are not shown beside these."
-)
+def _other_version(wave: str) -> str:
+    return _(
+        "%(wave)s asked another version of the questionnaire: its dimensions came from partly "
+        "different items, so they are not shown beside these.",
+        wave=wave,
+    )
 
 
 def _climate_words(row: dict) -> str:
     """The management climate (how reps say they are managed) of a cell, in words."""
-    return (
-        f"How reps say they are managed: {row['mean']:.0f} on the 0 (contractual) to 100 "
-        f"(purpose-driven) scale, from {row['n']} answers; this describes their managers' way "
-        "of leading, not the reps' own mindset."
+    return _(
+        "How reps say they are managed: %(mean)s on the 0 (contractual) to 100 (purpose-driven) "
+        "scale, from %(n)s answers; this describes their managers' way of leading, not the "
+        "reps' own mindset.",
+        mean=f"{row['mean']:.0f}",
+        n=row["n"],
     )
 
 
@@ -288,7 +301,11 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
     its own page, its parent's page, in the report and in the API.
     """
     before = previous_released(waves, wave_id)
-    title = f"Change since {before.name}" if before else "Change since the previous wave"
+    title = (
+        _("Change since %(wave)s", wave=before.name)
+        if before
+        else _("Change since the previous wave")
+    )
     members = [team_id] + [child.id for child in view.children(team_id)]
     basis = comparison_basis(data, [w for w in waves if before and w.id in (before.id, wave_id)])
     if before is not None and len(basis.waves) < 2:
@@ -299,18 +316,21 @@ def change(view: ReleasedView, data, waves, team_id: int, wave_id: int) -> Secti
     for member in members:
         name = view.teams[member].name
         if before is None:
-            hidden.append((name, "no earlier released wave to compare with"))
+            hidden.append((name, _("no earlier released wave to compare with")))
             continue
         if member not in family:
             cells = [team_cell(data[w], member) for w in (before.id, wave_id)]
             wave_names = (before.name, _wave_name(view, wave_id))
             reason = next(
                 (
-                    f"{hidden_reason(cell)} in {wave_name}"
+                    _("%(reason)s in %(wave)s", reason=hidden_reason(cell), wave=wave_name)
                     for cell, wave_name in zip(cells, wave_names, strict=True)
                     if not (cell and cell["visible"])
                 ),
-                f"{basis.measure}: not released for this team in both waves",
+                _(
+                    "%(measure)s: not released for this team in both waves",
+                    measure=measure_name(basis.measure),
+                ),
             )
             hidden.append((name, reason))
             continue
@@ -453,7 +473,7 @@ def ladder(
             hidden.append((wave.name, hidden_reason(cell)))
             continue
         if not _ladders_shown(cell, view.k):
-            hidden.append((wave.name, f"fewer than {view.k} answered the WHY ladder"))
+            hidden.append((wave.name, _("fewer than %(k)s answered the WHY ladder", k=view.k)))
             continue
         labels = {target.key: target.label for target in targets}  # older: stored under keys
         rows += [
@@ -462,7 +482,7 @@ def ladder(
         ]
     findings, figures = _top_rung_change(view, data, waves, team.id, wave_id, targets)
     return Section(
-        "ladder", "Where the WHY ladder ends", pd.DataFrame(rows), hidden, findings, figures
+        "ladder", _("Where the WHY ladder ends"), pd.DataFrame(rows), hidden, findings, figures
     )
 
 
@@ -565,38 +585,75 @@ def _top_rung_words(
     difference this large would be if nothing had changed, never that a change is real."""
     if result.undefined_reason is not None:
         return (
-            f"Where the ladders end in {before} and {after} cannot be compared: "
-            f"{result.undefined_reason}.",
+            _(
+                "Where the ladders end in %(before)s and %(after)s cannot be compared: %(reason)s.",
+                before=before,
+                after=after,
+                reason=result.undefined_reason,
+            ),
         )
     share_before = f"{result.purpose_share_before:.0%}"
     share_after = f"{result.purpose_share_after:.0%}"
-    ladders = f"{result.n_before} ladders in {before}, {result.n_after} in {after}"
-    fisher = f"Fisher's exact test, p {_p(result.purpose_p_value)}"
+    ladders = _(
+        "%(n_before)s ladders in %(before)s, %(n_after)s in %(after)s",
+        n_before=result.n_before,
+        before=before,
+        n_after=result.n_after,
+        after=after,
+    )
+    fisher = _("Fisher's exact test, p %(p)s", p=_p(result.purpose_p_value))
     targets = _listed(purpose)
     if share_before == share_after:
-        moved = (
-            f"The share of ladders ending at {targets} stayed at {share_after} "
-            f"({ladders}; {fisher})."
+        moved = _(
+            "The share of ladders ending at %(targets)s stayed at %(share)s (%(ladders)s; "
+            "%(test)s).",
+            targets=targets,
+            share=share_after,
+            ladders=ladders,
+            test=fisher,
         )
     else:
         evidence = verdict.evidence if verdict is not None else TOO_FEW
-        moved = (
-            f"The share of ladders ending at {targets} moved from {share_before} in {before} "
-            f"to {share_after} in {after} ({ladders}): {evidence} ({fisher}; judged together "
-            "with every team of the organisation, Benjamini-Hochberg)."
+        moved = _(
+            "The share of ladders ending at %(targets)s moved from %(share_before)s in "
+            "%(before)s to %(share_after)s in %(after)s (%(ladders)s): %(evidence)s (%(test)s; "
+            "judged together with every team of the organisation, Benjamini-Hochberg).",
+            targets=targets,
+            share_before=share_before,
+            before=before,
+            share_after=share_after,
+            after=after,
+            ladders=ladders,
+            evidence=evidence_words(evidence),
+            test=fisher,
         )
-    overall = (
-        "For this team alone (not adjusted for the other teams): across all the targets, a "
-        "difference this large between where the ladders end in the two waves "
-        f"{_unusual(result.distribution_p_value)} if nothing had changed "
-        f"({TEST_NAMES.get(result.distribution_test, result.distribution_test)}, "
-        f"p {_p(result.distribution_p_value)})."
-    )
+    test = TEST_NAMES.get(result.distribution_test, result.distribution_test)
+    p = _p(result.distribution_p_value)
+    if result.distribution_p_value < UNUSUAL_P:
+        overall = _(
+            "For this team alone (not adjusted for the other teams): across all the targets, a "
+            "difference this large between where the ladders end in the two waves would be "
+            "unusual if nothing had changed (%(test)s, p %(p)s).",
+            test=_test_name(test),
+            p=p,
+        )
+    else:
+        overall = _(
+            "For this team alone (not adjusted for the other teams): across all the targets, a "
+            "difference this large between where the ladders end in the two waves would not be "
+            "unusual if nothing had changed (%(test)s, p %(p)s).",
+            test=_test_name(test),
+            p=p,
+        )
     return moved, overall
 
 
-def _unusual(p_value: float) -> str:
-    return "would be unusual" if p_value < UNUSUAL_P else "would not be unusual"
+def _test_name(name: str) -> str:
+    """The name of a ladder test in the reader's language (stored names stay English)."""
+    return {
+        "Pearson's chi-square test": _("Pearson's chi-square test"),
+        "Fisher's exact test": _("Fisher's exact test"),
+    }.get(name, name)
 
 
 def _p(p_value: float) -> str:
@@ -604,7 +661,9 @@ def _p(p_value: float) -> str:
 
 
 def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s or %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def _number(value):
@@ -626,17 +685,27 @@ def _cooperation_findings(measures: dict | None) -> tuple[tuple[str, ...], dict]
         return (), {}
     links, crossing = measures["links"], measures["cross_department_links"]
     words = [
-        f"Of the {links} times help was reported between the teams shown, {crossing} "
-        f"({crossing / links:.0%}) crossed departments."
+        _(
+            "Of the %(links)s times help was reported between the teams shown, %(crossing)s "
+            "(%(share)s) crossed departments.",
+            links=links,
+            crossing=crossing,
+            share=f"{crossing / links:.0%}",
+        )
     ]
     pairs, mutual = measures["connected_pairs"], measures["mutual_pairs"]
     if pairs:
         words.append(
-            f"Of the {pairs} pairs of different teams linked by help, {mutual} "
-            f"({mutual / pairs:.0%}) helped each other both ways (reciprocity)."
+            _(
+                "Of the %(pairs)s pairs of different teams linked by help, %(mutual)s "
+                "(%(share)s) helped each other both ways (reciprocity).",
+                pairs=pairs,
+                mutual=mutual,
+                share=f"{mutual / pairs:.0%}",
+            )
         )
     else:
-        words.append("No help between different teams is shown, so there is no reciprocity.")
+        words.append(_("No help between different teams is shown, so there is no reciprocity."))
     return tuple(words), dict(measures)
 
 
@@ -650,29 +719,39 @@ def _perception_findings(table: pd.DataFrame) -> tuple[str, ...]:
     words = []
     if above:
         words.append(
-            f"On {_listed_all(above)}, the managers' view of the team lies above the team's own "
-            "95% interval: they see more purpose than the team reports."
+            _(
+                "On %(dimensions)s, the managers' view of the team lies above the team's own "
+                "95%% interval: they see more purpose than the team reports.",
+                dimensions=_listed_all(above),
+            )
         )
     if below:
         words.append(
-            f"On {_listed_all(below)}, the managers' view of the team lies below the team's own "
-            "95% interval: they see less purpose than the team reports."
+            _(
+                "On %(dimensions)s, the managers' view of the team lies below the team's own "
+                "95%% interval: they see less purpose than the team reports.",
+                dimensions=_listed_all(below),
+            )
         )
     if words:
         words.append(
-            "Each dimension is read on its own against the team's interval (no adjustment for "
-            "reading six), so one dimension outside it may be chance."
+            _(
+                "Each dimension is read on its own against the team's interval (no adjustment "
+                "for reading six), so one dimension outside it may be chance."
+            )
         )
     if not words and table["outside_interval"].eq(False).all():
         words.append(
-            "On every dimension, the managers' view of the team lies within the team's own 95% "
-            "interval."
+            _(
+                "On every dimension, the managers' view of the team lies within the team's own "
+                "95% interval."
+            )
         )
     return tuple(words)
 
 
 def _listed_all(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return join(list(names))
 
 
 def _own_measures(summary: list | None, data: dict) -> list | None:
@@ -697,19 +776,19 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
     sections = {
         "headline": Section(
             "headline",
-            "Where this part of the organisation stands",
+            _("Where this part of the organisation stands"),
             _table(_own_measures(cell.get("summary"), data), SUMMARY_COLUMNS),
             alone,
         ),
         "distribution": Section(
             "distribution",
-            "Where people sit on the continuum",
+            _("Where people sit on the continuum"),
             _histogram(team.name, cell.get("distribution")),
             alone,
         ),
         "heatmap": Section(
             "heatmap",
-            "Teams by dimension",
+            _("Teams by dimension"),
             pd.DataFrame(
                 [
                     {"group": child.name, "dimension": row[0], "n": row[1], "mean": row[2]}
@@ -726,21 +805,21 @@ def wave_sections(view: ReleasedView, data: dict, team: TeamNode) -> dict[str, S
         ),
         "cooperation": Section(
             "cooperation",
-            "Who helps whom",
+            _("Who helps whom"),
             _table(cell.get("cooperation") or None, ["from_group", "to_group", "count"]),
             out_of_sight,
             *_cooperation_findings(cell.get("cooperation_measures")),
         ),
         "perception": Section(
             "perception",
-            "How managers see their teams, against the teams' own answers",
+            _("How managers see their teams, against the teams' own answers"),
             perception,
             [] if cell.get("perception") else [(team.name, cell["perception_hidden"])],
             _perception_findings(perception),
         ),
         "rates": Section(
             "rates",
-            "Response rates",
+            _("Response rates"),
             _rates_table(team, children, cells),
             out_of_sight,
         ),
@@ -783,37 +862,68 @@ def _heatmap_reliability(
     if effects.teams < FEWEST_TEAMS or np.isnan(effects.icc1):
         low, high = (mean_reliability(icc, n) for icc, n in zip(TYPICAL_ICC1, (5, 15), strict=True))
         why = (
-            f"{effects.teams} teams with released figures, {FEWEST_TEAMS} needed"
+            _(
+                "%(teams)s teams with released figures, %(needed)s needed",
+                teams=effects.teams,
+                needed=FEWEST_TEAMS,
+            )
             if effects.teams < FEWEST_TEAMS
-            else "its teams' figures do not allow it"
+            else _("its teams' figures do not allow it")
         )
-        sentence = (
+        sentence = _(
             "The reliability of team means cannot be estimated from this organisation yet "
-            f"({why}); with typical team effects (ICC(1) of {_decimal(TYPICAL_ICC1[0])} to "
-            f"{_decimal(TYPICAL_ICC1[1])}, Bliese 2000) the mean of a team of 5 to 15 is about "
-            f"{_decimal(low)} to {_decimal(high)} reliable, so part of any difference between "
-            f"teams is chance: read each with its interval; {NOT_RANKED}."
+            "(%(why)s); with typical team effects (ICC(1) of %(icc_low)s to %(icc_high)s, Bliese "
+            "2000) the mean of a team of 5 to 15 is about %(low)s to %(high)s reliable, so part "
+            "of any difference between teams is chance: read each with its interval; teams are "
+            "listed in the organisation's order, not ranked.",
+            why=why,
+            icc_low=_decimal(TYPICAL_ICC1[0]),
+            icc_high=_decimal(TYPICAL_ICC1[1]),
+            low=_decimal(low),
+            high=_decimal(high),
         )
         return (sentence,), {"teams": effects.teams, "icc1": None}
     reliability = {n: mean_reliability(effects.icc1, n) for n in sizes}
-    spread = (
-        f"ICC(1) = {_decimal(effects.icc1)} over {effects.teams} teams of the lowest level, on "
-        "the mindset index"
+    spread = _(
+        "ICC(1) = %(icc1)s over %(teams)s teams of the lowest level, on the mindset index",
+        icc1=_decimal(effects.icc1),
+        teams=effects.teams,
     )
     if effects.icc1 <= 0:
-        sentence = (
-            f"Teams here differ no more than chance would make them ({spread}, Bliese 2000), "
-            f"so differences between their means cannot be told from chance; {NOT_RANKED}."
+        sentence = _(
+            "Teams here differ no more than chance would make them (%(spread)s, Bliese 2000), so "
+            "differences between their means cannot be told from chance; teams are listed in "
+            "the organisation's order, not ranked.",
+            spread=spread,
         )
     else:
         (first, r_first), *more = reliability.items()
-        others = "".join(f" and one of {n} about {_decimal(r)}" for n, r in more)
-        sentence = (
-            "How far team means can be trusted: with the spread between this organisation's "
-            f"teams ({spread}), a team of {first} has a mean about {_decimal(r_first)} "
-            f"reliable{others} (ICC(2), Bliese 2000), so part of any difference between teams "
-            f"here is chance: read each with its interval; {NOT_RANKED}."
-        )
+        if more:
+            (last, r_last), *_rest = more
+            sentence = _(
+                "How far team means can be trusted: with the spread between this "
+                "organisation's teams (%(spread)s), a team of %(first)s has a mean about "
+                "%(first_reliability)s reliable and one of %(last)s about %(last_reliability)s "
+                "(ICC(2), Bliese 2000), so part of any difference between teams here is chance: "
+                "read each with its interval; teams are listed in the organisation's order, not "
+                "ranked.",
+                spread=spread,
+                first=first,
+                first_reliability=_decimal(r_first),
+                last=last,
+                last_reliability=_decimal(r_last),
+            )
+        else:
+            sentence = _(
+                "How far team means can be trusted: with the spread between this "
+                "organisation's teams (%(spread)s), a team of %(first)s has a mean about "
+                "%(first_reliability)s reliable (ICC(2), Bliese 2000), so part of any difference "
+                "between teams here is chance: read each with its interval; teams are listed in "
+                "the organisation's order, not ranked.",
+                spread=spread,
+                first=first,
+                first_reliability=_decimal(r_first),
+            )
     figures = {
         "teams": effects.teams,
         "icc1": effects.icc1,
@@ -876,7 +986,7 @@ def _rates_table(team: TeamNode, children: list[TeamNode], cells: dict[int, dict
     answers of the team's own members, where they can be told from the rows shown. A count the
     release hides stays hidden (None), and so does every difference or rate it is part of.
     """
-    total = _rate(f"Total ({team.name})", *_counts(cells[team.id]))
+    total = _rate(_("Total (%(team)s)", team=team.name), *_counts(cells[team.id]))
     if not children:
         return pd.DataFrame([{**total, "group": team.name}], columns=RATE_COLUMNS, dtype=object)
     rows = [_rate(child.name, *_counts(cells[child.id])) for child in children]
@@ -885,7 +995,7 @@ def _rates_table(team: TeamNode, children: list[TeamNode], cells: dict[int, dict
         for key in ("reps", "managers", "invited")
     ]
     if any(count != 0 for count in own if count is not None) or own[2] is None:
-        rows.append(_rate(f"{team.name} (own members)", *own))
+        rows.append(_rate(_("%(team)s (own members)", team=team.name), *own))
     return pd.DataFrame([*rows, total], columns=RATE_COLUMNS, dtype=object)
 
 
@@ -932,9 +1042,10 @@ def pending_sections(
     session: Session, view: ReleasedView, team: TeamNode, wave_id: int
 ) -> dict[str, Section]:
     """An unreleased wave: every section waits, and only coarsened counts are shown."""
-    why = (
-        "results of this wave are released when it closes; "
-        f"until then only counts are shown, in steps of {view.k}"
+    why = _(
+        "results of this wave are released when it closes; until then only counts are shown, "
+        "in steps of %(k)s",
+        k=view.k,
     )
     sections = {key: Section(key, key.title(), pd.DataFrame(), [(team.name, why)]) for key in KEYS}
     sections["rates"] = live_counts(session, view, team, wave_id)
@@ -956,6 +1067,11 @@ def live_counts(session: Session, view: ReleasedView, team: TeamNode, wave_id: i
         total = sum(own.get(member, 0) for member in subtree_ids(teams, child.id))
         shown = coarse_count(total, view.k)
         if shown is None:
-            hidden.append((child.name, f"fewer than {view.k} answers so far"))
-        rows.append({"group": child.name, "answered": f"{shown} or more" if shown else None})
-    return Section("rates", "Answers so far", pd.DataFrame(rows), hidden)
+            hidden.append((child.name, _("fewer than %(k)s answers so far", k=view.k)))
+        rows.append(
+            {
+                "group": child.name,
+                "answered": _("%(count)s or more", count=shown) if shown else None,
+            }
+        )
+    return Section("rates", _("Answers so far"), pd.DataFrame(rows), hidden)

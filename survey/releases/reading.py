@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from analysis.dimension_comparison import REST
 from analysis.reading import (
     Change,
@@ -30,6 +32,7 @@ from questionnaires import DIMENSION_KEYS, POLES
 from questionnaires.actions import Practice, library
 from survey.aggregates.model import INDEX
 from survey.instruments import all_questionnaires
+from survey.releases.labels import reason_words
 from survey.releases.read import Dashboard, previous_released
 
 
@@ -47,11 +50,19 @@ def team_reading(board: Dashboard) -> TeamReading:
     name, wave = board.team.name, board.wave.name
     if board.release is None:
         return TeamReading(
-            (f"{wave} is not released yet, so there is no reading: it comes with the results.",)
+            (
+                _(
+                    "%(wave)s is not released yet, so there is no reading: it comes with the "
+                    "results.",
+                    wave=wave,
+                ),
+            )
         )
     headline = board.sections["headline"]
     if headline.table.empty:
-        reason = "; ".join(why for _, why in headline.hidden) or "no answers"
+        reason = "; ".join(str(reason_words(why)) for _label, why in headline.hidden) or _(
+            "no answers"
+        )
         return TeamReading(tuple(hidden(name, wave, reason)))
     table = headline.table
     index = table[table["measure"] == INDEX].iloc[0]
@@ -86,7 +97,12 @@ def _change(board: Dashboard) -> Change | None:
             before.name, _number(row["difference"]), str(row["verdict"]), _number(row["detectable"])
         )
     reason = next((why for label, why in section.hidden if label == board.team.name), None)
-    return Change(before.name, hidden=reason or "not released for this team in both waves")
+    return Change(
+        before.name,
+        hidden=str(reason_words(reason))
+        if reason
+        else _("not released for this team in both waves"),
+    )
 
 
 @dataclass(frozen=True)

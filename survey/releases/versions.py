@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from survey.aggregates.measures import shared_index_name
 from survey.aggregates.model import INDEX, WaveInfo
 
@@ -47,9 +49,14 @@ def comparison_basis(data: dict, waves: Sequence[WaveInfo]) -> Basis:
             return Basis(
                 name,
                 waves,
-                f"The questionnaire changed from version {known[0]} to version {known[1]} over "
-                f"these waves, so these figures are the index on the {counts[-1]} items both "
-                "versions share, not the full index of either.",
+                _(
+                    "The questionnaire changed from version %(before)s to version %(after)s over "
+                    "these waves, so these figures are the index on the %(items)s items both "
+                    "versions share, not the full index of either.",
+                    before=known[0],
+                    after=known[1],
+                    items=counts[-1],
+                ),
             )
     current = versions[-1]
     kept = [wave for wave, version in zip(waves, versions, strict=True) if version == current]
@@ -57,6 +64,9 @@ def comparison_basis(data: dict, waves: Sequence[WaveInfo]) -> Basis:
     return Basis(
         INDEX,
         kept,
-        f"Left out: {left}, which asked another version of the questionnaire and was released "
-        "without figures on the items the versions share.",
+        _(
+            "Left out: %(waves)s, which asked another version of the questionnaire and was "
+            "released without figures on the items the versions share.",
+            waves=left,
+        ),
     )

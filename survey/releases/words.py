@@ -11,11 +11,13 @@ random order and without team or date, the themes that recur among them
 from __future__ import annotations
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from analysis.themes import NOT_SORTED, Recurring, themes
 from survey.aggregates.loading import score_cache
 from survey.aggregates.model import Section
+from survey.i18n import language
 from survey.instruments import questionnaire_for
 from survey.ladder_words import steps_stamp, stored_words
 from survey.models import Assessment
@@ -24,6 +26,7 @@ from survey.releases.read import Dashboard
 from survey.releases.store import payload
 
 TITLE = "In their own words"
+"""The section's title in English (the section gives it in the reader's language)."""
 LISTED = 100
 """Words listed in the JSON API and the report (all of them are in the words CSV)."""
 COLUMNS = ["words", "category"]
@@ -35,8 +38,17 @@ def words_section(session: Session, assessment: Assessment, board: Dashboard) ->
     or erased (:func:`survey.ladder_words.steps_stamp`)."""
     release = board.release
     if release is None or not release.final:
-        return _nothing(board.team.name, f"no final release of {board.wave.name} yet")
-    key = ("words", board.wave.id, release.seq, board.team.id, steps_stamp(session, board.wave.id))
+        return _nothing(
+            board.team.name, _("no final release of %(wave)s yet", wave=board.wave.name)
+        )
+    key = (
+        "words",
+        board.wave.id,
+        release.seq,
+        board.team.id,
+        steps_stamp(session, board.wave.id),
+        language(),
+    )
     cache = score_cache()
     section = cache.get(key)
     if section is None:
@@ -50,7 +62,7 @@ def _read(session: Session, assessment: Assessment, board: Dashboard) -> Section
     data = payload(session, release)
     stored = data.get("words")
     if stored is None:
-        return _nothing(team.name, "this release was made before people's words were released")
+        return _nothing(team.name, _("this release was made before people's words were released"))
     cell = data["cells"].get(str(team.id))
     if cell is None or not cell["visible"]:
         return _nothing(team.name, NOT_IN_TREE if cell is None else cell["reason"])
@@ -59,7 +71,10 @@ def _read(session: Session, assessment: Assessment, board: Dashboard) -> Section
     if view is None:
         return _nothing(
             team.name,
-            f"fewer than {threshold} people's words in this group and the groups below it",
+            _(
+                "fewer than %(threshold)s people's words in this group and the groups below it",
+                threshold=threshold,
+            ),
         )
     blocks = [stored["blocks"][owner] for owner in view["blocks"]]
     found = stored_words(session, board.wave.id, blocks)
@@ -70,23 +85,34 @@ def _read(session: Session, assessment: Assessment, board: Dashboard) -> Section
     ]
     people = view["writers"] - found.withdrawn
     findings = [
-        f"Words from {people} people in this group and the groups below it, in random "
-        "order, without team or date. Shown only for groups pooling at least "
-        f"{threshold} people's words. {found.held_back} held back by the consultant."
+        _(
+            "Words from %(people)s people in this group and the groups below it, in random "
+            "order, without team or date. Shown only for groups pooling at least "
+            "%(threshold)s people's words. %(held_back)s held back by the consultant.",
+            people=people,
+            threshold=threshold,
+            held_back=found.held_back,
+        )
     ]
     if found.withdrawn:
         findings.append(
-            f"The words of {found.withdrawn} people are no longer shown: someone in their group "
-            "had their answers erased, and what is left of a group is not shown on its own."
+            _(
+                "The words of %(withdrawn)s people are no longer shown: someone in their group "
+                "had their answers erased, and what is left of a group is not shown on its own.",
+                withdrawn=found.withdrawn,
+            )
         )
     if stored["not_pooled"].get(str(team.id)):
         findings.append(
-            f"The words of fewer than {threshold} people, in groups too small to pool even "
-            "together, are not shown."
+            _(
+                "The words of fewer than %(threshold)s people, in groups too small to pool even "
+                "together, are not shown.",
+                threshold=threshold,
+            )
         )
     recurring = themes(words, categories, [writer for _, _, writer in found.shown])
     table = pd.DataFrame(
-        {"words": words, "category": [category or NOT_SORTED for category in categories]},
+        {"words": words, "category": [category or _("Not sorted yet") for category in categories]},
         columns=COLUMNS,
     )
     figures = {
@@ -98,15 +124,18 @@ def _read(session: Session, assessment: Assessment, board: Dashboard) -> Section
         "words": [_theme(theme) for theme in recurring.words],
         "categories": [_theme(theme) for theme in recurring.categories],
     }
-    return Section("words", TITLE, table, [], tuple(findings), figures)
+    return Section("words", _("In their own words"), table, [], tuple(findings), figures)
 
 
 def _theme(theme: Recurring) -> dict:
-    return {"name": theme.name, "people": theme.people, "example": theme.example}
+    name = _("Not sorted yet") if theme.name == NOT_SORTED else theme.name
+    return {"name": name, "people": theme.people, "example": theme.example}
 
 
 def _nothing(name: str, reason: str) -> Section:
-    return Section("words", TITLE, pd.DataFrame(columns=COLUMNS), [(name, reason)])
+    return Section(
+        "words", _("In their own words"), pd.DataFrame(columns=COLUMNS), [(name, reason)]
+    )
 
 
 def _labels(assessment: Assessment, wave_id: int) -> dict[str, str]:

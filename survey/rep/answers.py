@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from questionnaires import CooperationMap, Item, Ladder, Questionnaire, Scale
@@ -65,7 +67,7 @@ def read_items(form: MultiDict, items: tuple[Item, ...], scale: Scale) -> PageIn
     result = PageInput()
     for key, item in fields.items():
         if key not in form:
-            result.errors[item.id] = "Please choose an answer to this statement."
+            result.errors[item.id] = _("Please choose an answer to this statement.")
             continue
         raw = _single(form, key, strip=False)  # a radio button's value, exactly
         if raw == NOT_APPLICABLE:
@@ -98,8 +100,10 @@ def read_ladder_step(form: MultiDict, ladder: Ladder) -> PageInput:
         raise MalformedAnswer(f"The kind of answer {kind[:40]!r} is not one of the choices.")
     result = PageInput()
     if len(words) > ladder.max_words:
-        result.errors["words"] = (
-            f"Please keep this to {ladder.max_words} characters (it has {len(words)})."
+        result.errors["words"] = _(
+            "Please keep this to %(max)d characters (it has %(count)d).",
+            max=ladder.max_words,
+            count=len(words),
         )
     elif words:
         result.step = {"words": words, "target": kind or None}
@@ -122,7 +126,11 @@ def read_cooperation(
             if team_id not in chosen:
                 chosen.append(team_id)
         if len(chosen) > cooperation.max_teams:
-            result.errors[direction] = f"Please choose at most {cooperation.max_teams} teams."
+            result.errors[direction] = ngettext(
+                "Please choose at most %(num)d team.",
+                "Please choose at most %(num)d teams.",
+                cooperation.max_teams,
+            )
         result.cooperation[direction] = chosen
     return result
 

@@ -21,6 +21,7 @@ import hashlib
 from datetime import datetime
 
 from flask import Response, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from sqlalchemy import exists, or_, select
 
@@ -31,7 +32,7 @@ from survey.models._columns import utcnow
 from survey.rep.entries import Entry, open_entry
 from survey.tokens import token_hash
 
-REFUSED_MESSAGE = "Too many links that do not open a survey. Please wait a few minutes."
+REFUSED_MESSAGE = _l("Too many links that do not open a survey. Please wait a few minutes.")
 
 
 def opened_entry(token: str, now: datetime | None = None) -> Entry | None:

@@ -13,6 +13,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import pgettext
+
 from questionnaires import NONE_OF_THESE, Ladder, LadderTarget
 
 DEEPER = "deeper"  # "Ask me why again"
@@ -90,7 +92,9 @@ def question_for(ladder: Ladder, steps: list[dict], number: int) -> Question:
         return Question(ladder.question, None)
     previous = (steps[number - 2].get("words") or "").strip() if len(steps) >= number - 1 else ""
     if not previous:  # a step saved before words came first
-        return Question(ladder.ask_after("that"), None)
+        return Question(
+            ladder.ask_after(pgettext("a ladder question's previous answer", "that")), None
+        )
     if ladder.quotes_previous:
         return Question(ladder.ask_after(previous), None)
     return Question(ladder.follow_up, previous)

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 
 from analysis.charts import personal_profile_chart
 from questionnaires import Questionnaire
@@ -18,20 +19,21 @@ from survey.rep.explanations import explain
 from survey.scoring import score_answers
 
 BANDS = (
-    (20.0, "strongly contractual"),
-    (40.0, "leaning contractual"),
-    (60.0, "between the two mindsets"),
-    (80.0, "leaning purpose-driven"),
-    (100.0, "strongly purpose-driven"),
+    (20.0, _l("strongly contractual")),
+    (40.0, _l("leaning contractual")),
+    (60.0, _l("between the two mindsets")),
+    (80.0, _l("leaning purpose-driven")),
+    (100.0, _l("strongly purpose-driven")),
 )
 
 
 def describe(position: float) -> str:
-    """Plain words for a position on the 0 (contractual) .. 100 (purpose-driven) continuum."""
+    """Plain words for a position on the 0 (contractual) .. 100 (purpose-driven) continuum, in
+    the reader's language."""
     for upper, words in BANDS:
         if position < upper:
-            return words
-    return BANDS[-1][1]
+            return str(words)
+    return str(BANDS[-1][1])
 
 
 def _rounded(value: float) -> float | None:

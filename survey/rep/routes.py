@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from limits import parse
@@ -14,6 +16,7 @@ from wtforms import StringField
 from wtforms.validators import AnyOf
 
 from survey.db import db
+from survey.i18n import choose_language, language
 from survey.instruments import all_questionnaires, questionnaire_for
 from survey.limiter import limiter
 from survey.models import Team
@@ -81,7 +84,9 @@ def link_not_open(_error: LinkNotOpen):
     token = (request.view_args or {}).get("token")
     if isinstance(token, str) and _sent_here(token):
         page = render_template(
-            "rep/already_submitted.html", reason="sent_on_link", result_waiting=_result_waiting()
+            "rep/already_submitted.html",
+            reason="sent_on_link",
+            result_waiting=_result_waiting(),
         )
         return page, 404
     return render_template("rep/link_not_open.html"), 404
@@ -119,10 +124,46 @@ def _open(token: str):
     entry = opened_entry(token, now)  # looked up once: the guessing limit asked already
     if entry is None:
         raise LinkNotOpen
-    questionnaire = questionnaire_for(*entry.wave.instrument(entry.role))
+    _read_in_place(entry)
+    questionnaire = questionnaire_for(*entry.wave.instrument(entry.role)).in_language(language())
     pages = plan_pages(questionnaire, current_app.config["ITEMS_PER_PAGE"])
     draft = find_draft(db.session, entry, _cookie_draft_id(entry))
     return entry, questionnaire, pages, draft
+
+
+def _read_in_place(entry: Entry) -> None:
+    """The rep reads in their roster row's language (unless this browser chose one) and in
+    their team's time zone."""
+    person = entry.invitation.person if entry.invitation is not None else None
+    g.roster_language = person.language if person is not None else None
+    team = db.session.get(Team, entry.team_id)
+    g.reader_zone = team.zone if team is not None else None
+    refresh()  # the language and zone may have been looked up before they were known
+
+
+def _switch_language(token: str, entry: Entry, questionnaire, current: Page, draft, state: dict):
+    """Keep what the page holds (answered or not), then show the same page in the language
+    chosen with the switch at the top (its buttons send the page's form)."""
+    if not choose_language(request.form.get("language", "")):
+        abort(400, _("This language is not available."))
+    step = None
+    if current.kind == "ladder":
+        step = step_to_show(state, questionnaire.ladder, parse_id(request.values.get("step", "")))
+        try:
+            posted_step = read_ladder_step(request.form, questionnaire.ladder)
+        except MalformedAnswer:
+            posted_step = None
+        if posted_step is not None and not posted_step.errors:
+            _save(token, entry, draft, with_step(state, step, posted_step.step))
+    else:
+        team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
+        try:
+            posted = _read_page(current, questionnaire, team_ids)
+        except MalformedAnswer:
+            posted = None
+        if posted is not None:
+            _save(token, entry, draft, _merge(state, posted, keep_invalid=False))
+    return redirect(url_for("rep.page", token=token, number=current.number, step=step))
 
 
 # A team link's draft in this browser: session["drafts"][link id] = {"id": draft id or None,
@@ -236,6 +277,8 @@ def page(token: str, number: int):
     if number > reached:
         return redirect(url_for("rep.page", token=token, number=reached))
     current = pages[number - 1]
+    if request.method == "POST" and "language" in request.form:
+        return _switch_language(token, entry, questionnaire, current, draft, state)
     if current.kind == "ladder":
         return _ladder_page(token, entry, questionnaire, pages, current, draft, state)
     if request.method == "GET":
@@ -246,7 +289,7 @@ def page(token: str, number: int):
         return _save_in_background(token, entry, questionnaire, current, draft, state)
     form = PageForm()
     if not form.validate_on_submit():
-        abort(400, "This form was sent without a valid action.")
+        abort(400, _("This form was sent without a valid action."))
     action = form.action.data
     team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
     try:
@@ -294,6 +337,7 @@ def _send(token: str, entry: Entry, questionnaire, pages, draft, state: dict):
         **personal_scores(questionnaire, state.get("answers", {})),
         "k": entry.assessment.min_group_size,
         "team": [entry.assessment.id, entry.team_id],  # for the team's share-back link
+        "language": questionnaire.language,  # the thank-you page speaks it too
     }
     return redirect(url_for("rep.thanks"))
 
@@ -305,7 +349,11 @@ def thanks():
     if scores is None:
         return render_template("rep/already_submitted.html")
     which = tuple(scores.get("questionnaire") or ()) if isinstance(scores, dict) else ()
+    if isinstance(scores, dict):
+        g.roster_language = scores.get("language")
+        refresh()
     questionnaire = all_questionnaires().get(which)
+    questionnaire = questionnaire.in_language(language()) if questionnaire else None
     result = (
         personal_result(questionnaire, scores, index_precision(db.session, questionnaire))
         if questionnaire
@@ -333,7 +381,7 @@ def _save_in_background(token, entry: Entry, questionnaire, current: Page, draft
     malformed field refuses the whole post with 400; a block with errors is left out), without
     moving on: 204, no page."""
     if not SaveForm().validate_on_submit():
-        abort(400, "This form was sent without a valid action.")
+        abort(400, _("This form was sent without a valid action."))
     team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
     try:
         posted = _read_page(current, questionnaire, team_ids)
@@ -393,6 +441,7 @@ def _render_page(token, questionnaire, pages, current, state, posted: PageInput,
         teams=teams,
         errors=posted.errors,
         incomplete=request.args.get("incomplete") == "1",
+        language_form="answers",
     )
 
 
@@ -413,13 +462,13 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
     saving = request.form.get("action") == "save"
     form = SaveForm() if saving else LadderForm()
     if not form.validate_on_submit():
-        abort(400, "This form was sent without a valid action.")
+        abort(400, _("This form was sent without a valid action."))
     try:
         posted = read_ladder_step(request.form, ladder)
     except MalformedAnswer as error:
         abort(400, str(error))
     if asked != number:
-        abort(400, "This step of the ladder cannot be answered yet.")
+        abort(400, _("This step of the ladder cannot be answered yet."))
     if saving:
         if not posted.errors:
             _save(token, entry, draft, with_step(state, number, posted.step))
@@ -434,12 +483,12 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
             )
         return redirect(url_for("rep.page", token=token, number=max(1, current.number - 1)))
     if action == DEEPER and number >= ladder.max_rungs:
-        abort(400, "This is the ladder's last step.")
+        abort(400, _("This is the ladder's last step."))
     ended = stopped_at(state, number, posted.step)
     errors = dict(posted.errors)
     too_short = len(ended["ladder"]) < ladder.min_rungs
     if not errors and posted.step is None and (action == DEEPER or too_short):
-        errors["words"] = "Please write a few words first."
+        errors["words"] = _("Please write a few words first.")
     if errors:
         kept = with_step(state, number, posted.step)
         page = _render_step(token, questionnaire, pages, current, kept, draft, number, errors)
@@ -468,4 +517,5 @@ def _render_step(token, questionnaire, pages, current, state, draft, number: int
         kinds=kinds_in_order(ladder, draft.id if draft is not None else 0),
         errors=errors,
         incomplete=request.args.get("incomplete") == "1",
+        language_form="answers",
     )

@@ -130,6 +130,7 @@ def submit_response(
         values=pack_values([answers.get(item.id) for item in questionnaire.items]),
         respondent_key=_respondent_key(entry),
         channel=entry.channel,
+        language=questionnaire.language,
         ladder=[
             LadderRung(
                 position=position, target=rung.get("target"), words=rung.get("words") or None

@@ -9,7 +9,6 @@ right.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from survey.aggregates.loading import score_matrix
 from survey.aggregates.model import INDEX
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
+from survey.spreadsheet import COMMA, CsvStyle
 
 BOM = "\ufeff"
 SCORE_DECIMALS = 2
@@ -142,48 +143,59 @@ def _scores_rows(plan: ExportPlan, chunk: Chunk) -> list[list]:
 FORMATS = {
     "responses-long": CsvFormat(
         "responses-long",
-        "Responses, long",
-        "One row per response and question: each statement's raw answer (1 to 7, before "
-        "reverse keying), each rung of the WHY ladder with its words, each team helped.",
+        _l("Responses, long"),
+        _l(
+            "One row per response and question: each statement's raw answer (1 to 7, before "
+            "reverse keying), each rung of the WHY ladder with its words, each team helped."
+        ),
         _long_header,
         _long_rows,
     ),
     "responses-wide": CsvFormat(
         "responses-wide",
-        "Responses, wide",
-        "One row per response: a column per statement (raw answers), the WHY ladder's rungs "
-        "and words, the teams that helped and were helped.",
+        _l("Responses, wide"),
+        _l(
+            "One row per response: a column per statement (raw answers), the WHY ladder's rungs "
+            "and words, the teams that helped and were helped."
+        ),
         _wide_header,
         _wide_rows,
     ),
     "scores": CsvFormat(
         "scores",
-        "Scores per respondent",
-        "One row per response: the mindset index and the six dimensions, each from 0 "
-        "(contractual) to 100 (purpose-driven); blank where too few statements were answered.",
+        _l("Scores per respondent"),
+        _l(
+            "One row per response: the mindset index and the six dimensions, each from 0 "
+            "(contractual) to 100 (purpose-driven); blank where too few statements were answered."
+        ),
         _scores_header,
         _scores_rows,
     ),
 }
 
 
-def csv_lines(header: list[str], row_batches: Iterable[list[list]]) -> Iterator[str]:
-    """The CSV text, one piece per batch of rows, starting with the byte order mark.
+def csv_lines(
+    header: list[str], row_batches: Iterable[list[list]], style: CsvStyle = COMMA
+) -> Iterator[str]:
+    """The CSV text, one piece per batch of rows, starting with the byte order mark, with
+    ``style``'s separator and decimal mark.
 
     Rows are written as given: their text must already have gone through :func:`text`.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = style.writer(buffer)
     writer.writerow(header)
     yield BOM + buffer.getvalue()
     for rows in row_batches:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(rows)
+        writer.writerows([[style.number(cell) for cell in row] for row in rows])
         yield buffer.getvalue()
 
 
-def stream_export(engine: Engine, csv_format: CsvFormat, plan: ExportPlan) -> Iterator[str]:
+def stream_export(
+    engine: Engine, csv_format: CsvFormat, plan: ExportPlan, style: CsvStyle = COMMA
+) -> Iterator[str]:
     """``csv_format`` of the plan's responses, as pieces of text, read as they are sent.
 
     The rows are read through a session of their own, which is closed when the download ends
@@ -191,7 +203,7 @@ def stream_export(engine: Engine, csv_format: CsvFormat, plan: ExportPlan) -> It
     """
     with Session(engine) as session:
         batches = (csv_format.rows(plan, chunk) for chunk in exported_chunks(session, plan))
-        yield from csv_lines(csv_format.header(plan), batches)
+        yield from csv_lines(csv_format.header(plan), batches, style)
 
 
 AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from survey.aggregates.dashboards import Dashboard
 from survey.aggregates.model import INDEX
@@ -30,8 +31,15 @@ def findings(board: Dashboard, cell: dict | None = None) -> list[str]:
     headline = board.sections["headline"]
     name, wave = board.team.name, board.wave.name
     if headline.table.empty:
-        reasons = "; ".join(reason for _, reason in headline.hidden) or "no answers"
-        return [f"No figures are shown for {name} in {wave}: {reasons}."]
+        reasons = "; ".join(str(reason) for _label, reason in headline.hidden) or _("no answers")
+        return [
+            _(
+                "No figures are shown for %(team)s in %(wave)s: %(reasons)s.",
+                team=name,
+                wave=wave,
+                reasons=reasons,
+            )
+        ]
     index = headline.table[headline.table["measure"] == INDEX].iloc[0]
     sentences = [_standing(name, wave, index)]
     sentences += _change(board)
@@ -44,16 +52,28 @@ def findings(board: Dashboard, cell: dict | None = None) -> list[str]:
 def _standing(name: str, wave: str, row: pd.Series) -> str:
     low, high = row["ci_low"], row["ci_high"]
     where = (
-        "on the purpose-driven side of the midpoint"
+        _("on the purpose-driven side of the midpoint")
         if low > MIDPOINT
-        else "on the contractual side of the midpoint"
+        else _("on the contractual side of the midpoint")
         if high < MIDPOINT
-        else "not clearly on either side of the midpoint (50)"
+        else _("not clearly on either side of the midpoint (50)")
     )
-    interval = "" if math.isnan(low) else f", 95% interval {low:.0f} to {high:.0f}"
-    return (
-        f"In {wave}, {name} scores {row['mean']:.0f} on the mindset index, from 0 (contractual) "
-        f"to 100 (purpose-driven){interval}, from {row['n']} answers: {where}."
+    named = {"wave": wave, "team": name, "mean": format(row["mean"], ".0f"), "n": row["n"]}
+    if math.isnan(low):
+        return _(
+            "In %(wave)s, %(team)s scores %(mean)s on the mindset index, from 0 (contractual) "
+            "to 100 (purpose-driven), from %(n)s answers: %(where)s.",
+            where=where,
+            **named,
+        )
+    return _(
+        "In %(wave)s, %(team)s scores %(mean)s on the mindset index, from 0 (contractual) "
+        "to 100 (purpose-driven), 95%% interval %(low)s to %(high)s, from %(n)s answers: "
+        "%(where)s.",
+        where=where,
+        low=format(low, ".0f"),
+        high=format(high, ".0f"),
+        **named,
     )
 
 
@@ -62,29 +82,51 @@ def _change(board: Dashboard) -> list[str]:
     released = [wave for wave in view.waves if view.released(wave.id)]
     before = previous_released(released, board.wave.id)
     if before is None:
-        return ["This is the first released wave, so there is no change to report yet."]
+        return [_("This is the first released wave, so there is no change to report yet.")]
     change = board.sections["change"]
     if change.table.empty or change.table.iloc[0]["group"] != board.team.name:
         reason = next(
-            (why for label, why in change.hidden if label == board.team.name), "not released"
+            (why for label, why in change.hidden if label == board.team.name), _("not released")
         )
-        return [f"The change since {before.name} is not shown: {reason}."]
+        return [
+            _(
+                "The change since %(wave)s is not shown: %(reason)s.",
+                wave=before.name,
+                reason=reason,
+            )
+        ]
     row = change.table.iloc[0]  # the team itself comes first, then the teams below it
-    measure = change.figures.get("measure", "index")
+    measure = str(change.figures.get("measure", _("index")))
     sentences = [
-        f"Since {before.name}, the {measure[0].lower() + measure[1:]} {row['verdict']}: "
-        f"{row['difference']:+.1f} points "
-        f"(from {row['mean_before']:.0f} to {row['mean_after']:.0f}, 95% interval of the change "
-        f"{row['ci_low']:+.1f} to {row['ci_high']:+.1f})."
+        _(
+            "Since %(wave)s, the %(measure)s %(verdict)s: %(difference)s points (from %(before)s "
+            "to %(after)s, 95%% interval of the change %(low)s to %(high)s).",
+            wave=before.name,
+            measure=measure[0].lower() + measure[1:],
+            verdict=row["verdict"],
+            difference=format(row["difference"], "+.1f"),
+            before=format(row["mean_before"], ".0f"),
+            after=format(row["mean_after"], ".0f"),
+            low=format(row["ci_low"], "+.1f"),
+            high=format(row["ci_high"], "+.1f"),
+        )
     ]
     below = [
-        f"{r.group}: {r.verdict} ({r.difference:+.1f})" for r in change.table.iloc[1:].itertuples()
+        _(
+            "%(team)s: %(verdict)s (%(difference)s)",
+            team=r.group,
+            verdict=r.verdict,
+            difference=format(r.difference, "+.1f"),
+        )
+        for r in change.table.iloc[1:].itertuples()
     ]
     below += [
-        f"{label}: not shown, {why}" for label, why in change.hidden if label != board.team.name
+        _("%(team)s: not shown, %(reason)s", team=label, reason=why)
+        for label, why in change.hidden
+        if label != board.team.name
     ]
     if below:
-        sentences.append("Teams below: " + "; ".join(below) + ".")
+        sentences.append(_("Teams below: %(teams)s.", teams="; ".join(below)))
     return sentences + list(change.findings)
 
 
@@ -100,31 +142,54 @@ def _extremes(dimensions: pd.DataFrame, cell: dict | None) -> str | None:
         top = scored.loc[scored["mean"].idxmax(), "measure"]
         bottom = scored.loc[scored["mean"].idxmin(), "measure"]
     if means[top] == means[bottom]:
-        return f"Every dimension has the same mean ({means[top]:.0f})."
-    poles = (
-        f"Closest to the purpose-driven pole: {top} ({means[top]:.0f}). "
-        f"Closest to the contractual pole: {bottom} ({means[bottom]:.0f})."
+        return _("Every dimension has the same mean (%(mean)s).", mean=format(means[top], ".0f"))
+    poles = _(
+        "Closest to the purpose-driven pole: %(top)s (%(top_mean)s). "
+        "Closest to the contractual pole: %(bottom)s (%(bottom_mean)s).",
+        top=top,
+        top_mean=format(means[top], ".0f"),
+        bottom=bottom,
+        bottom_mean=format(means[bottom], ".0f"),
     )
     return f"{poles} {_gap(stored, top, bottom)}"
 
 
 def _gap(stored: dict | None, top: str, bottom: str) -> str:
     """What the paired test of the gap between ``top`` and ``bottom`` says, in words."""
-    question = "Whether the gap between them is more than chance"
     if stored is None:
-        return f"{question} was not computed for this release."
+        return _(
+            "Whether the gap between them is more than chance was not computed for this release."
+        )
     if stored["p_adjusted"] is None:
-        return f"{question} cannot be tested: {stored['undefined_reason'] or 'no p-value'}."
+        return _(
+            "Whether the gap between them is more than chance cannot be tested: %(reason)s.",
+            reason=stored["undefined_reason"] or _("no p-value"),
+        )
     difference, p = stored["difference"], stored["p_adjusted"]
-    gap = (
-        f"Within the same people, {top} is {difference:.1f} points above {bottom} on average "
-        f"(95% interval {stored['ci_low']:.1f} to {stored['ci_high']:.1f}, for this pair alone)"
-    )
-    test = f"paired t-test, Holm-adjusted p {_p_value(p)}"
-    family = f"the {stored['comparisons']} comparisons between dimensions"
+    named = {
+        "top": top,
+        "bottom": bottom,
+        "difference": format(difference, ".1f"),
+        "low": format(stored["ci_low"], ".1f"),
+        "high": format(stored["ci_high"], ".1f"),
+        "comparisons": stored["comparisons"],
+        "p": _p_value(p),
+    }
     if p < SIGNIFICANCE:
-        return f"{gap}: a gap larger than chance alone would explain among {family} ({test})."
-    return f"{gap}: given {family}, the gap could be chance ({test})."
+        return _(
+            "Within the same people, %(top)s is %(difference)s points above %(bottom)s on average "
+            "(95%% interval %(low)s to %(high)s, for this pair alone): a gap larger than chance "
+            "alone would explain among the %(comparisons)s comparisons between dimensions "
+            "(paired t-test, Holm-adjusted p %(p)s).",
+            **named,
+        )
+    return _(
+        "Within the same people, %(top)s is %(difference)s points above %(bottom)s on average "
+        "(95%% interval %(low)s to %(high)s, for this pair alone): given the %(comparisons)s "
+        "comparisons between dimensions, the gap could be chance (paired t-test, Holm-adjusted "
+        "p %(p)s).",
+        **named,
+    )
 
 
 def _p_value(p: float) -> str:

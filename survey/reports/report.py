@@ -3,14 +3,17 @@
 A report covers one wave, for the whole organisation (each of its top teams) or for one team.
 The numbers are the dashboard's, after the same suppression; the charts are the dashboard's
 specs drawn as SVG; reliability is computed over the report's visible teams. The reps' own words
-are the dashboard's "words" section, read when the report is made.
+are the dashboard's "words" section, read when the report is made. When the release says the
+reps answered in more than one language, a note says which, with the results by language the
+release published (:mod:`survey.reports.languages`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
@@ -24,6 +27,7 @@ from survey.releases.read import previous_released
 from survey.releases.reading import TeamReading, team_reading
 from survey.releases.store import payload
 from survey.reports.findings import findings
+from survey.reports.languages import LanguageNote, language_note
 from survey.reports.scale_reliability import (
     ACCEPTABLE_ALPHA,
     MIN_ANSWERS,
@@ -35,15 +39,20 @@ from survey.reports.scale_reliability import (
 from survey.reports.svg import chart_svg
 
 CHARTS = {
-    "trend": "The index wave by wave, for this part of the organisation and each team in it, "
-    "with 95% confidence bands.",
-    "profile": "Each dimension this wave and the wave before, with 95% intervals.",
-    "distribution": "How many people sit at each point between contractual (0) and "
-    "purpose-driven (100).",
-    "heatmap": "Each team's mean on each dimension this wave.",
-    "ladder": 'Where people\'s chain of "why does that matter?" ends, wave by wave.',
-    "cooperation": "Help given and received between teams this wave, as people reported it.",
-    "perception": "Managers' answers about their teams (pooled) against the teams' own answers.",
+    "trend": _l(
+        "The index wave by wave, for this part of the organisation and each team in it, "
+        "with 95% confidence bands."
+    ),
+    "profile": _l("Each dimension this wave and the wave before, with 95% intervals."),
+    "distribution": _l(
+        "How many people sit at each point between contractual (0) and purpose-driven (100)."
+    ),
+    "heatmap": _l("Each team's mean on each dimension this wave."),
+    "ladder": _l('Where people\'s chain of "why does that matter?" ends, wave by wave.'),
+    "cooperation": _l("Help given and received between teams this wave, as people reported it."),
+    "perception": _l(
+        "Managers' answers about their teams (pooled) against the teams' own answers."
+    ),
 }
 
 
@@ -93,7 +102,10 @@ class Report:
     acceptable_alpha: float
     min_alpha_answers: int
     weak_item_total: float
-    made_on: date
+    made_on: datetime  # stored UTC, shown as its date in the reader's zone
+    # The reps' results by the language they answered in, organisation-wide, when the release
+    # says answers came in more than one (survey.reports.languages); None otherwise.
+    languages: LanguageNote | None = None
 
 
 def build_report(
@@ -151,7 +163,11 @@ def build_report(
         acceptable_alpha=ACCEPTABLE_ALPHA,
         min_alpha_answers=MIN_ANSWERS,
         weak_item_total=WEAK_ITEM_TOTAL,
-        made_on=utcnow().date(),
+        made_on=utcnow(),
+        languages=language_note(
+            payload(session, release) if release else None,
+            view.k if view else assessment.min_group_size,
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey.access import (
@@ -37,6 +38,7 @@ from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_expo
 from survey.reports.exports import export_plan, rep_versions
 from survey.reports.pdf import html_to_pdf
 from survey.reports.report import build_report
+from survey.spreadsheet import requested_style
 
 AGGREGATES = "aggregates"
 
@@ -79,10 +81,11 @@ def export_csv(organisation_id: int, assessment_id: int, name: str):
     filename = f"{name}-assessment{assessment.id}{named}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if name == AGGREGATES:
-        text = BOM + table_csv(aggregate_table(released_payloads(db.session, assessment)))
+        table = aggregate_table(released_payloads(db.session, assessment))
+        text = BOM + table_csv(table, requested_style())
         return Response(text, mimetype="text/csv", headers=headers)
     plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"], version)
-    lines = stream_export(db.engine, FORMATS[name], plan)
+    lines = stream_export(db.engine, FORMATS[name], plan, requested_style())
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 
@@ -99,7 +102,9 @@ def _report(organisation_id: int, assessment_id: int):
         return assessment, team, None
     if team is None:
         teams = scope_root_teams(db.session, current_user, organisation_id)
-        label = f"{assessment.organisation.name}, the whole organisation"
+        label = _(
+            "%(organisation)s, the whole organisation", organisation=assessment.organisation.name
+        )
     else:
         teams = [team]
         label = team_paths(list(db.session.scalars(teams_of(organisation_id))))[team.id]
@@ -120,7 +125,7 @@ def report(organisation_id: int, assessment_id: int):
 def report_pdf(organisation_id: int, assessment_id: int):
     assessment, team, built = _report(organisation_id, assessment_id)
     if built is None:
-        abort(404, "This assessment has no wave yet, so there is no report to download.")
+        abort(404, _("This assessment has no wave yet, so there is no report to download."))
     record(
         db.session,
         "report.download",

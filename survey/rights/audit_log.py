@@ -6,7 +6,6 @@ The CSV download neutralises cells a spreadsheet would run as a formula and stre
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.aggregates.export import safe_cell
 from survey.models import AuditEvent, Organisation
+from survey.spreadsheet import COMMA, CsvStyle
 
 CSV_HEADER = ("at_utc", "user", "action", "organisation", "target", "details")
 CSV_CHUNK_ROWS = 500
@@ -97,10 +97,13 @@ def csv_rows(session: Session, query: Select) -> Iterator[list]:
         yield [safe_cell(cell) for cell in cells]
 
 
-def csv_chunks(rows: Iterable[list], every: int = CSV_CHUNK_ROWS) -> Iterator[str]:
-    """The header and ``rows`` as CSV text, ``every`` rows at a time."""
+def csv_chunks(
+    rows: Iterable[list], every: int = CSV_CHUNK_ROWS, style: CsvStyle = COMMA
+) -> Iterator[str]:
+    """The header and ``rows`` as CSV text, ``every`` rows at a time, with ``style``'s
+    separator."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = style.writer(out)
     writer.writerow(CSV_HEADER)
     for count, row in enumerate(rows, start=1):
         writer.writerow(row)
@@ -111,11 +114,11 @@ def csv_chunks(rows: Iterable[list], every: int = CSV_CHUNK_ROWS) -> Iterator[st
     yield out.getvalue()
 
 
-def stream_csv(engine: Engine, query: Select) -> Iterator[str]:
+def stream_csv(engine: Engine, query: Select, style: CsvStyle = COMMA) -> Iterator[str]:
     """The CSV of ``query``'s events in chunks, read through a session of its own.
 
     The response body is read after the request's session has been closed, so the stream opens
     its own and closes it when the last chunk is sent or the download is abandoned.
     """
     with Session(engine) as session:
-        yield from csv_chunks(csv_rows(session, query))
+        yield from csv_chunks(csv_rows(session, query), style=style)

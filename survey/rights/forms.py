@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -15,18 +17,19 @@ MAX_RETENTION_DAYS = 3650  # ten years
 
 
 class DeletePersonForm(FlaskForm):
-    delete_responses = BooleanField("Also delete their answers")
+    delete_responses = BooleanField(_l("Also delete their answers"))
 
 
-DAYS_MESSAGE = (
-    f"Give a whole number of days from 1 to {MAX_RETENTION_DAYS}, or leave it empty to keep "
-    "identities until someone deletes them."
+DAYS_MESSAGE = _l(
+    "Give a whole number of days from 1 to %(max)s, or leave it empty to keep identities until "
+    "someone deletes them.",
+    max=MAX_RETENTION_DAYS,
 )
 
 
 class RetentionForm(FlaskForm):
     retention_days = OptionalNumberField(
-        "Days to keep identities after a person's last wave closes",
+        _l("Days to keep identities after a person's last wave closes"),
         validators=[Optional(), NumberRange(min=1, max=MAX_RETENTION_DAYS, message=DAYS_MESSAGE)],
         message=DAYS_MESSAGE,
     )
@@ -35,19 +38,19 @@ class RetentionForm(FlaskForm):
 class AuditFilterForm(Form):
     """The audit log's filter; sent with GET, so it changes nothing and needs no CSRF token."""
 
-    action = SelectField("Action", default="", choices=[SelectChoice("", "All actions")])
+    action = SelectField(_l("Action"), default="", choices=[SelectChoice("", _l("All actions"))])
     organisation = SelectField(
-        "Organisation", default="", choices=[SelectChoice("", "All organisations")]
+        _l("Organisation"), default="", choices=[SelectChoice("", _l("All organisations"))]
     )
-    since = DateField("From (UTC)", validators=[Optional()])
-    until = DateField("To (UTC)", validators=[Optional()])
+    since = DateField(_l("From (UTC)"), validators=[Optional()])
+    until = DateField(_l("To (UTC)"), validators=[Optional()])
 
     def offer(self, actions: list[str], organisations: dict[int, str]) -> AuditFilterForm:
         """Fill the choices with what occurs in the user's scope."""
-        self.action.choices = [SelectChoice("", "All actions")] + [
+        self.action.choices = [SelectChoice("", _("All actions"))] + [
             SelectChoice(action) for action in actions
         ]
-        self.organisation.choices = [SelectChoice("", "All organisations")] + [
+        self.organisation.choices = [SelectChoice("", _("All organisations"))] + [
             SelectChoice(str(i), name)
             for i, name in sorted(organisations.items(), key=lambda item: item[1])
         ]
@@ -55,7 +58,7 @@ class AuditFilterForm(Form):
 
     def validate_until(self, field: DateField) -> None:
         if field.data and self.since.data and self.since.data > field.data:
-            raise ValidationError("The last day must not come before the first day.")
+            raise ValidationError(_("The last day must not come before the first day."))
 
     def wanted(self) -> AuditFilter:
         """The filter, once ``validate()`` has passed."""

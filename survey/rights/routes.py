@@ -7,6 +7,7 @@ organisation (``survey.access``); every change is audited in its own transaction
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -34,6 +35,7 @@ from survey.rights.forms import (
     DeletePersonForm,
     RetentionForm,
 )
+from survey.spreadsheet import requested_style
 
 MAX_SEARCH = 254
 
@@ -92,17 +94,27 @@ def delete_person(organisation_id: int, person_id: int):
             anonymous_invitations=erasure.anonymous_invitations,
         )
         db.session.commit()
-        anonymous = (
-            f" {erasure.anonymous_invitations} link(s) to anonymous assessments revoked or "
-            "untied (which of the two is not shown)."
-            if erasure.anonymous_invitations
-            else ""
-        )
-        flash(
-            f"One person was deleted from the roster: {erasure.invitations_revoked} unused "
-            f"link(s) revoked, {erasure.responses_deleted} answer(s) deleted, "
-            f"{erasure.responses_unpaired} answer(s) kept without their key.{anonymous}"
-        )
+        counts = {
+            "revoked": erasure.invitations_revoked,
+            "deleted": erasure.responses_deleted,
+            "unpaired": erasure.responses_unpaired,
+        }
+        if erasure.anonymous_invitations:
+            message = _(
+                "One person was deleted from the roster: %(revoked)s unused link(s) revoked, "
+                "%(deleted)s answer(s) deleted, %(unpaired)s answer(s) kept without their key. "
+                "%(anonymous)s link(s) to anonymous assessments revoked or untied (which of the "
+                "two is not shown).",
+                anonymous=erasure.anonymous_invitations,
+                **counts,
+            )
+        else:
+            message = _(
+                "One person was deleted from the roster: %(revoked)s unused link(s) revoked, "
+                "%(deleted)s answer(s) deleted, %(unpaired)s answer(s) kept without their key.",
+                **counts,
+            )
+        flash(message)
         return redirect(url_for("rights.people", organisation_id=organisation.id))
     return render_template(
         "rights/delete_person.html",
@@ -132,9 +144,12 @@ def retention(organisation_id: int):
             )
             db.session.commit()
         flash(
-            f"Identities are now kept {after} days after a person's last wave closes."
+            _(
+                "Identities are now kept %(days)s days after a person's last wave closes.",
+                days=after,
+            )
             if after
-            else "Identities are now kept until someone deletes them."
+            else _("Identities are now kept until someone deletes them.")
         )
         return redirect(url_for("rights.retention", organisation_id=organisation.id))
     due = retention_rules.expired_people(db.session, organisation, utcnow())
@@ -175,7 +190,9 @@ def audit_csv():
     scope = audit_scope(db.session, current_user)
     form = _audit_form(scope)
     if not form.validate():
-        return error_page(422, "These filters cannot be used; correct them on the audit log page.")
+        return error_page(
+            422, _("These filters cannot be used; correct them on the audit log page.")
+        )
     wanted = form.wanted()
     record(
         db.session,
@@ -187,7 +204,7 @@ def audit_csv():
     )
     db.session.commit()
     return Response(
-        stream_csv(db.engine, events(scope, wanted)),
+        stream_csv(db.engine, events(scope, wanted), requested_style()),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

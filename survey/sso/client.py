@@ -22,6 +22,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from flask import Response, current_app, request, session
+from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
 from survey.accounts.sealed import unseal
@@ -63,7 +64,8 @@ def finish(sso: SingleSignOn, secret_key: str) -> str:
     in the session, the code exchanged and the ID token checked."""
     if not _state_pending(sso):
         raise SignInFailed(
-            400, "This sign-in has expired or was started in another browser. Please start again."
+            400,
+            _("This sign-in has expired or was started in another browser. Please start again."),
         )
     client = _client(sso, secret_key)
     try:
@@ -73,11 +75,15 @@ def finish(sso: SingleSignOn, secret_key: str) -> str:
     except OAuthError as error:
         reason = str(error.error or "no reason given")
         raise SignInFailed(
-            401, f"Your company's sign-in did not succeed ({reason[:REASON_LENGTH]})."
+            401,
+            _(
+                "Your company's sign-in did not succeed (%(reason)s).",
+                reason=reason[:REASON_LENGTH],
+            ),
         ) from error
     except (JoseError, AuthlibBaseError) as error:
         raise SignInFailed(
-            401, "Your company's sign-in sent an identity that is not valid."
+            401, _("Your company's sign-in sent an identity that is not valid.")
         ) from error
     except PROVIDER_TROUBLE as error:
         raise _unreachable(sso) from error
@@ -87,15 +93,17 @@ def finish(sso: SingleSignOn, secret_key: str) -> str:
 def verified_email(claims: dict | None) -> str:
     """The e-mail of checked ID token claims, when the provider says it is verified."""
     if not claims:
-        raise SignInFailed(401, "Your company's sign-in sent no identity token.")
+        raise SignInFailed(401, _("Your company's sign-in sent no identity token."))
     email = claims.get("email")
     if not isinstance(email, str) or not email.strip():
-        raise SignInFailed(401, "Your company's sign-in did not say your e-mail address.")
+        raise SignInFailed(401, _("Your company's sign-in did not say your e-mail address."))
     if claims.get("email_verified") is not True:
         raise SignInFailed(
             401,
-            "Your company's sign-in has not verified your e-mail address, so it cannot be "
-            "matched to an account here.",
+            _(
+                "Your company's sign-in has not verified your e-mail address, so it cannot be "
+                "matched to an account here."
+            ),
         )
     return email.strip().lower()
 
@@ -118,8 +126,10 @@ def _client(sso: SingleSignOn, secret_key: str) -> FlaskOAuth2App:
     if secret is None or issuer_problem(sso.issuer, production=current_app.config["PRODUCTION"]):
         raise SignInFailed(
             503,
-            "Single sign-on is not available: its settings must be entered again. "
-            "Please ask your consultant.",
+            _(
+                "Single sign-on is not available: its settings must be entered again. "
+                "Please ask your consultant."
+            ),
         )
     name = _name(sso)
     return FlaskOAuth2App(
@@ -155,8 +165,11 @@ def _check_metadata(sso: SingleSignOn, metadata: dict) -> None:
     if origin is None or any(_origin(metadata.get(key)) != origin for key in ENDPOINTS):
         raise SignInFailed(
             502,
-            f"Your company's sign-in service ({sso.issuer}) names addresses on another host, "
-            "so it is not used. Please ask your consultant.",
+            _(
+                "Your company's sign-in service (%(issuer)s) names addresses on another host, "
+                "so it is not used. Please ask your consultant.",
+                issuer=sso.issuer,
+            ),
         )
 
 
@@ -175,6 +188,9 @@ def _origin(url: object) -> tuple | None:
 def _unreachable(sso: SingleSignOn) -> SignInFailed:
     return SignInFailed(
         502,
-        f"Your company's sign-in service ({sso.issuer}) did not answer as expected. "
-        "Please try again later, or log in with your password.",
+        _(
+            "Your company's sign-in service (%(issuer)s) did not answer as expected. "
+            "Please try again later, or log in with your password.",
+            issuer=sso.issuer,
+        ),
     )

@@ -6,6 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -41,15 +43,15 @@ def issuer_problem(issuer: str, *, production: bool = True) -> str | None:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        return "This is not a URL such as https://login.example.com."
+        return _("This is not a URL such as https://login.example.com.")
     if parts.scheme not in ("https", "http") or not host or not issuer.isascii():
-        return "This is not a URL such as https://login.example.com."
+        return _("This is not a URL such as https://login.example.com.")
     if parts.scheme == "http" and production:
-        return "The issuer must start with https://."
+        return _("The issuer must start with https://.")
     if parts.scheme == "http" and host not in LOCAL_HOSTS:
-        return "The issuer must start with https:// (plain http only for localhost)."
+        return _("The issuer must start with https:// (plain http only for localhost).")
     if parts.query or parts.fragment or parts.username or parts.password:
-        return "The issuer is a plain address, without ?query, #fragment or user name."
+        return _("The issuer is a plain address, without ?query, #fragment or user name.")
     return None
 
 
@@ -71,12 +73,14 @@ def domains_problem(domains: list[str]) -> str | None:
     "'@acme.example' is not a domain such as acme.example."
     """
     if not domains:
-        return "Enter at least one e-mail domain, such as acme.example."
+        return _("Enter at least one e-mail domain, such as acme.example.")
     if len(domains) > MAX_DOMAINS:
-        return f"Enter at most {MAX_DOMAINS} domains."
+        return _("Enter at most %(max)s domains.", max=MAX_DOMAINS)
     for domain in domains:
         if len(domain) > MAX_DOMAIN or not DOMAIN.fullmatch(domain):
-            return f"{domain[:MAX_DOMAIN]!r} is not a domain such as acme.example."
+            return _(
+                "%(domain)s is not a domain such as acme.example.", domain=repr(domain[:MAX_DOMAIN])
+            )
     return None
 
 
@@ -89,9 +93,9 @@ def slug_problem(slug: str) -> str | None:
     'Use lowercase letters, digits and single hyphens only, such as acme-solar.'
     """
     if not SLUG.fullmatch(slug):
-        return "Use lowercase letters, digits and single hyphens only, such as acme-solar."
+        return _("Use lowercase letters, digits and single hyphens only, such as acme-solar.")
     if slug in RESERVED_SLUGS:
-        return f"{slug!r} is reserved; choose another sign-in name."
+        return _("%(slug)s is reserved; choose another sign-in name.", slug=repr(slug))
     return None
 
 
@@ -104,30 +108,32 @@ class SettingsForm(FlaskForm):
     left blank, the current one stays (unless the issuer or client id changes)."""
 
     issuer = URLField(
-        "Issuer URL",
+        _l("Issuer URL"),
         filters=[_strip],
-        validators=[DataRequired("Enter the provider's issuer URL."), Length(max=MAX_ISSUER)],
+        validators=[DataRequired(_l("Enter the provider's issuer URL.")), Length(max=MAX_ISSUER)],
     )
     client_id = StringField(
-        "Client ID",
+        _l("Client ID"),
         filters=[_strip],
-        validators=[DataRequired("Enter the client ID."), Length(max=MAX_CLIENT_ID)],
+        validators=[DataRequired(_l("Enter the client ID.")), Length(max=MAX_CLIENT_ID)],
     )
-    client_secret = PasswordField("Client secret", validators=[Optional(), Length(max=MAX_SECRET)])
+    client_secret = PasswordField(
+        _l("Client secret"), validators=[Optional(), Length(max=MAX_SECRET)]
+    )
     slug = StringField(
-        "Sign-in name",
+        _l("Sign-in name"),
         filters=[_strip],
-        validators=[DataRequired("Choose a sign-in name."), Length(max=MAX_SLUG)],
+        validators=[DataRequired(_l("Choose a sign-in name.")), Length(max=MAX_SLUG)],
     )
     email_domains = StringField(
-        "E-mail domains that may sign in",
+        _l("E-mail domains that may sign in"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter at least one e-mail domain, such as acme.example."),
+            DataRequired(_l("Enter at least one e-mail domain, such as acme.example.")),
             Length(max=MAX_DOMAINS_TEXT),
         ],
     )
-    enabled = BooleanField("Managers may sign in through this provider")
+    enabled = BooleanField(_l("Managers may sign in through this provider"))
 
     def validate_issuer(self, field: StringField) -> None:
         problem = issuer_problem(field.data, production=current_app.config["PRODUCTION"])
@@ -149,11 +155,14 @@ class StartForm(FlaskForm):
     """The sign-in name of a manager's organisation."""
 
     slug = StringField(
-        "Your organisation's sign-in name",
+        _l("Your organisation's sign-in name"),
         filters=[lambda text: text.strip().lower() if isinstance(text, str) else text],
-        validators=[DataRequired("Enter your organisation's sign-in name."), Length(max=MAX_SLUG)],
+        validators=[
+            DataRequired(_l("Enter your organisation's sign-in name.")),
+            Length(max=MAX_SLUG),
+        ],
     )
 
     def validate_slug(self, field: StringField) -> None:
         if not SLUG.fullmatch(field.data):
-            raise ValidationError("A sign-in name has only letters, digits and hyphens.")
+            raise ValidationError(_("A sign-in name has only letters, digits and hyphens."))

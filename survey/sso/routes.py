@@ -4,6 +4,8 @@ organisation's settings, for its consultants and the admins."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from survey.access import is_consulting, organisation_or_404
@@ -20,13 +22,13 @@ from survey.sso.forms import MAX_SLUG, SLUG, SettingsForm, StartForm
 from survey.sso.settings import enabled_by_slug, save_settings, secret_lost, settings_of
 
 AFTER_LOGIN = "/dashboard/"
-NO_SUCH_SLUG = "No organisation signs in with this name. Check it with your consultant."
+NO_SUCH_SLUG = _l("No organisation signs in with this name. Check it with your consultant.")
 TITLES = {
-    400: "This sign-in could not be finished",
-    401: "Your company's sign-in did not succeed",
-    403: "No account for this address",
-    502: "Your company's sign-in service did not answer",
-    503: "Single sign-on is not available",
+    400: _l("This sign-in could not be finished"),
+    401: _l("Your company's sign-in did not succeed"),
+    403: _l("No account for this address"),
+    502: _l("Your company's sign-in service did not answer"),
+    503: _l("Single sign-on is not available"),
 }
 
 
@@ -68,9 +70,11 @@ def callback(slug: str):
     user = manager_for(db.session, sso, email)
     if user is None:
         current_app.logger.warning("Single sign-on %s: no manager %r", sso.slug, email)
-        message = (
-            f"There is no account for {email} at {sso.organisation.name}. "
-            "Please ask your consultant for an invitation."
+        message = _(
+            "There is no account for %(email)s at %(organisation)s. "
+            "Please ask your consultant for an invitation.",
+            email=email,
+            organisation=sso.organisation.name,
         )
         return _problem(sso, 403, message)
     current_app.logger.info("User %s signed in through %s", user.id, sso.slug)
@@ -101,7 +105,7 @@ def settings(organisation_id: int):
         form.validate_on_submit()
         and save_settings(db.session, organisation, current, form, secret_key) is not None
     ):
-        flash("Single sign-on settings saved.")
+        flash(_("Single sign-on settings saved."))
         return redirect(url_for("sso.settings", organisation_id=organisation.id))
     callback = _callback_url(current.slug) if current is not None else None
     return form_page(
@@ -144,7 +148,7 @@ def _enabled_or_404(slug: str) -> SingleSignOn:
 def _problem(sso: SingleSignOn, status: int, message: str):
     page = render_template(
         "sso/problem.html",
-        title=TITLES.get(status, "Sign-in failed"),
+        title=TITLES.get(status) or _("Sign-in failed"),
         message=message,
         status=status,
         slug=sso.slug,

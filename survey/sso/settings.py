@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -11,9 +12,9 @@ from survey.audit import record
 from survey.models import Organisation, SingleSignOn
 from survey.sso.forms import SettingsForm, domains_of
 
-SLUG_TAKEN = "Another organisation already uses this sign-in name."
-SECRET_MISSING = "Enter the client secret the provider gave you."
-SECRET_AGAIN = "The issuer or client ID changed: enter the client secret again."
+SLUG_TAKEN = _l("Another organisation already uses this sign-in name.")
+SECRET_MISSING = _l("Enter the client secret the provider gave you.")
+SECRET_AGAIN = _l("The issuer or client ID changed: enter the client secret again.")
 
 
 def settings_of(session: Session, organisation: Organisation) -> SingleSignOn | None:

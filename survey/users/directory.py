@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +22,7 @@ from survey.models.organisation import team_paths
 from survey.models.people import MAX_EMAIL, USER_ROLES, USER_STATUSES, consultant_organisation
 from survey.params import parse_id
 
-EVERYTHING = "everything"
+EVERYTHING = _l("everything")
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,13 @@ def scope_labels(session: Session, viewer: User, users: list[User]) -> dict[int,
     paths = team_paths(everyone)
     names = _organisation_names(session)
     by_team = {
-        team.id: f"{names[team.organisation_id]}: {paths[team.id]}"
-        + (" (archived)" if team.archived_at else "")
+        team.id: _(
+            "%(organisation)s: %(path)s (archived)",
+            organisation=names[team.organisation_id],
+            path=paths[team.id],
+        )
+        if team.archived_at
+        else f"{names[team.organisation_id]}: {paths[team.id]}"
         for team in teams
     }
     visible = None if viewer.role == "admin" else organisation_ids_in_scope(session, viewer)
@@ -170,11 +177,11 @@ def scope_labels(session: Session, viewer: User, users: list[User]) -> dict[int,
     labels = {}
     for user in users:
         if user.role == "admin":
-            labels[user.id] = EVERYTHING
+            labels[user.id] = str(EVERYTHING)
         elif user.role == "manager":
-            labels[user.id] = by_team.get(user.team_id, "no team")
+            labels[user.id] = by_team.get(user.team_id) or _("no team")
         else:
-            labels[user.id] = ", ".join(assigned.get(user.id, [])) or "no organisation"
+            labels[user.id] = ", ".join(assigned.get(user.id, [])) or _("no organisation")
     return labels
 
 

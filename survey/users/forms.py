@@ -7,6 +7,8 @@ offered, never converted, so no other spelling of a number passes.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
@@ -14,20 +16,20 @@ from wtforms.validators import Length, ValidationError
 from survey.models.people import MAX_EMAIL, checked_email
 
 NO_TEAM = ""
-ROLE_LABELS = {"manager": "Manager", "consultant": "Consultant", "admin": "Admin"}
+ROLE_LABELS = {"manager": _l("Manager"), "consultant": _l("Consultant"), "admin": _l("Admin")}
 
 
 class ScopeForm(FlaskForm):
     """A manager's team or a consultant's organisations, for a user of role ``role``."""
 
-    team = SelectField("Team", default=NO_TEAM)
-    organisations = SelectMultipleField("Organisations")
+    team = SelectField(_l("Team"), default=NO_TEAM)
+    organisations = SelectMultipleField(_l("Organisations"))
     fixed_role = ""
 
     def offer(
         self, teams: list[tuple[str, str]], organisations: list[tuple[str, str]], role: str = ""
     ) -> ScopeForm:
-        self.team.choices = [(NO_TEAM, "Choose a team"), *teams]
+        self.team.choices = [(NO_TEAM, _("Choose a team")), *teams]
         self.organisations.choices = organisations
         self.fixed_role = role
         return self
@@ -39,10 +41,10 @@ class ScopeForm(FlaskForm):
         valid = super().validate(extra_validators)
         role = self.wanted_role()
         if role == "manager" and not self.team.errors and self.team.data == NO_TEAM:
-            self.team.errors.append("Choose the manager's team.")
+            self.team.errors.append(_("Choose the manager's team."))
             valid = False
         if role == "consultant" and not self.organisations.errors and not self.organisations.data:
-            self.organisations.errors.append("Choose at least one organisation.")
+            self.organisations.errors.append(_("Choose at least one organisation."))
             valid = False
         return valid
 
@@ -60,7 +62,7 @@ class ScopeForm(FlaskForm):
 class RoleForm(ScopeForm):
     """A new role, with the scope it needs."""
 
-    role = SelectField("Role")
+    role = SelectField(_l("Role"))
 
     def offer_roles(self, roles: list[str]) -> RoleForm:
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
@@ -73,7 +75,7 @@ class RoleForm(ScopeForm):
 class InviteForm(RoleForm):
     """Invite someone by e-mail, with a role and a scope."""
 
-    email = StringField("E-mail", validators=[Length(max=MAX_EMAIL)])
+    email = StringField(_l("E-mail"), validators=[Length(max=MAX_EMAIL)])
 
     def validate_email(self, field) -> None:
         email, problem = checked_email(field.data or "")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,19 +20,32 @@ from sqlalchemy.orm import Session
 from survey.accounts.links import issue_link, link_url
 from survey.accounts.mailing import send_messages
 from survey.audit import record
+from survey.i18n import SOURCE_LANGUAGE, supported
 from survey.models import Organisation, Person, SingleSignOn, Team, User
 from survey.models.organisation import team_paths
 from survey.models.people import checked_email
 from survey.users.directory import visible_accounts
 
-SUBJECT = "Your invitation to Mindset Survey"
-TAKEN = "An account with this e-mail already exists."
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogue; it is translated with ``gettext`` where it is shown."""
+    return text
+
+
+SUBJECT = N_("Your invitation to Mindset Survey")
+TAKEN = N_("An account with this e-mail already exists.")
 # For an address refused for anything but its form, unless the account is one the inviter
 # sees: it does not tell whether someone else (an admin, another client's user) has one.
-NOT_HERE = (
+NOT_HERE = N_(
     "This address cannot be invited here. If the person should have access, ask an administrator."
 )
-ACCOUNT_NOW = "This address has an account now."
+ACCOUNT_NOW = N_("This address has an account now.")
+# The line naming the role, one whole sentence per role for the translators.
+INVITED_AS = {
+    "manager": N_("You are invited to Mindset Survey as a manager."),
+    "consultant": N_("You are invited to Mindset Survey as a consultant."),
+    "admin": N_("You are invited to Mindset Survey as a admin."),
+}
 
 
 class EmailTaken(Exception):
@@ -117,20 +132,29 @@ def sso_address(session: Session, config: Mapping, user: User) -> str | None:
 def invitation_message(
     config: Mapping, user: User, token: str, sso: str | None
 ) -> tuple[str, str, str]:
-    """The invitation e-mail, as ``(recipient, subject, body)``."""
+    """The invitation e-mail, as ``(recipient, subject, body)``, in the addressee's language
+    (their ``language``, else the source language: whoever invites them may read another)."""
     link = link_url(config["PUBLIC_URL"], token, "invite")
-    lines = [
-        "Hello,",
-        "",
-        f"You are invited to Mindset Survey as a {user.role}.",
-        "Choose your password through this link, valid for 7 days:",
-        "",
-        link,
-    ]
-    if sso:
-        lines += ["", "Your organisation also lets you sign in with its own account here:", sso]
-    lines += ["", "If you did not expect this invitation, ignore this e-mail."]
-    return user.email, SUBJECT, "\n".join(lines) + "\n"
+    with force_locale(supported(user.language) or SOURCE_LANGUAGE):
+        lines = [
+            _("Hello,"),
+            "",
+            _(INVITED_AS[user.role])
+            if user.role in INVITED_AS
+            else _("You are invited to Mindset Survey as a %(role)s.", role=user.role),
+            _("Choose your password through this link, valid for 7 days:"),
+            "",
+            link,
+        ]
+        if sso:
+            lines += [
+                "",
+                _("Your organisation also lets you sign in with its own account here:"),
+                sso,
+            ]
+        lines += ["", _("If you did not expect this invitation, ignore this e-mail.")]
+        subject = _(SUBJECT)
+    return user.email, subject, "\n".join(lines) + "\n"
 
 
 def send_invitations(
@@ -208,10 +232,12 @@ def invite_roster_managers(
             continue
         try:
             pair = _add_user(session, email, "manager", manager.person.team_id, [])
+            if pair[0].language is None:  # the roster's language, for the invitation too
+                pair[0].language = supported(manager.person.language)
             session.commit()
         except IntegrityError:
             session.rollback()
-            refused[manager.person.email] = ACCOUNT_NOW
+            refused[manager.person.email] = _(ACCOUNT_NOW)
         else:
             invited.append(pair)
     return invited, refused

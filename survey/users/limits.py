@@ -5,12 +5,18 @@ used to test addresses in bulk; beyond, 429."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from survey.limiter import limiter
 
 TOO_MANY_INVITATIONS = "You sent too many invitations for now. Please try again later."
+
+
+def _too_many_invitations() -> str:
+    """The refusal, in the inviter's language (the limiter calls this when it refuses)."""
+    return gettext("You sent too many invitations for now. Please try again later.")
 
 
 def _invitations_per_user() -> str:
@@ -28,5 +34,5 @@ invitations_limit = limiter.shared_limit(
     scope="users-invitations",
     key_func=_inviter,
     methods=["POST"],
-    error_message=TOO_MANY_INVITATIONS,
+    error_message=_too_many_invitations,
 )

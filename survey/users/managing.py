@@ -7,6 +7,7 @@ What an admin disabled (or the command line, which records nobody) only an admin
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -37,11 +38,11 @@ def last_active_admin(session: Session, user: User) -> bool:
 def disable(session: Session, actor: User, user: User) -> None:
     """Disable ``user``: their sessions end at once and their open links die; commits."""
     if user.id == actor.id:
-        raise Refused("You cannot disable your own account.")
+        raise Refused(_("You cannot disable your own account."))
     if last_active_admin(session, user):
-        raise Refused("This is the last active admin; make someone else admin first.")
+        raise Refused(_("This is the last active admin; make someone else admin first."))
     if user.disabled_at is not None:
-        raise Refused("This account is already disabled.")
+        raise Refused(_("This account is already disabled."))
     user.disabled_at = utcnow()
     user.disabled_by_id = actor.id
     end_sessions(session, user)
@@ -66,9 +67,9 @@ def may_enable(actor: User, user: User) -> bool:
 def enable(session: Session, actor: User, user: User) -> None:
     """Let a disabled user log in again; commits."""
     if user.disabled_at is None:
-        raise Refused("This account is not disabled.")
+        raise Refused(_("This account is not disabled."))
     if not may_enable(actor, user):
-        raise Refused("An admin disabled this account; only an admin may re-enable it.")
+        raise Refused(_("An admin disabled this account; only an admin may re-enable it."))
     user.disabled_at = None
     user.disabled_by_id = None
     record(
@@ -106,12 +107,12 @@ def change_role(
 ) -> None:
     """Give ``user`` a new role with its scope (admins only: the caller checks); commits."""
     if actor.role != "admin":
-        raise Refused("Only an admin may change a role.")
+        raise Refused(_("Only an admin may change a role."))
     if user.role == "admin" and role != "admin":
         if user.id == actor.id:
-            raise Refused("You cannot take away your own admin rights.")
+            raise Refused(_("You cannot take away your own admin rights."))
         if last_active_admin(session, user):
-            raise Refused("This is the last active admin; make someone else admin first.")
+            raise Refused(_("This is the last active admin; make someone else admin first."))
     before = user.role
     before_scope = _scope_details(user)
     user.role = role
@@ -134,7 +135,7 @@ def change_scope(
 ) -> None:
     """A manager's new team, or a consultant's organisations; commits."""
     if user.role not in ("manager", "consultant"):
-        raise Refused("An admin's scope is everything; there is nothing to change.")
+        raise Refused(_("An admin's scope is everything; there is nothing to change."))
     before = _scope_details(user)
     _set_scope(session, user, user.role, team_id, organisation_ids)
     record(
@@ -151,7 +152,7 @@ def change_scope(
 def unassign(session: Session, user: User, organisation: Organisation) -> None:
     """Take ``organisation`` away from a consultant; commits."""
     if user.role != "consultant" or organisation not in user.organisations:
-        raise Refused("This consultant is not assigned to this organisation.")
+        raise Refused(_("This consultant is not assigned to this organisation."))
     user.organisations.remove(organisation)
     record(
         session,

@@ -8,6 +8,7 @@ Every route checks on the server what the logged-in admin or consultant may see 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey.access import organisation_or_404
@@ -70,7 +71,14 @@ def _mail(invited: list[tuple[User, str]]) -> tuple[int, dict[str, str]]:
 
 def _flash_failures(failed: dict[str, str]) -> None:
     for email, reason in failed.items():
-        flash(f"The invitation to {email} could not be sent: {reason}", "error")
+        flash(
+            _(
+                "The invitation to %(email)s could not be sent: %(reason)s",
+                email=email,
+                reason=reason,
+            ),
+            "error",
+        )
 
 
 @bp.get("/")
@@ -108,11 +116,11 @@ def invite():
         except EmailTaken:
             email = form.email.data
             existing = visible_accounts(db.session, current_user, {email}).get(email)
-            form.email.errors.append(TAKEN if existing else NOT_HERE)
+            form.email.errors.append(_(TAKEN) if existing else _(NOT_HERE))
             return form_page("users/invite.html", form, existing=existing)
         sent, failed = _mail([(user, token)])
         if sent:
-            flash(f"The invitation was sent to {user.email}.")
+            flash(_("The invitation was sent to %(email)s.", email=user.email))
         _flash_failures(failed)
         return redirect(url_for("users.user", user_id=user.id))
     return form_page("users/invite.html", form)
@@ -132,11 +140,14 @@ def invite_roster(organisation_id: int):
             if not manager.has_account and (not wanted or str(manager.person.id) == wanted)
         ]
         if not chosen:
-            return error_page(422, "Nobody to invite: no such manager without an account.")
+            return error_page(422, _("Nobody to invite: no such manager without an account."))
         invited, refused = invite_roster_managers(db.session, chosen)
         sent, failed = _mail(invited)
         failed |= refused
-        flash(f"Invitations sent: {sent}; failed: {len(failed)}.", "error" if failed else "message")
+        flash(
+            _("Invitations sent: %(sent)s; failed: %(failed)s.", sent=sent, failed=len(failed)),
+            "error" if failed else "message",
+        )
         _flash_failures(failed)
         return redirect(url_for("users.invite_roster", organisation_id=organisation.id))
     page = paginate_list(managers, page_number(request.args.get("page")), PER_PAGE)
@@ -180,10 +191,17 @@ def _done(user: User, message: str):
 def resend(user_id: int):
     user = user_or_404(db.session, current_user, user_id, manage=True)
     if user.status != "invited":
-        return error_page(409, "Only an invited user who has not logged in yet gets invitations.")
+        return error_page(
+            409, _("Only an invited user who has not logged in yet gets invitations.")
+        )
     sent, failed = _mail([(user, reinvite(db.session, user))])
     if sent:
-        flash(f"A new invitation was sent to {user.email}; the older link no longer works.")
+        flash(
+            _(
+                "A new invitation was sent to %(email)s; the older link no longer works.",
+                email=user.email,
+            )
+        )
     _flash_failures(failed)
     return redirect(url_for("users.user", user_id=user.id))
 
@@ -197,7 +215,7 @@ def disable(user_id: int):
             managing.disable(db.session, current_user, user)
         except managing.Refused as refused:
             return error_page(409, str(refused))
-        return _done(user, f"{user.email} is disabled and logged out everywhere.")
+        return _done(user, _("%(email)s is disabled and logged out everywhere.", email=user.email))
     return render_template("users/disable.html", user=user, form=form)
 
 
@@ -208,7 +226,7 @@ def enable(user_id: int):
         managing.enable(db.session, current_user, user)
     except managing.Refused as refused:
         return error_page(409, str(refused))
-    return _done(user, f"{user.email} may log in again.")
+    return _done(user, _("%(email)s may log in again.", email=user.email))
 
 
 def _admin_only(user_id: int) -> User:
@@ -239,7 +257,7 @@ def role(user_id: int):
             )
         except managing.Refused as refused:
             return error_page(409, str(refused))
-        return _done(user, f"{user.email} is now {user.role}.")
+        return _done(user, _("%(email)s is now %(role)s.", email=user.email, role=user.role))
     return form_page("users/role.html", form, user=user)
 
 
@@ -247,13 +265,13 @@ def role(user_id: int):
 def scope(user_id: int):
     user = user_or_404(db.session, current_user, user_id, manage=True)
     if user.role == "admin":
-        return error_page(409, "An admin's scope is everything; there is nothing to change.")
+        return error_page(409, _("An admin's scope is everything; there is nothing to change."))
     assigned = [str(organisation.id) for organisation in user.organisations]
     form = ScopeForm(data={"team": str(user.team_id or ""), "organisations": assigned})
     form.offer(team_choices(db.session, current_user), _consultant_organisations(), user.role)
     if form.validate_on_submit():
         managing.change_scope(db.session, user, form.team_id(), form.organisation_ids())
-        return _done(user, f"The scope of {user.email} was changed.")
+        return _done(user, _("The scope of %(email)s was changed.", email=user.email))
     return form_page("users/scope.html", form, user=user)
 
 
@@ -267,7 +285,14 @@ def unassign(user_id: int, organisation_id: int):
             managing.unassign(db.session, user, organisation)
         except managing.Refused as refused:
             return error_page(409, str(refused))
-        return _done(user, f"{user.email} no longer consults for {organisation.name}.")
+        return _done(
+            user,
+            _(
+                "%(email)s no longer consults for %(name)s.",
+                email=user.email,
+                name=organisation.name,
+            ),
+        )
     if organisation not in user.organisations:
-        return error_page(409, "This consultant is not assigned to this organisation.")
+        return error_page(409, _("This consultant is not assigned to this organisation."))
     return render_template("users/unassign.html", user=user, organisation=organisation, form=form)

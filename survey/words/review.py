@@ -12,6 +12,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from survey.instruments import questionnaire_for
 from survey.ladder_words import KEY_LENGTH, word_key
 from survey.models import LadderRung, Response, Wave
 
-FILTERS = {"all": "All words", "unsorted": "Not sorted yet", "held": "Held back"}
+FILTERS = {"all": _l("All words"), "unsorted": _l("Not sorted yet"), "held": _l("Held back")}
 """The lists the page offers (``?show=``), by value; anything else shows them all."""
 KEY = re.compile(rf"[0-9a-f]{{{KEY_LENGTH}}}")
 

@@ -7,6 +7,8 @@ comes back to the same page of the same list. Each change is audited without the
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -30,7 +32,7 @@ from survey.words.review import (
 )
 
 PER_PAGE = 50
-UNKNOWN_STEP = (
+UNKNOWN_STEP = _l(
     "No words of this wave have that key: they may have been erased since the page was shown. "
     "Nothing was changed; go back to the list of words."
 )
@@ -90,28 +92,37 @@ def sort(organisation_id: int, assessment_id: int, wave_id: int):
     if rung.target is not None:
         return error_page(
             409,
-            f"These words already have a category ({labels.get(rung.target, rung.target)}): "
-            "a rep's own choice, or an earlier sorting, is never changed. Nothing was stored.",
+            _(
+                "These words already have a category (%(category)s): a rep's own choice, or an "
+                "earlier sorting, is never changed. Nothing was stored.",
+                category=labels.get(rung.target, rung.target),
+            ),
         )
     top = sort_rung(db.session, rung, form.category.data)
     _record(wave, "words.sort", form.step.data, category=form.category.data, top=top)
-    flash(f"Sorted these words as “{labels[form.category.data]}”." + _top_note(wave, top))
+    flash(_sorted_message(wave, top, labels[form.category.data]))
     return _back(wave)
 
 
-def _top_note(wave: Wave, top: bool) -> str:
-    """What sorting a ladder's top step changes in the released results."""
+def _sorted_message(wave: Wave, top: bool, label: str) -> str:
+    """What sorting a step says, with what sorting a ladder's top step changes in the released
+    results."""
     if not top:
-        return ""
+        return _("Sorted these words as “%(category)s”.", category=label)
     finished = db.session.scalar(
         select(Release.id).where(Release.wave_id == wave.id, Release.final.is_(True))
     )
     if finished:
-        return (
-            " They end their ladder; the wave's final release is made and never changes, so"
-            " its ladder counts stay as they are."
+        return _(
+            "Sorted these words as “%(category)s”. They end their ladder; the wave's final "
+            "release is made and never changes, so its ladder counts stay as they are.",
+            category=label,
         )
-    return " They end their ladder, so the wave's next release counts it there."
+    return _(
+        "Sorted these words as “%(category)s”. They end their ladder, so the wave's next "
+        "release counts it there.",
+        category=label,
+    )
 
 
 def _hold(wave: Wave, held: bool):
@@ -120,16 +131,24 @@ def _hold(wave: Wave, held: bool):
     _check(form)
     rung = _rung_or_404(wave, form.step.data)
     if rung.held_back == held:
-        flash("Nothing changed: these words were already " + ("held back." if held else "shown."))
+        flash(
+            _("Nothing changed: these words were already held back.")
+            if held
+            else _("Nothing changed: these words were already shown.")
+        )
         return _back(wave)
     rung.held_back = held
     _record(wave, "words.hold_back" if held else "words.show_again", form.step.data)
     flash(
-        "Held back these words: they are counted, but never shown to managers, in reports or "
-        "to reps."
+        _(
+            "Held back these words: they are counted, but never shown to managers, in reports or "
+            "to reps."
+        )
         if held
-        else "These words will appear in released views again: to managers, in reports and to "
-        "reps, wherever their group pools enough people's words."
+        else _(
+            "These words will appear in released views again: to managers, in reports and to "
+            "reps, wherever their group pools enough people's words."
+        )
     )
     return _back(wave)
 
@@ -138,7 +157,7 @@ def _check(form: FlaskForm) -> None:
     """Answer 400 with the form's first message when it is not valid; nothing is stored."""
     if not form.validate_on_submit():
         first = next(iter(form.errors.values()), [""])[0]
-        abort(400, f"{first} Nothing was changed.".strip())
+        abort(400, _("%(problem)s Nothing was changed.", problem=first).strip())
 
 
 def _rung_or_404(wave: Wave, key: str) -> LadderRung:

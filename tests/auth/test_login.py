@@ -60,7 +60,7 @@ def test_wrong_password_and_unknown_email_get_the_same_401_page(client, user):
     wrong = login(client, EMAIL, "not-the-right-password")
     unknown = login(client, "nobody@client.example", "not-the-right-password")
     assert wrong.status_code == unknown.status_code == 401
-    assert FAILED_MESSAGE in wrong.get_data(as_text=True)
+    assert str(FAILED_MESSAGE) in wrong.get_data(as_text=True)
     pages = [
         without_token(response.get_data(as_text=True)).replace(email, "E-MAIL")
         for response, email in ((wrong, EMAIL), (unknown, "nobody@client.example"))
@@ -194,7 +194,7 @@ def test_failed_logins_on_one_account_reach_429_then_even_the_right_password_is_
 
     refused = login(client, EMAIL)
     assert refused.status_code == 429
-    assert REFUSED_MESSAGE in refused.get_data(as_text=True)
+    assert str(REFUSED_MESSAGE) in refused.get_data(as_text=True)
     assert client.get(PRIVATE).status_code == 302
     # Another account from the same address is still open (below the per-address limit).
     assert login(client, "someone@client.example", "wrong-password-123").status_code == 401

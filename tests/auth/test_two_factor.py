@@ -166,7 +166,7 @@ def test_login_asks_for_the_code_and_a_wrong_one_is_401(app, client, dbs, manage
 
     wrong = post(client, "/login/code", code=wrong_code(fresh_code(dbs, manager, secret)))
     assert wrong.status_code == 401
-    assert FAILED_CODE in wrong.get_data(as_text=True)
+    assert str(FAILED_CODE) in wrong.get_data(as_text=True)
     assert not logged_in(client)
 
     response = post(client, "/login/code", code=fresh_code(dbs, manager, secret))
@@ -265,7 +265,7 @@ def test_the_code_step_without_a_pending_login_goes_back_to_login(client):
     response = client.get("/login/code")
     assert response.status_code == 302
     assert response.location == "/login"
-    assert PENDING_GONE in client.get("/login").get_data(as_text=True)
+    assert str(PENDING_GONE) in client.get("/login").get_data(as_text=True)
 
 
 def test_an_expired_pending_login_is_refused(app, client, dbs, manager):
@@ -311,7 +311,7 @@ def test_failed_codes_are_throttled_like_passwords(app, client, dbs, manager):
     assert statuses == [401, 401, 401]
     refused = post(client, "/login/code", code=fresh_code(dbs, manager, secret))
     assert refused.status_code == 429
-    assert REFUSED_MESSAGE in refused.get_data(as_text=True)
+    assert str(REFUSED_MESSAGE) in refused.get_data(as_text=True)
     assert not logged_in(client)
     # The limit is the account's, wherever the attempts come from.
     other = app.test_client()
@@ -414,7 +414,7 @@ def test_staff_who_must_keep_it_on_cannot_turn_it_off(app, client, dbs, referenc
         PAGE + "/off", data={"csrf_token": csrf_from(client.get(PAGE).get_data(as_text=True))}
     )
     assert response.status_code == 403
-    assert REQUIRED in response.get_data(as_text=True)
+    assert str(REQUIRED) in response.get_data(as_text=True)
     assert fresh(dbs, admin).two_factor_on
 
 

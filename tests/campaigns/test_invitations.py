@@ -10,8 +10,10 @@ import time
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from survey.i18n import when
 from survey.models import AuditEvent, Draft, Invitation, MailBatch, MailDelivery, TeamLink
 from tests.campaigns.helpers import links_in, mail_links, path_of, post_form
 from tests.conftest import REFUSED_DOMAIN
@@ -164,13 +166,37 @@ def test_a_refused_address_is_recorded_and_can_be_retried(
 
 
 def test_a_wave_still_to_open_says_when_it_opens(
-    consultant_client, reference_org, reference_roster, dbs, mail
+    consultant_client, reference_org, reference_roster, dbs, mail, app
 ):
     assessment = gen_assessment(dbs, reference_org.organisation, name="Autumn check")
     later = gen_wave(dbs, assessment, opens_in=timedelta(days=3))
     invite(consultant_client, reference_org, later, "Spain")
     text = mail.messages[0].get_content()
-    assert f"The survey opens on {later.opens_at:%d %B %Y, %H:%M} UTC and closes on" in text
+    with app.test_request_context():
+        opens = when(later.opens_at, "UTC")
+    assert f"The survey opens on {opens} and closes on" in text
+    assert "(UTC)" in text
+
+
+def test_a_mail_speaks_its_addressees_language_and_zone(
+    consultant_client, reference_org, reference_roster, dbs, mail, app
+):
+    """A Madrid rep reads the deadline in Madrid time, the zone named, in their own language."""
+    reference_org.teams["Spain"].time_zone = "Europe/Madrid"
+    reference_roster["eva@acme.example"].language = "es"
+    dbs.commit()
+    assessment = gen_assessment(dbs, reference_org.organisation, name="Autumn check")
+    wave = gen_wave(dbs, assessment, opens_in=-timedelta(hours=1))
+    invite(consultant_client, reference_org, wave, "Spain")
+    texts = {message["To"]: message.get_content() for message in mail.messages}
+    with app.test_request_context():
+        english = when(wave.closes_at, "Europe/Madrid")
+        with force_locale("es"):
+            spanish = when(wave.closes_at, "Europe/Madrid")
+    assert "(Europe/Madrid)" in texts["fer@acme.example"]
+    assert english in texts["fer@acme.example"]
+    assert spanish in texts["eva@acme.example"]
+    assert english != spanish
 
 
 def test_an_address_that_would_inject_headers_fails_alone(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -220,3 +221,28 @@ def test_a_closed_wave_refuses_a_rep_end_to_end(
         {"invite-team": 0, "invite-delivery": "csv"},
     )
     assert again.status_code == 409
+
+
+def test_wave_times_are_typed_and_shown_in_the_organisations_zone_from_midnight(
+    consultant_client, reference_org, dbs
+):
+    """A Madrid organisation types 1 February 00:00: the wave opens at 23:00 UTC the day
+    before, and the form shows it back as it was typed; a new wave starts at local midnight."""
+    reference_org.organisation.time_zone = "Europe/Madrid"
+    dbs.commit()
+    assessment = gen_assessment(dbs, reference_org.organisation)
+    url = base(reference_org, assessment) + "/waves/new"
+    blank = consultant_client.get(url).get_data(as_text=True)
+    assert "Opens (Europe/Madrid)" in blank and "Times are in Europe/Madrid" in blank
+    assert re.search(r'name="opens_at"[^>]*value="\d{4}-\d\d-\d\dT00:00"', blank)
+    year = utcnow().year + 1
+    data = {"name": "Winter", "opens_at": f"{year}-02-01T00:00", "closes_at": f"{year}-02-22T00:00"}
+    assert post_form(consultant_client, url, url, data).status_code == 302
+    (wave,) = waves(dbs, assessment)
+    assert (wave.opens_at, wave.closes_at) == (
+        datetime(year, 1, 31, 23, 0),
+        datetime(year, 2, 21, 23, 0),
+    )
+    edit = f"{base(reference_org, assessment)}/waves/{wave.id}/edit"
+    shown = consultant_client.get(edit).get_data(as_text=True)
+    assert f'value="{year}-02-01T00:00"' in shown and f'value="{year}-02-22T00:00"' in shown

@@ -28,7 +28,7 @@ def test_a_consultant_creates_a_client_and_is_assigned_to_it(consultant_client, 
         f"organisation {nova.id}",
         "c@example.com",
     )
-    assert event.details == {"name": "Nova Grid"}
+    assert event.details == {"name": "Nova Grid", "time_zone": "UTC"}
 
 
 def test_an_admin_creates_a_client_without_being_assigned(client, dbs, answered_org):

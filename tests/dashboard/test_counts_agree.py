@@ -72,4 +72,4 @@ def test_counts_so_far_name_reps(client, dbs, answered_org):
     login(client, "admin@example.com")
     url = f"/dashboard/{answered_org.assessment.id}/{answered_org.teams['Global'].id}"
     html = client.get(f"{url}?wave={wave.id}").get_data(as_text=True)
-    assert "Reps&#39; answers per team, in steps of 5" in html
+    assert "Reps' answers per team, in steps of 5" in html

@@ -79,6 +79,7 @@ def real_values(world: Hostile, token: str) -> dict[str, str]:
         "key": "rep-mindset",
         "version": "1",
         "slug": "acme",
+        "code": "fr",
     }
 
 

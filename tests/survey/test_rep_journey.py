@@ -19,7 +19,7 @@ def test_intro_says_what_is_asked_how_long_and_who_sees_what(client, app, dbs):
     token = make_invitation(dbs, world)
     html = client.get(f"/r/{token}").get_data(as_text=True)
     assert world.questionnaire.title in html
-    assert f"about\n    {world.questionnaire.minutes} minutes" in html
+    assert f"about {world.questionnaire.minutes} minutes" in html
     assert "Who sees what" in html
     assert "anonymous" in html
     assert f'href="/r/{token}/1"' in html

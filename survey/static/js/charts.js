@@ -1,6 +1,6 @@
 // Renders every chart on the page from its Vega-Lite spec, kept in a JSON script block.
 (function () {
-  var NOT_DRAWN = "The chart could not be drawn; the table below has the same numbers.";
+  var NOT_DRAWN = document.body.dataset.chartFailed;  // in the page's language (base.html)
   document.querySelectorAll("[data-spec]").forEach(function (target) {
     var source = document.getElementById(target.dataset.spec);
     if (!source) { return; }

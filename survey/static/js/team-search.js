@@ -3,13 +3,23 @@
 // word must match), a polite live count of the matches, and the chosen teams as a list of
 // removable choices. Choosing more than data-max teams is refused with a message (the server
 // checks it too). Without this script the page shows the full list and Next saves it.
+// Its words come translated from the page (#team-search-words), with {name} placeholders.
 (function () {
+  var source = document.getElementById("team-search-words");
+  var WORDS = source ? JSON.parse(source.textContent) : {};
+
   function fold(text) {
     return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   }
 
-  function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
+  function words(key, values) {
+    return (WORDS[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? String(values[name]) : whole;
+    });
+  }
+
+  function plural(key, count, values) {
+    return words(key + (count === 1 ? "_one" : "_other"), Object.assign({count: count}, values));
   }
 
   function enhance(picker) {
@@ -41,23 +51,23 @@
     function say(message) { window.clearTimeout(timer); count.textContent = message; }
 
     function matches() {
-      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      var typed = fold(input.value).split(/\s+/).filter(Boolean);
       var shown = 0;
       rows.forEach(function (row) {
         var text = row.dataset.search;
-        var hit = words.every(function (word) { return text.indexOf(word) !== -1; });
+        var hit = typed.every(function (word) { return text.indexOf(word) !== -1; });
         row.hidden = !hit;
         if (hit) { shown += 1; }
       });
       none.hidden = shown !== 0;
-      if (!words.length) { return plural(rows.length, "team", "teams"); }
-      if (!shown) { return "No team matches \u201c" + input.value.trim() + "\u201d"; }
-      return plural(shown, "team matches", "teams match") + " of " + rows.length;
+      if (!typed.length) { return plural("teams", rows.length, {}); }
+      if (!shown) { return words("none", {typed: input.value.trim()}); }
+      return plural("matches", shown, {total: rows.length});
     }
 
     function showChosen() {
       chosenList.textContent = "";
-      chosenCount.textContent = order.length + " of " + max;
+      chosenCount.textContent = words("of", {count: order.length, most: max});
       chosenArea.hidden = order.length === 0;
       order.forEach(function (box) {
         var item = document.createElement("li");
@@ -78,8 +88,8 @@
         var remove = document.createElement("button");
         remove.type = "button";
         remove.className = "team-remove";
-        remove.textContent = "Remove";
-        remove.setAttribute("aria-label", "Remove " + nameOf(box));
+        remove.textContent = words("remove", {});
+        remove.setAttribute("aria-label", words("remove_name", {name: nameOf(box)}));
         remove.addEventListener("click", function () {
           var at = order.indexOf(box);
           box.checked = false;
@@ -87,7 +97,7 @@
           showChosen();
           // Unticked by script, the box fires no change: tell the form (autosave.js saves).
           box.form.dispatchEvent(new Event("change"));
-          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+          say(words("removed", {name: nameOf(box), count: order.length, most: max}));
           var next = chosenList.querySelectorAll("button")[Math.min(at, order.length - 1)];
           (next || input).focus();
         });
@@ -101,14 +111,14 @@
         if (box.checked) {
           if (order.length >= max) {
             box.checked = false;
-            say("You can choose at most " + max + " teams here: remove one first.");
+            say(words("at_most", {most: max}));
             return;
           }
           order.push(box);
-          say("Chose " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+          say(words("chose", {name: nameOf(box), count: order.length, most: max}));
         } else {
           order = order.filter(function (other) { return other !== box; });
-          say("Removed " + nameOf(box) + ". " + order.length + " of " + max + " chosen.");
+          say(words("removed", {name: nameOf(box), count: order.length, most: max}));
         }
         showChosen();
       });

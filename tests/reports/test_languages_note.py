@@ -1,0 +1,85 @@
+"""The report's note on answering languages, read only from what the release stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey.reports.languages import language_note
+
+
+@pytest.fixture(autouse=True)
+def _request(app):
+    with app.test_request_context():
+        yield
+
+
+def test_published_languages_are_named_with_how_many_answered_in_each():
+    stored = {
+        "mixed": True,
+        "published": [
+            {"language": "fr", "n": 7},
+            {"language": "de", "n": 6},
+            {"language": "es", "n": 5},
+        ],
+    }
+    note = language_note({"languages": stored}, 5)
+    assert note.sentences[0] == "Answers were given in French, German and Spanish."
+    assert "keep each statement's meaning and keying" in note.sentences[1]
+    assert "Means are not given by language" in note.sentences[2]
+    assert [(row.name, row.n) for row in note.rows] == [
+        ("French", 7),
+        ("German", 6),
+        ("Spanish", 5),
+    ]
+
+
+def test_means_stored_by_an_earlier_release_are_not_shown():
+    stored = {
+        "mixed": True,
+        "published": [
+            {"language": "fr", "n": 7, "index": 61.25, "dimensions": {"Motivation": 60.0}},
+            {"language": "de", "n": 6, "index": 55.0, "dimensions": {}},
+        ],
+        "others": True,
+    }
+    note = language_note({"languages": stored}, 5)
+    assert [(row.name, row.n) for row in note.rows] == [("French", 7), ("German", 6)]
+    assert not hasattr(note.rows[0], "index")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        {"cells": {}},  # made before languages were released
+        {"languages": {"mixed": False, "published": []}},
+        {"languages": {"mixed": True, "published": [{"language": "fr", "n": 9}]}},
+        {"languages": {"mixed": None, "published": [], "others": True}},
+    ],
+)
+def test_one_language_or_an_old_release_says_nothing(payload):
+    assert language_note(payload, 5) is None
+
+
+def test_the_report_page_and_pdf_show_the_languages_the_release_published(
+    client, dbs, answered_org
+):
+    from sqlalchemy import select, update
+
+    from survey.models import Response
+    from tests.auth.helpers import login
+    from tests.reports.helpers import base
+
+    reps = sorted(dbs.scalars(select(Response.id).where(Response.role == "rep")))
+    half = reps[: len(reps) // 2]
+    dbs.execute(update(Response).where(Response.id.in_(half)).values(language="de"))
+    dbs.execute(update(Response).where(Response.id.not_in(half)).values(language="fr"))
+    dbs.commit()
+    login(client, "c@example.com")
+    page = client.get(f"{base(answered_org)}/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="languages"' in html and "Answers were given in" in html
+    assert "meaning and keying" in html
+    pdf = client.get(f"{base(answered_org)}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
