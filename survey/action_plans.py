@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from analysis.follow_up import change_words
 from questionnaires.actions import Practice, library
 from survey.access import CONSULTING_ROLES
+from survey.i18n import language
 from survey.instruments import questionnaire_for
 from survey.models import Assessment, PlannedAction, Team, User, Wave
 from survey.models.plan import MOST_ACTIONS
@@ -52,8 +53,9 @@ class Action:
 
 
 def dimension_names(wave: Wave) -> dict[str, str]:
-    """Dimension key -> name, in the order of the questionnaire ``wave`` asks reps."""
-    questionnaire = questionnaire_for(*wave.instrument("rep"))
+    """Dimension key -> name (in the reader's language), in the order of the questionnaire
+    ``wave`` asks reps."""
+    questionnaire = questionnaire_for(*wave.instrument("rep")).in_language(language())
     return {dimension.key: dimension.name for dimension in questionnaire.dimensions}
 
 
@@ -103,8 +105,9 @@ def plans_of_teams(team_ids: set[int], wave_id: int) -> Select:
 
 
 def practice(practice_id: str) -> Practice | None:
-    """The library practice with this id, if any."""
-    return next((p for p in library().practices if p.id == practice_id), None)
+    """The library practice with this id (in the reader's language), if any."""
+    practices = library().in_language(language()).practices
+    return next((p for p in practices if p.id == practice_id), None)
 
 
 def add_action(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 import survey
 from survey import create_app
+from survey.catalogues import compile_catalogues
 from survey.db import Base, db
 from survey.static_assets import build_vega_bundle
 
@@ -35,6 +36,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def message_catalogues() -> None:
+    """The compiled catalogues, as ``flask build-assets`` compiles them (only those older than
+    their ``.po``), so that a bare ``pytest`` reads the pages in every language too."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +120,22 @@ def runner(app: Flask):
 
 
 REFUSED_DOMAIN = "refused.example"
+PUBLIC_URL = "https://survey.consultancy.example"
+
+
+@pytest.fixture
+def mailing(app: Flask, smtp_server):
+    """The test SMTP server, which the app mails through in the request, with links to
+    ``PUBLIC_URL``."""
+    app.config.update(
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        SMTP_SENDER="survey@consultancy.example",
+        SMTP_SECURITY="none",
+        MAIL_IN_BACKGROUND=False,
+        PUBLIC_URL=PUBLIC_URL,
+    )
+    return smtp_server
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from survey.aggregates.loading import score_cache
 from survey.aggregates.model import Section
 from survey.i18n import language
 from survey.models import Assessment
+from survey.releases.labels import measure_name, target_label
 from survey.releases.read import Dashboard, ladder_targets, released_dashboard
 from survey.releases.words import words_section
 
@@ -29,16 +30,32 @@ CHARTS: dict[str, Callable[[Section, int, list[tuple[str, str]]], alt.TopLevelMi
     "distribution": lambda section, k, rungs: charts.position_distribution_chart(
         section.table, k=k
     ),
-    "profile": lambda section, k, rungs: charts.dimension_profile_chart(section.table),
-    "heatmap": lambda section, k, rungs: charts.team_dimension_heatmap(section.table),
-    "ladder": lambda section, k, rungs: charts.ladder_top_rung_chart(section.table, rungs, k=k),
+    "profile": lambda section, k, rungs: charts.dimension_profile_chart(_named(section.table)),
+    "heatmap": lambda section, k, rungs: charts.team_dimension_heatmap(_named(section.table)),
+    "ladder": lambda section, k, rungs: charts.ladder_top_rung_chart(
+        _rungs_named(section.table), [(target_label(label), pole) for label, pole in rungs], k=k
+    ),
     "cooperation": lambda section, k, rungs: charts.cooperation_matrix_chart(section.table),
     "perception": lambda section, k, rungs: charts.perception_gap_chart(
-        section.table[["dimension", "manager_score", "team_mean", "ci_low", "ci_high"]]
+        _named(section.table)[["dimension", "manager_score", "team_mean", "ci_low", "ci_high"]]
     ),
 }
 """How each section's chart is built: from its section, ``k`` and the WHY ladder's targets
 as ``(label, pole)`` (:func:`ladder_rungs`)."""
+
+
+def _rungs_named(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its ladder targets named in the reader's language, for a chart's labels."""
+    if "rung" not in table.columns:
+        return table
+    return table.assign(rung=table["rung"].map(target_label))
+
+
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its dimensions named in the reader's language, for a chart's labels."""
+    if "dimension" not in table.columns:
+        return table
+    return table.assign(dimension=table["dimension"].map(measure_name))
 
 
 def dashboard(

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
-from survey.access import organisation_or_404, team_or_404
+from survey.access import by_id, organisation_or_404, team_or_404
 from survey.audit import record
 from survey.clients import bp
 from survey.clients.forms import (
@@ -402,7 +402,7 @@ def _parent_choices(organisation: Organisation, moving: Team | None = None) -> l
 def _zone_above(organisation: Organisation, parent_id: object) -> str:
     """The zone "Same as above" means under the team ``parent_id``: that team's, else (at the
     top level, or for an id that is no team of ``organisation``) the organisation's."""
-    parent = db.session.get(Team, parent_id) if isinstance(parent_id, int) else None
+    parent = by_id(db.session, Team, parent_id) if isinstance(parent_id, int) else None
     if parent is None or parent.organisation_id != organisation.id:
         return organisation.time_zone
     return parent.zone

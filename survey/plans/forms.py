@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from questionnaires.actions import library
 from survey.action_plans import Action
+from survey.i18n import language
 from survey.models.plan import LONGEST_OWNER, LONGEST_TEXT
 
 OWN_WORDS = ""
@@ -62,7 +63,7 @@ class ActionForm(FlaskForm):
                 ),
             )
             for key in dimensions
-            for p in library().practices
+            for p in library().in_language(language()).practices
             if p.dimension == key
         ]
         self.dimension.choices = [("", _("Choose (for your own action)")), *dimensions.items()]

@@ -23,8 +23,11 @@ from analysis.change import (
 )
 from analysis.dimension_comparison import REST
 from analysis.privacy import COMPLEMENTARY
+from questionnaires import NONE_OF_THESE
 from survey.aggregates.measures import CLIMATE
 from survey.aggregates.model import INDEX
+from survey.i18n import language
+from survey.instruments import all_questionnaires
 from survey.releases.cells import NOT_IN_TREE
 from survey.releases.pairing import (
     HIDDEN_BEFORE,
@@ -100,8 +103,8 @@ def evidence_words(evidence: str) -> str:
 
 
 def measure_name(measure: object) -> object:
-    """The name of a stored measure (the index, the climate, the index on shared items) as a
-    person reads it; a dimension's name, or anything else, as it is."""
+    """The name of a stored measure (the index, the climate, the index on shared items, a
+    dimension) as a person reads it; anything else as it is."""
     if measure == INDEX:
         return _("Mindset index")
     if measure == CLIMATE:
@@ -113,7 +116,35 @@ def measure_name(measure: object) -> object:
             low=shared.group(1),
             high=shared.group(2),
         )
-    return measure
+    return dimension_name(measure) if isinstance(measure, str) else measure
+
+
+def target_label(label: str) -> str:
+    """A WHY-ladder target's label as releases store it (the source wording) in the reader's
+    language; else as it is."""
+    if label == NONE_OF_THESE.label:
+        return _("None of these")
+    code = language()
+    for questionnaire in all_questionnaires().values():
+        if questionnaire.ladder is None:
+            continue
+        shown = questionnaire.in_language(code).ladder
+        for source, translated in zip(questionnaire.ladder.targets, shown.targets, strict=True):
+            if source.label == label:
+                return translated.label
+    return label
+
+
+def dimension_name(name: str) -> str:
+    """A dimension's name as releases store it (the questionnaire's source wording) in the
+    reader's language, from the installed questionnaires' translations; else as it is."""
+    code = language()
+    for questionnaire in all_questionnaires().values():
+        translated = questionnaire.in_language(code)
+        for source, shown in zip(questionnaire.dimensions, translated.dimensions, strict=True):
+            if source.name == name:
+                return shown.name
+    return name
 
 
 def shown_value(value: object, column: str) -> object:
@@ -128,6 +159,8 @@ def shown_value(value: object, column: str) -> object:
         return reason_words(value)
     if column in ("measure", "dimension"):
         return measure_name(value)
+    if column == "rung":
+        return target_label(value)
     if column == "against" and value == REST:
         return _("rest of the organisation")
     if column == "test":

@@ -31,8 +31,9 @@ from analysis.reading import (
 from questionnaires import DIMENSION_KEYS, POLES
 from questionnaires.actions import Practice, library
 from survey.aggregates.model import INDEX
+from survey.i18n import language
 from survey.instruments import all_questionnaires
-from survey.releases.labels import reason_words
+from survey.releases.labels import measure_name, reason_words
 from survey.releases.read import Dashboard, previous_released
 
 
@@ -71,11 +72,11 @@ def team_reading(board: Dashboard) -> TeamReading:
     )
     keys = _dimension_keys()
     dimensions = [
-        DimensionMean(keys[measure], measure, _number(mean))
+        DimensionMean(keys[measure], measure_name(measure), _number(mean))
         for measure, mean in zip(table["measure"], table["mean"], strict=True)
         if measure in keys
     ]
-    actions = library()
+    actions = library().in_language(language())
     lists = {(key, pole): actions.for_pole(key, pole) for key in DIMENSION_KEYS for pole in POLES}
     return TeamReading(
         tuple(reading(name, wave, standing, dimensions, _change(board), _differences(board))),
@@ -141,7 +142,7 @@ def _differences(board: Dashboard) -> list[DimensionDifference]:
     return [
         DimensionDifference(
             keys[row["dimension"]],
-            str(row["dimension"]),
+            str(measure_name(row["dimension"])),
             str(row["against"]),
             _number(row["difference"]),
             str(row["verdict"]),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from questionnaires import NONE_OF_THESE, Ladder, LadderTarget
@@ -108,4 +109,4 @@ def kinds_in_order(ladder: Ladder, seed: int) -> list[LadderTarget]:
     """
     targets = list(ladder.targets)
     random.Random(f"ladder-order:{seed}").shuffle(targets)
-    return [*targets, NONE_OF_THESE]
+    return [*targets, replace(NONE_OF_THESE, label=_("None of these"))]

@@ -12,11 +12,13 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from questionnaires import NONE_OF_THESE
+from survey.i18n import language
 from survey.instruments import questionnaire_for
 from survey.ladder_words import KEY_LENGTH, word_key
 from survey.models import LadderRung, Response, Wave
@@ -47,8 +49,9 @@ class Counts:
 
 def categories(wave: Wave) -> dict[str, str]:
     """Target key -> label of the ladder of the wave's rep questionnaire, "None of these" last."""
-    ladder = questionnaire_for(*wave.instrument("rep")).ladder
-    return ladder.labels() if ladder else {NONE_OF_THESE.key: NONE_OF_THESE.label}
+    ladder = questionnaire_for(*wave.instrument("rep")).in_language(language()).ladder
+    labels = ladder.labels() if ladder else {}
+    return {**labels, NONE_OF_THESE.key: _("None of these")}
 
 
 def _with_words(wave_id: int) -> Select:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from survey.demo import find_demo
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -77,3 +79,16 @@ def phone_812(browser, live_server):
     yield new_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def demo(app, runner, dbs, live_server, smtp_server):
+    """The demo organisation, served at ``live_server``, mailing through ``smtp_server``."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    app.config.update(
+        PUBLIC_URL=live_server,
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        MAIL_IN_BACKGROUND=False,
+    )
+    return find_demo(dbs)

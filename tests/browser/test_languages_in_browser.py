@@ -12,7 +12,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from questionnaires import load_directory
-from survey.demo import DEMO_DOMAIN, DEMO_PASSWORD, find_demo
+from survey.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from survey.i18n import when
 from survey.invitations import invite_people, link_url
 from survey.models import Assessment, Person, Response, Team
@@ -22,19 +22,6 @@ from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 SHIPPED = load_directory()
-
-
-@pytest.fixture
-def demo(app, runner, dbs, live_server, smtp_server):
-    """The demo organisation, served at ``live_server``, mailing through ``smtp_server``."""
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    app.config.update(
-        PUBLIC_URL=live_server,
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        MAIL_IN_BACKGROUND=False,
-    )
-    return find_demo(dbs)
 
 
 def in_language(app, language: str, text: str, **values) -> str:
@@ -156,6 +143,9 @@ def test_the_france_manager_reads_the_dashboard_in_german(app, dbs, demo, browse
     text = page.locator("main").inner_text()
     assert in_language(app, "de", "Download the numbers (CSV)") in text
     assert "Download the numbers" not in text
+    source = SHIPPED["rep-mindset", 1]  # what the released waves asked
+    german = source.in_language("de")
+    assert german.dimensions[1].name in text and source.dimensions[1].name not in text
     assert_accessible(page)
     context.close()
 

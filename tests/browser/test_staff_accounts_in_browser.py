@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.accounts.sealed import seal
-from survey.demo import DEMO_DOMAIN, DEMO_PASSWORD, find_demo
+from survey.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from survey.models import SingleSignOn, Team, User
 from tests.browser.accessibility import assert_accessible
 from tests.sso.provider import LocalProvider
@@ -23,19 +23,6 @@ PARIS_MANAGER = f"manager.paris@{DEMO_DOMAIN}"  # on the demo's roster, without 
 NORTH_MANAGER = f"manager.north@{DEMO_DOMAIN}"
 NEW_PASSWORD = "violet-anchor-drizzle-42"
 LINK = re.compile(r"https?://\S+/welcome/\S+")
-
-
-@pytest.fixture
-def demo(app, runner, dbs, live_server, smtp_server):
-    """The demo organisation, served at ``live_server``, mailing through ``smtp_server``."""
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    app.config.update(
-        PUBLIC_URL=live_server,
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        MAIL_IN_BACKGROUND=False,
-    )
-    return find_demo(dbs)
 
 
 def _log_in(page, live_server: str, email: str, password: str) -> None:

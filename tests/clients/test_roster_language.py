@@ -176,19 +176,6 @@ def test_the_upload_page_documents_the_column(consultant_client, answered_org):
 # Inviting a manager from the roster
 
 
-@pytest.fixture
-def mailing(app: Flask, smtp_server):
-    app.config.update(
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        SMTP_SENDER="survey@consultancy.example",
-        SMTP_SECURITY="none",
-        MAIL_IN_BACKGROUND=False,
-        PUBLIC_URL="https://survey.consultancy.example",
-    )
-    return smtp_server
-
-
 def roster_manager(dbs, team, email: str, language: str | None) -> Person:
     person = gen_person(dbs, team, email)
     person.role, person.language = "manager", language

@@ -155,7 +155,8 @@ def test_consultants_find_each_teams_link_on_the_assessment_page(
     assert "Share results with reps" in html
     token = share_token(org.assessment.id, org.teams["Paris"].id)
     assert f"/results/{token}</code>" in html
-    assert org.rival_team.name not in html
+    # Random tokens (links, CSRF) may hold the letters of a short team name: leave them out.
+    assert org.rival_team.name not in re.sub(r"[A-Za-z0-9_.-]{20,}", "", html)
 
 
 def test_the_token_is_redacted_in_the_request_log(client, answered_org, share_token):

@@ -8,23 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.auth.helpers import login
+from tests.conftest import PUBLIC_URL  # noqa: F401 (its tests import it from here)
 from tests.factories import ReferenceOrg
-
-PUBLIC_URL = "https://survey.consultancy.example"
-
-
-@pytest.fixture
-def mailing(app: Flask, smtp_server):
-    """The test SMTP server, which the app mails through in the request."""
-    app.config.update(
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        SMTP_SENDER="survey@consultancy.example",
-        SMTP_SECURITY="none",
-        MAIL_IN_BACKGROUND=False,
-        PUBLIC_URL=PUBLIC_URL,
-    )
-    return smtp_server
 
 
 @pytest.fixture
