@@ -6,13 +6,6 @@ import pytest
 
 
 @pytest.fixture
-def mail(app, smtp_server):
-    """The app sends through the test SMTP server, in the request (not in the background)."""
-    app.config.update(
-        SMTP_HOST=smtp_server.host,
-        SMTP_PORT=smtp_server.port,
-        SMTP_SENDER="survey@consultancy.example",
-        SMTP_SECURITY="none",
-        MAIL_IN_BACKGROUND=False,
-    )
-    return smtp_server
+def mail(mailing):
+    """The app sends through the test SMTP server, in the request (the shared ``mailing``)."""
+    return mailing
