@@ -36,10 +36,14 @@ messages: $(VENV)/.dev
 	$(BIN)/pybabel --quiet update -i survey/translations/messages.pot -d survey/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
+# Serves the app with the scheduler beside it (waves' mailings and reminders, releases at
+# closing), which stops with it; without Redis, jobs run in threads of these two processes.
 run: $(VENV)/.runtime $(VEGA_BUNDLE)
 	$(FLASK) init-db
 	SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) seed-demo
-	SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) jobs-scheduler & scheduler=$$!; \
+		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing and we may.
 browser-deps:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -150,3 +151,20 @@ def prepare_wave(
         item_ids=tuple(item.id for item in questionnaire.items),
         ladder=ladder,
     )
+
+
+def submit_fields(wave: PreparedWave) -> dict[str, str]:
+    """The last page's answers: help received from and given to the other team."""
+    return {"help-received": str(wave.other_team_id), "help-given": str(wave.other_team_id)}
+
+
+def bare_body(wave: PreparedWave) -> str:
+    """The bare endpoint's form: the same answers, ladder and cooperation as a prepared draft
+    and its last page, so that it stores the same rows as the app's submit."""
+    fields = [(f"q-{item_id}", str(ANSWER)) for item_id in wave.item_ids]
+    for position, rung in enumerate(wave.ladder, start=1):
+        fields += [
+            (f"ladder-{position}-target", rung["target"]),
+            (f"ladder-{position}-words", rung["words"]),
+        ]
+    return urlencode(fields + list(submit_fields(wave).items()))

@@ -1,28 +1,36 @@
 """Benchmark of the rep's survey page and final submit against bare Flask, with wrk and gunicorn.
 
-Run from the repository root (about a minute and a half)::
+Run from the repository root (about a minute per database; PostgreSQL on 127.0.0.1:5432)::
 
-    .venv/bin/python bench/bench_rep_journey.py
+    .venv/bin/python bench/bench_rep_journey.py [--databases sqlite postgresql]
 
-Two servers run under gunicorn (2 sync workers each) on 127.0.0.1, each on a fresh SQLite file
-in WAL mode in a temporary folder: the bare baseline (``bench/bare_app.py``) and the app. wrk
-(``bench/rep_journey.lua``) loads one of them at a time. Measured in one run:
+Per database (SQLite: WAL files in a temporary folder; PostgreSQL: the databases
+``bench_rep_journey`` and ``bench_rep_journey_bare``, created for the run and dropped after it),
+two servers run under gunicorn (2 sync workers each, ``SURVEY_ENV=production``) on 127.0.0.1:
+the bare baseline (``bench/bare_response_app.py``: Flask + SQLAlchemy, no session, no CSRF, no
+app code) and the app. wrk (``bench/rep_journey.lua``) loads one of them at a time. Like is
+compared with like:
 
-1. bare page: 30 seven-point radio groups in a Jinja loop, no database;
-2. our page: ``GET /r/<token>/1`` of a real invitation with a draft, session cookie sent;
-3. bare page with our page's 8 items, for context;
-4. bare submit: one 30-answer submission stored in one transaction (a row plus 30 answer rows);
-5. our submit: ``POST /r/<token>/<last>`` with ``action=submit``, a new prepared invitation (with a
-   complete draft) per request, the session cookie and its CSRF token.
+1. bare page: the questionnaire's first 8 items (our first page's items, texts and scale
+   labels, answers checked) in a Jinja loop, no database;
+2. our page: ``GET /r/<token>/1`` of a confidential invitation with a draft, session cookie sent;
+3. bare page of 30 items, the former baseline, for context only;
+4. bare submit: the response that a prepared draft holds, posted whole and stored as the app
+   stores it (a ``response`` row with its respondent key, 3 ladder rungs, 2 cooperation links,
+   one transaction);
+5. our submit: ``POST /r/<token>/<last>`` with ``action=submit`` and the same 2 cooperation
+   links, a new prepared invitation (whose draft holds every other answer and the 3 rungs) per
+   request, the session cookie and its CSRF token: the same rows;
+6. bare submit of the same rows through Core inserts built once, as ours stores them.
 
-The runs that are compared are interleaved in short slices (1, 2, 3, then 3, 2, 1, ...; 4, 5,
-then 5, 4, ...), so that load from other processes on the machine weighs on both sides of a ratio
+The runs that are compared are interleaved in short slices (1, 2, 3, then 3, 2, 1, ...; 4, 5, 6,
+then 6, 5, 4, ...), so that load from other processes on the machine weighs on both sides of a ratio
 alike; each rate is all requests of a run over all its seconds. Prints the rates, the server CPU
 time per request (gunicorn master and workers, from /proc; far less moved by other processes than
-the rates), the ratios 2/1 and 5/4 against the 0.7 target, and the same ratios by CPU time, and
-the checks: only the expected status codes, and as many
-stored submissions as 302s seen (plus requests still in flight when a slice ended, which the
-server finishes). Exits non-zero only when a check fails, never on a missed target.
+the rates), the ratios 2/1, 5/4 and 5/6 against the 0.7 target, by CPU time and by rate, and the
+checks: only the expected status codes, and as many stored submissions as 302s seen (plus requests
+still in flight when a slice ended, which the server finishes). Exits non-zero only when a check
+fails, never on a missed target.
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
@@ -51,53 +59,45 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.orm import DeclarativeBase, Session  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
-from bench._prepare import sealed_drafts  # noqa: E402
-from bench.bare_app import SUBMITTED_ITEMS, Submission, sqlite_engine  # noqa: E402
-from questionnaires import load_directory  # noqa: E402
-from survey.config import DEFAULTS  # noqa: E402
-from survey.db import Base, make_engine  # noqa: E402
-from survey.invitations import invite_unnamed  # noqa: E402
-from survey.models import (  # noqa: E402
-    Assessment,
-    Draft,
-    Invitation,
-    Organisation,
-    Response,
-    Team,
-    Wave,
+from bench._measure import postgres_databases  # noqa: E402
+from bench._prepare import (  # noqa: E402
+    ITEMS_PER_PAGE,
+    PreparedWave,
+    bare_body,
+    prepare_wave,
+    submit_fields,
 )
-from survey.models._columns import utcnow  # noqa: E402
-from survey.rep.pages import plan_pages  # noqa: E402
+from survey.db import make_engine  # noqa: E402
+from survey.models import Invitation, Response  # noqa: E402
 
 WRK = "/usr/bin/wrk"
 WRK_SCRIPT = Path(__file__).with_name("rep_journey.lua")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 WORKERS = 2
 TARGET_RATIO = 0.7
-BARE_ITEMS = 30
+CONTEXT_ITEMS = 30
 SCALE_POINTS = 7
-QUESTIONNAIRE = ("rep-mindset", 1)
-ITEMS_PER_PAGE = DEFAULTS["ITEMS_PER_PAGE"]
+RUNGS = 3
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 RADIO = 'type="radio"'
 START_TIMEOUT_S = 60
 MAX_COOKIE_UPDATES = 5
+PG_DATABASES = ("bench_rep_journey", "bench_rep_journey_bare")
 ROWS = (
-    ("bare_page", f"1 bare page, {BARE_ITEMS} items ({BARE_ITEMS * SCALE_POINTS} radios)"),
-    (
-        "our_page",
-        f"2 our page /r/<token>/1, {ITEMS_PER_PAGE} items ({ITEMS_PER_PAGE * SCALE_POINTS} radios)",
-    ),
-    ("bare_page_8", f"3 bare page, {ITEMS_PER_PAGE} items (context)"),
-    ("bare_submit", f"4 bare submit, {SUBMITTED_ITEMS} answer rows, 1 transaction"),
+    ("bare_page", f"1 bare page, {ITEMS_PER_PAGE} items ({ITEMS_PER_PAGE * SCALE_POINTS} radios)"),
+    ("our_page", f"2 our page /r/<token>/1, {ITEMS_PER_PAGE} items"),
+    ("bare_page_30", f"3 bare page, {CONTEXT_ITEMS} items (context)"),
+    ("bare_submit", f"4 bare submit, same rows ({RUNGS} rungs, 2 links)"),
     ("our_submit", "5 our submit, action=submit"),
+    ("bare_submit_core", "6 bare submit, same rows, Core inserts"),
 )
 RATIOS = (
     ("our_page", "bare_page", "page ratio, 2 / 1"),
-    ("our_submit", "bare_submit", "submit ratio, 5 / 4"),
+    ("our_submit", "bare_submit_core", "submit ratio, 5 / 6 (same rows, same Core inserts)"),
+    ("our_submit", "bare_submit", "submit ratio against the ORM baseline, 5 / 4"),
 )
 
 
@@ -143,16 +143,6 @@ class WrkResult:
     def cpu_ms(self) -> float:
         """Server CPU time per request: unlike the rate, barely moved by other processes."""
         return 1000 * self.cpu_seconds / self.requests
-
-
-@dataclass(frozen=True)
-class SurveyLinks:
-    """Tokens of invitations whose drafts hold every answer, and the number of the last page."""
-
-    page_token: str
-    check_token: str
-    submit_tokens: list[str]
-    last_page: int
 
 
 def free_port() -> int:
@@ -276,52 +266,6 @@ def interleave(loads: dict[str, Load], args: argparse.Namespace) -> dict[str, Wr
     return {name: combine(parts) for name, parts in slices.items()}
 
 
-def prepare_survey_database(database_url: str, submissions: int) -> SurveyLinks:
-    """An open wave with ``submissions + 2`` invitations, each with a complete draft."""
-    questionnaire = load_directory()[QUESTIONNAIRE]
-    pages = plan_pages(questionnaire, ITEMS_PER_PAGE)
-    ladder = questionnaire.ladder
-    state = {
-        "answers": {item.id: 6 for item in questionnaire.items},
-        "ladder": [{"target": ladder.targets[0].key, "words": "Customers who trust us"}]
-        * max(1, ladder.min_rungs),
-        "ladder_done": True,
-        "reached": len(pages),
-    }
-    engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    now = utcnow()
-    with Session(engine, expire_on_commit=False) as session:
-        organisation = Organisation(name="Bench Solar")
-        sales = Team(organisation=organisation, name="Global")
-        france = Team(organisation=organisation, name="France", parent=sales)
-        product = Team(organisation=organisation, name="Product", department="product")
-        assessment = Assessment(
-            organisation=organisation,
-            name="Mindset",
-            mode="anonymous",
-            rep_questionnaire_key=questionnaire.key,
-            rep_questionnaire_version=questionnaire.version,
-            rep_questionnaire_sha256=questionnaire.sha256,
-        )
-        wave = Wave(
-            assessment=assessment,
-            name="Wave 1",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=30),
-        )
-        session.add_all([organisation, sales, france, product, assessment, wave])
-        session.flush()
-        links = invite_unnamed(session, wave, france.id, submissions + 2, "rep", now, 30)
-        session.flush()
-        drafts = sealed_drafts(session, wave.id, [link.token for link in links], state)
-        session.execute(insert(Draft), drafts)
-        session.commit()
-    engine.dispose()
-    tokens = [link.token for link in links]
-    return SurveyLinks(tokens[0], tokens[1], tokens[2:], len(pages))
-
-
 def write_token_files(folder: Path, tokens: list[str], parts: int) -> tuple[Path, ...]:
     """``tokens`` split into ``parts`` files of one token a line, one file per slice."""
     size = len(tokens) // parts
@@ -334,19 +278,19 @@ def write_token_files(folder: Path, tokens: list[str], parts: int) -> tuple[Path
 
 
 def check_bare_pages(server: Server) -> None:
-    for items in (BARE_ITEMS, ITEMS_PER_PAGE):
+    for items in (ITEMS_PER_PAGE, CONTEXT_ITEMS):
         status, _headers, html = http(server.port, "GET", f"/page/{items}")
         if status != 200 or html.count(RADIO) != items * SCALE_POINTS:
             raise RuntimeError(f"the bare page of {items} items is not what was expected")
 
 
-def session_and_submit(server: Server, links: SurveyLinks) -> tuple[str, str]:
+def session_and_submit(server: Server, wave: PreparedWave) -> tuple[str, str]:
     """The session cookie and submit body from the page, checked by one real submission.
 
     The page is fetched until the server stops updating the cookie, as a browser would keep
     the updated one; wrk then sends that same cookie with every request.
     """
-    page_path = f"/r/{links.page_token}/1"
+    page_path = f"/r/{wave.tokens[0]}/1"
     cookie = ""
     for _ in range(MAX_COOKIE_UPDATES):
         status, headers, html = http(server.port, "GET", page_path, cookie=cookie)
@@ -358,17 +302,17 @@ def session_and_submit(server: Server, links: SurveyLinks) -> tuple[str, str]:
     match = CSRF_FIELD.search(html)
     if status != 200 or html.count(RADIO) != ITEMS_PER_PAGE * SCALE_POINTS or not match:
         raise RuntimeError(f"{page_path} is not a page of {ITEMS_PER_PAGE} items with a form")
-    body = urlencode({"csrf_token": match.group(1), "action": "submit"})
-    path = f"/r/{links.check_token}/{links.last_page}"
+    body = urlencode({"csrf_token": match.group(1), "action": "submit", **submit_fields(wave)})
+    path = f"/r/{wave.tokens[1]}/{wave.last_page}"
     status, headers, _ = http(server.port, "POST", path, body, cookie)
     if status != 302 or not headers.get("Location", "").endswith("/thanks"):
         raise RuntimeError(f"the check submission got {status}, not a redirect to /thanks")
     return cookie, body
 
 
-def count_rows(database_url: str, model: type[DeclarativeBase], *where) -> int:
-    """Rows of ``model`` (that match ``where``) in a SQLite file."""
-    engine = sqlite_engine(database_url)
+def count_rows(database_url: str, model, *where) -> int:
+    """Rows of ``model`` (that match ``where``) in a database."""
+    engine = make_engine(database_url)
     with Session(engine) as session:
         total = session.scalar(select(func.count()).select_from(model).where(*where))
     engine.dispose()
@@ -397,61 +341,64 @@ def check_stored(name: str, result: WrkResult, stored: int) -> tuple[str, list[s
     return line, []
 
 
-def report(results: dict[str, WrkResult]) -> list[str]:
+def report(kind: str, results: dict[str, WrkResult]) -> list[str]:
     """The table, the two target ratios of rates, and the same ratios of server CPU per request."""
-    header = f"{'measure':<48} {'req/s':>6} {'cpu ms/req':>10} {'p50 ms':>7} {'p99 ms':>7}"
+    header = (
+        f"{kind:<11}{'measure':<46} {'req/s':>6} {'cpu ms/req':>10} {'p50 ms':>7} {'p99 ms':>7}"
+    )
     lines = [header]
     for key, label in ROWS:
         result = results[key]
         lines.append(
-            f"{label:<48} {result.rate:>6.0f} {result.cpu_ms:>10.2f}"
+            f"{kind:<11}{label:<46} {result.rate:>6.0f} {result.cpu_ms:>10.2f}"
             f" {result.p50_ms:>7.1f} {result.p99_ms:>7.1f}"
         )
     for ours, bare, what in RATIOS:
         ratio = results[ours].rate / results[bare].rate
-        verdict = "met" if ratio >= TARGET_RATIO else "missed"
         by_cpu = results[bare].cpu_ms / results[ours].cpu_ms
+        verdict = "met" if by_cpu >= TARGET_RATIO else "missed"
         lines.append(
-            f"{what}: {ratio:.2f} (target {TARGET_RATIO}: {verdict});"
-            f" by server CPU per request: {by_cpu:.2f}"
+            f"{kind}: {what}: by server CPU per request (bare / ours) {by_cpu:.2f}"
+            f" (target {TARGET_RATIO}: {verdict}); by rate (ours / bare) {ratio:.2f}"
         )
-    same_size = results["our_page"].rate / results["bare_page_8"].rate
-    lines.append(f"context, 2 / 3 (our page / bare page of the same size): {same_size:.2f}")
+    context = results["bare_page_30"].cpu_ms / results["our_page"].cpu_ms
+    lines.append(f"{kind}: context, 3 / 2 by CPU (bare page of 30 items / our page): {context:.2f}")
     return lines
 
 
 def measure(
-    args: argparse.Namespace, temp: Path
+    args: argparse.Namespace, urls: tuple[str, str], temp: Path
 ) -> tuple[dict[str, WrkResult], list[str], list[str]]:
     """Serve both apps, run the five loads, stop the servers; results, checks and problems."""
-    bare_url = f"sqlite:///{temp / 'bare.db'}"
-    survey_url = f"sqlite:///{temp / 'survey.db'}"
-    links = prepare_survey_database(survey_url, args.invitations)
-    token_files = write_token_files(temp, links.submit_tokens, args.rounds)
-    env = {**os.environ, "SURVEY_SECRET_KEY": secrets.token_hex(32)}
+    survey_url, bare_url = urls
+    wave = prepare_wave(survey_url, args.invitations + 2, confidential=True, rungs=RUNGS)
+    bare_wave = prepare_wave(bare_url, 0, rungs=RUNGS)
+    token_files = write_token_files(temp, wave.tokens[2:], args.rounds)
+    env = {**os.environ, "SURVEY_ENV": "production", "SURVEY_SECRET_KEY": secrets.token_hex(32)}
     env |= {"SURVEY_PUBLIC_URL": "http://127.0.0.1", "SURVEY_DATABASE_URL": survey_url}
-    env["BENCH_DATABASE_URL"] = bare_url
-    page_path = f"/r/{links.page_token}/1"
-    answers = {f"q-{n}": str(1 + n % SCALE_POINTS) for n in range(1, SUBMITTED_ITEMS + 1)}
+    env |= {"BENCH_DATABASE_URL": bare_url, "BENCH_WAVE_ID": str(bare_wave.wave_id)}
+    env["BENCH_TEAM_ID"] = str(bare_wave.team_id)
+    page_path = f"/r/{wave.tokens[0]}/1"
     with ExitStack() as servers:
         bare = servers.enter_context(
-            gunicorn("bench.bare_app:create_app()", env, "/page/1", temp / "bare.log")
+            gunicorn("bench.bare_response_app:create_app()", env, "/", temp / "bare.log")
         )
         ours = servers.enter_context(
-            gunicorn("survey:create_app()", env, page_path, temp / "survey.log")
+            gunicorn("survey.wsgi:app", env, "/health", temp / "survey.log")
         )
         check_bare_pages(bare)
-        cookie, submit_body = session_and_submit(ours, links)
+        cookie, submit_body = session_and_submit(ours, wave)
         pages = {
-            "bare_page": Load(bare, "GET", f"/page/{BARE_ITEMS}"),
+            "bare_page": Load(bare, "GET", f"/page/{ITEMS_PER_PAGE}"),
             "our_page": Load(ours, "GET", page_path, cookie=cookie),
-            "bare_page_8": Load(bare, "GET", f"/page/{ITEMS_PER_PAGE}"),
+            "bare_page_30": Load(bare, "GET", f"/page/{CONTEXT_ITEMS}"),
         }
         submits = {
-            "bare_submit": Load(bare, "POST", "/submit", urlencode(answers)),
+            "bare_submit": Load(bare, "POST", "/submit", bare_body(bare_wave)),
             "our_submit": Load(
-                ours, "POST", f"/r/{{token}}/{links.last_page}", submit_body, cookie, token_files
+                ours, "POST", f"/r/{{token}}/{wave.last_page}", submit_body, cookie, token_files
             ),
+            "bare_submit_core": Load(bare, "POST", "/submit-core", bare_body(bare_wave)),
         }
         for load in pages.values():
             run_wrk(load, args, args.warmup, 0)
@@ -460,10 +407,12 @@ def measure(
     problems = [
         problem
         for key, result in results.items()
-        for problem in check_run(key, result, 302 if key.endswith("submit") else 200)
+        for problem in check_run(key, result, 302 if "submit" in key else 200)
     ]
     bare_line, bare_mismatch = check_stored(
-        "bare submit", results["bare_submit"], count_rows(bare_url, Submission)
+        "bare submits",
+        combine([results["bare_submit"], results["bare_submit_core"]]),
+        count_rows(bare_url, Response),
     )
     # Less the check submission; one invitation used per stored response, or work was doubled.
     stored = count_rows(survey_url, Response) - 1
@@ -477,24 +426,37 @@ def measure(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"]
+    )
     parser.add_argument("--rounds", type=int, default=5, help="slices per measured run")
     parser.add_argument("--slice", type=int, default=2, help="seconds per slice")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page load")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--invitations", type=int, default=25_000, help="prepared submit links")
+    parser.add_argument("--invitations", type=int, default=10_000, help="prepared submit links")
     args = parser.parse_args()
 
     print(
-        f"Rep journey benchmark, {date.today()}: gunicorn -w {WORKERS} (sync), SQLite WAL; "
+        f"Rep journey benchmark, {date.today()}: gunicorn -w {WORKERS} (sync); "
         f"wrk -t{args.threads} -c{args.connections}, {args.rounds} interleaved slices of "
         f"{args.slice} s per run; load average before: {os.getloadavg()[0]:.2f}",
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="bench-rep-") as temp:
-        results, checks, problems = measure(args, Path(temp))
-    print("\n".join(report(results)))
-    print("\n".join(checks))
+    lines, problems = [], []
+    for kind in args.databases:
+        with tempfile.TemporaryDirectory(prefix="bench-rep-") as temp:
+            folder = Path(temp)
+            if kind == "sqlite":
+                urls = (f"sqlite:///{folder / 'survey.db'}", f"sqlite:///{folder / 'bare.db'}")
+                results, checks, found = measure(args, urls, folder)
+            else:
+                with postgres_databases(*PG_DATABASES) as urls:
+                    results, checks, found = measure(args, urls, folder)
+        lines += report(kind, results) + [f"{kind} {check}" for check in checks]
+        problems += [f"{kind} {problem}" for problem in found]
+        print(f"{kind}: done; load average {os.getloadavg()[0]:.2f}", flush=True)
+    print("\n".join(lines))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)

@@ -29,7 +29,6 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,10 +39,11 @@ sys.path.insert(0, str(ROOT))
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from werkzeug.test import TestResponse  # noqa: E402
 
 import survey.users.routes as user_routes  # noqa: E402
+from bench._measure import Meter  # noqa: E402
 from survey import create_app  # noqa: E402
 from survey.accounts.passwords import hash_password  # noqa: E402
 from survey.db import db  # noqa: E402
@@ -135,24 +135,6 @@ class MailTimer:
             self.wall += time.perf_counter() - start
 
 
-class Meter:
-    """Counts SQL statements on the app's engine and times one request at a time."""
-
-    def __init__(self, app: Flask) -> None:
-        self.statements = 0
-        event.listen(app.extensions["database"].engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args) -> None:
-        self.statements += 1
-
-    def measure(self, call: Callable[[], TestResponse]) -> tuple[TestResponse, dict]:
-        before = self.statements
-        wall, cpu = time.perf_counter(), time.process_time()
-        response = call()
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        return response, {"wall": wall, "cpu": cpu, "sql": self.statements - before}
-
-
 def csrf(response: TestResponse) -> str:
     match = CSRF_FIELD.search(response.get_data(as_text=True))
     if match is None:
@@ -218,6 +200,7 @@ def main() -> int:
                     "DATABASE_URL": f"sqlite:///{folder}/bench.db",
                     "PUBLIC_URL": "http://localhost",
                     "MAIL_IN_BACKGROUND": False,
+                    "JOBS_IN_BACKGROUND": False,
                     "SMTP_HOST": "127.0.0.1",
                     "SMTP_PORT": port,
                     "RATELIMIT_ENABLED": False,

@@ -39,8 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from http.client import HTTPException
@@ -50,11 +49,16 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench._prepare import ANSWER, PreparedWave, prepare_wave  # noqa: E402
+from bench._measure import postgres_databases  # noqa: E402
+from bench._prepare import (  # noqa: E402
+    PreparedWave,
+    bare_body,
+    prepare_wave,
+    submit_fields,
+)
 from bench._serve import App, child_pids, open_sockets, serve  # noqa: E402
 from bench.bench_rep_journey import (  # noqa: E402
     CSRF_FIELD,
@@ -82,7 +86,6 @@ RESPAWN_TIMEOUT_S = 30
 REFUSED = (404, 409)  # an already used link: not open (404) or just submitted (409)
 APP_SPEC = "survey.wsgi:app"
 BARE_SPEC = "bench.bare_response_app:create_app()"
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASES = ("bench_load", "bench_load_bare")
 
 
@@ -154,22 +157,6 @@ class DatabaseRun:
     responses: int
     used_invitations: int
     duplicated_keys: int
-
-
-def submit_fields(wave: PreparedWave) -> dict[str, str]:
-    """The last page's answers: help received from and given to the other team."""
-    return {"help-received": str(wave.other_team_id), "help-given": str(wave.other_team_id)}
-
-
-def bare_body(wave: PreparedWave) -> str:
-    """The bare endpoint's form: the same answers, ladder and cooperation as a prepared draft."""
-    fields = [(f"q-{item_id}", str(ANSWER)) for item_id in wave.item_ids]
-    for position, rung in enumerate(wave.ladder, start=1):
-        fields += [
-            (f"ladder-{position}-target", rung["target"]),
-            (f"ladder-{position}-words", rung["words"]),
-        ]
-    return urlencode(fields + list(submit_fields(wave).items()))
 
 
 def open_form(port: int, path: str, fields: dict[str, str]) -> tuple[int, str, str]:
@@ -389,20 +376,6 @@ def problems_of(run: DatabaseRun) -> list[str]:
     return problems
 
 
-@contextmanager
-def postgres_databases() -> Iterator[tuple[str, str]]:
-    """Fresh ``bench_load`` and ``bench_load_bare`` databases, dropped at the end."""
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        for name in PG_DATABASES:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {name}")
-        try:
-            yield tuple(f"postgresql+psycopg://postgres@127.0.0.1:5432/{n}" for n in PG_DATABASES)
-        finally:
-            for name in PG_DATABASES:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def check_submission(server: Server, wave: PreparedWave, token: str) -> tuple[str, str]:
     """One real submission through the app; its cookie and body serve wrk's requests."""
     path = f"/r/{token}/{wave.last_page}"
@@ -545,7 +518,7 @@ def main() -> int:
                 urls = (f"sqlite:///{folder / 'survey.db'}", f"sqlite:///{folder / 'bare.db'}")
                 runs.append(run_database(kind, urls, args, folder))
             else:
-                with postgres_databases() as urls:
+                with postgres_databases(*PG_DATABASES) as urls:
                     runs.append(run_database(kind, urls, args, folder))
             print(f"{kind}: done in {time.monotonic() - started:.0f} s", flush=True)
     print("\n".join(report(runs)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey import (
     auth,
@@ -19,6 +20,7 @@ from survey import (
     static_assets,
 )
 from survey.db import db
+from survey.jobs import queue as jobs_queue
 from survey.params import AsciiIntegerConverter
 
 csrf = CSRFProtect()
@@ -41,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.ensure_secret_key(app.config, Path(app.instance_path))
     config.check_production(app.config)
+    config.choose_rate_limit_storage(app.config)
+    proxy_hops = config.proxy_hops(app.config["PROXY_HOPS"])
     # Before any route is added: <int:...> takes ASCII digits only (see survey/params.py).
     app.url_map.converters["int"] = AsciiIntegerConverter
 
@@ -54,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    jobs_queue.init_app(app)
 
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
@@ -84,4 +89,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sso_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(words_bp)
+    if proxy_hops:
+        # The client's address and scheme as the proxies saw them; never their Host, port or
+        # prefix: links are built from PUBLIC_URL.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=0, x_port=0, x_prefix=0
+        )
     return app

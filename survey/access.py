@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from survey.audit import refuse
 from survey.db import db
-from survey.models import Assessment, MailBatch, Organisation, Person, Team, User, Wave
+from survey.models import Assessment, Job, MailBatch, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, teams_of
 from survey.models.people import consultant_organisation
@@ -237,6 +237,14 @@ def batch_or_404(session: Session, wave: Wave, batch_id: int) -> MailBatch:
     if batch is None or batch.wave_id != wave.id:
         refuse(session, "mail batch", batch_id, organisation_id=wave.assessment.organisation_id)
     return batch
+
+
+def job_or_404(session: Session, organisation: Organisation, job_id: int) -> Job:
+    """A background job of ``organisation``, one ``organisation_or_404`` returned."""
+    job = by_id(session, Job, job_id)
+    if job is None or job.organisation_id != organisation.id:
+        refuse(session, "job", job_id, organisation_id=organisation.id)
+    return job
 
 
 def person_or_404(session: Session, organisation: Organisation, person_id: int) -> Person:

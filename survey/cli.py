@@ -1,11 +1,13 @@
 """Command-line tools: ``flask --app survey init-db | seed-demo | create-user | invite``,
 ``disable-user``, ``enable-user``, ``reset-password``, ``reset-two-factor``,
-``purge-identities``, ``backup``, ``restore`` and ``build-assets``."""
+``purge-identities``, ``backup``, ``restore``, ``release-due``, ``jobs-scheduler`` and
+``build-assets``."""
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -46,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(release_due)
+    app.cli.add_command(jobs_scheduler)
     app.cli.add_command(build_assets)
 
 
@@ -83,6 +86,28 @@ def release_due() -> None:
     for assessment in db.session.scalars(select(Assessment).order_by(Assessment.id)):
         released += sum(info.final for info in latest_releases(db.session, assessment).values())
     click.echo(f"{released} closed waves are released.")
+
+
+@click.command("jobs-scheduler")
+@click.option("--once", is_flag=True, help="Look once and stop (for cron).")
+@with_appcontext
+def jobs_scheduler(once: bool) -> None:
+    """Every SCHEDULER_SECONDS: mail invitations of waves that open and reminders on their
+    days, release waves that close, and send again the jobs whose worker died. Safe to run on
+    several machines at once: each job is asked for once."""
+    from survey.campaigns.scheduler import tick
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    while True:
+        done = tick(app, utcnow())
+        if done.asked or done.sent_again or done.files_deleted:
+            click.echo(
+                f"{utcnow():%Y-%m-%d %H:%M:%S} asked for {len(done.asked)} jobs, sent "
+                f"{len(done.sent_again)} again, deleted {done.files_deleted} old files."
+            )
+        if once:
+            return
+        time.sleep(app.config["SCHEDULER_SECONDS"])
 
 
 @click.command("init-db")

@@ -55,12 +55,18 @@ def from_environment() -> dict:
     ``SECRET_KEY`` is None unless ``SURVEY_SECRET_KEY`` is set: see :func:`ensure_secret_key`.
     """
     return {
+        **_jobs_from_environment(),
         "PRODUCTION": os.environ.get("SURVEY_ENV", "development") == "production",
         "SECRET_KEY": os.environ.get("SURVEY_SECRET_KEY") or None,
         "DATABASE_URL": os.environ.get("SURVEY_DATABASE_URL", DEFAULT_DATABASE_URL),
         "PUBLIC_URL": os.environ.get("SURVEY_PUBLIC_URL", "http://127.0.0.1:5000"),
         "SECURE_COOKIES": os.environ.get("SURVEY_SECURE_COOKIES", "auto"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis, shared by every app server, worker and scheduler: the job queue (survey/jobs)
+        # and, unless SURVEY_RATELIMIT_STORAGE_URI names another store, the rate limits.
+        "REDIS_URL": os.environ.get("SURVEY_REDIS_URL") or None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("SURVEY_RATELIMIT_STORAGE_URI") or None,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+        "PROXY_HOPS": os.environ.get("SURVEY_PROXY_HOPS", "0"),
         # Invitations by e-mail (survey/mail.py); security is none, starttls or ssl.
         "SMTP_HOST": os.environ.get("SURVEY_SMTP_HOST", "localhost"),
         "SMTP_PORT": int(os.environ.get("SURVEY_SMTP_PORT", "25")),
@@ -73,6 +79,52 @@ def from_environment() -> dict:
             "SURVEY_REQUIRE_TWO_FACTOR", os.environ.get("SURVEY_REQUIRE_TWO_FACTOR", "off")
         ),
     }
+
+
+def _jobs_from_environment() -> dict:
+    """The jobs' lease and the scheduler's pace, when the environment sets them (whole
+    seconds, at least 1)."""
+    found = {}
+    for name, key in (
+        ("SURVEY_JOBS_LEASE_SECONDS", "JOBS_LEASE_SECONDS"),
+        ("SURVEY_SCHEDULER_SECONDS", "SCHEDULER_SECONDS"),
+    ):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        if not (value.strip().isascii() and value.strip().isdigit() and int(value) >= 1):
+            raise ValueError(
+                f"{name} must be a whole number of seconds, at least 1, not {value!r}."
+            )
+        found[key] = int(value)
+    return found
+
+
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+"""Seconds a rate-limit count waits for Redis to connect, and to answer."""
+
+
+def choose_rate_limit_storage(config: dict) -> None:
+    """Set where the rate limits count: ``RATELIMIT_STORAGE_URI`` when given, else Redis when
+    ``REDIS_URL`` is, else each process's own memory (``memory://``).
+
+    A Redis store gets short timeouts, so that a Redis that does not answer makes the limits
+    fall back to memory (``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``) within a second rather
+    than hold every request.
+    """
+    uri = config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+    config["RATELIMIT_STORAGE_URI"] = uri
+    if uri.startswith(("redis", "valkey")):
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
+
+
+def proxy_hops(value: str | int) -> int:
+    """The number of reverse proxies in front of the app (``SURVEY_PROXY_HOPS``): 0 (none, the
+    default) or more, as a whole number."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
+        raise ValueError(f"SURVEY_PROXY_HOPS must be a whole number, 0 or more, not {value!r}.")
+    return int(text)
 
 
 SECURE_COOKIE_CHOICES = {"on": True, "off": False, "auto": None}
@@ -127,6 +179,11 @@ DEFAULTS: dict = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # Failed logins: each waits this long, then the limits below refuse more (429).
     "RATELIMIT_ENABLED": True,
+    # When the shared store (Redis) does not answer, each process counts in its own memory until
+    # it answers again: limits stay on, nobody is refused for it (README, Operations). An error
+    # past that fallback loses one count and is logged; the request is answered as usual.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_FAILURE_DELAY_SECONDS": 0.5,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per hour",
@@ -147,9 +204,24 @@ DEFAULTS: dict = {
     # Roster uploads (the one form allowed past MAX_CONTENT_LENGTH): larger files are refused.
     "ROSTER_MAX_BYTES": 2 * 1024 * 1024,
     "ROSTER_MAX_ROWS": 20_000,
-    # Invitation mails: seconds an SMTP step may take; sent by a background thread unless False.
+    # Seconds an SMTP step may take.
     "SMTP_TIMEOUT_SECONDS": 30,
+    # A password reset's mail goes out from a thread once the answer is sent (same timing for
+    # every address: survey/accounts/resets.py), unless False.
     "MAIL_IN_BACKGROUND": True,
+    # Background jobs (survey/jobs): without REDIS_URL they run in a thread of the app process,
+    # or in the caller's thread when this is False (most tests).
+    "JOBS_IN_BACKGROUND": True,
+    # A mailing is sent by one job per this many mails, which several workers share.
+    "MAIL_JOB_SIZE": 500,
+    # A running job whose heartbeat is older than this has lost its worker and is sent again.
+    "JOBS_LEASE_SECONDS": 120,
+    # The prefix of Dramatiq's keys in Redis.
+    "JOBS_NAMESPACE": "survey",
+    # Seconds between two looks of the scheduler (flask jobs-scheduler).
+    "SCHEDULER_SECONDS": 30,
+    # Days a job's file (a report, an export) is kept after the job finished.
+    "JOB_RESULT_DAYS": 1,
     # Whether admins and consultants must turn two-factor authentication on (from
     # SURVEY_REQUIRE_TWO_FACTOR); managers never must.
     "TWO_FACTOR_REQUIRED_FOR_STAFF": False,

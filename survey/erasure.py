@@ -9,7 +9,8 @@ and unties their used invitations from them (``person_id`` becomes NULL). Their 
 responses carry the pseudonym as ``respondent_key``: they are either deleted (with their WHY
 ladder and cooperation links, through the foreign keys' cascade) or kept without the key, so
 nothing pairs them across waves any more. Anonymous responses carry nothing that leads to
-anyone, so they are never touched.
+anyone, so they are never touched. The files of the organisation's jobs (exports and reports
+made before) and its roster files waiting to be imported are deleted too, as they may hold them.
 
 Whether a person answered an anonymous assessment is never shown: the plan and the result count
 their invitations to anonymous assessments as one number, used or not, and only invitations to
@@ -25,7 +26,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.db import wipe_after_commit
-from survey.models import Assessment, Draft, Invitation, Person, Response, Wave
+from survey.jobs.runner import drop_files
+from survey.models import Assessment, Draft, Invitation, Person, Response, RosterUpload, Wave
 from survey.releases.store import remember_erased, remember_unpaired
 
 
@@ -121,6 +123,11 @@ def erase_person(session: Session, person: Person, *, delete_responses: bool) ->
         unpaired = session.execute(
             update(Response).where(keyed).values(respondent_key=None)
         ).rowcount
+    # Files made before (exports, reports) and roster files waiting to be imported hold them.
+    drop_files(session, person.organisation_id)
+    session.execute(
+        delete(RosterUpload).where(RosterUpload.organisation_id == person.organisation_id)
+    )
     session.delete(person)
     session.flush()
     wipe_after_commit(session)

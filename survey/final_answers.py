@@ -212,14 +212,39 @@ def _shown(data: dict, role: str) -> dict:
 _POOLING = threading.Lock()  # one reading of the pooled answers at a time, not one per request
 
 
+def erasure_stamp(session: Session) -> tuple[int, int]:
+    """What changes whenever an answer of a wave released in full is erased: how many responses
+    those waves hold, and how many released answers were erased (tombstones).
+
+    Such a wave has closed: its responses can only be erased, never added or changed, and
+    tombstones are only ever added, so the stamp never comes back to an earlier value. Keyed by
+    it and by the final releases read, a cached figure is the same in every process.
+    """
+    finals = select(Release.wave_id).where(Release.final.is_(True))
+    responses = select(func.count()).select_from(Response).where(Response.wave_id.in_(finals))
+    erased = (
+        select(func.count())
+        .select_from(ReleasedErasure)
+        .where(ReleasedErasure.last_release != NEVER_ERASED)
+    )
+    row = session.execute(select(responses.scalar_subquery(), erased.scalar_subquery())).one()
+    return int(row[0]), int(row[1])
+
+
 def on_pooled_sample(
     session: Session, questionnaire: Questionnaire, label: tuple, compute: Callable[[Sample], T]
 ) -> T:
     """``compute`` over the pooled quality page's sample of ``questionnaire`` (every client's
     waves released in full), cached under ``label`` until a wave asking it is next released in
-    full."""
+    full or an answer of such a wave is erased (:func:`erasure_stamp`)."""
     releases = pooled_releases(session, questionnaire)
-    key = (*label, questionnaire.key, questionnaire.version, tuple(i.id for i in releases))
+    key = (
+        *label,
+        questionnaire.key,
+        questionnaire.version,
+        tuple(i.id for i in releases),
+        erasure_stamp(session),
+    )
     cache = score_cache()
     found = cache.get(key)
     if found is not None:

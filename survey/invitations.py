@@ -53,6 +53,7 @@ def _add_with_token(
             team_id=team_id,
             role=role,
             token_hash=token_hash(token),
+            created_at=now,
             expires_at=_expiry(wave, now, days),
             **columns,
         )

@@ -89,19 +89,23 @@ def stored_words(session: Session, wave_id: int, blocks: Iterable[Mapping]) -> S
     return StoredWords([(w, t, writer) for _, w, t, writer in shown], held, withdrawn)
 
 
-def steps_stamp(session: Session, wave_id: int) -> tuple[int, int, int]:
+def steps_stamp(session: Session, wave_id: int) -> tuple[int, int, tuple[tuple[int, int], ...]]:
     """What changes whenever a step of the wave is erased, held back or shown again, or sorted
-    (a category is only ever given, never changed): (steps with words, held back, unsorted)."""
+    (a category is only ever given, never changed): (steps with words, unsorted, and which steps
+    are held back). Which, not how many: holding one step back and showing another again keeps
+    the count, and a cache keyed by it would show the words now held back."""
     row = session.execute(
-        select(
-            func.count(),
-            func.count(case((LadderRung.held_back.is_(True), 1))),
-            func.count(case((LadderRung.target.is_(None), 1))),
-        )
+        select(func.count(), func.count(case((LadderRung.target.is_(None), 1))))
         .join(Response, Response.id == LadderRung.response_id)
         .where(Response.wave_id == wave_id, LadderRung.words.is_not(None))
     ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    held = session.execute(
+        select(LadderRung.response_id, LadderRung.position)
+        .join(Response, Response.id == LadderRung.response_id)
+        .where(Response.wave_id == wave_id, LadderRung.held_back.is_(True))
+        .order_by(LadderRung.response_id, LadderRung.position)
+    ).all()
+    return int(row[0]), int(row[1]), tuple((int(r), int(p)) for r, p in held)
 
 
 def _steps(session: Session, wave_id: int) -> list[tuple[str, str, str | None, bool, int]]:

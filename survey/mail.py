@@ -171,7 +171,7 @@ def send_all(
                 return
             report(key, None)
     finally:
-        _quit(smtp)
+        disconnect(smtp)
 
 
 def _fail_rest(pending, reason: str, report) -> None:
@@ -179,7 +179,8 @@ def _fail_rest(pending, reason: str, report) -> None:
         report(key, reason)
 
 
-def _quit(smtp: smtplib.SMTP) -> None:
+def disconnect(smtp: smtplib.SMTP) -> None:
+    """Say goodbye to the server, or just close the connection when it does not listen."""
     try:
         smtp.quit()
     except (OSError, smtplib.SMTPException):

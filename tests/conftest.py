@@ -92,6 +92,11 @@ def app(database_url: str) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key-not-for-production",
             "DATABASE_URL": database_url,
             "PUBLIC_URL": "http://localhost",
+            # Jobs run in the thread that asks for them (a test sees them done), never on a
+            # Redis the environment might name; tests of the queue set these themselves.
+            "JOBS_IN_BACKGROUND": False,
+            "REDIS_URL": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
     with app.app_context():
@@ -133,6 +138,7 @@ def mailing(app: Flask, smtp_server):
         SMTP_SENDER="survey@consultancy.example",
         SMTP_SECURITY="none",
         MAIL_IN_BACKGROUND=False,
+        JOBS_IN_BACKGROUND=False,
         PUBLIC_URL=PUBLIC_URL,
     )
     return smtp_server

@@ -86,6 +86,7 @@ def _released(
         wave_id,
         with_specs,
         language(),  # titles, findings and chart texts are in the reader's language
+        tuple(board.view.waves),  # read live, not from a release: a wave's name can change
     )
     cache = score_cache()
     cached = cache.get(key)

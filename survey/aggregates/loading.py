@@ -3,6 +3,12 @@
 One query per kind of data: packed answers (one row per response, with where the WHY ladder
 ends) and cooperation links. The process-wide cache keeps what never changes: release payloads
 and the charts drawn from them.
+
+Each process has its own cache, filled on demand and never invalidated, only trimmed (the
+least recently used entries past :data:`CACHE_SIZE`). So every key names all the database
+state its value depends on: release ids (a release's payload is written once), and a stamp
+read afresh where later changes matter (erased answers, held-back words). Two app servers
+then show the same figures whatever each has cached.
 """
 
 from __future__ import annotations
@@ -71,7 +77,8 @@ class _Cache:
 
 
 def score_cache() -> _Cache:
-    """The app's cache of scored waves and of what is built from them."""
+    """The app's cache of scored waves and of what is built from them; its keys name the
+    database state each value depends on, so that a hit is never stale (see the module)."""
     return current_app.extensions.setdefault("score_cache", _Cache(CACHE_SIZE))
 
 

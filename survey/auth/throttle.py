@@ -4,9 +4,9 @@ Two limits count failed attempts only, so that people who type their password ri
 held up: one per remote address and submitted e-mail (an attack on one account), and one per
 remote address (one client trying many accounts). Their sizes are the config keys
 ``LOGIN_FAILURES_PER_ACCOUNT`` and ``LOGIN_FAILURES_PER_ADDRESS``; the counts live in
-``RATELIMIT_STORAGE_URI`` (``memory://`` per process; ``redis://...`` to share them between
-app servers). Behind a reverse proxy, the remote address is the proxy's unless the app is
-wrapped in werkzeug's ``ProxyFix``.
+``RATELIMIT_STORAGE_URI`` (Redis when ``SURVEY_REDIS_URL`` is set, shared by every app server;
+else ``memory://``, per process: see :mod:`survey.limiter`). Behind a reverse proxy, the remote
+address is the proxy's unless ``SURVEY_PROXY_HOPS`` says how many proxies to see through.
 """
 
 from __future__ import annotations

@@ -15,4 +15,5 @@ from survey.campaigns import (  # noqa: E402, F401
     rate_routes,
     release_routes,
     routes,
+    scheduler,
 )

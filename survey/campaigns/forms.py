@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -26,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from survey.campaigns.schedule import reminder_days
 from survey.forms import OptionalNumberField
 from survey.invitations import MAX_TEAM_LINK_CAPACITY
 from survey.models.assessment import MODES
@@ -146,6 +148,17 @@ class WaveForm(FlaskForm):
     manager_version = SelectField(
         _l("Questionnaire version for managers"), coerce=coerce_id, validate_choice=True
     )
+    # What the scheduler does (survey.campaigns.scheduler); gone once the wave has opened.
+    invite_on_open = BooleanField(_l("Mail the invitations when the wave opens"))
+    reminders = StringField(
+        _l("Reminders, in days after the opening"), validators=[Length(max=100)]
+    )
+
+    def validate_reminders(self, field) -> None:
+        try:
+            reminder_days(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
 
 
 class RecipientsForm(FlaskForm):

@@ -49,18 +49,18 @@ from survey.campaigns.issuing import (
 )
 from survey.campaigns.mailing import (
     coarse_progress,
-    dispatch,
-    outgoing_mail,
+    hand_over,
     progress,
     retry_candidates,
     start_batch,
+    submit_mailing,
 )
 from survey.campaigns.schedule import wave_status, when
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import ConfirmForm
-from survey.instruments import all_questionnaires
 from survey.invitations import link_url, team_link
+from survey.jobs.queue import dispatch_all
 from survey.mail import SmtpSettings
 from survey.models import Invitation, MailBatch, Person, Wave
 from survey.models._columns import utcnow
@@ -99,6 +99,8 @@ def invite(organisation_id: int, assessment_id: int, wave_id: int):
             )
         )
         return _invitations_page(organisation, assessment, wave, invite_form=form, status=422)
+    # By e-mail, the tokens made here are never seen: each mail's job gives its invitation a
+    # fresh one just before sending it.
     issued = invite_roster(db.session, wave, people, utcnow(), _days())
     return _deliver(organisation, wave, form, issued, "invitation", "invitations.create")
 
@@ -114,7 +116,10 @@ def remind(organisation_id: int, assessment_id: int, wave_id: int):
     if not waiting and not _anonymous(assessment):
         form.team.errors.append(_("Nobody invited there is waiting for a reminder."))
         return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
-    issued = reissue(db.session, waiting, wave, utcnow(), _days())
+    if form.delivery.data == "csv":
+        issued = reissue(db.session, waiting, wave, utcnow(), _days())
+    else:  # the job gives each a fresh link as its mail goes out
+        issued = [Issued(invitation, "") for invitation in waiting]
     return _deliver(organisation, wave, form, issued, "reminder", "invitations.remind")
 
 
@@ -163,14 +168,14 @@ def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: in
     organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
     now = utcnow()
-    retry_count = len(retry_candidates(db.session, batch, now))
+    retry_count = len(retry_candidates(db.session, batch))
     return render_template(
         "campaigns/mailing.html",
         organisation=organisation,
         assessment=assessment,
         wave=wave,
         batch=batch,
-        progress=_shown(assessment, batch, progress(db.session, batch, now)),
+        progress=_shown(assessment, batch, progress(db.session, batch)),
         retry=_shown_count(assessment, batch, retry_count),
         retry_possible=retry_count > 0 or _coarsened(assessment, batch),
         wave_closed=wave_status(wave, now) == "closed",
@@ -183,7 +188,7 @@ def mailing(organisation_id: int, assessment_id: int, wave_id: int, batch_id: in
 def mailing_json(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int):
     _organisation, assessment, wave = _wave(organisation_id, assessment_id, wave_id)
     batch = batch_or_404(db.session, wave, batch_id)
-    state = _shown(assessment, batch, progress(db.session, batch, utcnow()))
+    state = _shown(assessment, batch, progress(db.session, batch))
     return jsonify(
         total=state.total,
         sent=state.sent,
@@ -205,22 +210,23 @@ def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int)
         return _closed(wave)
     if not ConfirmForm().validate_on_submit():
         return error_page(400, _("This form has expired; reload the page and try again."))
-    failed = retry_candidates(db.session, batch, now)
+    if progress(db.session, batch).state in ("queued", "sending"):
+        return error_page(409, _("This mailing is still being sent; wait until it ends."))
+    failed = retry_candidates(db.session, batch)
     if not failed and not _coarsened(assessment, batch):
         return error_page(409, _("There is nothing left to retry in this mailing."))
-    issued = reissue(db.session, failed, wave, now, _days())
-    new_batch = start_batch(db.session, wave, "retry", issued)
+    hand_over(db.session, batch)
+    new_batch = start_batch(db.session, wave, "retry", failed)
     record(
         db.session,
         "invitations.retry",
         organisation_id=organisation.id,
         target=f"wave {wave.id}",
-        count=_audited_count(assessment, batch.kind, len(issued)),
+        count=_audited_count(assessment, batch.kind, len(failed)),
         mailing=new_batch.id,
         retried=batch.id,
     )
-    db.session.commit()
-    _send(new_batch, issued)
+    _send(new_batch)
     return redirect(_mailing_url(new_batch), 303)
 
 
@@ -246,7 +252,7 @@ def _deliver(
         filename = f"links-{kind}s-wave{wave.id}-{utcnow():%Y%m%d-%H%M}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
         return Response(body, mimetype="text/csv", headers=headers)
-    batch = start_batch(db.session, wave, kind, issued)
+    batch = start_batch(db.session, wave, kind, [item.invitation for item in issued])
     record(
         db.session,
         action,
@@ -257,22 +263,13 @@ def _deliver(
         delivery="email",
         mailing=batch.id,
     )
-    db.session.commit()
-    _send(batch, issued)
+    _send(batch)
     return redirect(_mailing_url(batch), 303)
 
 
-def _send(batch: MailBatch, issued: list[Issued]) -> None:
-    config = current_app.config
-    minutes = {}
-    for role in ("rep", "manager"):
-        questionnaire = all_questionnaires().get(batch.wave.instrument(role)[:2])
-        minutes[role] = questionnaire.minutes if questionnaire else None
-    messages = outgoing_mail(
-        batch, issued, config["PUBLIC_URL"], config["SMTP_SENDER"], minutes, utcnow()
-    )
-    db.session.commit()  # the deliveries whose message could not be written have failed
-    dispatch(current_app._get_current_object(), batch.id, messages)
+def _send(batch: MailBatch) -> None:
+    """Commit the batch with the jobs that send it, and start them."""
+    dispatch_all([job.id for job in submit_mailing(db.session, batch, current_user.id)])
 
 
 def _invitations_page(organisation, assessment, wave, status: int = 200, **forms):
@@ -310,7 +307,7 @@ def _invitations_page(organisation, assessment, wave, status: int = 200, **forms
         has_teams=bool(team_ids),
         batches=batches,
         progress={
-            batch.id: _shown(assessment, batch, progress(db.session, batch, now))
+            batch.id: _shown(assessment, batch, progress(db.session, batch))
             for batch in batches.items
         },
         mail_problem=_mail_problem(),

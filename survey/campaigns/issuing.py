@@ -106,7 +106,7 @@ def reissue(
     """A fresh token for each invitation: the link sent before stops working.
 
     The drafts saved under the old links are deleted (nobody could open them any more), and once
-    the caller commits, SQLite's write-ahead log is emptied of them too.
+    the caller commits, SQLite's write-ahead log is emptied of them too (when there were any).
     """
     issued = []
     for invitation in invitations:
@@ -115,13 +115,15 @@ def reissue(
         invitation.expires_at = max(wave.closes_at, now + timedelta(days=days))
         issued.append(Issued(invitation, token))
     ids = [invitation.id for invitation in invitations]
+    deleted = 0
     for start in range(0, len(ids), HASH_CHUNK):
-        session.execute(
+        deleted += session.execute(
             delete(Draft)
             .where(Draft.invitation_id.in_(ids[start : start + HASH_CHUNK]))
             .execution_options(synchronize_session=False)
-        )
-    wipe_after_commit(session)
+        ).rowcount
+    if deleted:
+        wipe_after_commit(session)
     return issued
 
 

@@ -25,6 +25,8 @@ from survey.campaigns.schedule import (
     close_now_problem,
     midnight_defaults,
     open_now_problem,
+    reminder_days,
+    reminders_problem,
     schedule_problems,
     wave_status,
     when,
@@ -194,6 +196,7 @@ def new_wave(organisation_id: int, assessment_id: int):
             closes_at=_utc(form.closes_at.data, found),
         )
         _set_versions(wave, form)
+        _set_schedule(wave, form)
         db.session.add(wave)
         db.session.flush()
         record(
@@ -206,6 +209,7 @@ def new_wave(organisation_id: int, assessment_id: int):
             opens_at=wave.opens_at.isoformat(),
             closes_at=wave.closes_at.isoformat(),
             versions=_versions(wave),
+            **_scheduled(wave),
         )
         db.session.commit()
         flash(_("Scheduled %(wave)s: %(when)s.", wave=wave.name, when=when(wave)))
@@ -231,6 +235,8 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
             "name": wave.name,
             "opens_at": to_local(wave.opens_at, _zone(found)),
             "closes_at": to_local(wave.closes_at, _zone(found)),
+            "invite_on_open": wave.invite_on_open,
+            "reminders": ", ".join(str(day) for day in wave.reminder_days or []),
         },
         locked=status == "open",
     )
@@ -239,12 +245,13 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
         and _schedule_fits(form, found, wave)
         and _versions_fit(form, found, wave)
     ):
-        before = (wave.name, wave.opens_at, wave.closes_at, _versions(wave))
+        before = (wave.name, wave.opens_at, wave.closes_at, _versions(wave), _scheduled(wave))
         wave.name = form.name.data
         if status == "scheduled":
             wave.opens_at = _utc(form.opens_at.data, found)
             _set_versions(wave, form)
         wave.closes_at = _utc(form.closes_at.data, found)
+        _set_schedule(wave, form)
         record(
             db.session,
             "wave.update",
@@ -255,12 +262,14 @@ def edit_wave(organisation_id: int, assessment_id: int, wave_id: int):
                 "opens_at": before[1].isoformat(),
                 "closes_at": before[2].isoformat(),
                 "versions": before[3],
+                **before[4],
             },
             after={
                 "name": wave.name,
                 "opens_at": wave.opens_at.isoformat(),
                 "closes_at": wave.closes_at.isoformat(),
                 "versions": _versions(wave),
+                **_scheduled(wave),
             },
         )
         db.session.commit()
@@ -410,6 +419,8 @@ def _wave_form(assessment: Assessment, wave: Wave | None, data: dict, locked=Fal
             wave.instrument(role)[1] if wave else lowest_version(assessment, None, role)
         )
     form = WaveForm(data=data)
+    if locked:  # the wave has opened: its opening's mailing happened, or never will
+        del form["invite_on_open"]
     zone = _zone(assessment)
     form.opens_at.label.text = _("Opens (%(zone)s)", zone=zone)
     form.closes_at.label.text = _("Closes (%(zone)s)", zone=zone)
@@ -467,6 +478,17 @@ def _set_versions(wave: Wave, form: WaveForm) -> None:
             set_version(wave, all_questionnaires(), role, form[f"{role}_version"].data)
 
 
+def _set_schedule(wave: Wave, form: WaveForm) -> None:
+    if "invite_on_open" in form:
+        wave.invite_on_open = form.invite_on_open.data
+    wave.reminder_days = reminder_days(form.reminders.data)
+
+
+def _scheduled(wave: Wave) -> dict:
+    """The scheduler's part of a wave, for the audit log."""
+    return {"invite_on_open": wave.invite_on_open, "reminder_days": list(wave.reminder_days)}
+
+
 def _versions(wave: Wave) -> dict[str, int]:
     return {
         role: wave.instrument(role)[1]
@@ -493,6 +515,10 @@ def _schedule_fits(form: WaveForm, assessment: Assessment, wave: Wave | None) ->
     )
     schedule = Schedule(form.name.data, opens_at, closes_at)
     problems = schedule_problems(schedule, list(assessment.waves), utcnow(), editing=wave)
+    start = opens_at or (wave.opens_at if wave else closes_at)
+    late = reminders_problem(reminder_days(form.reminders.data), start, closes_at)
+    if late and "closes_at" not in problems:
+        problems["reminders"] = late
     for field, message in problems.items():
         form[field].errors.append(message)
     return not problems

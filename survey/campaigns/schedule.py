@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from survey import i18n
 from survey.models import Wave
@@ -153,4 +154,48 @@ def close_now_problem(wave: Wave, now: datetime) -> str | None:
         return _("%(wave)s has not opened yet; change its times instead.", wave=wave.name)
     if status == "closed":
         return _("%(wave)s is closed already.", wave=wave.name)
+    return None
+
+
+MAX_REMINDERS = 4
+REMINDER_DAY_LIMIT = 90
+
+
+def reminder_days(text: str | None) -> list[int]:
+    """The days after opening typed on the wave form (``"3, 7"``), sorted; ``ValueError`` with
+    words for the consultant when they are not a few distinct whole numbers from 1 to 90.
+
+    >>> reminder_days(" 7,3 ")
+    [3, 7]
+    >>> reminder_days("")
+    []
+    >>> reminder_days("3, three")
+    Traceback (most recent call last):
+    ...
+    ValueError: Write whole numbers of days separated by commas, such as 3, 7.
+    """
+    parts = [part.strip() for part in (text or "").replace(";", ",").split(",")]
+    parts = [part for part in parts if part]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError(_("Write whole numbers of days separated by commas, such as 3, 7."))
+    days = sorted({int(part) for part in parts})
+    if len(days) != len(parts):
+        raise ValueError(_("Each day may appear once."))
+    if len(days) > MAX_REMINDERS:
+        raise ValueError(_("At most %(count)s reminders per wave.", count=MAX_REMINDERS))
+    if days and not 1 <= days[0] <= days[-1] <= REMINDER_DAY_LIMIT:
+        raise ValueError(_("Reminder days run from 1 to %(most)s.", most=REMINDER_DAY_LIMIT))
+    return days
+
+
+def reminders_problem(days: list[int], opens_at: datetime, closes_at: datetime) -> str | None:
+    """Why reminders on ``days`` cannot go out before the wave closes, else ``None``."""
+    late = [day for day in days if opens_at + timedelta(days=day) >= closes_at]
+    if late:
+        return ngettext(
+            "Day %(days)s comes after the wave has closed.",
+            "Days %(days)s come after the wave has closed.",
+            len(late),
+            days=", ".join(str(day) for day in late),
+        )
     return None

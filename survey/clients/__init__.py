@@ -10,4 +10,4 @@ from survey.access import consultants_only
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 consultants_only(bp)
 
-from survey.clients import routes  # noqa: E402, F401
+from survey.clients import job_routes, routes  # noqa: E402, F401

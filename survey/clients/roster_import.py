@@ -21,7 +21,7 @@ from survey.audit import record
 from survey.clients.names import PATH_SEPARATOR, same_name
 from survey.clients.roster import RosterError, RosterRow
 from survey.clients.teams import all_teams
-from survey.models import Organisation, Person, Team
+from survey.models import Organisation, Person, Team, User
 from survey.models.organisation import team_paths
 
 Key = tuple[str, ...]  # a team path with each part folded by ``same_name``
@@ -104,8 +104,18 @@ def plan_import(session: Session, organisation_id: int, rows: list[RosterRow]) -
     return plan
 
 
-def apply_import(session: Session, organisation: Organisation, plan: ImportPlan) -> None:
+def apply_import(
+    session: Session,
+    organisation: Organisation,
+    plan: ImportPlan,
+    *,
+    actor: User | None = None,
+    job_id: int | None = None,
+) -> None:
     """Create the new teams and people and update the others, as ``plan`` says; no commit.
+
+    The ``roster.import`` audit event names ``actor`` when given (a job has no logged-in user:
+    the one who confirmed the import) and the job that made the import.
 
     Raises
     ------
@@ -138,7 +148,7 @@ def apply_import(session: Session, organisation: Organisation, plan: ImportPlan)
         person.role = row.role
         person.language = _language(person, row)
     session.flush()
-    record(
+    event = record(
         session,
         "roster.import",
         organisation_id=organisation.id,
@@ -147,7 +157,10 @@ def apply_import(session: Session, organisation: Organisation, plan: ImportPlan)
         new_people=len(plan.new_people),
         updated_people=len(plan.updates),
         unchanged_people=plan.unchanged,
+        **({"job": job_id} if job_id is not None else {}),
     )
+    if actor is not None:
+        event.user_id, event.user_email = actor.id, actor.email
 
 
 def _team_keys(teams: list[Team]) -> tuple[dict[Key, Team], dict[Key, Team]]:

@@ -19,11 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
-from survey.access import by_id, organisation_or_404, team_or_404
+from survey.access import by_id, job_or_404, organisation_or_404, team_or_404
 from survey.audit import record
 from survey.clients import bp
 from survey.clients.forms import (
@@ -44,7 +44,8 @@ from survey.clients.organisations import (
     set_time_zone,
 )
 from survey.clients.roster import parse_roster
-from survey.clients.roster_import import apply_import, plan_import
+from survey.clients.roster_import import plan_import
+from survey.clients.roster_job import KIND, import_key, imported_message
 from survey.clients.teams import (
     TeamChangeRefused,
     add_team,
@@ -64,7 +65,10 @@ from survey.db import db
 from survey.errors import error_page
 from survey.forms import form_page
 from survey.i18n import number
-from survey.models import Organisation, Team
+from survey.jobs.pages import job_page
+from survey.jobs.queue import dispatch
+from survey.jobs.runner import submit
+from survey.models import Job, Organisation, RosterUpload, Team
 from survey.models._columns import utcnow
 from survey.pagination import page_number
 
@@ -320,10 +324,15 @@ def roster_preview(organisation_id: int):
 
 @bp.post("/<int:organisation_id>/roster/confirm")
 def roster_confirm(organisation_id: int):
+    """Ask for the job that imports the previewed upload, once, and follow it."""
     found = organisation_or_404(db.session, current_user, organisation_id)
     form = RosterConfirmForm()
+    confirmed = form.validate_on_submit()
+    asked = _import_job(found, form.upload.data) if confirmed else None
+    if asked is not None:  # a double click or a second tab: the import asked for already
+        return redirect(_import_url(asked))
     upload = _current_upload(found)
-    if not form.validate_on_submit() or upload is None or form.upload.data != upload.id:
+    if not confirmed or upload is None or form.upload.data != upload.id:
         flash(
             _(
                 "That preview has expired or was replaced by a newer upload, so nothing was "
@@ -332,37 +341,49 @@ def roster_confirm(organisation_id: int):
         )
         target = "clients.roster_preview" if upload else "clients.roster"
         return redirect(url_for(target, organisation_id=found.id))
-    plan = plan_import(db.session, found.id, upload_rows(upload))
-    if plan.errors:
-        return redirect(url_for("clients.roster_preview", organisation_id=found.id))
-    try:
-        apply_import(db.session, found, plan)
-        db.session.delete(upload)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("The roster changed while you were importing; nothing was imported. Check again."))
-        return redirect(url_for("clients.roster_preview", organisation_id=found.id))
-    _forget_upload(found)
-    return _back_to(
-        found,
-        _(
-            "Imported the roster: %(teams)s new teams, %(people)s new people, %(updated)s "
-            "updated, %(unchanged)s unchanged.",
-            teams=len(plan.new_teams),
-            people=len(plan.new_people),
-            updated=len(plan.updates),
-            unchanged=plan.unchanged,
-        ),
+    job = submit(
+        db.session,
+        KIND,
+        import_key(upload.id),
+        {"upload": upload.id},
+        organisation_id=found.id,
+        user_id=current_user.id,
     )
+    if job is None:  # asked by another request at the same moment
+        return redirect(_import_url(_import_job(found, upload.id)))
+    # The upload is now the job's: no newer upload replaces it, no preview shows it again.
+    db.session.execute(
+        update(RosterUpload).where(RosterUpload.id == upload.id).values(job_id=job.id)
+    )
+    db.session.commit()
+    _forget_upload(found)
+    dispatch(job.id)
+    return redirect(_import_url(job))
+
+
+@bp.get("/<int:organisation_id>/roster/imports/<int:job_id>")
+def roster_job(organisation_id: int, job_id: int):
+    """The import's job page while it runs or after it failed; once it is done, the
+    organisation's page with what it imported."""
+    found = organisation_or_404(db.session, current_user, organisation_id)
+    job = job_or_404(db.session, found, job_id)
+    if job.kind != KIND:
+        return redirect(url_for("clients.job", organisation_id=found.id, job_id=job.id))
+    if job.state == "done":
+        return _back_to(found, imported_message(job))
+    return job_page(found, job)
 
 
 @bp.post("/<int:organisation_id>/roster/cancel")
 def roster_cancel(organisation_id: int):
     found = organisation_or_404(db.session, current_user, organisation_id)
     form = RosterConfirmForm()
+    confirmed = form.validate_on_submit()
+    asked = _import_job(found, form.upload.data) if confirmed else None
+    if asked is not None:  # confirmed in another tab: the import goes on
+        return redirect(_import_url(asked))
     upload = _current_upload(found)
-    if form.validate_on_submit() and upload is not None and form.upload.data == upload.id:
+    if confirmed and upload is not None and form.upload.data == upload.id:
         db.session.delete(upload)
         db.session.commit()
     _forget_upload(found)
@@ -373,6 +394,19 @@ def _back_to(organisation: Organisation, message: str):
     """Show ``message`` on the organisation's page, and go there."""
     flash(message)
     return redirect(url_for("clients.organisation", organisation_id=organisation.id))
+
+
+def _import_job(organisation: Organisation, upload_id: str | None) -> Job | None:
+    """The job asked for to import the upload ``upload_id`` into ``organisation``, if any."""
+    if not upload_id:
+        return None
+    return db.session.scalar(
+        select(Job).where(Job.key == import_key(upload_id), Job.organisation_id == organisation.id)
+    )
+
+
+def _import_url(job: Job) -> str:
+    return url_for("clients.roster_job", organisation_id=job.organisation_id, job_id=job.id)
 
 
 def _current_upload(organisation: Organisation):

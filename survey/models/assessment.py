@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -80,6 +80,10 @@ class Wave(Base):
     rep_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
     manager_questionnaire_version: Mapped[int | None]
     manager_questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What the scheduler does for this wave (``survey.campaigns.scheduler``): mail the roster's
+    # invitations when it opens, and remind those who have not answered so many days after.
+    invite_on_open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
 
     assessment: Mapped[Assessment] = relationship(back_populates="waves")
 

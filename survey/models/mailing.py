@@ -40,11 +40,15 @@ class MailBatch(Base):
 
 
 class MailDelivery(Base):
-    """Whether one invitation's mail in one batch was sent, and why not when it failed."""
+    """Whether one invitation's mail in one batch was sent, and why not when it failed.
+
+    ``sending`` is committed before the mail goes to the server: a delivery a stopped worker
+    left in it may or may not have gone out, so it is never sent again in the same batch.
+    """
 
     __tablename__ = "mail_delivery"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="known_status"),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

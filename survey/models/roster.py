@@ -19,8 +19,10 @@ def new_upload_id() -> str:
 class RosterUpload(Base):
     """A parsed roster waiting for its uploader to confirm it; deleted on import or expiry.
 
-    ``rows`` holds ``[line, team path, e-mail, role]`` lists. Only the user who uploaded it
-    can import it, and only while the id is in their session.
+    ``rows`` holds ``[line, team path, e-mail, role, language]`` lists. Only the user who
+    uploaded it can confirm it, and only while the id is in their session; once confirmed,
+    ``job_id`` names the job that imports it (``survey.clients.roster_job``), which reads it
+    from here on whichever worker runs it, and deletes it with the import.
     """
 
     __tablename__ = "roster_upload"
@@ -35,3 +37,4 @@ class RosterUpload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))

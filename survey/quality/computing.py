@@ -1,14 +1,15 @@
 """Figures computed once per set of final releases, the slow ones in a background thread.
 
-The figures of a page depend only on the final releases it reads (:mod:`survey.final_answers`),
-so they are kept in the app's score cache under a key naming those releases. Fitting the
-factor models takes a second on 1,000 answers to 42 items on an idle machine, several under
-load, and more for a page with several versions: when a part has enough answers for them, the
-answers are read in the request and the figures computed in a worker thread, while the page
-says it is computing and refreshes itself. Smaller samples, without factor models, are
-computed in the request (under a second). A computation that fails is logged and kept as
-:data:`FAILED` under the same key, so the page says so instead of starting it again on every
-request.
+The figures of a page depend only on the final releases it reads and on the answers erased
+since (:mod:`survey.final_answers`), so they are kept in the app's score cache under a key
+naming those releases and the :func:`~survey.final_answers.erasure_stamp`: every process that
+computes them computes the same figures. Fitting the factor models takes a second on 1,000
+answers to 42 items on an idle machine, several under load, and more for a page with several
+versions: when a part has enough answers for them, the answers are read in the request and the
+figures computed in a worker thread of this process, while the page says it is computing and
+refreshes itself. Smaller samples, without factor models, are computed in the request (under a
+second). A computation that fails is logged and kept as :data:`FAILED` under the same key, so
+the page says so instead of starting it again on every request.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 from flask import current_app
 
 from survey.aggregates.loading import score_cache
+from survey.db import db
+from survey.final_answers import erasure_stamp
 
 WORKERS = 2
 logger = logging.getLogger(__name__)
@@ -49,11 +52,14 @@ def cached_or_started(
     compute: Callable[[Any], Any],
     slow: Callable[[Any], bool],
 ) -> Any | None:
-    """The figures under ``key``, None while a worker computes them, or :data:`FAILED`.
+    """The figures under ``key`` (which names the final releases read), None while a worker
+    computes them, or :data:`FAILED`.
 
     On a miss, ``read()`` gathers the inputs in the request (database work); ``compute``
-    turns them into figures, in the request unless ``slow(inputs)``.
+    turns them into figures, in the request unless ``slow(inputs)``. An answer erased from a
+    wave released in full makes every key new (:func:`~survey.final_answers.erasure_stamp`).
     """
+    key = (key, erasure_stamp(db.session))
     cache = score_cache()
     found = cache.get(key)
     if found is not None:

@@ -43,7 +43,7 @@ def words_section(session: Session, assessment: Assessment, board: Dashboard) ->
         )
     key = (
         "words",
-        board.wave.id,
+        board.wave,  # its name is read live
         release.seq,
         board.team.id,
         steps_stamp(session, board.wave.id),

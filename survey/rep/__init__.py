@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("rep", __name__)
 
-from survey.rep import results, routes  # noqa: E402, F401
+from survey.rep import forms, results, routes  # noqa: E402, F401

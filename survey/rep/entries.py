@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session, aliased
 
-from survey.models import Assessment, Invitation, TeamLink, Wave
+from survey.models import Assessment, Draft, Invitation, Organisation, Person, Team, TeamLink, Wave
 from survey.tokens import token_hash
+
+# Teams above the entry's own whose zones the lookup reads in the same statement; a deeper tree
+# (the usual one is global -> country -> territory) is walked further with ``Team.zone``.
+ZONE_LEVELS = 4
+_LEVELS = tuple(aliased(Team) for _ in range(ZONE_LEVELS + 1))
+_ORGANISATION = aliased(Organisation)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An open way into a wave: a personal invitation or a team link."""
+    """An open way into a wave: a personal invitation or a team link.
+
+    Read with it, in the same statement: a personal invitation's draft, its person's language
+    and pseudonym (the respondent key of confidential mode), and the zone the team reads in.
+    """
 
     wave: Wave
     assessment: Assessment
@@ -22,6 +33,10 @@ class Entry:
     role: str
     invitation: Invitation | None = None
     team_link: TeamLink | None = None
+    draft: Draft | None = None
+    roster_language: str | None = None
+    pseudonym: str | None = None
+    zone: str | None = None
 
     @property
     def channel(self) -> str:
@@ -34,33 +49,83 @@ class Entry:
         return self.team_link is not None and self.team_link.used >= self.team_link.capacity
 
 
+def _with_zone(statement: Select, team_id) -> Select:
+    """``statement`` with three more columns: the first zone set on the team ``team_id`` or on
+    the ``ZONE_LEVELS`` teams above it, the id of the team above the last one read (not None
+    only when the tree goes deeper), and the organisation's zone."""
+    levels, organisation = _LEVELS, _ORGANISATION
+    statement = statement.add_columns(
+        func.coalesce(*(func.nullif(level.time_zone, "") for level in levels)),
+        levels[-1].parent_id,
+        organisation.time_zone,
+    )
+    statement = statement.join(levels[0], levels[0].id == team_id).join(
+        organisation, organisation.id == levels[0].organisation_id
+    )
+    for below, above in pairwise(levels):
+        statement = statement.outerjoin(above, above.id == below.parent_id)
+    return statement
+
+
+# Built once: building a statement of this many joins costs more than running it.
+_INVITATION = _with_zone(
+    select(Invitation, Wave, Assessment, Draft, Person.language, Person.pseudonym)
+    .join(Wave, Wave.id == Invitation.wave_id)
+    .join(Assessment, Assessment.id == Wave.assessment_id)
+    .outerjoin(Draft, Draft.invitation_id == Invitation.id)
+    .outerjoin(Person, Person.id == Invitation.person_id)
+    .where(Invitation.token_hash == bindparam("digest")),
+    Invitation.team_id,
+)
+_TEAM_LINK = _with_zone(
+    select(TeamLink, Wave, Assessment)
+    .join(Wave, Wave.id == TeamLink.wave_id)
+    .join(Assessment, Assessment.id == Wave.assessment_id)
+    .where(TeamLink.token_hash == bindparam("digest")),
+    TeamLink.team_id,
+)
+
+
 def open_entry(session: Session, token: str, now: datetime) -> Entry | None:
-    """The entry behind ``token`` if it is known, unused, unexpired and its wave is open."""
-    digest = token_hash(token)
-    invitation = session.scalar(
-        select(Invitation)
-        .where(Invitation.token_hash == digest)
-        .options(
-            joinedload(Invitation.wave).joinedload(Wave.assessment),
-            joinedload(Invitation.person),
-            joinedload(Invitation.draft),
-        )
-    )
-    if invitation is not None:
-        if invitation.used or invitation.expires_at <= now:
+    """The entry behind ``token`` if it is known, unused, unexpired and its wave is open.
+
+    One statement for a personal invitation (with its wave, assessment, draft, person and team
+    zone), a second one only when the token is not an invitation's.
+    """
+    digest = {"digest": token_hash(token)}
+    found = session.execute(_INVITATION, digest).first()
+    if found is not None:
+        invitation, wave, assessment, draft, language, pseudonym, *zones = found
+        if invitation.used or invitation.expires_at <= now or not wave.is_open(now):
             return None
-        return _if_open(invitation.wave, now, invitation.team_id, invitation.role, invitation, None)
-    link = session.scalar(
-        select(TeamLink)
-        .where(TeamLink.token_hash == digest)
-        .options(joinedload(TeamLink.wave).joinedload(Wave.assessment))
+        return Entry(
+            wave,
+            assessment,
+            invitation.team_id,
+            invitation.role,
+            invitation=invitation,
+            draft=draft,
+            roster_language=language,
+            pseudonym=pseudonym,
+            zone=_zone(session, *zones),
+        )
+    found = session.execute(_TEAM_LINK, digest).first()
+    if found is None:
+        return None
+    link, wave, assessment, *zones = found
+    if link.expires_at <= now or not wave.is_open(now):
+        return None
+    return Entry(
+        wave, assessment, link.team_id, link.role, team_link=link, zone=_zone(session, *zones)
     )
-    if link is None or link.expires_at <= now:
-        return None
-    return _if_open(link.wave, now, link.team_id, link.role, None, link)
 
 
-def _if_open(wave, now, team_id, role, invitation, team_link) -> Entry | None:
-    if not wave.is_open(now):
-        return None
-    return Entry(wave, wave.assessment, team_id, role, invitation, team_link)
+def _zone(session: Session, zone: str | None, deeper: int | None, organisation_zone: str) -> str:
+    """The team's zone from what the statement read; a deeper tree is walked further."""
+    if zone:
+        return zone
+    if deeper is not None:
+        above = session.get(Team, deeper)
+        if above is not None:
+            return above.zone
+    return organisation_zone

@@ -1,31 +1,43 @@
-"""The page form: it carries the CSRF token and the button pressed.
+"""What the pages' forms are made of: an item's radios, the cooperation page's team choices.
 
-The items themselves are rendered in a Jinja loop and read by ``survey.rep.answers``: WTForms'
-radio widgets cost about 50 us per input, which a page of 56 radios cannot afford.
+The answers are read by ``survey.rep.answers`` and the button pressed by ``survey.rep.routes``:
+WTForms' radio widgets cost about 50 us per input, which a page of 56 radios cannot afford; even
+a Jinja loop over them costs a good part of the page, so each item's radio group is made here
+once per scale, item and answer, and kept.
 """
 
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import AnyOf
+from markupsafe import Markup, escape
 
 from survey.rep import bp
-from survey.rep.ladder_steps import ACTIONS as LADDER_ACTIONS
 
-ACTIONS = ("back", "next", "submit")
+RADIO = (
+    '<label><input type="radio" name="{name}" value="{value}"\n'
+    "        {checked}><span>{label}</span></label>"
+)
+RADIO_GROUPS_KEPT = 16_384  # questionnaires x languages x items x 8 possible answers, and more
 
 
-class PageForm(FlaskForm):
-    action = StringField(validators=[AnyOf(ACTIONS)])
-
-
-class LadderForm(FlaskForm):
-    """A step of the WHY ladder: Back, "Ask me why again" or "That's where it ends"."""
-
-    action = StringField(validators=[AnyOf(LADDER_ACTIONS)])
+@bp.app_template_global("rep_radios")
+@lru_cache(maxsize=RADIO_GROUPS_KEPT)
+def radios(item_id: str, scale: tuple[tuple[int, str], ...], chosen: object) -> Markup:
+    """An item's radio group: one radio per ``(value, label)`` of ``scale``, ``chosen`` checked."""
+    name = escape(f"q-{item_id}")
+    return Markup("\n      ").join(
+        Markup(
+            RADIO.format(
+                name=name,
+                value=value,
+                checked="checked" if chosen == value else "",
+                label=escape(label),
+            )
+        )
+        for value, label in scale
+    )
 
 
 # --- The cooperation page: teams by readable name, the path above as context ----------------

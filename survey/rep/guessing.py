@@ -18,7 +18,9 @@ Guesses are counted twice (Flask-Limiter, ``RATELIMIT_STORAGE_URI``):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 
 from flask import Response, current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -106,6 +108,19 @@ _address_limit = limiter.shared_limit(
 )
 
 
-def limit_link_guessing(view):
-    """Refuse a rep route with 429 once either limit is reached, unless its link opens."""
-    return _browser_limit(_address_limit(view))
+def limit_link_guessing(view: Callable) -> Callable:
+    """Refuse a rep route with 429 once either limit is reached, unless its link opens.
+
+    A link that opens is served by ``view`` itself, without Flask-Limiter's work on each request
+    (resolving, filtering and evaluating the limits only to find them exempt): it is neither
+    counted nor refused either way. Any other token goes through both limits.
+    """
+    limited = _browser_limit(_address_limit(view))
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if _opens_a_survey():
+            return view(*args, **kwargs)
+        return limited(*args, **kwargs)
+
+    return guarded

@@ -9,22 +9,21 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from limits import parse
-from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import AnyOf
+from sqlalchemy import bindparam, select
 
+from survey.access import LARGEST_ID
 from survey.db import db
 from survey.i18n import choose_language, language
 from survey.instruments import all_questionnaires, questionnaire_for
-from survey.limiter import limiter
+from survey.limiter import hit
 from survey.models import Team
 from survey.models._columns import utcnow
 from survey.models.organisation import team_paths, teams_of
 from survey.params import parse_id
 from survey.rep import bp
 from survey.rep.answers import (
+    COOPERATION_PREFIX,
     MalformedAnswer,
     PageInput,
     first_incomplete_page,
@@ -33,8 +32,8 @@ from survey.rep.answers import (
     read_ladder_step,
 )
 from survey.rep.entries import Entry
-from survey.rep.forms import LadderForm, PageForm
 from survey.rep.guessing import limit_link_guessing, opened_entry
+from survey.rep.ladder_steps import ACTIONS as LADDER_ACTIONS
 from survey.rep.ladder_steps import (
     BACK,
     DEEPER,
@@ -67,10 +66,20 @@ class LinkNotOpen(Exception):
     except in the browser that sent answers through that very link (see ``_sent_here``)."""
 
 
-class SaveForm(FlaskForm):
-    """The background save of a page (``static/js/autosave.js``): CSRF token, ``action=save``."""
+PAGE_ACTIONS = ("back", "next", "submit")
+SAVE = "save"  # the background save of a page (``static/js/autosave.js``)
 
-    action = StringField(validators=[AnyOf(("save",))])
+
+def _action(allowed: tuple[str, ...]) -> str:
+    """The button a posted page names, one of ``allowed``; 400 otherwise.
+
+    The CSRF token was checked before the view, as for every POST (``CSRFProtect``), so a
+    form object would only check it a second time.
+    """
+    action = request.form.get("action", "")
+    if action not in allowed:
+        abort(400, _("This form was sent without a valid action."))
+    return action
 
 
 @bp.errorhandler(LinkNotOpen)
@@ -134,10 +143,8 @@ def _open(token: str):
 def _read_in_place(entry: Entry) -> None:
     """The rep reads in their roster row's language (unless this browser chose one) and in
     their team's time zone."""
-    person = entry.invitation.person if entry.invitation is not None else None
-    g.roster_language = person.language if person is not None else None
-    team = db.session.get(Team, entry.team_id)
-    g.reader_zone = team.zone if team is not None else None
+    g.roster_language = entry.roster_language
+    g.reader_zone = entry.zone
     refresh()  # the language and zone may have been looked up before they were known
 
 
@@ -238,7 +245,7 @@ def _team_submit_allowed() -> bool:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
     limit = parse(current_app.config["TEAM_LINK_SUBMITS_PER_ADDRESS"])
-    return limiter.limiter.hit(limit, "team-link-submits", get_remote_address())
+    return hit(limit, "team-link-submits", get_remote_address())
 
 
 @bp.get("/r/<token>")
@@ -285,12 +292,9 @@ def page(token: str, number: int):
         teams = _other_teams(entry) if current.kind == "cooperation" else {}
         return _render_page(token, questionnaire, pages, current, state, PageInput(), teams)
 
-    if request.form.get("action") == "save":
+    if request.form.get("action") == SAVE:
         return _save_in_background(token, entry, questionnaire, current, draft, state)
-    form = PageForm()
-    if not form.validate_on_submit():
-        abort(400, _("This form was sent without a valid action."))
-    action = form.action.data
+    action = _action(PAGE_ACTIONS)
     team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
     try:
         posted = _read_page(current, questionnaire, team_ids)
@@ -380,8 +384,7 @@ def _save_in_background(token, entry: Entry, questionnaire, current: Page, draft
     """``action=save``: keep what the page holds so far, exactly as Next would keep it (a
     malformed field refuses the whole post with 400; a block with errors is left out), without
     moving on: 204, no page."""
-    if not SaveForm().validate_on_submit():
-        abort(400, _("This form was sent without a valid action."))
+    _action((SAVE,))
     team_ids = _other_team_ids(entry) if current.kind == "cooperation" else set()
     try:
         posted = _read_page(current, questionnaire, team_ids)
@@ -405,14 +408,33 @@ def _merge(state: dict, posted: PageInput, keep_invalid: bool) -> dict:
     return merged
 
 
+# Built once: which of the posted team ids the respondent may name.
+_NAMEABLE = select(Team.id).where(
+    Team.id.in_(bindparam("posted", expanding=True)),
+    Team.organisation_id == bindparam("organisation_id"),
+    Team.archived_at.is_(None),
+    Team.id != bindparam("own_team_id"),
+)
+
+
 def _other_team_ids(entry: Entry) -> set[int]:
-    """The teams a respondent may name on the cooperation page, without building their paths."""
-    ids = select(Team.id).where(
-        Team.organisation_id == entry.assessment.organisation_id,
-        Team.archived_at.is_(None),
-        Team.id != entry.team_id,
-    )
-    return set(db.session.scalars(ids))
+    """Of the team ids posted on the cooperation page, those the respondent may name (active
+    teams of the organisation but their own); no statement when none are posted."""
+    posted = {
+        team_id
+        for name in request.form
+        if name.startswith(COOPERATION_PREFIX)
+        for team_id in map(parse_id, request.form.getlist(name))
+        if team_id is not None and team_id <= LARGEST_ID  # beyond, no team: refused as unknown
+    }
+    if not posted:
+        return set()
+    parameters = {
+        "posted": sorted(posted),
+        "organisation_id": entry.assessment.organisation_id,
+        "own_team_id": entry.team_id,
+    }
+    return set(db.session.scalars(_NAMEABLE, parameters))
 
 
 def _other_teams(entry: Entry) -> dict[int, str]:
@@ -442,7 +464,13 @@ def _render_page(token, questionnaire, pages, current, state, posted: PageInput,
         errors=posted.errors,
         incomplete=request.args.get("incomplete") == "1",
         language_form="answers",
+        scale=_scale_choices(questionnaire.scale) if current.kind == "items" else (),
     )
+
+
+def _scale_choices(scale) -> tuple[tuple[int, str], ...]:
+    """The scale's points as (value, label): the key of each item's radio group."""
+    return tuple((scale.min + offset, label) for offset, label in enumerate(scale.labels))
 
 
 # --- The WHY ladder: one step per screen (see survey.rep.ladder_steps) -----------------------
@@ -459,10 +487,8 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
         if asked is not None and asked != number:
             return redirect(url_for("rep.page", token=token, number=current.number, step=number))
         return _render_step(token, questionnaire, pages, current, state, draft, number, {})
-    saving = request.form.get("action") == "save"
-    form = SaveForm() if saving else LadderForm()
-    if not form.validate_on_submit():
-        abort(400, _("This form was sent without a valid action."))
+    saving = request.form.get("action") == SAVE
+    action = _action((SAVE,) if saving else LADDER_ACTIONS)
     try:
         posted = read_ladder_step(request.form, ladder)
     except MalformedAnswer as error:
@@ -473,7 +499,6 @@ def _ladder_page(token: str, entry: Entry, questionnaire, pages, current: Page, 
         if not posted.errors:
             _save(token, entry, draft, with_step(state, number, posted.step))
         return "", 204
-    action = form.action.data
     if action == BACK:
         kept = state if posted.errors else with_step(state, number, posted.step)
         _save(token, entry, draft, {**kept, "ladder_at": max(1, number - 1)})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
@@ -30,7 +30,7 @@ class Outcome(Enum):
 def find_draft(session: Session, entry: Entry, draft_id: int | None) -> Draft | None:
     """The draft of a personal invitation, or of a team link in this browser."""
     if entry.invitation is not None:
-        return entry.invitation.draft  # loaded with the invitation
+        return entry.draft  # read with the invitation
     if draft_id is None:
         return None
     return session.scalar(
@@ -70,6 +70,26 @@ def save_draft(
     return draft
 
 
+# Built once (building a statement costs more than running it), run on the session's connection:
+# Core statements, with no unit of work to flush and nothing in the session to synchronise.
+_invitation, _team_link, _draft = Invitation.__table__, TeamLink.__table__, Draft.__table__
+_CLAIM_INVITATION = (
+    update(_invitation)
+    .where(_invitation.c.id == bindparam("entry_id"), _invitation.c.used.is_(False))
+    .values(used=True)
+)
+_CLAIM_TEAM_LINK = (
+    update(_team_link)
+    .where(_team_link.c.id == bindparam("entry_id"), _team_link.c.used < _team_link.c.capacity)
+    .values(used=_team_link.c.used + 1)
+)
+_DELETE_INVITATION_DRAFT = delete(_draft).where(_draft.c.invitation_id == bindparam("entry_id"))
+_DELETE_DRAFT = delete(_draft).where(_draft.c.id == bindparam("draft_id"))
+_INSERT_RESPONSE = insert(Response.__table__)
+_INSERT_RUNGS = insert(LadderRung.__table__)
+_INSERT_LINKS = insert(CooperationLink.__table__)
+
+
 def submit_response(
     session: Session,
     entry: Entry,
@@ -82,68 +102,64 @@ def submit_response(
     The first statement is the guarding write, so concurrent submissions queue on the database's
     write lock: exactly one of them finds the invitation unused, and a team link takes no more
     answers than its capacity (``UPDATE ... WHERE used < capacity``). Then the draft is deleted;
-    if another request deleted it first, everything is rolled back.
+    if another request deleted it first, everything is rolled back. The response, its rungs and
+    its cooperation links are inserted in the same transaction.
     """
+    connection = session.connection()
     outcome = Outcome.STORED
     if entry.invitation is not None:
-        claimed = session.execute(
-            update(Invitation)
-            .where(Invitation.id == entry.invitation.id, Invitation.used.is_(False))
-            .values(used=True)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+        claimed = connection.execute(_CLAIM_INVITATION, {"entry_id": entry.invitation.id})
+        if claimed.rowcount != 1:
             outcome = Outcome.ALREADY_SUBMITTED
         else:
-            session.execute(
-                delete(Draft)
-                .where(Draft.invitation_id == entry.invitation.id)
-                .execution_options(synchronize_session=False)
-            )
+            connection.execute(_DELETE_INVITATION_DRAFT, {"entry_id": entry.invitation.id})
     else:
-        claimed = session.execute(
-            update(TeamLink)
-            .where(TeamLink.id == entry.team_link.id, TeamLink.used < TeamLink.capacity)
-            .values(used=TeamLink.used + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+        claimed = connection.execute(_CLAIM_TEAM_LINK, {"entry_id": entry.team_link.id})
+        if claimed.rowcount != 1:
             outcome = Outcome.FULL
         elif draft is not None:
-            deleted = session.execute(
-                delete(Draft)
-                .where(Draft.id == draft.id)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if deleted != 1:
+            deleted = connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
+            if deleted.rowcount != 1:
                 outcome = Outcome.ALREADY_SUBMITTED
     if outcome is not Outcome.STORED:
         session.rollback()
         return outcome
+    response_id = new_response_id()
     answers = state.get("answers", {})
-    response = Response(
-        wave_id=entry.wave.id,
-        team_id=entry.team_id,
-        role=entry.role,
-        questionnaire_key=questionnaire.key,
-        questionnaire_version=questionnaire.version,
-        values=pack_values([answers.get(item.id) for item in questionnaire.items]),
-        respondent_key=_respondent_key(entry),
-        channel=entry.channel,
-        language=questionnaire.language,
-        ladder=[
-            LadderRung(
-                position=position, target=rung.get("target"), words=rung.get("words") or None
-            )
-            for position, rung in enumerate(state.get("ladder") or [], start=1)
-        ],
-        cooperation=[
-            CooperationLink(other_team_id=team_id, direction=direction)
-            for direction, team_ids in (state.get("cooperation") or {}).items()
-            for team_id in team_ids
-        ],
+    rungs = [
+        {
+            "response_id": response_id,
+            "position": position,
+            "target": rung.get("target"),
+            "words": rung.get("words") or None,
+        }
+        for position, rung in enumerate(state.get("ladder") or [], start=1)
+    ]
+    links = [
+        {"response_id": response_id, "other_team_id": team_id, "direction": direction}
+        for direction, team_ids in (state.get("cooperation") or {}).items()
+        for team_id in team_ids
+    ]
+    connection.execute(
+        _INSERT_RESPONSE,
+        {
+            "id": response_id,
+            "wave_id": entry.wave.id,
+            "team_id": entry.team_id,
+            "role": entry.role,
+            "questionnaire_key": questionnaire.key,
+            "questionnaire_version": questionnaire.version,
+            "values": pack_values([answers.get(item.id) for item in questionnaire.items]),
+            "respondent_key": _respondent_key(entry),
+            "ladder_top": rungs[-1]["target"] if rungs else None,  # the highest rung's
+            "channel": entry.channel,
+            "language": questionnaire.language,
+        },
     )
-    session.add(response)
+    if rungs:
+        connection.execute(_INSERT_RUNGS, rungs)
+    if links:
+        connection.execute(_INSERT_LINKS, links)
     wipe_after_commit(session)  # the draft's old pages leave the write-ahead log
     session.commit()
     return Outcome.STORED
@@ -153,5 +169,4 @@ def _respondent_key(entry: Entry) -> str | None:
     """The person's pseudonym in confidential mode; nothing at all in anonymous mode."""
     if entry.assessment.mode != "confidential" or entry.invitation is None:
         return None
-    person = entry.invitation.person
-    return person.pseudonym if person is not None else None
+    return entry.pseudonym

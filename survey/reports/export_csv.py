@@ -1,4 +1,4 @@
-"""The response-level exports as CSV, written a chunk at a time; and the aggregates table.
+"""The response-level exports as CSV, written a chunk at a time into a file; the aggregates table.
 
 Every text cell goes through :func:`text` (that is, :func:`survey.aggregates.export.safe_cell`)
 once per response, before rows are written, so a cell that a spreadsheet would run as a formula
@@ -24,7 +24,13 @@ from survey.aggregates.export import safe_cell
 from survey.aggregates.loading import score_matrix
 from survey.aggregates.model import INDEX
 from survey.releases.payload import SUMMARY_COLUMNS
-from survey.reports.exports import Chunk, ExportedResponse, ExportPlan, exported_chunks
+from survey.reports.exports import (
+    Chunk,
+    ExportedResponse,
+    ExportPlan,
+    exported_chunks,
+    exported_count,
+)
 from survey.spreadsheet import COMMA, CsvStyle
 
 BOM = "\ufeff"
@@ -193,17 +199,34 @@ def csv_lines(
         yield buffer.getvalue()
 
 
-def stream_export(
-    engine: Engine, csv_format: CsvFormat, plan: ExportPlan, style: CsvStyle = COMMA
-) -> Iterator[str]:
-    """``csv_format`` of the plan's responses, as pieces of text, read as they are sent.
+def export_file(
+    engine: Engine,
+    csv_format: CsvFormat,
+    plan: ExportPlan,
+    style: CsvStyle,
+    progress: Callable[..., None],
+) -> bytes:
+    """``csv_format`` of the plan's responses, as the UTF-8 bytes of the file.
 
-    The rows are read through a session of their own, which is closed when the download ends
-    or is cut off; the request's session is already closed by the time a stream is read.
+    The rows are read through a session of their own, so that ``progress`` (how many responses
+    are written, of how many) may commit the caller's session between chunks.
     """
+    out = io.BytesIO()
     with Session(engine) as session:
-        batches = (csv_format.rows(plan, chunk) for chunk in exported_chunks(session, plan))
-        yield from csv_lines(csv_format.header(plan), batches, style)
+        total = exported_count(session, plan)
+        progress(0, total)
+
+        def batches() -> Iterator[list[list]]:
+            done = 0
+            for chunk in exported_chunks(session, plan):
+                yield csv_format.rows(plan, chunk)
+                done += len(chunk.responses)
+                progress(done)
+
+        for piece in csv_lines(csv_format.header(plan), batches(), style):
+            out.write(piece.encode("utf-8"))
+    progress(total)
+    return out.getvalue()
 
 
 AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]

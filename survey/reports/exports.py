@@ -124,9 +124,19 @@ def arrivals(session: Session, wave_id: int, left_out: list[int]) -> dict[int, d
     return found
 
 
+def exported_count(session: Session, plan: ExportPlan) -> int:
+    """How many responses :func:`exported_chunks` yields."""
+    total = 0
+    for wave in plan.waves:
+        shown = [team for team, path in plan.exported_paths[wave.id].items() if path is not None]
+        total += session.scalar(
+            select(func.count()).where(*_exported(plan, wave), Response.team_id.in_(shown))
+        )
+    return total
+
+
 def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
     """The exportable responses, wave by wave, read ``CHUNK_ROWS`` at a time."""
-    questionnaire = plan.questionnaire
     for wave in plan.waves:
         paths = plan.exported_paths[wave.id]
         query = (
@@ -136,13 +146,7 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
                 Response.values,
                 Response.respondent_key,
             )
-            .where(
-                Response.wave_id == wave.id,
-                Response.role == "rep",
-                Response.questionnaire_key == questionnaire.key,
-                Response.questionnaire_version == questionnaire.version,
-                counted(plan.left_out[wave.id]),
-            )
+            .where(*_exported(plan, wave))
             .order_by(Response.id)
             .execution_options(yield_per=CHUNK_ROWS)
         )
@@ -150,6 +154,18 @@ def exported_chunks(session: Session, plan: ExportPlan) -> Iterator[Chunk]:
             rows = [row for row in partition if paths.get(row.team_id) is not None]
             if rows:
                 yield _chunk(session, plan, wave, paths, rows)
+
+
+def _exported(plan: ExportPlan, wave: WaveInfo) -> tuple:
+    """The conditions on a wave's responses that may be exported (before their team's path)."""
+    questionnaire = plan.questionnaire
+    return (
+        Response.wave_id == wave.id,
+        Response.role == "rep",
+        Response.questionnaire_key == questionnaire.key,
+        Response.questionnaire_version == questionnaire.version,
+        counted(plan.left_out[wave.id]),
+    )
 
 
 def _chunk(session, plan: ExportPlan, wave: WaveInfo, paths, rows) -> Chunk:

@@ -13,16 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
+from survey.access import scope_root_teams
 from survey.aggregates.dashboards import Dashboard, dashboard
 from survey.aggregates.model import Section, WaveInfo
 from survey.instruments import questionnaire_for
 from survey.ladder_words import words_threshold
-from survey.models import Assessment, Team, Wave
+from survey.models import Assessment, Team, User, Wave
 from survey.models._columns import utcnow
+from survey.models.organisation import team_paths, teams_of
 from survey.releases.read import previous_released
 from survey.releases.reading import TeamReading, team_reading
 from survey.releases.store import payload
@@ -106,6 +109,23 @@ class Report:
     # The reps' results by the language they answered in, organisation-wide, when the release
     # says answers came in more than one (survey.reports.languages); None otherwise.
     languages: LanguageNote | None = None
+
+
+def report_in_scope(
+    session: Session, user: User, assessment: Assessment, team: Team | None, wave: Wave
+) -> Report:
+    """The report ``user`` asked for: on ``team``, or on the whole organisation as far as
+    their scope reaches (``team`` None), in ``wave``; titled in the current language."""
+    organisation_id = assessment.organisation_id
+    if team is None:
+        teams = scope_root_teams(session, user, organisation_id)
+        label = _(
+            "%(organisation)s, the whole organisation", organisation=assessment.organisation.name
+        )
+    else:
+        teams = [team]
+        label = team_paths(list(session.scalars(teams_of(organisation_id))))[team.id]
+    return build_report(session, assessment, teams, wave, label, whole=team is None)
 
 
 def build_report(

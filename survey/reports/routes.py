@@ -2,45 +2,32 @@
 
 A manager, or a consultant asking for another organisation's assessment, gets the same 404 as
 for something that does not exist, and the refusal is logged and audited (``survey.access``).
+Files are made by background jobs (``survey.reports.jobs``): the buttons post here, which asks
+for the job and sends the consultant to its page, where the file is downloaded once made.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from uuid import uuid4
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    render_template,
-    request,
-    stream_with_context,
-)
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from survey.access import (
-    assessment_or_404,
-    chosen_team,
-    chosen_wave,
-    organisation_or_404,
-    scope_root_teams,
-)
-from survey.aggregates.export import table_csv
+from survey.access import assessment_or_404, chosen_team, chosen_wave, organisation_or_404
 from survey.audit import record
 from survey.db import db
+from survey.jobs.queue import dispatch
+from survey.jobs.runner import submit
 from survey.models import Assessment
 from survey.models.organisation import team_paths, teams_of
 from survey.params import parse_id
-from survey.releases.store import released_payloads
 from survey.reports import bp
-from survey.reports.export_csv import BOM, FORMATS, aggregate_table, stream_export
-from survey.reports.exports import export_plan, rep_versions
-from survey.reports.pdf import html_to_pdf
-from survey.reports.report import build_report
+from survey.reports.export_csv import FORMATS
+from survey.reports.exports import rep_versions
+from survey.reports.jobs import EXPORT_KINDS, REPORT_KIND, reader
+from survey.reports.report import report_in_scope
 from survey.spreadsheet import requested_style
-
-AGGREGATES = "aggregates"
 
 
 @bp.get("/<int:assessment_id>/exports/")
@@ -60,33 +47,29 @@ def exports(organisation_id: int, assessment_id: int):
     )
 
 
-@bp.get("/<int:assessment_id>/exports/<name>.csv")
+@bp.post("/<int:assessment_id>/exports/<name>.csv")
 def export_csv(organisation_id: int, assessment_id: int, name: str):
     assessment = _assessment(organisation_id, assessment_id)
     versions = rep_versions(assessment)
     version = parse_id(request.args.get("version", str(versions[-1])))
-    if (name != AGGREGATES and name not in FORMATS) or version not in versions:
+    if name not in EXPORT_KINDS or version not in versions:
         abort(404)
-    record(
-        db.session,
+    params = {
+        "assessment": assessment.id,
+        "export": name,
+        "version": version,
+        "style": requested_style().key,
+        **reader(),
+    }
+    return _start(
+        EXPORT_KINDS[name],
+        params,
         "export.download",
-        organisation_id=organisation_id,
-        target=f"assessment {assessment.id}",
+        assessment,
         export=name,
         mode=assessment.mode,
         version=version,
     )
-    db.session.commit()
-    named = f"-version{version}" if len(versions) > 1 and name != AGGREGATES else ""
-    filename = f"{name}-assessment{assessment.id}{named}.csv"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if name == AGGREGATES:
-        table = aggregate_table(released_payloads(db.session, assessment))
-        text = BOM + table_csv(table, requested_style())
-        return Response(text, mimetype="text/csv", headers=headers)
-    plan = export_plan(db.session, assessment, current_app.config["SECRET_KEY"], version)
-    lines = stream_export(db.engine, FORMATS[name], plan, requested_style())
-    return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 
 def _assessment(organisation_id: int, assessment_id: int) -> Assessment:
@@ -94,53 +77,59 @@ def _assessment(organisation_id: int, assessment_id: int) -> Assessment:
     return assessment_or_404(db.session, current_user, assessment_id, organisation)
 
 
-def _report(organisation_id: int, assessment_id: int):
+@bp.get("/<int:assessment_id>/report")
+def report(organisation_id: int, assessment_id: int):
+    assessment = _assessment(organisation_id, assessment_id)
+    team = chosen_team(db.session, current_user, assessment, request.args.get("team"))
+    wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))
+    built = (
+        report_in_scope(db.session, current_user, assessment, team, wave)
+        if wave is not None
+        else None
+    )
+    return render_template("reports/report.html", assessment=assessment, team=team, report=built)
+
+
+@bp.post("/<int:assessment_id>/report.pdf")
+def report_pdf(organisation_id: int, assessment_id: int):
     assessment = _assessment(organisation_id, assessment_id)
     team = chosen_team(db.session, current_user, assessment, request.args.get("team"))
     wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))
     if wave is None:
-        return assessment, team, None
-    if team is None:
-        teams = scope_root_teams(db.session, current_user, organisation_id)
-        label = _(
-            "%(organisation)s, the whole organisation", organisation=assessment.organisation.name
-        )
-    else:
-        teams = [team]
-        label = team_paths(list(db.session.scalars(teams_of(organisation_id))))[team.id]
-    return (
-        assessment,
-        team,
-        build_report(db.session, assessment, teams, wave, label, whole=team is None),
+        abort(404, _("This assessment has no wave yet, so there is no report to download."))
+    team_id = team.id if team else None
+    params = {"assessment": assessment.id, "team": team_id, "wave": wave.id, **reader()}
+    return _start(
+        REPORT_KIND, params, "report.download", assessment, team_id=team_id, wave_id=wave.id
     )
 
 
-@bp.get("/<int:assessment_id>/report")
-def report(organisation_id: int, assessment_id: int):
-    assessment, team, built = _report(organisation_id, assessment_id)
-    return render_template("reports/report.html", assessment=assessment, team=team, report=built)
+def _start(kind: str, params: dict, action: str, assessment: Assessment, **details):
+    """Ask for a job making a file, audit who asked (``action``, with the job's id), have it run
+    and send the consultant to its page.
 
-
-@bp.get("/<int:assessment_id>/report.pdf")
-def report_pdf(organisation_id: int, assessment_id: int):
-    assessment, team, built = _report(organisation_id, assessment_id)
-    if built is None:
-        abort(404, _("This assessment has no wave yet, so there is no report to download."))
+    Each click asks for a job of its own: a file shows the data as it is when it is made, and
+    exports give their rows new random ids every time.
+    """
+    organisation_id = assessment.organisation_id
+    job = submit(
+        db.session,
+        kind,
+        f"{kind}:{uuid4().hex}",
+        params,
+        organisation_id=organisation_id,
+        user_id=current_user.id,
+    )
+    if job is None:  # a random key already taken: never in practice
+        abort(409)
     record(
         db.session,
-        "report.download",
+        action,
         organisation_id=organisation_id,
         target=f"assessment {assessment.id}",
-        team_id=team.id if team else None,
-        wave_id=built.wave.id,
+        job=job.id,
+        **details,
     )
     db.session.commit()
-    html = render_template("reports/report_document.html", report=built)
-    stylesheet = (Path(current_app.static_folder) / "css" / "app.css").read_text(encoding="utf-8")
-    scope_part = f"-team{team.id}" if team else ""
-    filename = f"report-assessment{assessment.id}{scope_part}-wave{built.wave.id}.pdf"
-    return Response(
-        html_to_pdf(html, stylesheet),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    dispatch(job.id)
+    return redirect(url_for("clients.job", organisation_id=organisation_id, job_id=job.id), 303)

@@ -17,6 +17,7 @@ from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.db import db
 from survey.errors import error_page
+from survey.jobs.runner import drop_files
 from survey.models import Assessment, LadderRung, Organisation, Release, Wave
 from survey.pagination import page_number, paginate_list
 from survey.words import bp
@@ -138,6 +139,8 @@ def _hold(wave: Wave, held: bool):
         )
         return _back(wave)
     rung.held_back = held
+    if held:  # a report made before would still show them
+        drop_files(db.session, wave.assessment.organisation_id)
     _record(wave, "words.hold_back" if held else "words.show_again", form.step.data)
     flash(
         _(

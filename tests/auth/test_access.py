@@ -34,6 +34,7 @@ def consultant_routes(app: Flask, org: ReferenceOrg) -> list[tuple[str, str, str
         "wave_id": org.waves[-1].id,
         "team_id": org.teams["France"].id,
         "batch_id": 1,
+        "job_id": 1,
         "person_id": 1,
         "user_id": org.users["global manager"].id,
         "name": "scores",

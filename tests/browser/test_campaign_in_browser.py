@@ -33,7 +33,7 @@ def test_consultant_runs_a_wave_and_sees_the_rate_move(app, live_server, browser
     app.config.update(
         SMTP_HOST=mail.host,
         SMTP_PORT=mail.port,
-        MAIL_IN_BACKGROUND=True,
+        JOBS_IN_BACKGROUND=True,
         RATES_POLL_SECONDS=1,
         PUBLIC_URL=live_server,
     )

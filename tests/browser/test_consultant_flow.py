@@ -5,6 +5,7 @@ as HTML and PDF."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -103,7 +104,7 @@ def test_consultant_runs_the_whole_flow(
     app.config.update(
         SMTP_HOST=mail.host,
         SMTP_PORT=mail.port,
-        MAIL_IN_BACKGROUND=True,
+        JOBS_IN_BACKGROUND=True,
         RATES_POLL_SECONDS=1,
         PUBLIC_URL=live_server,
     )
@@ -156,8 +157,10 @@ def test_consultant_runs_the_whole_flow(
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     page.get_by_role("heading", name="Global", exact=True).wait_for()
     assert "fewer than 5 answers" in page.locator("article.report").inner_text()  # 1 answer
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download as PDF").click()
+    page.get_by_role("button", name="Download as PDF").click()  # a job makes the PDF
+    page.get_by_role("heading", name="PDF report · Wave 1").wait_for()
+    with page.expect_download() as download_info:  # once the job page has reloaded itself
+        page.get_by_role("link", name=re.compile(r"^Download report-.*\.pdf$")).click()
     pdf = download_info.value
     assert pdf.suggested_filename.endswith(".pdf")
     pdf.save_as(tmp_path / "report.pdf")

@@ -379,7 +379,7 @@ def test_wrong_mail_settings_fail_the_mails_with_a_reason(
 def test_mail_goes_out_in_the_background_and_the_page_follows(
     consultant_client, reference_org, wave, mail, app
 ):
-    app.config["MAIL_IN_BACKGROUND"] = True
+    app.config["JOBS_IN_BACKGROUND"] = True
     location = invite(consultant_client, reference_org, wave, None).headers["Location"]
     page = consultant_client.get(location).get_data(as_text=True)
     assert "js/live-counts.js" in page

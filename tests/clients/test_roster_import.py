@@ -92,8 +92,14 @@ def test_preview_then_confirm_then_the_same_file_changes_nothing(
         answered_org.teams["France"].id,
         "sales",
     )
+    # The import ran as a job; its page sends the consultant on to the organisation's page.
+    assert re.fullmatch(
+        rf"/clients/{answered_org.organisation.id}/roster/imports/\d+", response.headers["Location"]
+    )
+    landed = consultant_client.get(response.headers["Location"])
+    assert landed.headers["Location"] == f"/clients/{answered_org.organisation.id}"
     message = "Imported the roster: 2 new teams, 4 new people, 0 updated, 0 unchanged."
-    assert message in consultant_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert message in consultant_client.get(landed.headers["Location"]).get_data(as_text=True)
     assert dbs.scalar(select(func.count()).select_from(RosterUpload)) == 0
 
     # Again: nothing new, nothing updated; confirming anyway writes nothing.
@@ -110,7 +116,10 @@ def test_preview_then_confirm_then_the_same_file_changes_nothing(
         "new_people": 4,
         "updated_people": 0,
         "unchanged_people": 0,
+        "job": 1,
     }
+    # Recorded by the job, in the name of the consultant who confirmed.
+    assert event.user_email == answered_org.users["consultant"].email
     assert "example.com" not in str(event.details)
 
 

@@ -179,6 +179,23 @@ def test_a_held_back_step_never_appears_anywhere_and_is_counted(app, client, dbs
     assert api_words(client, world, "North")["figures"]["held_back"] == 0
 
 
+def test_holding_back_one_step_after_showing_another_again_hides_the_new_one(client, dbs, world):
+    """The cache of a team's words is keyed by which steps are held back, not how many:
+    holding A back, showing it again and holding B back keeps the count at one."""
+    close(dbs, world)
+    login(client, world.users["admin"].email)
+    first, second = sorted(members(world, "South"))[:2]
+    rungs = [dbs.get(LadderRung, (writer, 1)) for writer in (first, second)]
+    texts = [rung.words for rung in rungs]
+    rungs[0].held_back = True
+    dbs.commit()
+    assert texts[0] not in str(api_words(client, world, "South"))
+    rungs[0].held_back, rungs[1].held_back = False, True
+    dbs.commit()
+    section = str(api_words(client, world, "South"))
+    assert texts[1] not in section and texts[0] in section
+
+
 def test_an_erased_response_withdraws_its_whole_word_group(client, dbs, world):
     """Erasing one of Oslo's writers leaves North's group of 5 with 4 people: the whole group
     goes (what is left could fall below T, and beside an earlier look it would single out the

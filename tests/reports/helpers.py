@@ -1,4 +1,4 @@
-"""Reading exports and reports in tests."""
+"""Making exports and reports through their jobs, and reading them, in tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import io
 import re
 import zlib
 
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.conftest import csrf_from
 from tests.factories import ReferenceOrg
 
 BOM = "\ufeff"
@@ -23,11 +27,47 @@ def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
 
 
-def download(client, org: ReferenceOrg, name: str) -> list[dict[str, str]]:
-    response = client.get(f"{base(org)}/exports/{name}.csv")
+FILE_LINK = re.compile(r'href="(/clients/\d+/jobs/\d+/file)"')
+
+
+def ask(client: FlaskClient, url: str, page: str = "/") -> TestResponse:
+    """Press a button that makes a file: POST ``url`` with the session's CSRF token, read from
+    ``page`` (the home page has the logout form). Not followed."""
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token})
+
+
+def made(client: FlaskClient, url: str) -> tuple[str, TestResponse]:
+    """Ask for a file at ``url``; the job's page (the job ran in the request, so it is done and
+    links to the file) and the file downloaded through that link."""
+    asked = ask(client, url)
+    assert asked.status_code == 303, (url, asked.status_code)
+    job_page = client.get(asked.headers["Location"])
+    assert job_page.status_code == 200
+    html = job_page.get_data(as_text=True)
+    link = FILE_LINK.search(html)
+    assert link, f"no file on the job page of {url}"
+    return html, client.get(link.group(1))
+
+
+def export(client: FlaskClient, org: ReferenceOrg, name: str, query: str = "") -> TestResponse:
+    """The CSV file of export ``name``, made by its job."""
+    _page, response = made(client, f"{base(org)}/exports/{name}.csv{query}")
     assert response.status_code == 200, name
     assert response.mimetype == "text/csv"
-    return rows_of(response.get_data(as_text=True))
+    return response
+
+
+def download(client: FlaskClient, org: ReferenceOrg, name: str) -> list[dict[str, str]]:
+    """The rows of export ``name``, made by its job."""
+    return rows_of(export(client, org, name).get_data(as_text=True))
+
+
+def report_pdf(client: FlaskClient, org: ReferenceOrg, query: str = "") -> TestResponse:
+    """The PDF report (``query``: ``?team=...&wave=...``), made by its job."""
+    _page, response = made(client, f"{base(org)}/report.pdf{query}")
+    assert response.status_code == 200
+    return response
 
 
 def pdf_page_count(pdf: bytes) -> int:

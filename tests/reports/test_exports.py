@@ -1,4 +1,4 @@
-"""Exports: content, pseudonyms, nothing that leads to a person, formulas, streams, small teams."""
+"""Exports: content, pseudonyms, nothing that leads to a person, formulas, small teams, jobs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.factories import (
     gen_team,
     rep_questionnaire,
 )
-from tests.reports.helpers import EXPORTS, base, download, rows_of
+from tests.reports.helpers import EXPORTS, base, download, export, rows_of
 
 PER_WAVE = sum(REFERENCE_COUNTS.values())  # every answer of answered_org, in each of its waves
 IDENTITY = ["row_id", "wave", "team"]
@@ -95,10 +95,7 @@ def test_no_export_holds_an_id_a_key_a_person_or_a_token(client, dbs, answered_o
     product = answered_org.teams["Product"]
     gen_response(dbs, answered_org.waves[-1], product, respondent_key=person.pseudonym)
     login(client, "admin@example.com")
-    texts = [
-        client.get(f"{base(answered_org)}/exports/{name}.csv").get_data(as_text=True)
-        for name in EXPORTS
-    ]
+    texts = [export(client, answered_org, name).get_data(as_text=True) for name in EXPORTS]
 
     secrets_ = {token}
     secrets_ |= set(dbs.scalars(select(Invitation.token_hash)))
@@ -121,7 +118,7 @@ PAYLOADS = [
 
 
 @pytest.mark.parametrize("name", ["responses-wide", "responses-long"])
-def test_exports_stream_and_neutralise_formulas_in_ladder_words(client, dbs, answered_org, name):
+def test_exports_neutralise_formulas_in_ladder_words(client, dbs, answered_org, name):
     for words in PAYLOADS:
         gen_response(dbs, answered_org.waves[-1], answered_org.teams["Product"], words=words)
     formula_team = gen_team(dbs, answered_org.organisation, "=cmd|' /C calc'!A0")
@@ -129,9 +126,7 @@ def test_exports_stream_and_neutralise_formulas_in_ladder_words(client, dbs, ans
         gen_response(dbs, answered_org.waves[-1], formula_team)
     login(client, "c@example.com")
 
-    response = client.get(f"{base(answered_org)}/exports/{name}.csv")
-    assert response.status_code == 200
-    assert response.is_streamed  # a generator, not a body built in memory
+    response = export(client, answered_org, name)
     rows = rows_of(response.get_data(as_text=True))
     column = "why_1_words" if name == "responses-wide" else "words"
     found = [row[column] for row in rows if row[column]]
@@ -195,20 +190,24 @@ def test_aggregates_are_the_dashboards_suppressed_numbers(client, answered_org):
     )
 
 
-def test_every_download_is_audited(client, dbs, answered_org):
+def test_every_file_asked_for_and_downloaded_is_audited(client, dbs, answered_org):
     login(client, "c@example.com")
     for name in EXPORTS:
-        client.get(f"{base(answered_org)}/exports/{name}.csv").get_data()
+        export(client, answered_org, name)
     events = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
     assert sorted(event.details["export"] for event in events) == sorted(EXPORTS)
     assert {event.user_email for event in events} == {"c@example.com"}
     assert {event.organisation_id for event in events} == {answered_org.organisation.id}
+    jobs = {f"job {event.details['job']}" for event in events}
+    downloads = dbs.scalars(select(AuditEvent).where(AuditEvent.action == "job.download")).all()
+    assert {event.target for event in downloads} == jobs
+    assert {event.user_email for event in downloads} == {"c@example.com"}
 
 
 def test_the_exports_page_lists_every_download_and_the_report(client, answered_org):
     login(client, "c@example.com")
     html = client.get(f"{base(answered_org)}/exports/").get_data(as_text=True)
     for name in EXPORTS:
-        assert f"{base(answered_org)}/exports/{name}.csv" in html
+        assert f'formaction="{base(answered_org)}/exports/{name}.csv"' in html
     assert f'action="{base(answered_org)}/report"' in html
     assert "anonymous" in html and "fewer than 5 answers" in html

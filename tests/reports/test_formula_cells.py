@@ -20,7 +20,7 @@ from survey.aggregates.export import safe_cell
 from survey.models import Person
 from tests.auth.helpers import login
 from tests.factories import gen_person, gen_response, gen_team, make_world
-from tests.reports.helpers import EXPORTS, base
+from tests.reports.helpers import EXPORTS, export
 
 WORDS = ("x;=1+1", "a,=cmd|' /C calc'!A0", "ok\n=1+1", "t\t+A1", "p|@SUM(1)", 'q; "-2+3')
 SPLIT = re.compile(r"[,;\t|\r\n]")
@@ -81,11 +81,10 @@ def test_response_exports_hold_no_formula_in_any_field(client, dbs, answered_org
         for _ in range(answered_org.assessment.min_group_size):
             gen_response(dbs, wave, hostile, words=words)
     login(client, "c@example.com")
-    wide = client.get(f"{base(answered_org)}/exports/responses-wide.csv").get_data(as_text=True)
+    wide = export(client, answered_org, "responses-wide").get_data(as_text=True)
     assert "'=1+1" in wide and "Global/x;'=1+1 |' @team" in wide  # the words and the team are there
     for name in EXPORTS:
-        response = client.get(f"{base(answered_org)}/exports/{name}.csv")
-        assert response.status_code == 200, name
+        response = export(client, answered_org, name)
         assert formula_fields(response.get_data(as_text=True)) == [], name
     dashboard = f"/dashboard/{answered_org.assessment.id}/{answered_org.teams['Global'].id}"
     for section in ("headline", "heatmap", "ladder", "rates"):

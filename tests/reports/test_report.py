@@ -16,7 +16,7 @@ from analysis.scoring import dimension_scores, mindset_index
 from survey.models import AuditEvent
 from tests.auth.helpers import login
 from tests.factories import gen_assessment, gen_scaled_responses, rep_questionnaire
-from tests.reports.helpers import base, pdf_page_count
+from tests.reports.helpers import ask, base, made, pdf_page_count
 
 ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 CELL = re.compile(r"<td>(.*?)</td>", re.S)
@@ -157,15 +157,19 @@ def test_a_team_report_covers_that_team_and_escapes_its_name_in_charts(client, d
     assert "Global scores" not in html
 
 
-def test_the_pdf_is_a_paged_pdf_and_its_download_is_audited(
+def test_the_pdf_is_a_paged_pdf_made_by_a_job_and_it_is_audited(
     client, reference_org, scaled_answers, dbs
 ):
     login(client, "c@example.com")
     product, wave = reference_org.teams["Product"], reference_org.waves[-1]
-    response = client.get(f"{base(reference_org)}/report.pdf?team={product.id}&wave={wave.id}")
-    assert response.status_code == 200
+    page, response = made(
+        client, f"{base(reference_org)}/report.pdf?team={product.id}&wave={wave.id}"
+    )
+    assert "<h1>PDF report · Autumn</h1>" in page and 'status-done">done<' in page
+    name = f"report-assessment{reference_org.assessment.id}-team{product.id}-wave{wave.id}.pdf"
+    assert f"Download {name}" in page
     assert response.mimetype == "application/pdf"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     pdf = response.data
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 20_000
@@ -173,7 +177,9 @@ def test_the_pdf_is_a_paged_pdf_and_its_download_is_audited(
     assert pdf_page_count(pdf) >= 4
     event = dbs.scalar(select(AuditEvent).where(AuditEvent.action == "report.download"))
     assert event.user_email == "c@example.com"
-    assert event.details["wave_id"] == wave.id
+    assert (event.details["wave_id"], event.details["team_id"]) == (wave.id, product.id)
+    downloaded = dbs.scalar(select(AuditEvent).where(AuditEvent.action == "job.download"))
+    assert downloaded.target == f"job {event.details['job']}"
 
 
 def test_without_a_wave_the_report_says_what_to_do(client, dbs, answered_org):
@@ -182,5 +188,6 @@ def test_without_a_wave_the_report_says_what_to_do(client, dbs, answered_org):
     url = f"/clients/{answered_org.organisation.id}/assessments/{empty.id}"
     assert "There is no wave yet" in client.get(f"{url}/report").get_data(as_text=True)
     assert "Schedule and open a wave" in client.get(f"{url}/exports/").get_data(as_text=True)
-    assert client.get(f"{url}/report.pdf").status_code == 404
-    assert client.get(f"{url}/exports/scores.csv").get_data(as_text=True).count("\n") == 1
+    assert ask(client, f"{url}/report.pdf").status_code == 404
+    _page, scores = made(client, f"{url}/exports/scores.csv")
+    assert scores.get_data(as_text=True).count("\n") == 1

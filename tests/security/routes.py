@@ -69,6 +69,7 @@ def real_values(world: Hostile, token: str) -> dict[str, str]:
         "wave_id": str(world.waves["now"].id),
         "team_id": str(next(iter(world.teams.values())).id),
         "batch_id": "1",
+        "job_id": "1",
         "action_id": "1",
         "person_id": str(person.id),
         "user_id": str(world.users["manager"].id),

@@ -76,6 +76,7 @@ def test_non_ascii_digits_in_a_path_match_no_route(
         "person_id": next(iter(reference_roster.values())).id,
         "user_id": reference_org.users["global manager"].id,
         "batch_id": 1,
+        "job_id": 1,
         "action_id": 1,
         "number": 1,
         "version": 1,

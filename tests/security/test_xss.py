@@ -23,6 +23,7 @@ from tests.factories import (
     HOSTILE_TEAM_NAMES,
     gen_assessment,
 )
+from tests.reports.helpers import made
 from tests.security.checks import (
     ATTRIBUTE,
     CLOSE_SCRIPT,
@@ -33,7 +34,7 @@ from tests.security.checks import (
     problems_of,
     shown_text,
 )
-from tests.security.pages import crawl, fetch, form_on, submit
+from tests.security.pages import Fetched, crawl, form_on, submit
 from tests.security.routes import forms_only, seeds
 
 
@@ -94,11 +95,18 @@ def test_csv_downloads_neutralise_formulas_in_names_words_and_e_mails(hostile):
     closing = form_on(consultant, f"{hostile.wave_url}/close", "/close")
     assert submit(consultant, closing).status_code == 302
     for name in ("responses-long", "responses-wide", "scores", "aggregates"):
-        export = fetch(consultant, f"{assessment}/exports/{name}.csv")
+        export = made_file(consultant, f"{assessment}/exports/{name}.csv")
         assert problems_of(export) == [], name
         assert "'=1+2 Product" in export.body and "'-1+2 </script>" in export.body
-    words = fetch(consultant, f"{assessment}/exports/responses-long.csv").body
+    words = made_file(consultant, f"{assessment}/exports/responses-long.csv").body
     assert f"'{HOSTILE_LADDER_WORDS}" in cells(words)
+
+
+def made_file(client, url: str) -> Fetched:
+    """The file a button at ``url`` has a job make, downloaded from the job's page."""
+    _page, response = made(client, url)
+    body = response.get_data(as_text=True)
+    return Fetched(url, response.status_code, response.mimetype, body, dict(response.headers))
 
 
 @pytest.mark.parametrize(

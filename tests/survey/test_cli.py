@@ -74,8 +74,8 @@ def test_seed_demo_prints_links_on_the_public_url_from_the_environment(monkeypat
     ],
 )
 def test_make_run_serves_and_prints_links_on_the_same_port(variables, public_url):
-    """What ``make run`` would do (``make -n`` runs nothing): seed-demo and the server get the
-    public URL of the port served, unless SURVEY_PUBLIC_URL is set."""
+    """What ``make run`` would do (``make -n`` runs nothing): seed-demo, the scheduler and the
+    server get the public URL of the port served, unless SURVEY_PUBLIC_URL is set."""
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -89,9 +89,15 @@ def test_make_run_serves_and_prints_links_on_the_same_port(variables, public_url
         text=True,
         check=True,
     ).stdout.splitlines()
+    planned = [line.strip().removesuffix("\\").strip() for line in planned]
     port = variables.get("PORT", "5000")
     seed = [line for line in planned if line.endswith(" seed-demo")]
     serve = [line for line in planned if " run --host" in line]
+    scheduler = [line for line in planned if " jobs-scheduler " in line]
+    assert scheduler == [
+        f"SURVEY_PUBLIC_URL='{public_url}' .venv/bin/flask --app survey jobs-scheduler & "
+        "scheduler=$!;"
+    ]
     assert seed == [f"SURVEY_PUBLIC_URL='{public_url}' .venv/bin/flask --app survey seed-demo"]
     assert serve == [
         f"SURVEY_PUBLIC_URL='{public_url}' .venv/bin/flask --app survey run "

@@ -6,6 +6,7 @@ import pytest
 
 from tests.auth.helpers import login
 from tests.factories import make_invitation, make_world
+from tests.reports.helpers import made
 from tests.survey.journey import answer_all
 
 
@@ -36,12 +37,15 @@ def test_dashboards_the_api_exports_and_reports_are_sent_with_no_store(client, a
         "/api/v1/assessments",
         f"/api/v1/assessments/{assessment}/teams/{team}",
         f"{clients}/exports/",
-        f"{clients}/exports/responses-wide.csv",
-        f"{clients}/exports/aggregates.csv",
         f"{clients}/report",
-        f"{clients}/report.pdf",
     ):
         assert_no_store(client.get(url))
+    for url in (  # files are made by jobs, and downloaded from the job's page
+        f"{clients}/exports/responses-wide.csv",
+        f"{clients}/exports/aggregates.csv",
+        f"{clients}/report.pdf",
+    ):
+        assert_no_store(made(client, url)[1])
 
 
 def test_static_files_may_be_cached(client):

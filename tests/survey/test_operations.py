@@ -22,6 +22,34 @@ def test_health_says_503_when_the_database_is_gone(tmp_path):
     assert response.get_json()["database"] == "unreachable"
 
 
+def test_health_reports_redis_and_stays_up_without_it(app, socket_free_port):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/9"
+    try:
+        import redis
+
+        redis.Redis(db=9, socket_timeout=1).ping()
+    except Exception:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run starts it)")
+    assert app.test_client().get("/health").get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+    }
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{socket_free_port}/0"  # nobody listens
+    response = app.test_client().get("/health")
+    assert response.status_code == 200  # every server shares Redis: none leaves the pool
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+
+
+@pytest.fixture
+def socket_free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.mark.parametrize("key", [None, "", "dev", "short-key", "x" * 31])
 def test_production_refuses_a_missing_or_weak_secret_key(monkeypatch, key):
     monkeypatch.setenv("SURVEY_ENV", "production")

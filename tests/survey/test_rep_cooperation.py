@@ -105,7 +105,7 @@ def test_forged_team_ids_are_refused_not_crashed(client, app, dbs):
     token = make_invitation(dbs, world)
     number = _answer_up_to_cooperation(client, token, world.questionnaire)
     own = str(world.teams["France"].id)
-    for forged in (own, "999999", "-1", "abc", "1e3", "", "9" * 40):
+    for forged in (own, "999999", "2147483648", "9" * 18, "-1", "abc", "1e3", "", "9" * 40):
         response = page_form(client, token, number, {"help-received": forged}, action="submit")
         assert 400 <= response.status_code < 500, forged
     assert not dbs.scalars(select(CooperationLink)).all()
