@@ -138,7 +138,6 @@ def mailing(app: Flask, smtp_server):
         SMTP_SENDER="survey@consultancy.example",
         SMTP_SECURITY="none",
         MAIL_IN_BACKGROUND=False,
-        JOBS_IN_BACKGROUND=False,
         PUBLIC_URL=PUBLIC_URL,
     )
     return smtp_server

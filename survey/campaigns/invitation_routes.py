@@ -12,6 +12,9 @@ reminders and retries, are shown coarsened to steps of the assessment's minimum 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import (
     Response,
     current_app,
@@ -102,7 +105,8 @@ def invite(organisation_id: int, assessment_id: int, wave_id: int):
     # By e-mail, the tokens made here are never seen: each mail's job gives its invitation a
     # fresh one just before sending it.
     issued = invite_roster(db.session, wave, people, utcnow(), _days())
-    return _deliver(organisation, wave, form, issued, "invitation", "invitations.create")
+    invitations = [item.invitation for item in issued]
+    return _deliver(organisation, wave, form, "invitation", invitations, lambda: issued)
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/reminders")
@@ -116,11 +120,9 @@ def remind(organisation_id: int, assessment_id: int, wave_id: int):
     if not waiting and not _anonymous(assessment):
         form.team.errors.append(_("Nobody invited there is waiting for a reminder."))
         return _invitations_page(organisation, assessment, wave, remind_form=form, status=422)
-    if form.delivery.data == "csv":
-        issued = reissue(db.session, waiting, wave, utcnow(), _days())
-    else:  # the job gives each a fresh link as its mail goes out
-        issued = [Issued(invitation, "") for invitation in waiting]
-    return _deliver(organisation, wave, form, issued, "reminder", "invitations.remind")
+    # Fresh links now for the CSV; by e-mail, the job gives each one as its mail goes out.
+    links = partial(reissue, db.session, waiting, wave, utcnow(), _days())
+    return _deliver(organisation, wave, form, "reminder", waiting, links)
 
 
 @bp.post("/<int:assessment_id>/waves/<int:wave_id>/team-links")
@@ -231,12 +233,20 @@ def retry(organisation_id: int, assessment_id: int, wave_id: int, batch_id: int)
 
 
 def _deliver(
-    organisation, wave: Wave, form: RecipientsForm, issued: list[Issued], kind: str, action: str
+    organisation,
+    wave: Wave,
+    form: RecipientsForm,
+    kind: str,
+    invitations: list[Invitation],
+    links: Callable[[], list[Issued]],
 ):
-    """Commit the links with their audit event, then answer with the CSV or start the mailing."""
+    """Commit the invitations with their audit event, then answer with the CSV of their
+    ``links`` (made only then) or start the mailing, whose job makes each link itself."""
+    action = {"invitation": "invitations.create", "reminder": "invitations.remind"}[kind]
     team = "everyone" if form.team.data == EVERYONE else form.team.data
-    count = _audited_count(wave.assessment, kind, len(issued))
+    count = _audited_count(wave.assessment, kind, len(invitations))
     if form.delivery.data == "csv":
+        issued = links()
         record(
             db.session,
             action,
@@ -252,7 +262,7 @@ def _deliver(
         filename = f"links-{kind}s-wave{wave.id}-{utcnow():%Y%m%d-%H%M}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
         return Response(body, mimetype="text/csv", headers=headers)
-    batch = start_batch(db.session, wave, kind, [item.invitation for item in issued])
+    batch = start_batch(db.session, wave, kind, invitations)
     record(
         db.session,
         action,

@@ -90,6 +90,5 @@ def demo(app, runner, dbs, live_server, smtp_server):
         SMTP_HOST=smtp_server.host,
         SMTP_PORT=smtp_server.port,
         MAIL_IN_BACKGROUND=False,
-        JOBS_IN_BACKGROUND=False,
     )
     return find_demo(dbs)

@@ -21,7 +21,6 @@ def mailing_app(app, smtp_server):
         SMTP_SENDER="survey@consultancy.example",
         SMTP_SECURITY="none",
         MAIL_IN_BACKGROUND=False,
-        JOBS_IN_BACKGROUND=False,
         LOGIN_FAILURE_DELAY_SECONDS=0,
         PUBLIC_URL="https://survey.consultancy.example",
     )

@@ -144,7 +144,6 @@ def mail(app, smtp_server):
         SMTP_PORT=smtp_server.port,
         SMTP_SECURITY="none",
         MAIL_IN_BACKGROUND=False,
-        JOBS_IN_BACKGROUND=False,
     )
     return smtp_server
 
