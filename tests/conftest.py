@@ -31,6 +31,11 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def without_csrf(html: str) -> str:
+    """The page with its CSRF token values blanked: tokens carry the second they were signed."""
+    return CSRF_FIELD.sub('name="csrf_token" value=""', html)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests are slow tests too: ``-m "not slow"`` leaves them out as well."""
     for item in items:

@@ -11,6 +11,7 @@ from survey.ladder_words import word_key
 from survey.models import AuditEvent, LadderRung, Response
 from tests.auth.helpers import login
 from tests.campaigns.helpers import post_form
+from tests.conftest import without_csrf
 from tests.factories import new_response
 
 STEP_FIELD = re.compile(r'name="step" value="([0-9a-f]+)"')
@@ -58,7 +59,7 @@ def events(dbs, prefix: str = "words.") -> list[AuditEvent]:
 def page_text(client, address: str) -> str:
     response = client.get(address)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return without_csrf(response.get_data(as_text=True))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from survey.models import AuditEvent, Organisation, User
 from tests.auth.helpers import login
 from tests.clients.helpers import actions, post_form
+from tests.conftest import without_csrf
 
 
 def test_a_consultant_creates_a_client_and_is_assigned_to_it(consultant_client, dbs, answered_org):
@@ -103,10 +104,6 @@ def test_anonymous_visitors_are_sent_to_login(client, answered_org):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login?next=")
-
-
-def without_csrf(html: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
 
 
 def test_a_manager_gets_the_same_404_as_for_nothing(client, dbs, answered_org):

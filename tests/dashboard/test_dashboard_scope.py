@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.auth.helpers import login
-
-
-def without_csrf(html: str) -> str:
-    """The page without its CSRF token, which changes with the second it was made in."""
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
+from tests.conftest import without_csrf
 
 
 def routes(org, team: str) -> list[str]:

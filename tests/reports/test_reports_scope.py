@@ -5,12 +5,11 @@ Pages are read with GET; files are asked for with POST (each starts a job, ``ask
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from survey.models import AuditEvent
 from tests.auth.helpers import login
+from tests.conftest import without_csrf
 from tests.reports.helpers import EXPORTS, ask, base
 
 
@@ -40,10 +39,6 @@ def get_or_ask(client, url: str, page: str = "/"):
     if ".csv" in url or ".pdf" in url:
         return ask(client, url, page)
     return client.get(url)
-
-
-def without_csrf(html: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
 
 
 def test_anonymous_visitors_are_sent_to_login(client, answered_org):
