@@ -2,6 +2,9 @@
 
 ``GET /page/<n>`` renders the questionnaire's first ``n`` items (their texts, the scale's seven
 labels, each item's answer checked, as a rep's draft holds it) in a Jinja loop, without a database.
+``GET /read/<token>`` renders the first ``ITEMS_PER_PAGE`` items with the answers of the draft it
+reads as a rep's page must: the invitation of that token (by its hash) with its wave and draft in
+one ORM statement, refused unless unused, unexpired and open, the draft unsealed with its key.
 ``POST /submit`` (ORM) and ``POST /submit-core`` (Core inserts, as the app) read a whole response
 from the form (``q-<item>`` answers, ``ladder-<n>-target`` and ``ladder-<n>-words`` rungs,
 ``help-received`` and ``help-given`` team ids) and store exactly the rows that the app's final
@@ -23,19 +26,27 @@ import secrets
 
 from flask import Flask, abort, redirect, render_template, request
 from jinja2 import DictLoader
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bench._prepare import ANSWER, QUESTIONNAIRE
+from bench._prepare import ANSWER, ITEMS_PER_PAGE, QUESTIONNAIRE
 from questionnaires import load_directory
 from survey.db import make_engine
-from survey.models import CooperationLink, LadderRung, Response
+from survey.models import CooperationLink, Draft, Invitation, LadderRung, Response, Wave
+from survey.models._columns import utcnow
 from survey.models.response import new_response_id, pack_values
+from survey.rep.sealing import draft_key, unseal
+from survey.tokens import token_hash
 
 DIRECTIONS = ("received", "given")
 INSERT_RESPONSE = insert(Response.__table__)
 INSERT_RUNGS = insert(LadderRung.__table__)
 INSERT_LINKS = insert(CooperationLink.__table__)
+READ_INVITATION = (
+    select(Invitation, Wave, Draft)
+    .join(Wave, Wave.id == Invitation.wave_id)
+    .outerjoin(Draft, Draft.invitation_id == Invitation.id)
+)
 PAGE_TEMPLATE = """<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Page of {{ items|length }} statements</title></head>
@@ -96,6 +107,27 @@ def create_app(database_url: str | None = None) -> Flask:
             items=questionnaire.items[:count],
             labels=questionnaire.scale.labels,
             answers=answers,
+        )
+
+    @app.get("/read/<token>")
+    def read_page(token: str):
+        """A rep's first page as a bare app would serve it: the same rows read, then rendered."""
+        with Session(engine) as session:
+            found = session.execute(
+                READ_INVITATION.where(Invitation.token_hash == token_hash(token))
+            ).first()
+        now = utcnow()
+        if found is None:
+            abort(404)
+        invitation, wave, draft = found
+        if invitation.used or invitation.expires_at <= now or not wave.is_open(now):
+            abort(404)
+        state = unseal(draft_key(token), draft.id, draft.sealed) if draft else None
+        return render_template(
+            "page.html",
+            items=questionnaire.items[:ITEMS_PER_PAGE],
+            labels=questionnaire.scale.labels,
+            answers=(state or {}).get("answers", {}),
         )
 
     def read_form() -> tuple[list[int], list[dict], list[dict]]:

@@ -225,6 +225,9 @@ DEFAULTS: dict = {
     # Whether admins and consultants must turn two-factor authentication on (from
     # SURVEY_REQUIRE_TWO_FACTOR); managers never must.
     "TWO_FACTOR_REQUIRED_FOR_STAFF": False,
+    # SQLite: the commits that deleted drafts or answers within this many seconds share one
+    # checkpoint that empties the write-ahead log (survey.db.LogWiper); 0: each one at once.
+    "SQLITE_LOG_WIPE_SECONDS": 1.0,
     # How often the response-rate page asks for fresh counts.
     "RATES_POLL_SECONDS": 15,
 }

@@ -6,12 +6,22 @@ log until it is checkpointed: code that deletes answers or drafts calls :func:`w
 on its session, and once that session commits, the log is copied into the database file and
 truncated (``PRAGMA wal_checkpoint(TRUNCATE)``). The checkpoint does not wait: while another
 connection is reading, it does what it can and returns, and a later one finishes the job.
+
+An app's engine wipes its log through a :class:`LogWiper`: the commits of one
+``SQLITE_LOG_WIPE_SECONDS`` (1 s by default) share one checkpoint, made by a thread of the process,
+which tries again every such delay until the log is empty. With 0, each commit checkpoints at once
+in its own thread (tests, commands).
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import sqlite3
+import threading
+import time
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, g
 from sqlalchemy import MetaData, create_engine, event
@@ -74,18 +84,74 @@ def checkpoint_log(engine: Engine) -> bool:
     return busy == 0
 
 
+class LogWiper:
+    """Empties an SQLite engine's write-ahead log ``delay`` seconds after a commit asks, with one
+    checkpoint for every commit that asked meanwhile; when readers keep the log busy, it tries
+    again after another ``delay``, until the log is empty.
+
+    A submission's own checkpoint cost about as much server time as the rest of its writes; under
+    load, one a second does the same work for all of them.
+    """
+
+    def __init__(self, engine: Engine, delay: float) -> None:
+        self.engine = engine
+        self.delay = delay
+        self._asked = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def ask(self) -> None:
+        """Have the log emptied within ``delay`` seconds (at once, in this thread, if 0)."""
+        if self.delay <= 0:
+            checkpoint_log(self.engine)
+            return
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid():  # none yet, or forked since
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="log-wiper", daemon=True)
+                self._thread.start()
+                atexit.register(self._before_exit)
+        self._asked.set()
+
+    def _before_exit(self) -> None:
+        """A process that ends (a command, a worker stopped) does not leave its commits' pages
+        in the log for the thread it stops."""
+        checkpoint_log(self.engine)
+
+    def _run(self) -> None:
+        while True:
+            self._asked.wait()
+            time.sleep(self.delay)  # the commits of this delay share the checkpoint
+            self._asked.clear()  # a commit from here on is covered, or asks again
+            if not checkpoint_log(self.engine):
+                self._asked.set()
+
+
+_WIPERS: WeakKeyDictionary[Engine, LogWiper] = WeakKeyDictionary()
+
+
 @event.listens_for(Session, "after_commit")
 def _wipe_log_if_asked(session: Session) -> None:
     if session.info.pop("wipe_log", False):
         bind = session.get_bind()
-        checkpoint_log(bind if isinstance(bind, Engine) else bind.engine)
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        wiper = _WIPERS.get(engine)
+        if wiper is None:
+            checkpoint_log(engine)
+        else:
+            wiper.ask()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, log_wipe_seconds: float = 0.0) -> Engine:
+    """An engine for ``url``; on SQLite, with WAL and the settings above, and a
+    :class:`LogWiper` of ``log_wipe_seconds`` when above 0 (else each commit wipes at once)."""
     url = resolve_database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
+        if log_wipe_seconds > 0:
+            _WIPERS[engine] = LogWiper(engine, log_wipe_seconds)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -100,7 +166,7 @@ class Database:
     """Gives each app its engine and each app context its own session, closed at teardown."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_LOG_WIPE_SECONDS"])
         app.extensions["database"] = _Bound(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._close_session)
 

@@ -3,10 +3,17 @@ sealed drafts, random ids, no rowid, no dates, deleted content wiped from the fi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
-from survey.db import checkpoint_log
+from survey.db import checkpoint_log, make_engine, wipe_after_commit
 from survey.models import Draft, Invitation, LadderRung, Response
 from survey.rep.sealing import draft_key, new_browser_secret, seal, unseal
 from tests.auth.helpers import login
@@ -221,3 +228,56 @@ def test_a_busy_checkpoint_returns_at_once(app, dbs, database_url):
         assert checkpoint_log(engine) is False  # a reader holds the log: it does not wait
         reader.execute(text("COMMIT"))
     assert checkpoint_log(engine) is True
+
+
+def test_commits_share_a_wipe_that_tries_again_until_the_log_is_empty(tmp_path):
+    """The app's way (SQLITE_LOG_WIPE_SECONDS above 0): a thread empties the log after the
+    commits that asked, and a checkpoint that a reader kept busy is tried again."""
+    path = tmp_path / "wiped.db"
+    engine = make_engine(f"sqlite:///{path}", log_wipe_seconds=0.05)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE answer (words TEXT)"))
+    with engine.connect() as reader:
+        reader.execute(text("BEGIN"))
+        reader.execute(text("SELECT COUNT(*) FROM answer")).scalar()
+        for n in range(3):
+            with Session(engine) as session:
+                session.execute(
+                    text("INSERT INTO answer VALUES (:w)"), {"w": f"{ANSWER_MARKER}{n}"}
+                )
+                session.execute(text("DELETE FROM answer"))
+                wipe_after_commit(session)
+                session.commit()
+        time.sleep(0.3)  # the wiper tries while the reader holds the log (not asserted)
+        assert os.path.getsize(f"{path}-wal") > 0  # busy: nothing can be truncated yet
+        reader.execute(text("COMMIT"))
+    deadline = time.monotonic() + 10
+    while os.path.getsize(f"{path}-wal") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.path.getsize(f"{path}-wal") == 0
+    assert ANSWER_MARKER.encode() not in path.read_bytes()
+    engine.dispose()
+
+
+def test_a_process_that_ends_wipes_the_log_before_it_goes(tmp_path):
+    """A command commits and exits long before the wiper's delay: the log is emptied anyway."""
+    path = tmp_path / "command.db"
+    script = textwrap.dedent(
+        f"""
+        from sqlalchemy import text
+        from sqlalchemy.orm import Session
+        from survey.db import make_engine, wipe_after_commit
+
+        engine = make_engine("sqlite:///{path}", log_wipe_seconds=600)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE answer (words TEXT)"))
+        with Session(engine) as session:
+            session.execute(text("INSERT INTO answer VALUES ('{ANSWER_MARKER}')"))
+            session.execute(text("DELETE FROM answer"))
+            wipe_after_commit(session)
+            session.commit()
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=os.getcwd(), timeout=60)
+    assert os.path.getsize(f"{path}-wal") == 0
+    assert ANSWER_MARKER.encode() not in path.read_bytes()
