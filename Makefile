@@ -45,12 +45,16 @@ run: $(VENV)/.runtime $(VEGA_BUNDLE)
 		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 		SURVEY_PUBLIC_URL='$(SURVEY_PUBLIC_URL)' $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when it is missing and we may.
+# Browser tests drive Debian's Chromium, the R export's test runs R's Rscript; install them
+# when they are missing and we may.
 browser-deps:
 	@{ test -x /usr/bin/chromium && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; } || \
 		{ test "$$(id -u)" = 0 && apt-get update -qq && \
 		apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null; } || \
 		echo "Chromium or HarfBuzz-Subset is missing and cannot be installed here: tests will fail."
+	@command -v Rscript >/dev/null || \
+		{ test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq --no-install-recommends r-base-core >/dev/null; } || \
+		echo "R is missing and cannot be installed here: the test of the R export's read.R will skip."
 
 test: $(VENV)/.dev browser-deps $(VEGA_BUNDLE)
 	$(BIN)/pytest

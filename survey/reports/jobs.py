@@ -12,6 +12,8 @@ makes the whole file again.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,7 @@ from survey.i18n import chosen_zone, language
 from survey.jobs.registry import JobFailed, Progress, job_kind
 from survey.models import Assessment, Job, Team, User, Wave
 from survey.releases.store import latest_releases, released_payloads
+from survey.reports.analysis_files import r_bundle, response_table, sav_file
 from survey.reports.export_csv import BOM, FORMATS, aggregate_table, export_file
 from survey.reports.exports import export_plan, rep_versions
 from survey.reports.pdf import html_to_pdf
@@ -44,6 +47,12 @@ EXPORT_TITLES = {
 }
 PDF = "application/pdf"
 CSV = "text/csv"
+# Files for statistics programs: name -> (job kind, title, file kind and extension, type).
+ANALYSIS_FILES = {
+    "spss": ("export_spss", _l("Responses for SPSS"), "spss.sav", "application/x-spss-sav"),
+    "r": ("export_r", _l("Responses for R"), "r.zip", "application/zip"),
+}
+FILE_PART_CHARACTERS = 40  # of each of organisation, assessment and wave in a file's name
 # The report's steps, for its progress: the figures, the page, the PDF.
 REPORT_STEPS = 3
 
@@ -137,6 +146,49 @@ def make_export(session: Session, job: Job, progress: Progress) -> None:
 
 for _name, _kind in EXPORT_KINDS.items():
     job_kind(_kind, _l("%(title)s (CSV)", title=EXPORT_TITLES[_name]))(make_export)
+
+
+def make_analysis_file(session: Session, job: Job, progress: Progress) -> None:
+    """The responses to questionnaire version ``params["version"]`` with their codebook, as an
+    SPSS file or an R bundle (``params["export"]``: a key of ``ANALYSIS_FILES``)."""
+    params = job.params
+    _kind, _title, ending, mimetype = ANALYSIS_FILES[params["export"]]
+    with as_reader(params):
+        _user, assessment = _asker_and_assessment(session, job)
+        versions = rep_versions(assessment)
+        if params["version"] not in versions:
+            raise JobFailed(_("No wave asks this version of the questionnaire any more."))
+        plan = export_plan(session, assessment, current_app.config["SECRET_KEY"], params["version"])
+        table, variables = response_table(session.get_bind(), plan, progress)
+        if params["export"] == "spss":
+            content = sav_file(table, variables, f"{assessment.name} ({plan.questionnaire.key})")
+        else:
+            content = r_bundle(table, variables)
+    version = f"version{params['version']}" if len(versions) > 1 else ""
+    name = file_name(assessment.organisation.name, assessment.name, version or "all-waves", ending)
+    _keep(session, job, name, mimetype, content)
+
+
+for _kind, _title, _ending, _type in ANALYSIS_FILES.values():
+    job_kind(_kind, _title)(make_analysis_file)
+
+
+def file_name(organisation: str, assessment: str, wave: str, ending: str) -> str:
+    """``<organisation>-<assessment>-<wave>-<ending>`` in letters, digits and hyphens only.
+
+    >>> file_name("Zénith Solar", "Mindset 2026/27", "all-waves", "spss.sav")
+    'zenith-solar-mindset-2026-27-all-waves-spss.sav'
+    >>> file_name("Øst", "==", "Wave 1", "r.zip")
+    'st-x-wave-1-r.zip'
+    """
+    return "-".join([*(_safe(part) for part in (organisation, assessment, wave)), ending])
+
+
+def _safe(part: str) -> str:
+    folded = unicodedata.normalize("NFKD", part)
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:FILE_PART_CHARACTERS].strip("-")
+    return slug or "x"
 
 
 def _asker_and_assessment(session: Session, job: Job) -> tuple[User, Assessment]:

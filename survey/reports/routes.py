@@ -25,7 +25,7 @@ from survey.params import parse_id
 from survey.reports import bp
 from survey.reports.export_csv import FORMATS
 from survey.reports.exports import rep_versions
-from survey.reports.jobs import EXPORT_KINDS, REPORT_KIND, reader
+from survey.reports.jobs import ANALYSIS_FILES, EXPORT_KINDS, REPORT_KIND, reader
 from survey.reports.report import report_in_scope
 from survey.spreadsheet import requested_style
 
@@ -41,6 +41,7 @@ def exports(organisation_id: int, assessment_id: int):
         organisation_name=assessment.organisation.name,
         waves=list(assessment.waves),
         formats=FORMATS.values(),
+        analysis_files={name: title for name, (_kind, title, *_rest) in ANALYSIS_FILES.items()},
         versions=rep_versions(assessment),
         teams=sorted(teams, key=lambda team: paths[team.id]),
         paths=paths,
@@ -50,20 +51,31 @@ def exports(organisation_id: int, assessment_id: int):
 @bp.post("/<int:assessment_id>/exports/<name>.csv")
 def export_csv(organisation_id: int, assessment_id: int, name: str):
     assessment = _assessment(organisation_id, assessment_id)
+    if name not in EXPORT_KINDS:
+        abort(404)
+    return _start_export(assessment, EXPORT_KINDS[name], name, style=requested_style().key)
+
+
+@bp.post("/<int:assessment_id>/exports/for/<name>")
+def export_for(organisation_id: int, assessment_id: int, name: str):
+    """The responses with their codebook for a statistics program (``ANALYSIS_FILES``)."""
+    assessment = _assessment(organisation_id, assessment_id)
+    if name not in ANALYSIS_FILES:
+        abort(404)
+    return _start_export(assessment, ANALYSIS_FILES[name][0], name)
+
+
+def _start_export(assessment: Assessment, kind: str, name: str, **more):
+    """Ask for the export ``name`` of the questionnaire version ``?version=`` (default: the
+    newest the waves ask; 404 for one they do not)."""
     versions = rep_versions(assessment)
     version = parse_id(request.args.get("version", str(versions[-1])))
-    if name not in EXPORT_KINDS or version not in versions:
+    if version not in versions:
         abort(404)
-    params = {
-        "assessment": assessment.id,
-        "export": name,
-        "version": version,
-        "style": requested_style().key,
-        **reader(),
-    }
+    params = {"assessment": assessment.id, "export": name, "version": version, **more}
     return _start(
-        EXPORT_KINDS[name],
-        params,
+        kind,
+        params | reader(),
         "export.download",
         assessment,
         export=name,
