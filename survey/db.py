@@ -16,6 +16,7 @@ in its own thread (tests, commands).
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import sqlite3
 import threading
@@ -38,6 +39,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+logger = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -107,7 +109,11 @@ class LogWiper:
             checkpoint_log(self.engine)
             return
         with self._lock:
-            if self._thread is None or self._pid != os.getpid():  # none yet, or forked since
+            if (
+                self._thread is None
+                or self._pid != os.getpid()  # forked since: the thread stayed in the parent
+                or not self._thread.is_alive()
+            ):
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="log-wiper", daemon=True)
                 self._thread.start()
@@ -124,7 +130,12 @@ class LogWiper:
             self._asked.wait()
             time.sleep(self.delay)  # the commits of this delay share the checkpoint
             self._asked.clear()  # a commit from here on is covered, or asks again
-            if not checkpoint_log(self.engine):
+            try:
+                emptied = checkpoint_log(self.engine)
+            except Exception:  # no connection to be had (a full pool, a disk error): try again
+                logger.exception("The write-ahead log could not be checkpointed")
+                emptied = False
+            if not emptied:
                 self._asked.set()
 
 

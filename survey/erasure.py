@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.db import wipe_after_commit
-from survey.jobs.runner import drop_files
+from survey.jobs.files import drop_files
 from survey.models import Assessment, Draft, Invitation, Person, Response, RosterUpload, Wave
 from survey.releases.store import remember_erased, remember_unpaired
 

@@ -8,6 +8,7 @@ bp = Blueprint("auth", __name__)
 
 from survey.auth import (  # noqa: E402, F401
     account_routes,
+    branding_routes,
     password_routes,
     preference_routes,
     routes,

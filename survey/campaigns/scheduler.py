@@ -30,9 +30,10 @@ from survey.audit import record
 from survey.campaigns.issuing import invite_roster, teams_under, unanswered, uninvited_people
 from survey.campaigns.mailing import start_batch, submit_mailing
 from survey.db import db
+from survey.jobs.files import drop_old_results
 from survey.jobs.queue import dispatch_all
 from survey.jobs.registry import Progress, job_kind
-from survey.jobs.runner import drop_old_results, fence, lost_jobs, submit
+from survey.jobs.runner import fence, lost_jobs, submit
 from survey.models import Assessment, Invitation, Job, MailBatch, MailDelivery, Release, Wave
 from survey.releases.store import release_wave
 

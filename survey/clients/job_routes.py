@@ -3,7 +3,17 @@ its JSON, a retry, and the file a job made."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +24,7 @@ from survey.clients import bp
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import ConfirmForm
+from survey.jobs.files import file_pieces, file_size
 from survey.jobs.pages import job_page, job_row
 from survey.jobs.queue import dispatch
 from survey.jobs.runner import again
@@ -79,13 +90,14 @@ def job_retry(organisation_id: int, job_id: int):
 def job_file(organisation_id: int, job_id: int):
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = job_or_404(db.session, organisation, job_id)
-    content = db.session.scalar(select(Job.result).where(Job.id == found.id))
-    if content is None or found.state != "done":
+    if found.result_name is None or found.state != "done":
         abort(404)
     record(db.session, "job.download", organisation_id=organisation.id, target=f"job {found.id}")
     db.session.commit()
     headers = {
         "Content-Disposition": f'attachment; filename="{found.result_name}"',
+        "Content-Length": str(file_size(db.session, found.id)),
         "Cache-Control": "no-store",
     }
-    return Response(content, mimetype=found.result_type, headers=headers)
+    pieces = stream_with_context(file_pieces(db.session, found.id))
+    return Response(pieces, mimetype=found.result_type, headers=headers)

@@ -22,13 +22,17 @@ HANDLERS: dict[str, Handler] = {}
 # pages (a mailing's may not: its own page coarsens them where they could tell who answered).
 LABELS: dict[str, object] = {}
 PRIVATE_COUNTS: set[str] = set()
+# The kinds whose files hold answers: an erasure or a held-back step drops their files and
+# sends their running jobs round again (``survey.jobs.files.drop_files``).
+MAKES_FILES: set[str] = set()
 
 
 def job_kind(
-    name: str, label: object, private_counts: bool = False
+    name: str, label: object, private_counts: bool = False, makes_file: bool = False
 ) -> Callable[[Handler], Handler]:
     """Register the decorated function as the one that does jobs of kind ``name``, shown to
-    consultants as ``label`` (a lazy text), with its counts hidden when ``private_counts``.
+    consultants as ``label`` (a lazy text), with its counts hidden when ``private_counts``;
+    ``makes_file`` for a kind whose file holds answers (``survey.jobs.files.drop_files``).
 
     It is called with a session, the claimed job and a :class:`Progress`; it commits its own
     work as it goes, must be safe to run again after it stopped half-way (a worker died), and
@@ -42,6 +46,8 @@ def job_kind(
         LABELS[name] = label
         if private_counts:
             PRIVATE_COUNTS.add(name)
+        if makes_file:
+            MAKES_FILES.add(name)
         return handler
 
     return register

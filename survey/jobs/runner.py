@@ -135,7 +135,7 @@ class Step:
             values["total"] = total
         self.session.execute(
             update(Job)
-            .where(Job.id == self.job.id, Job.attempts == self.job.attempts)
+            .where(Job.id == self.job.id, Job.attempts == self.job.attempts, Job.state == "running")
             .values(**values)
             .execution_options(synchronize_session=False)
         )
@@ -240,7 +240,9 @@ def lost_jobs(session: Session, now: datetime, lease: timedelta) -> list[int]:
     message is harmless, as only one claim succeeds). The queued ones' heartbeat moves on, so
     they are sent again once per lease at most. A job whose worker died ``MAX_ATTEMPTS`` times
     fails instead, with a reason, until the consultant runs it again."""
-    stale = (Job.state.in_(("queued", "running"))) & (Job.heartbeat_at < now - lease)
+    stale = (Job.state.in_(("queued", "running"))) & (
+        (Job.heartbeat_at < now - lease) | Job.heartbeat_at.is_(None)  # queued again: at once
+    )
     session.execute(
         update(Job)
         .where(stale, Job.state == "running", Job.attempts >= MAX_ATTEMPTS)
@@ -256,27 +258,3 @@ def lost_jobs(session: Session, now: datetime, lease: timedelta) -> list[int]:
     )
     session.commit()
     return ids
-
-
-def drop_old_results(session: Session, before: datetime) -> int:
-    """Delete the files of jobs that finished before ``before``; how many were deleted."""
-    dropped = session.execute(
-        update(Job)
-        .where(Job.result.is_not(None), Job.finished_at < before)
-        .values(result=None, result_name=None, result_type=None)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return dropped.rowcount
-
-
-def drop_files(session: Session, organisation_id: int) -> None:
-    """Delete the files of an organisation's jobs (reports, exports), in the caller's
-    transaction: after an erasure or a held-back step, a file made before must not keep what is
-    gone. The jobs stay, and can be run again to make the file anew."""
-    session.execute(
-        update(Job)
-        .where(Job.organisation_id == organisation_id, Job.result_name.is_not(None))
-        .values(result=None, result_name=None, result_type=None)
-        .execution_options(synchronize_session=False)
-    )

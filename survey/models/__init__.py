@@ -4,7 +4,7 @@ from survey.models.account import AccountLink, RecoveryCode, SingleSignOn
 from survey.models.assessment import Assessment, Wave
 from survey.models.audit import AuditEvent
 from survey.models.invitation import Draft, Invitation, TeamLink
-from survey.models.job import Job
+from survey.models.job import Job, JobFilePart
 from survey.models.mailing import MailBatch, MailDelivery
 from survey.models.organisation import Organisation, Team
 from survey.models.people import Person, User
@@ -21,6 +21,7 @@ __all__ = [
     "Draft",
     "Invitation",
     "Job",
+    "JobFilePart",
     "LadderRung",
     "MailBatch",
     "MailDelivery",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.db import Base
 from survey.models._columns import utcnow
@@ -51,7 +51,18 @@ class Job(Base):
     # worker, and is run again (``survey.jobs.runner``).
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
-    # A file the job made (a report), kept until ``RESULT_DAYS`` after it finished.
+    # A file the job made (a report), kept until ``JOB_RESULT_DAYS`` after it finished: its name
+    # and type here once it is whole, its bytes in ``JobFilePart`` rows.
     result_name: Mapped[str | None] = mapped_column(String(200))
     result_type: Mapped[str | None] = mapped_column(String(100))
-    result: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+
+class JobFilePart(Base):
+    """A piece of a job's file, up to ``survey.jobs.files.PART_BYTES`` long: a file is written
+    and served a piece at a time, so that no process holds a whole large file."""
+
+    __tablename__ = "job_file_part"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, LargeBinary, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from survey.db import Base
 from survey.mail import PLAIN_ADDRESS
@@ -18,6 +18,7 @@ from survey.models.organisation import Organisation, Team
 ROSTER_ROLES = ("rep", "manager")
 USER_ROLES = ("admin", "consultant", "manager")
 MAX_EMAIL = 254
+MAX_BRAND_NAME = 120
 
 
 def checked_email(text: str) -> tuple[str, str | None]:
@@ -113,6 +114,10 @@ class User(UserMixin, Base):
     # the organisation they belong to (UTC for consultants).
     language: Mapped[str | None] = mapped_column(String(10))
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # A consultant's or admin's consultancy on their slide decks: its name, and its logo as a
+    # PNG re-encoded from their upload (survey/auth/branding_forms.py); None: not set.
+    brand_name: Mapped[str | None] = mapped_column(String(MAX_BRAND_NAME))
+    brand_logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     team: Mapped[Team | None] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(secondary=consultant_organisation)

@@ -29,6 +29,7 @@ from survey.action_plans import (
 from survey.audit import record
 from survey.db import db
 from survey.errors import error_page
+from survey.file_names import file_name
 from survey.forms import ConfirmForm, form_page
 from survey.models import Assessment, PlannedAction, Team, Wave
 from survey.models._columns import utcnow
@@ -84,7 +85,7 @@ def export(assessment_id: int):
         rows=len(planned),
     )
     db.session.commit()
-    filename = f"plans-assessment{assessment.id}-wave{wave.id}.csv"
+    filename = file_name(assessment.organisation.name, assessment.name, wave.name, "plans.csv")
     return Response(
         plans_csv(db.session, assessment, wave, planned, requested_style()),
         mimetype="text/csv",

@@ -205,13 +205,14 @@ def export_file(
     plan: ExportPlan,
     style: CsvStyle,
     progress: Callable[..., None],
-) -> bytes:
-    """``csv_format`` of the plan's responses, as the UTF-8 bytes of the file.
+    write: Callable[[bytes], None],
+) -> None:
+    """``csv_format`` of the plan's responses, handed to ``write`` as UTF-8 bytes a chunk of
+    rows at a time.
 
     The rows are read through a session of their own, so that ``progress`` (how many responses
     are written, of how many) may commit the caller's session between chunks.
     """
-    out = io.BytesIO()
     with Session(engine) as session:
         total = exported_count(session, plan)
         progress(0, total)
@@ -224,9 +225,8 @@ def export_file(
                 progress(done)
 
         for piece in csv_lines(csv_format.header(plan), batches(), style):
-            out.write(piece.encode("utf-8"))
+            write(piece.encode("utf-8"))
     progress(total)
-    return out.getvalue()
 
 
 AGGREGATE_COLUMNS = ["team", "wave", "measure", "n", "mean", "sd", "ci_low", "ci_high"]

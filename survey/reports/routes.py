@@ -25,7 +25,14 @@ from survey.params import parse_id
 from survey.reports import bp
 from survey.reports.export_csv import FORMATS
 from survey.reports.exports import rep_versions
-from survey.reports.jobs import ANALYSIS_FILES, EXPORT_KINDS, REPORT_KIND, reader
+from survey.reports.jobs import (
+    ANALYSIS_FILES,
+    DECK_KIND,
+    EXPORT_KINDS,
+    REPORT_KIND,
+    WORKBOOK_KIND,
+    reader,
+)
 from survey.reports.report import report_in_scope
 from survey.spreadsheet import requested_style
 
@@ -104,6 +111,24 @@ def report(organisation_id: int, assessment_id: int):
 
 @bp.post("/<int:assessment_id>/report.pdf")
 def report_pdf(organisation_id: int, assessment_id: int):
+    return _start_report(organisation_id, assessment_id, REPORT_KIND)
+
+
+@bp.post("/<int:assessment_id>/report.pptx")
+def report_pptx(organisation_id: int, assessment_id: int):
+    """The report as slides: the same report as the PDF, made by its own job."""
+    return _start_report(organisation_id, assessment_id, DECK_KIND, format="pptx")
+
+
+@bp.post("/<int:assessment_id>/report.xlsx")
+def report_xlsx(organisation_id: int, assessment_id: int):
+    """The report's tables as an Excel workbook, made by its own job."""
+    return _start_report(organisation_id, assessment_id, WORKBOOK_KIND, format="xlsx")
+
+
+def _start_report(organisation_id: int, assessment_id: int, kind: str, **details):
+    """Ask for a file of the report on ``?team=`` (default: the whole organisation as far as
+    the user's scope reaches) in ``?wave=`` (default: the latest)."""
     assessment = _assessment(organisation_id, assessment_id)
     team = chosen_team(db.session, current_user, assessment, request.args.get("team"))
     wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))
@@ -112,7 +137,7 @@ def report_pdf(organisation_id: int, assessment_id: int):
     team_id = team.id if team else None
     params = {"assessment": assessment.id, "team": team_id, "wave": wave.id, **reader()}
     return _start(
-        REPORT_KIND, params, "report.download", assessment, team_id=team_id, wave_id=wave.id
+        kind, params, "report.download", assessment, team_id=team_id, wave_id=wave.id, **details
     )
 
 

@@ -17,7 +17,7 @@ from survey.access import assessment_or_404, organisation_or_404, wave_or_404
 from survey.audit import record
 from survey.db import db
 from survey.errors import error_page
-from survey.jobs.runner import drop_files
+from survey.jobs.files import drop_files
 from survey.models import Assessment, LadderRung, Organisation, Release, Wave
 from survey.pagination import page_number, paginate_list
 from survey.words import bp

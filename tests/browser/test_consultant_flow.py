@@ -160,7 +160,7 @@ def test_consultant_runs_the_whole_flow(
     page.get_by_role("button", name="Download as PDF").click()  # a job makes the PDF
     page.get_by_role("heading", name="PDF report · Wave 1").wait_for()
     with page.expect_download() as download_info:  # once the job page has reloaded itself
-        page.get_by_role("link", name=re.compile(r"^Download report-.*\.pdf$")).click()
+        page.get_by_role("link", name=re.compile(r"^Download .*-report\.pdf$")).click()
     pdf = download_info.value
     assert pdf.suggested_filename.endswith(".pdf")
     pdf.save_as(tmp_path / "report.pdf")

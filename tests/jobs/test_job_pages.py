@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.jobs import runner
+from survey.jobs.files import keep_file
 from survey.models import AuditEvent, Job
 from tests.auth.helpers import login
 from tests.conftest import csrf_from
@@ -35,7 +36,9 @@ def test_a_finished_job_shows_its_progress_and_file(
     job = own_job(dbs, reference_org, "test_count", "pages:1")
     runner.run(app, job.id)
     dbs.refresh(job)
-    job.result_name, job.result_type, job.result = "report.pdf", "application/pdf", b"%PDF-1.7"
+    job.state = "running"  # as the job would, keep a file while it runs
+    keep_file(dbs, job, "report.pdf", "application/pdf", b"%PDF-1.7")
+    job.state = "done"
     dbs.commit()
     listing = consultant_client.get(jobs_url).get_data(as_text=True)
     assert "Counting, for tests" in listing and "3 of 3" in listing and "the scheduler" in listing
@@ -50,6 +53,7 @@ def test_a_finished_job_shows_its_progress_and_file(
     }
     file = consultant_client.get(f"{jobs_url}/{job.id}/file")
     assert file.data == b"%PDF-1.7" and file.headers["Cache-Control"] == "no-store"
+    assert file.headers["Content-Length"] == "8"
     assert 'filename="report.pdf"' in file.headers["Content-Disposition"]
     actions = set(dbs.scalars(select(AuditEvent.action)))
     assert "job.download" in actions

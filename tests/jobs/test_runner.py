@@ -8,8 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from survey.jobs import runner
+from survey.jobs import files, runner
+from survey.jobs.files import drop_old_results, file_pieces, keep_file
 from survey.jobs.registry import JobFailed, job_kind
 from survey.models import Job
 from survey.models._columns import utcnow
@@ -34,11 +36,27 @@ def crash(session, job, progress) -> None:
     raise KeyError("secret@acme.example")
 
 
+# What happens while a test file job runs, between its first piece and its end.
+DURING: list = []
+
+
+@job_kind("test_file", "Making a file, for tests", makes_file=True)
+def make_file(session, job, progress) -> None:
+    writer = files.FileWriter(session, job)
+    writer.write(b"rows read")
+    progress(1, 2)
+    for happen in DURING:
+        happen()
+    writer.finish("f.csv", "text/csv")
+
+
 @pytest.fixture(autouse=True)
 def no_calls():
     CALLS.clear()
+    DURING.clear()
     yield
     CALLS.clear()
+    DURING.clear()
 
 
 def test_a_key_is_asked_for_once(dbs):
@@ -125,11 +143,33 @@ def test_old_files_are_dropped(app, dbs):
     job = runner.submit(dbs, "test_count", "count:6", {})
     runner.run(app, job.id)
     dbs.refresh(job)
-    job.result_name, job.result_type, job.result = "a.pdf", "application/pdf", b"%PDF"
+    job.state = "running"  # files are kept by a running job, which the writer checks
+    keep_file(dbs, job, "a.pdf", "application/pdf", b"%PDF")
+    assert drop_old_results(dbs, job.finished_at - timedelta(seconds=1)) == 0
+    assert b"".join(file_pieces(dbs, job.id)) == b"%PDF"
+    assert drop_old_results(dbs, job.finished_at + timedelta(days=1)) == 1
+    dbs.refresh(job)
+    assert job.result_name is None and list(file_pieces(dbs, job.id)) == []
+
+
+def test_a_file_is_written_and_read_in_pieces(app, dbs, monkeypatch):
+    """No piece is longer than PART_BYTES; a run that stopped half-way left pieces, which the
+    next run's writer deletes before it writes."""
+    monkeypatch.setattr(files, "PART_BYTES", 10)
+    job = runner.submit(dbs, "test_count", "count:7", {})
+    runner.run(app, job.id)
+    dbs.refresh(job)
+    job.state = "running"  # files are kept by a running job, which the writer checks
+    stopped = files.FileWriter(dbs, job)
+    stopped.write(b"x" * 35)  # three pieces stored, no name: there is no file yet
     dbs.commit()
-    assert runner.drop_old_results(dbs, job.finished_at - timedelta(seconds=1)) == 0
-    assert runner.drop_old_results(dbs, job.finished_at + timedelta(days=1)) == 1
-    assert dbs.scalar(select(Job.result).where(Job.id == job.id)) is None
+    assert job.result_name is None and len(list(file_pieces(dbs, job.id))) == 3
+    writer = files.FileWriter(dbs, job)
+    for chunk in (b"0123456", b"789abcdefghij", b"k"):
+        writer.write(chunk)
+    writer.finish("b.csv", "text/csv")
+    pieces = list(file_pieces(dbs, job.id))
+    assert pieces == [b"0123456789", b"abcdefghij", b"k"] and job.result_name == "b.csv"
 
 
 def test_a_run_that_lost_its_claim_can_neither_fence_nor_end_the_job(app, dbs):
@@ -149,3 +189,39 @@ def test_a_run_that_lost_its_claim_can_neither_fence_nor_end_the_job(app, dbs):
     assert runner._end(dbs, frozen, "done", None) is None
     dbs.refresh(job)
     assert job.state == "running" and job.attempts == frozen.attempts + 1
+
+
+def test_a_run_that_lost_its_claim_names_no_file(app, dbs):
+    job = runner.submit(dbs, "test_count", "count:8", {})
+    runner.run(app, job.id)
+    dbs.refresh(job)
+    with pytest.raises(runner.Superseded):  # done: no run owns it
+        keep_file(dbs, job, "late.csv", "text/csv", b"late")
+    dbs.rollback()
+    dbs.refresh(job)
+    assert job.result_name is None
+
+
+def test_an_erasure_during_a_file_job_sends_it_round_again(app, dbs, reference_org):
+    """The job read rows an erasure then deleted: it names no file, and runs again."""
+    organisation_id = reference_org.organisation.id
+    job = runner.submit(dbs, "test_file", "file:1", {}, organisation_id=organisation_id)
+    mailing = runner.submit(dbs, "test_count", "file:2", {}, organisation_id=organisation_id)
+    mailing.state = "running"  # not a file job: left alone
+    dbs.commit()
+
+    def erase() -> None:
+        with Session(app.extensions["database"].engine) as other:
+            files.drop_files(other, organisation_id)
+            other.commit()
+
+    DURING.append(erase)
+    assert runner.run(app, job.id) is None  # lost its claim: no file, no end
+    dbs.expire_all()
+    assert job.state == "queued" and job.result_name is None and mailing.state == "running"
+    lease = timedelta(seconds=app.config["JOBS_LEASE_SECONDS"])
+    assert job.id in runner.lost_jobs(dbs, utcnow(), lease)  # sent again at the next look
+    DURING.clear()
+    assert runner.run(app, job.id) == "done"
+    dbs.expire_all()
+    assert job.result_name == "f.csv" and b"".join(file_pieces(dbs, job.id)) == b"rows read"

@@ -12,6 +12,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from survey.jobs import runner
+from survey.jobs.files import file_pieces
 from survey.models import Job
 from survey.models._columns import utcnow
 from tests.auth.helpers import login
@@ -48,7 +49,7 @@ def test_an_export_job_shows_its_file_made_in_the_readers_csv_style(client, dbs,
     dbs.commit()
     login(client, "c@example.com")
     page, response = made(client, f"{base(answered_org)}/exports/scores.csv")
-    name = f"scores-assessment{answered_org.assessment.id}.csv"
+    name = "acme-solar-mindset-2026-all-waves-scores.csv"
     assert "(CSV)" in page and name in page  # the export's title, in French
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     text = response.get_data(as_text=True)
@@ -71,7 +72,7 @@ def test_the_report_is_made_in_the_readers_language_zone_and_scope(
     login(client, "c@example.com")
     page, response = made(client, f"{base(answered_org)}/report.pdf")
     autumn = answered_org.waves[-1]
-    name = f"report-assessment{answered_org.assessment.id}-wave{autumn.id}.pdf"
+    name = f"acme-solar-mindset-2026-{autumn.name.lower()}-report.pdf"
     assert name in page and response.data == FAKE_PDF
     (html,) = pages_made
     assert '<html lang="fr">' in html and "Méthodologie" in html
@@ -109,25 +110,28 @@ def test_a_wave_without_released_results_fails_with_a_reason_and_a_retry(
     )
     assert retried.status_code == 303
     page = client.get(retried.headers["Location"]).get_data(as_text=True)
-    assert 'status-done">done<' in page and "Download report-" in page
+    assert 'status-done">done<' in page and "-report.pdf" in page
 
 
 def test_a_job_that_died_half_way_makes_its_file_again(app, client, dbs, answered_org):
     login(client, "c@example.com")
     asked = ask(client, f"{base(answered_org)}/exports/responses-wide.csv")
     job = dbs.scalar(select(Job).where(Job.kind == "export_responses-wide"))
-    first = job.result
-    dbs.execute(  # as if its worker had died: running, with a stale heartbeat and no file
+    first = b"".join(file_pieces(dbs, job.id))
+    dbs.execute(  # as if its worker had died: running, a stale heartbeat, pieces but no file
         Job.__table__.update()
         .where(Job.id == job.id)
-        .values(state="running", result=None, heartbeat_at=utcnow() - timedelta(days=1))
+        .values(state="running", result_name=None, heartbeat_at=utcnow() - timedelta(days=1))
     )
     dbs.commit()
+    assert client.get(asked.headers["Location"] + "/file").status_code == 404
     assert runner.run(app, job.id) == "done"
     dbs.expire_all()
     again = dbs.get(Job, job.id)
-    assert again.attempts == 2 and again.result.count(b"\n") == first.count(b"\n")
-    assert client.get(asked.headers["Location"] + "/file").data == again.result
+    made_again = b"".join(file_pieces(dbs, job.id))
+    assert again.attempts == 2 and made_again.count(b"\n") == first.count(b"\n")
+    assert made_again != first  # new row ids: the half-way pieces were not kept
+    assert client.get(asked.headers["Location"] + "/file").data == made_again
 
 
 def test_another_organisation_reaches_neither_the_job_nor_its_file(app, client, answered_org):
@@ -152,8 +156,10 @@ def test_whoever_lost_access_gets_no_file_from_a_retry(client, dbs, answered_org
     consultant = answered_org.users["consultant"]
     consultant.organisations.clear()
     dbs.commit()
-    dbs.execute(Job.__table__.update().where(Job.id == job.id).values(state="queued", result=None))
+    dbs.execute(
+        Job.__table__.update().where(Job.id == job.id).values(state="queued", result_name=None)
+    )
     dbs.commit()
     assert runner.run(client.application, job.id) == "failed"
     dbs.refresh(job)
-    assert "no longer has access" in job.error and job.result is None
+    assert "no longer has access" in job.error and job.result_name is None

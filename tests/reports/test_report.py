@@ -166,7 +166,7 @@ def test_the_pdf_is_a_paged_pdf_made_by_a_job_and_it_is_audited(
         client, f"{base(reference_org)}/report.pdf?team={product.id}&wave={wave.id}"
     )
     assert "<h1>PDF report · Autumn</h1>" in page and 'status-done">done<' in page
-    name = f"report-assessment{reference_org.assessment.id}-team{product.id}-wave{wave.id}.pdf"
+    name = f"acme-solar-mindset-2026-{wave.name.lower()}-product-report.pdf"
     assert f"Download {name}" in page
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
