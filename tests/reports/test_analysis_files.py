@@ -13,6 +13,7 @@ from collections import Counter
 import pandas as pd
 import pyreadstat
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from questionnaires import load_directory
@@ -154,3 +155,29 @@ def test_does_not_apply_is_a_labelled_user_missing_code(app, tmp_path):
     dropped, _meta = pyreadstat.read_sav(str(path))
     assert dropped[offers[0].id].isna().tolist() == [True, False]
     assert list(kept.columns)[:2] == ["row_id", "pseudonym"]
+
+
+def test_an_answer_after_the_release_changes_no_file(client, dbs, answered_org, tmp_path):
+    """Two looks at the same files, one more answer between them: the waves are released in
+    full, so the SPSS rows and the workbook's figures stay as they were."""
+    login(client, "c@example.com")
+    items = [item.id for item in rep_questionnaire().items]
+
+    def looks() -> tuple[Counter, list]:
+        path = tmp_path / "look.sav"
+        path.write_bytes(analysis_file(client, answered_org, "spss").data)
+        frame, _meta = pyreadstat.read_sav(str(path))
+        rows = frame.astype(object).where(frame.notna(), "").to_dict("records")
+        _page, book = made(client, f"{base(answered_org)}/report.xlsx")
+        sheets = load_workbook(io.BytesIO(book.data), read_only=True)
+        cells = [
+            (sheet.title, row)
+            for sheet in sheets.worksheets
+            if sheet.title != sheets.worksheets[0].title  # "About" carries the day it was made
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        return answers(rows, items), cells
+
+    before = looks()
+    gen_response(dbs, answered_org.waves[-1], answered_org.teams["Product"], cooperation=True)
+    assert looks() == before
