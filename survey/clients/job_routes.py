@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,7 +23,7 @@ from survey.clients import bp
 from survey.db import db
 from survey.errors import error_page
 from survey.forms import ConfirmForm
-from survey.jobs.files import file_pieces, file_size
+from survey.jobs.files import file_size, streamed_file
 from survey.jobs.pages import job_page, job_row
 from survey.jobs.queue import dispatch
 from survey.jobs.runner import again
@@ -99,5 +98,5 @@ def job_file(organisation_id: int, job_id: int):
         "Content-Length": str(file_size(db.session, found.id)),
         "Cache-Control": "no-store",
     }
-    pieces = stream_with_context(file_pieces(db.session, found.id))
+    pieces = streamed_file(db.engine, found.id)
     return Response(pieces, mimetype=found.result_type, headers=headers)

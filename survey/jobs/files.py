@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from survey.jobs.registry import MAKES_FILES
@@ -66,6 +67,13 @@ def file_size(session: Session, job_id: int) -> int:
             JobFilePart.job_id == job_id
         )
     )
+
+
+def streamed_file(engine: Engine, job_id: int) -> Iterator[bytes]:
+    """The job's file for a response body: read through a session of its own, which the
+    generator closes however it ends, so that it needs no request context."""
+    with Session(engine) as session:
+        yield from file_pieces(session, job_id)
 
 
 def file_pieces(session: Session, job_id: int) -> Iterator[bytes]:

@@ -149,7 +149,7 @@ def test_exports_give_one_file_per_version(dbs, acme, client):
     files = {}
     for version in (1, 2):
         _job_page, response = made(client, f"{base}/responses-wide.csv?version={version}")
-        assert f"version{version}.csv" in response.headers["Content-Disposition"]
+        assert f"-version-{version}-responses-wide.csv" in response.headers["Content-Disposition"]
         files[version] = response.get_data(as_text=True)
     assert "Wave 3" not in files[1] and "Wave 1" not in files[2]
     assert files[1].count("Wave 1") == 2 * PER_TEAM
