@@ -8,6 +8,7 @@ from contractual (low) to purpose-driven (high).
 
 The work is vectorised over blocks of rows that stay in the CPU cache; dimension scores come
 from two small matrix products per block, so a million responses score in well under a second.
+One person is scored in plain Python by :mod:`analysis.one_person`, to the same numbers.
 """
 
 import numpy as np
@@ -21,9 +22,7 @@ from analysis._validation import (
     reversed_mask,
     scale_bounds,
 )
-
-SHARE_TOLERANCE = 1e-9
-"""Slack when turning a share of items into a count, so that 0.7 x 10 items asks for 7."""
+from analysis.one_person import SHARE_TOLERANCE
 
 
 def dimension_scores(

@@ -15,7 +15,6 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from survey import backup
 from survey.accounts.links import close_links
 from survey.accounts.links import link_url as account_link_url
 from survey.accounts.passwords import hash_password, password_problem
@@ -32,7 +31,6 @@ from survey.invitations import (
     link_url,
     team_link,
 )
-from survey.migrate import revision, upgrade
 from survey.models import Assessment, Organisation, Person, Team, User, Wave
 from survey.models._columns import utcnow
 from survey.models.organisation import subtree_ids, team_paths, teams_of
@@ -114,6 +112,9 @@ def jobs_scheduler(once: bool) -> None:
 @with_appcontext
 def init_db() -> None:
     """Bring the database to the newest schema through the migrations (data is kept)."""
+    # imported here: Alembic, needed by this command only (README, *Workers*)
+    from survey.migrate import upgrade
+
     upgrade(db.engine)
     click.echo("Database ready.")
 
@@ -123,6 +124,9 @@ def init_db() -> None:
 @with_appcontext
 def db_revision(message: str) -> None:
     """Write a new migration for what the models changed since the database's revision."""
+    # imported here: Alembic, needed by this command only (README, *Workers*)
+    from survey.migrate import revision
+
     revision(db.engine, message)
 
 
@@ -140,6 +144,7 @@ def seed_demo() -> None:
         )
     from survey.demo import seed_demo as build
     from survey.instruments import all_questionnaires
+    from survey.migrate import upgrade
 
     upgrade(db.engine)
     demo = build(db.session, all_questionnaires(), utcnow())
@@ -401,7 +406,7 @@ def invite(
 
 
 def _write_links(links: list[Link], organisation: Organisation, csv_path: Path | None) -> None:
-    from survey.aggregates.export import safe_cell
+    from survey.spreadsheet import safe_cell
 
     public_url = current_app.config["PUBLIC_URL"]
     if csv_path is None:
@@ -478,6 +483,9 @@ def purge_identities(dry_run: bool, organisation_name: str | None) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_database(path: Path) -> None:
     """Copy the SQLite database to the new file PATH, consistently, while the app runs."""
+    # imported here: Alembic, needed by this command only (README, *Workers*)
+    from survey import backup
+
     try:
         source = backup.sqlite_file(current_app.config["DATABASE_URL"])
         backup.back_up(source, path)
@@ -495,6 +503,9 @@ def backup_database(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Replace the current database (a copy of it is kept).")
 def restore_database(path: Path, yes: bool) -> None:
     """Replace the SQLite database by the backup at PATH; keeps a copy of the one replaced."""
+    # imported here: Alembic, needed by this command only (README, *Workers*)
+    from survey import backup
+
     try:
         target = backup.sqlite_file(current_app.config["DATABASE_URL"])
         revision_id = backup.check_our_database(path)

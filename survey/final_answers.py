@@ -26,7 +26,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from questionnaires import Questionnaire
-from survey.aggregates.loading import counted, decode_answers, score_cache
+from survey.aggregates.cache import score_cache
+from survey.aggregates.loading import counted, decode_answers
 from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.releases.audit import NEVER_ERASED
 from survey.releases.export_paths import export_team_paths

@@ -6,8 +6,9 @@ time, such as form labels), and the catalogues in ``survey/translations`` are co
 ``flask build-assets``. The language of a request is, in this order:
 
 1. the one this browser chose with the language switch (kept in the session);
-2. a staff user's own choice in their profile, or the language on a rep's roster row (set on
-   ``g.roster_language`` when their invitation link is opened);
+2. on a staff page, the user's own choice in their profile; on a survey page, the language on
+   the rep's roster row (set on ``g.roster_language`` when their invitation link is opened; a
+   survey page loads no account);
 3. the best match for the browser's ``Accept-Language``;
 4. English, the source language.
 
@@ -24,9 +25,13 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_locale, get_timezone, gettext, ngettext
+from flask_babel import Babel, get_locale, get_timezone, get_translations, gettext, ngettext
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from analysis import _text as analysis_text
@@ -42,12 +47,67 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path) + "/translations")
     Babel(app, locale_selector=chosen_language, timezone_selector=chosen_zone)
+    app.jinja_env.install_gettext_callables(  # in place of Flask-Babel's: see ``catalogue``
+        gettext=lambda text: catalogue().ugettext(text),
+        ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),
+        pgettext=lambda context, text: catalogue().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: catalogue().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} paragraphs on many lines
     app.jinja_env.filters.update(when=when, day=day, number=number, percent=percent)
     app.context_processor(
         lambda: {"languages": LANGUAGES, "language": language(), "csv_style": _csv_style}
     )
     analysis_text.install(gettext, ngettext, joined)
+
+
+def catalogue() -> Translations | NullTranslations:
+    """The catalogue of the request's language: ``flask_babel.get_translations()``, looked up
+    once and kept on the request's Babel state for as long as its locale stays the same object.
+
+    A page calls ``_`` a dozen times; Flask-Babel resolves its request state, domain and locale
+    on each call. ``force_locale`` and ``refresh`` replace or drop the locale, so the kept
+    catalogue is not used past them.
+    """
+    try:  # one look-up of the request's state (``g`` raises RuntimeError outside a context)
+        state = g._flask_babel
+        locale, translations = state.catalogue
+        if locale is state.babel_locale:
+            return translations
+    except (AttributeError, RuntimeError):
+        pass
+    translations = get_translations()
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        state.catalogue = (locale, translations)  # type: ignore[union-attr]
+    return translations
+
+
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, text: str, /, **variables: object) -> str:
+    """A template's ``_`` and ``gettext``, as Jinja's new-style ``gettext`` (escaped where the
+    template escapes, always a format string), in one call instead of three through the template's
+    context: ``_`` is Jinja's alias of ``gettext``, which calls the translating function. Its
+    own arguments are positional only: a template's ``{% trans text=... %}`` is a variable."""
+    translated = catalogue().ugettext(text)
+    return (Markup(translated) if eval_context.autoescape else translated) % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_context: EvalContext, singular: str, plural: str, num: int, /, **variables: object
+) -> str:
+    """A template's ``ngettext``, as Jinja's new-style one (``num`` given to the format)."""
+    variables.setdefault("num", num)
+    translated = catalogue().ungettext(singular, plural, num)
+    return (Markup(translated) if eval_context.autoescape else translated) % variables
 
 
 def _csv_style():
@@ -73,7 +133,7 @@ def chosen_language() -> str:
     chosen = supported(session.get(SESSION_KEY))
     if chosen:
         return chosen
-    if current_user and current_user.is_authenticated:
+    if request.blueprint != "rep" and current_user and current_user.is_authenticated:
         own = supported(getattr(current_user, "language", None))
         if own:
             return own
@@ -97,10 +157,16 @@ def language() -> str:
 
 
 def chosen_zone() -> str:
-    """The reader's zone: a rep's team's, else a staff user's own or their team's, else UTC."""
+    """The reader's zone: a rep's team's, else a staff user's own or their team's, else UTC.
+
+    ``g.reader_zone`` holds a zone, or a function that looks one up (called once, when a time
+    is first shown).
+    """
     if not has_request_context():
         return "UTC"
     zone = g.get("reader_zone")
+    if callable(zone):
+        zone = g.reader_zone = zone()
     if zone:
         return zone
     if current_user and current_user.is_authenticated:

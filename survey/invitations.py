@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from survey.models import Invitation, Person, Team, TeamLink, Wave
@@ -21,6 +21,16 @@ class Link:
     email: str | None = None
     kind: str = "personal"  # "personal" | "team"
     capacity: int | None = None  # a team link's: how many answers it takes
+
+
+def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
+    """``{team id: (invited, answered)}`` of the personal invitations of one wave."""
+    rows = session.execute(
+        select(Invitation.team_id, func.count(), func.count(case((Invitation.used, 1))))
+        .where(Invitation.wave_id == wave_id)
+        .group_by(Invitation.team_id)
+    ).all()
+    return {team_id: (invited, answered) for team_id, invited, answered in rows}
 
 
 def link_url(public_url: str, token: str) -> str:

@@ -1,11 +1,11 @@
 """The reps' own words on the WHY ladder, as releases and consultants refer to them.
 
 A release never stores which response a step of words came from: it stores the words under a
-keyed hash of (response, step) (:func:`word_key`), which only this application can compute. At
-read time the keys of the words still stored and not held back (:func:`stored_words`) decide
-what is shown, so words a consultant held back disappear from every release already made
-(counted, never shown), and a word group in which someone had their answers erased is withdrawn
-whole.
+keyed hash of (response, step) (:func:`survey.word_keys.word_key`), which only this application
+can compute. At read time the keys of the words still stored and not held back
+(:func:`stored_words`) decide what is shown, so words a consultant held back disappear from every
+release already made (counted, never shown), and a word group in which someone had their answers
+erased is withdrawn whole.
 
 Only a wave's **final** release pools words (one look per wave, so no two releases of it can be
 subtracted): :func:`release_words` takes the steps of words of the rep responses the release
@@ -26,14 +26,11 @@ with at least one step of words when the release is made (held back or not).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -42,15 +39,7 @@ from questionnaires import Questionnaire
 from survey.aggregates.loading import counted
 from survey.aggregates.model import OrganisationView
 from survey.models import Assessment, LadderRung, Response
-
-KEY_LENGTH = 24  # hex characters of the keyed hash: 96 bits
-
-
-def word_key(response_id: int, position: int) -> str:
-    """The key a release stores one step of words under (not the response's id)."""
-    secret = str(current_app.secret_key).encode("utf-8")
-    message = f"ladder-words:{response_id}:{position}".encode("ascii")
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:KEY_LENGTH]
+from survey.word_keys import word_key
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,16 @@
-"""Scoring answers of one questionnaire: the glue between questionnaires/ and analysis/."""
+"""Scoring answers of one questionnaire: the glue between questionnaires/ and analysis/.
+
+One person's own scores, on a rep's submit, are :func:`survey.rep.result.score_answers`.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 import numpy as np
 
 from analysis.response_quality import CarelessFlags, careless_flags
-from analysis.scoring import (
-    SHARE_TOLERANCE,
-    dimension_scores,
-    mindset_index,
-    position_on_continuum,
-)
+from analysis.scoring import dimension_scores, mindset_index, position_on_continuum
 from questionnaires import Questionnaire
 
 
@@ -41,49 +38,6 @@ def score_matrix(matrix: np.ndarray, questionnaire: Questionnaire, perspective: 
         mindset_index(dims, scale.min, scale.max),
         position_on_continuum(dims, scale.min, scale.max),
     )
-
-
-def score_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, int | None]
-) -> tuple[float, list[float]]:
-    """One person's index and dimension positions (0..100; NaN where too few answers).
-
-    An answer of None (does not apply) counts as unanswered. A questionnaire with climate items
-    (how the person is managed) is scored on its ``self`` items only: the person's own stance.
-
-    The same numbers as :func:`score_matrix` on a one-row matrix, to the last bit, in plain
-    Python (a rep's submit scores one person: numpy's set-up costs more than the sums): the
-    sums are of whole numbers, so exact in any order, and the index adds the dimension scores
-    one after the other, as numpy's reduction does for so few of them (a test checks it).
-    """
-    scale = questionnaire.scale
-    low, high = scale.min, scale.max
-    count = len(questionnaire.dimensions)
-    steps, answered, items = [0] * count, [0] * count, [0] * count
-    perspective = "self" if questionnaire.has_climate else None
-    for item, dimension in zip(
-        questionnaire.items, questionnaire.item_dimension_index(), strict=True
-    ):
-        if perspective is not None and item.perspective != perspective:
-            continue
-        items[dimension] += 1
-        value = answers.get(item.id)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"answer {value!r} to {item.id!r} is not on the scale")
-        answered[dimension] += 1
-        steps[dimension] += high - value if item.reversed else value - low
-    share = questionnaire.min_answered_share
-    scores = [
-        steps[d] / answered[d] + low
-        if answered[d] and answered[d] >= math.ceil(share * items[d] - SHARE_TOLERANCE)
-        else math.nan
-        for d in range(count)
-    ]
-    unit = 100.0 / (high - low)
-    mean = sum(scores) / count
-    return (mean - low) * unit, [(score - low) * unit for score in scores]
 
 
 def climate_positions(matrix: np.ndarray, questionnaire: Questionnaire) -> np.ndarray:

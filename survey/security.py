@@ -12,8 +12,13 @@ browser's or a proxy's cache (a shared computer's back button, a corporate proxy
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, g, request
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, abort, after_this_request, request
 from flask_babel import gettext as _
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 BASE_POLICY = {
     "default-src": "'self'",
@@ -27,6 +32,12 @@ BASE_POLICY = {
     "frame-ancestors": "'none'",
     "form-action": "'self'",
 }
+FORM_TYPES = {
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "application/x-url-encoded",
+}
+"""The bodies that Werkzeug reads into ``request.form`` and ``request.files``."""
 CHART_ADDITIONS = {"script-src": "'unsafe-eval'", "style-src": "'unsafe-inline'"}
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -39,7 +50,11 @@ HEADERS = {
 
 def allow_charts() -> None:
     """Let this response's page run Vega (see the module docstring for why)."""
-    g.allow_charts = True
+
+    @after_this_request
+    def chart_policy(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = POLICIES[True]
+        return response
 
 
 def content_security_policy(charts: bool) -> str:
@@ -48,6 +63,48 @@ def content_security_policy(charts: bool) -> str:
         for directive, source in CHART_ADDITIONS.items():
             policy[directive] = f"{policy[directive]} {source}"
     return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
+
+
+POLICIES = {charts: content_security_policy(charts) for charts in (False, True)}
+"""Both policies, written once."""
+
+
+class SecurityHeaders:
+    """WSGI middleware that gives every response of ``app`` its security headers.
+
+    The policy without charts unless the page set one (``allow_charts``), each of ``HEADERS``
+    unless the response has its own, ``Cache-Control: no-store`` on everything but the files
+    under ``static_path``, and no ``Server`` header. Added to the header list as the response
+    starts: the values are known to be valid, so Werkzeug's checks of each header are not needed
+    on every response.
+    """
+
+    def __init__(self, app: WSGIApplication, static_path: str | None) -> None:
+        self.app = app
+        self.static_prefix = static_path.rstrip("/") + "/" if static_path else None
+        self.defaults = [("Content-Security-Policy", POLICIES[False]), *HEADERS.items()]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse):
+        prefix = self.static_prefix
+        no_store = not (prefix and environ.get("PATH_INFO", "").startswith(prefix))
+
+        def start_with_headers(status: str, headers: list[tuple[str, str]], exc_info=None):
+            names = {name.lower() for name, _value in headers}
+            if no_store or "server" in names:
+                headers[:] = [
+                    (name, value)
+                    for name, value in headers
+                    if name.lower() != "server"
+                    and not (no_store and name.lower() == "cache-control")
+                ]
+            headers.extend(
+                (name, value) for name, value in self.defaults if name.lower() not in names
+            )
+            if no_store:
+                headers.append(("Cache-Control", "no-store"))
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start_with_headers)
 
 
 def has_nul(fields) -> bool:
@@ -64,23 +121,16 @@ def has_nul(fields) -> bool:
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters() -> None:
-        """No text field holds NUL: PostgreSQL cannot store or compare it, so refuse it at once."""
+        """No text field holds NUL: PostgreSQL cannot store or compare it, so refuse it at once.
+
+        The form is read only when the body is one (Werkzeug parses no other body into it)."""
         if (
             "\x00" in request.path
             or has_nul(request.args)
-            or has_nul(request.form)
-            or has_nul(request.files)
+            or (
+                request.mimetype in FORM_TYPES and (has_nul(request.form) or has_nul(request.files))
+            )
         ):
             abort(400, _("Text with a NUL character cannot be stored or searched."))
 
-    @app.after_request
-    def add_security_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            g.get("allow_charts", False)
-        )
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.endpoint != "static":
-            response.headers["Cache-Control"] = "no-store"
-        response.headers.pop("Server", None)
-        return response
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.static_url_path)  # type: ignore[method-assign]

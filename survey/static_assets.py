@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 
 VEGA_BUNDLE = "vendor/vega-bundle.js"
 """The bundle's path under the static folder, as the templates ask for it."""
@@ -77,9 +77,21 @@ def check_vega_bundle(app: Flask) -> bool:
     return False
 
 
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=filename)``, made once per app, mount point and file: every
+    page asks for the same few files (templates call it as ``static_url``)."""
+    urls = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root, filename)
+    if key not in urls:
+        urls[key] = url_for("static", filename=filename)
+    return urls[key]
+
+
 def init_app(app: Flask) -> None:
-    """Check for the bundle at the first request, not in ``create_app``: the command that
-    builds it loads the app too, and should not start with an error."""
+    """Give templates ``static_url``; check for the bundle at the first request, not in
+    ``create_app``: the command that builds it loads the app too, and should not start with an
+    error."""
+    app.add_template_global(static_url)
     checked = False
 
     @app.before_request

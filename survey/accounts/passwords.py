@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_babel import gettext
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -47,6 +46,8 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         return _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
         return _("The password may have at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
+    from zxcvbn import zxcvbn  # imported here: its dictionaries, see README 'Workers'
+
     known = [part for part in email.lower().replace("@", ".").split(".") if part]
     if zxcvbn(password[:CHECKED_LENGTH], user_inputs=known)["score"] < MIN_STRENGTH:
         return _(

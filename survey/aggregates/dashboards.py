@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from analysis import charts
 from questionnaires.model import LadderTarget
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 from survey.aggregates.model import Section
 from survey.i18n import language
 from survey.models import Assessment

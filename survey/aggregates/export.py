@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 
 import pandas as pd
 from flask_babel import gettext as _
@@ -17,37 +16,7 @@ from flask_babel import lazy_gettext as _l
 from survey.releases.dimensions import COLUMNS as DIMENSION_COLUMNS
 from survey.releases.payload import SUMMARY_COLUMNS
 from survey.releases.read import HEATMAP_COLUMNS, PERCEPTION_COLUMNS, RATE_COLUMNS
-from survey.spreadsheet import COMMA, CsvStyle
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Where a spreadsheet may start a new cell inside ours: it may split on any of these, whatever
-# separator the file was written with (a ";" locale, a tab or "|" import, a pasted line).
-SEPARATORS = ",;\t|\r\n"
-# A formula character after optional spaces and quotes, which a spreadsheet may drop.
-_FORMULA_AHEAD = r"(?=[\s\"]*[=+\-@])"
-_FORMULA_AT_START = re.compile(_FORMULA_AHEAD)
-_FORMULA_AFTER_SEPARATOR = re.compile(rf"([{re.escape(SEPARATORS)}]){_FORMULA_AHEAD}")
-
-
-def safe_cell(value):
-    """A value no spreadsheet runs as a formula, whatever separator it splits the line on.
-
-    OWASP's CSV injection advice, for the start of the cell (``= + - @``, tab, CR, also after
-    spaces or quotes) and for every place inside it where a spreadsheet splitting on ``,`` ``;``
-    tab ``|`` or a line break would start a new cell: an apostrophe goes in front, which makes
-    the cell text. Numbers are left as they are.
-
-    >>> safe_cell("=1+1"), safe_cell("x;=1+1"), safe_cell("ok\\n=1+1"), safe_cell("a, -b")
-    ("'=1+1", "x;'=1+1", "ok\\n'=1+1", "a,' -b")
-    >>> safe_cell("Global/France"), safe_cell("well-being"), safe_cell(-0.5)
-    ('Global/France', 'well-being', -0.5)
-    """
-    if not isinstance(value, str):
-        return value
-    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
-    if value.startswith(FORMULA_STARTS) or _FORMULA_AT_START.match(value):
-        return "'" + value
-    return value
+from survey.spreadsheet import COMMA, CsvStyle, safe_cell
 
 
 def table_csv(table: pd.DataFrame, style: CsvStyle = COMMA) -> str:

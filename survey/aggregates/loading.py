@@ -1,36 +1,25 @@
 """Reading a wave's released responses into scored arrays, for a release to aggregate.
 
 One query per kind of data: packed answers (one row per response, with where the WHY ladder
-ends) and cooperation links. The process-wide cache keeps what never changes: release payloads
-and the charts drawn from them.
-
-Each process has its own cache, filled on demand and never invalidated, only trimmed (the
-least recently used entries past :data:`CACHE_SIZE`). So every key names all the database
-state its value depends on: release ids (a release's payload is written once), and a stamp
-read afresh where later changes matter (erased answers, held-back words). Two app servers
-then show the same figures whatever each has cached.
+ends) and cooperation links. What is built from them is kept in the process-wide cache of
+:mod:`survey.aggregates.cache`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
-from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
 from survey.aggregates.measures import CLIMATE, shared_index_name
 from survey.instruments import shared_items
-from survey.models import CooperationLink, Invitation, Response
+from survey.models import CooperationLink, Response
 from survey.models.response import MISSING
 from survey.scoring import climate_positions, score_matrix, shared_index
-
-CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -53,33 +42,6 @@ class WaveScores:
     @property
     def n(self) -> int:
         return int(self.team_ids.size)
-
-
-class _Cache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        return None
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.entries[key] = value
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def score_cache() -> _Cache:
-    """The app's cache of scored waves and of what is built from them; its keys name the
-    database state each value depends on, so that a hit is never stale (see the module)."""
-    return current_app.extensions.setdefault("score_cache", _Cache(CACHE_SIZE))
 
 
 def _instrument_filter(questionnaire: Questionnaire):
@@ -194,13 +156,3 @@ def _extra_measures(matrix: np.ndarray, questionnaire: Questionnaire) -> dict[st
     if questionnaire.has_climate:
         extra[CLIMATE] = climate_positions(matrix, questionnaire)
     return extra
-
-
-def invitation_counts(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
-    """``{team id: (invited, answered)}`` of the personal invitations of one wave."""
-    rows = session.execute(
-        select(Invitation.team_id, func.count(), func.count(case((Invitation.used, 1))))
-        .where(Invitation.wave_id == wave_id)
-        .group_by(Invitation.team_id)
-    ).all()
-    return {team_id: (invited, answered) for team_id, invited, answered in rows}

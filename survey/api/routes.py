@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -10,13 +11,11 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
-from survey.aggregates.dashboards import dashboard
-from survey.aggregates.export import table_records
 from survey.api import bp
 from survey.db import db
-from survey.releases.read import Dashboard
-from survey.releases.reading import team_reading
-from survey.releases.words import LISTED as WORDS_LISTED
+
+if TYPE_CHECKING:
+    from survey.releases.read import Dashboard
 
 
 @bp.errorhandler(HTTPException)
@@ -60,6 +59,11 @@ def assessments():
 @bp.get("/assessments/<int:assessment_id>/teams/<int:team_id>")
 @api_login_required
 def team_aggregates(assessment_id: int, team_id: int):
+    # imported here: heavy, see README 'Workers'
+    from survey.aggregates.dashboards import dashboard
+    from survey.aggregates.export import table_records
+    from survey.releases.words import LISTED as WORDS_LISTED
+
     assessment, team, wave = selection_or_404(
         db.session, current_user, assessment_id, team_id, request.args.get("wave")
     )
@@ -98,6 +102,8 @@ def team_aggregates(assessment_id: int, team_id: int):
 def reading_json(board: Dashboard) -> dict:
     """The reading in words, as the dashboard shows it first (``team_reading``): its sentences,
     and each suggested practice (questionnaires/actions) with the dimension it is for and why."""
+    from survey.releases.reading import team_reading  # imported here: heavy, see README 'Workers'
+
     shown = team_reading(board)
     return {
         "sentences": list(shown.sentences),

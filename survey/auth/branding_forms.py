@@ -12,7 +12,6 @@ import io
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from PIL import Image, ImageOps, UnidentifiedImageError
 from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -61,6 +60,9 @@ class RemoveLogoForm(FlaskForm):
 def clean_logo(data: bytes) -> bytes:
     """The pixels of a PNG or JPEG of at most ``LOGO_MAX_SIDE`` pixels a side, as a new PNG;
     ``ValidationError`` for anything else."""
+    # imported here: heavy, see README 'Workers'
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if len(data) > LOGO_MAX_BYTES:
         raise ValidationError(str(TOO_LARGE))
     try:

@@ -75,8 +75,13 @@ def is_required(user: User) -> bool:
 
 @bp.before_app_request
 def require_two_factor():
-    """Send admins and consultants without two-factor to its page, when the app requires it."""
-    if request.endpoint in SETUP_ENDPOINTS or not current_user.is_authenticated:
+    """Send admins and consultants without two-factor to its page, when the app requires it.
+
+    A survey page (the ``rep`` blueprint) reads no account, so it is served without loading one.
+    """
+    if request.blueprint == "rep" or request.endpoint in SETUP_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
         return None
     if current_user.two_factor_on or not is_required(current_user):
         return None

@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from survey.aggregates.export import safe_cell
 from survey.db import wipe_after_commit
 from survey.invitations import invite_people, link_url
 from survey.models import Draft, Invitation, Person, Wave
 from survey.models.organisation import subtree_ids, team_paths, teams_of
-from survey.spreadsheet import COMMA, CsvStyle
+from survey.spreadsheet import COMMA, CsvStyle, safe_cell
 from survey.tokens import new_token, token_hash
 
 CSV_HEADER = ("email", "team", "role", "link")

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.privacy import coarse_count
-from survey.aggregates.loading import invitation_counts
+from survey.invitations import invitation_counts
 from survey.models import Response, Team
 
 ROLES = {"rep": "reps", "manager": "managers"}

@@ -22,7 +22,6 @@ from survey.audit import record
 from survey.jobs.registry import JobFailed, Progress, job_kind
 from survey.models import Job, Release, User, Wave
 from survey.models._columns import utcnow
-from survey.releases.build import next_interim_problem
 from survey.releases.store import release_wave
 
 KIND = "interim_release"
@@ -46,6 +45,9 @@ def interim_problem(session: Session, wave: Wave, now: datetime) -> str | None:
             "%(wave)s is not open: a wave's results are released in full when it closes.",
             wave=wave.name,
         )
+    # imported here: heavy, see README 'Workers'
+    from survey.releases.build import next_interim_problem
+
     return next_interim_problem(session, wave)
 
 

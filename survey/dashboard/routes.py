@@ -10,13 +10,9 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from survey.access import assessments_in_scope, scope_root_teams, selection_or_404
-from survey.action_plans import dashboard_plans
-from survey.aggregates.dashboards import dashboard
-from survey.aggregates.export import section_table_csv
 from survey.dashboard import bp
 from survey.db import db
 from survey.models import Assessment, Team
-from survey.releases.reading import team_reading
 from survey.releases.store import latest_released_wave
 from survey.security import allow_charts
 from survey.spreadsheet import requested_style
@@ -25,9 +21,6 @@ REPORT_ROLES = ("admin", "consultant")
 """Who may open an assessment's report (``survey.reports``), linked from the index."""
 SWITCHER_ASSESSMENTS = 10
 """Assessments listed in a dashboard's switcher; the index lists them all."""
-
-# The reading in words that leads a team's dashboard, its report and its share-back page.
-bp.app_template_global("team_reading")(team_reading)
 
 
 @bp.get("/")
@@ -48,6 +41,10 @@ def index():
 @bp.get("/<int:assessment_id>/<int:team_id>")
 @login_required
 def team(assessment_id: int, team_id: int):
+    # imported here: heavy, see README 'Workers'
+    from survey.aggregates.dashboards import dashboard
+    from survey.dashboard.plans import dashboard_plans
+
     assessment, team, wave = _selection(assessment_id, team_id)
     board = dashboard(db.session, assessment, team.id, wave.id)
     allow_charts()
@@ -71,6 +68,10 @@ def team(assessment_id: int, team_id: int):
 @bp.get("/<int:assessment_id>/<int:team_id>/<section>.csv")
 @login_required
 def section_csv(assessment_id: int, team_id: int, section: str):
+    # imported here: heavy, see README 'Workers'
+    from survey.aggregates.dashboards import dashboard
+    from survey.aggregates.export import section_table_csv
+
     assessment, team, wave = _selection(assessment_id, team_id)
     board = dashboard(db.session, assessment, team.id, wave.id)
     if section not in board.sections:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dramatiq
-import dramatiq.errors
-import redis
-from dramatiq.brokers.redis import RedisBroker
 from flask import Flask, current_app
 
 from survey.jobs import runner
+
+if TYPE_CHECKING:
+    import dramatiq
+    from dramatiq.brokers.redis import RedisBroker
 
 QUEUE = "survey_jobs"
 # Dramatiq's own time limit of one job, in milliseconds (its default of ten minutes would cut
@@ -37,11 +38,16 @@ class Jobs:
 
 
 def init_app(app: Flask) -> None:
-    """Bind the app to Redis through Dramatiq when ``REDIS_URL`` is set."""
+    """Bind the app to Redis through Dramatiq when ``REDIS_URL`` is set (only then are Dramatiq
+    and redis imported: see README 'Workers')."""
     url = app.config.get("REDIS_URL")
     if not url:
         app.extensions["jobs"] = Jobs(None, None)
         return
+    import dramatiq
+    import redis
+    from dramatiq.brokers.redis import RedisBroker
+
     # Short timeouts: a Redis that does not answer must not hold a request for long.
     client = redis.Redis.from_url(url, **BROKER_TIMEOUTS)
     broker = RedisBroker(client=client, namespace=app.config["JOBS_NAMESPACE"])
@@ -68,6 +74,9 @@ def dispatch(job_id: int, app: Flask | None = None) -> bool:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     jobs: Jobs = app.extensions["jobs"]
     if jobs.actor is not None:
+        import dramatiq.errors  # imported here: only with Redis, see README 'Workers'
+        import redis
+
         try:
             jobs.actor.send(job_id)
         except (redis.RedisError, dramatiq.errors.BrokerConnectionError):

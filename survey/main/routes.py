@@ -1,6 +1,5 @@
 """The home page, which explains the app, and the health check."""
 
-import redis
 from flask import current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,6 +30,8 @@ def health():
     url = current_app.config.get("REDIS_URL")
     if not url:
         return jsonify(status="ok", database="ok")
+    import redis  # imported here: only with Redis, see README 'Workers'
+
     try:
         redis.Redis.from_url(url, **REDIS_TIMEOUTS).ping()
     except redis.RedisError:

@@ -12,11 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from survey.action_plans import dimension_names
-from survey.aggregates.export import safe_cell
 from survey.i18n import to_local
 from survey.models import Assessment, PlannedAction, Wave
 from survey.models.organisation import team_paths, teams_of
-from survey.spreadsheet import COMMA, CsvStyle
+from survey.spreadsheet import COMMA, CsvStyle, safe_cell
 
 HEADER = (
     _l("Team"),

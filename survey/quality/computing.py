@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import current_app
 
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 from survey.db import db
 from survey.final_answers import erasure_stamp
 

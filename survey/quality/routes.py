@@ -6,6 +6,8 @@ the page says so and refreshes itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,30 +18,24 @@ from survey.db import db
 from survey.forms import form_page
 from survey.instruments import all_questionnaires
 from survey.models import Assessment
-from survey.quality import bp, words
-from survey.quality.computing import Failed
-from survey.quality.figures import (
-    ACCEPTABLE_ALPHA,
-    MIN_SCALE,
-    WEAK_ITEM_TOTAL,
-    WEAK_LOADING,
-)
+from survey.quality import bp
 from survey.quality.forms import COUNT, LEAVE_OUT, CarelessForm
-from survey.quality.pages import assessment_parts, careless_setting, pooled_part
 from survey.releases.store import latest_releases
+
+if TYPE_CHECKING:
+    from survey.quality.computing import Failed
 
 ASSESSMENT = "/clients/<int:organisation_id>/assessments/<int:assessment_id>/quality"
 REFRESH_SECONDS = 3
-THRESHOLDS = {
-    "scale": MIN_SCALE,
-    "weak_loading": WEAK_LOADING,
-    "acceptable_alpha": ACCEPTABLE_ALPHA,
-    "weak_item_total": WEAK_ITEM_TOTAL,
-}
 
 
 @bp.get(ASSESSMENT)
 def assessment(organisation_id: int, assessment_id: int):
+    # imported here: heavy, see README 'Workers'
+    from survey.quality import words
+    from survey.quality.computing import Failed
+    from survey.quality.pages import assessment_parts, careless_setting
+
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     releases = latest_releases(db.session, found)
@@ -53,12 +49,15 @@ def assessment(organisation_id: int, assessment_id: int):
         parts=parts,
         careless=careless_setting(db.session, found, releases),
         words=words,
-        thresholds=THRESHOLDS,
+        thresholds=_thresholds(),
     )
 
 
 @bp.route(ASSESSMENT + "/careless", methods=["GET", "POST"])
 def careless(organisation_id: int, assessment_id: int):
+    # imported here: heavy, see README 'Workers'
+    from survey.quality.pages import careless_setting
+
     organisation = organisation_or_404(db.session, current_user, organisation_id)
     found = assessment_or_404(db.session, current_user, assessment_id, organisation)
     setting = careless_setting(db.session, found, latest_releases(db.session, found))
@@ -94,6 +93,9 @@ def careless(organisation_id: int, assessment_id: int):
 
 @bp.get("/instruments/quality")
 def instruments():
+    # imported here: heavy, see README 'Workers'
+    from survey.quality import words
+
     return render_template(
         "quality/instruments.html",
         questionnaires=sorted(all_questionnaires().values(), key=lambda q: (q.key, q.version)),
@@ -103,6 +105,11 @@ def instruments():
 
 @bp.get("/instruments/<key>/<int:version>/quality")
 def pooled(key: str, version: int):
+    # imported here: heavy, see README 'Workers'
+    from survey.quality import words
+    from survey.quality.computing import Failed
+    from survey.quality.pages import pooled_part
+
     questionnaire = all_questionnaires().get((key, version))
     if questionnaire is None:
         abort(404)
@@ -119,8 +126,21 @@ def pooled(key: str, version: int):
         questionnaire=questionnaire,
         figures=figures,
         words=words,
-        thresholds=THRESHOLDS,
+        thresholds=_thresholds(),
     )
+
+
+def _thresholds() -> dict[str, float]:
+    """The cut-offs the pages quote, by name."""
+    # imported here: heavy, see README 'Workers'
+    from survey.quality.figures import ACCEPTABLE_ALPHA, MIN_SCALE, WEAK_ITEM_TOTAL, WEAK_LOADING
+
+    return {
+        "scale": MIN_SCALE,
+        "weak_loading": WEAK_LOADING,
+        "acceptable_alpha": ACCEPTABLE_ALPHA,
+        "weak_item_total": WEAK_ITEM_TOTAL,
+    }
 
 
 def _set_careless(assessment: Assessment, left_out: bool, applies_to: list[str]) -> None:

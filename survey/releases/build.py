@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from analysis.privacy import COMPLEMENTARY, CellDecision, Suppression, suppress
 from survey.aggregates import model
-from survey.aggregates.loading import decode_answers, invitation_counts, released_scores
+from survey.aggregates.loading import decode_answers, released_scores
 from survey.instruments import InstrumentMissing, all_questionnaires, questionnaire_for
+from survey.invitations import invitation_counts
 from survey.ladder_words import release_words, words_threshold
 from survey.models import Assessment, Release, Response, Wave
 from survey.releases.audit import PublishedGroups, atom_tallies, release_groups, withheld_groups

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 
 NOT_IN_TREE = "not part of the organisation when this wave was released"
 T = TypeVar("T")

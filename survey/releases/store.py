@@ -14,12 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 from survey.models import Assessment, Release, ReleasedErasure, Response, Wave
 from survey.models._columns import utcnow
-from survey.releases.audit import NEVER_ERASED
-from survey.releases.build import make_release
-from survey.releases.pairing import published_partners
 
 
 @dataclass(frozen=True)
@@ -77,6 +74,8 @@ def release_closed_waves(session: Session, assessment: Assessment) -> None:
 
 def release_wave(session: Session, assessment: Assessment, wave: Wave, final: bool) -> bool:
     """Make and commit the next release of ``wave``; False if another request just made it."""
+    from survey.releases.build import make_release  # imported here: heavy, see README 'Workers'
+
     try:
         make_release(session, assessment, wave, final)
         session.commit()
@@ -128,6 +127,9 @@ def remember_erased(session: Session, which) -> int:
     wave's next release, and the pairing of a finally released wave with the next one, are
     audited against the groups already published with it. Returns how many were kept.
     """
+    # imported here: heavy, see README 'Workers'
+    from survey.releases.pairing import published_partners
+
     _lock_waves(session, which)
     latest = (
         select(Release.wave_id, func.max(Release.seq).label("seq"))
@@ -172,6 +174,10 @@ def remember_unpaired(session: Session, which) -> int:
     its wave with the next one is still audited against the pairs published with it. Returns
     how many were kept.
     """
+    # imported here: heavy, see README 'Workers'
+    from survey.releases.audit import NEVER_ERASED
+    from survey.releases.pairing import published_partners
+
     _lock_waves(session, which)
     rows = session.execute(
         select(*_WHERE_IT_SAT, Response.respondent_key).where(

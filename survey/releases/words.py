@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from analysis.themes import NOT_SORTED, Recurring, themes
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 from survey.aggregates.model import Section
 from survey.i18n import language
 from survey.instruments import questionnaire_for

@@ -108,19 +108,12 @@ _address_limit = limiter.shared_limit(
 )
 
 
-@limiter.request_filter
-def _link_opens() -> bool:
-    """A rep route whose link opens passes Flask-Limiter's check of each request at once (the
-    rep's routes have no limit but the two above, which exempt it anyway)."""
-    return request.blueprint == "rep" and _opens_a_survey()
-
-
 def limit_link_guessing(view: Callable) -> Callable:
     """Refuse a rep route with 429 once either limit is reached, unless its link opens.
 
-    A link that opens is served by ``view`` itself, without Flask-Limiter's work on each request
-    (resolving, filtering and evaluating the limits only to find them exempt): it is neither
-    counted nor refused either way. Any other token goes through both limits.
+    A link that opens is served by ``view`` itself, without Flask-Limiter's work (resolving,
+    filtering and evaluating the limits only to find them exempt): it is neither counted nor
+    refused either way. Any other token goes through both limits.
     """
     limited = _browser_limit(_address_limit(view))
 

@@ -3,12 +3,19 @@ quality page of the same questionnaire version (:mod:`survey.index_precision`)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire
-from survey.index_precision import IndexPrecision, pooled_precision
+
+if TYPE_CHECKING:
+    from survey.index_precision import IndexPrecision
 
 
 def index_precision(session: Session, questionnaire: Questionnaire) -> IndexPrecision:
     """The precision of a rep's index (their own stance: without the climate items)."""
+    # imported here: heavy, see README 'Workers'
+    from survey.index_precision import pooled_precision
+
     return pooled_precision(session, questionnaire, "self")

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from flask_babel import lazy_gettext as _l
 
-from analysis.charts import personal_profile_chart
+from analysis.one_person import one_person_scores
 from questionnaires import Questionnaire
-from survey.index_precision import IndexPrecision
 from survey.rep.explanations import explain
-from survey.scoring import score_answers
+
+if TYPE_CHECKING:
+    from survey.index_precision import IndexPrecision
 
 BANDS = (
     (20.0, _l("strongly contractual")),
@@ -38,6 +39,36 @@ def describe(position: float) -> str:
 
 def _rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 1)
+
+
+def score_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, int | None]
+) -> tuple[float, list[float]]:
+    """One person's index and dimension positions (0..100; NaN where too few answers), the
+    numbers of :func:`survey.scoring.score_matrix` on a one-row matrix
+    (:func:`analysis.one_person.one_person_scores`).
+
+    An answer of None (does not apply) counts as unanswered. A questionnaire with climate items
+    (how the person is managed) is scored on its ``self`` items only: the person's own stance.
+    """
+    perspective = "self" if questionnaire.has_climate else None
+    kept = [
+        (item, dimension)
+        for item, dimension in zip(
+            questionnaire.items, questionnaire.item_dimension_index(), strict=True
+        )
+        if perspective is None or item.perspective == perspective
+    ]
+    scale = questionnaire.scale
+    return one_person_scores(
+        [answers.get(item.id) for item, _ in kept],
+        [dimension for _, dimension in kept],
+        len(questionnaire.dimensions),
+        [item.reversed for item, _ in kept],
+        scale.min,
+        scale.max,
+        questionnaire.min_answered_share,
+    )
 
 
 def personal_scores(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> dict:
@@ -92,6 +123,11 @@ def personal_result(
 
 def personal_chart_spec(result: dict) -> dict:
     """The Vega-Lite spec of the thank-you page's chart, from a ``personal_result``."""
+    # imported here: heavy, see README 'Workers'
+    import pandas as pd
+
+    from analysis.charts import personal_profile_chart
+
     table = pd.DataFrame(
         {
             "dimension": [dimension["name"] for dimension in result["dimensions"]],

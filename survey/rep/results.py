@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import render_template, request
 
 from survey.access import default_wave
-from survey.aggregates.dashboards import dashboard
 from survey.db import db
 from survey.models import Assessment, Team
 from survey.params import parse_id
@@ -27,6 +26,8 @@ LARGEST_ID = 2**31 - 1
 
 @bp.get("/results/<token>")
 def team_results(token: str):
+    from survey.aggregates.dashboards import dashboard  # imported here: heavy, see README 'Workers'
+
     assessment, team = _target_or_404(token)
     releases = latest_releases(db.session, assessment)
     released = [wave for wave in assessment.waves if wave.id in releases]

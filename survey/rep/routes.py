@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import partial
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -31,7 +32,7 @@ from survey.rep.answers import (
     read_items,
     read_ladder_step,
 )
-from survey.rep.entries import Entry
+from survey.rep.entries import Entry, team_zone
 from survey.rep.guessing import limit_link_guessing, opened_entry
 from survey.rep.ladder_steps import ACTIONS as LADDER_ACTIONS
 from survey.rep.ladder_steps import (
@@ -142,9 +143,9 @@ def _open(token: str):
 
 def _read_in_place(entry: Entry) -> None:
     """The rep reads in their roster row's language (unless this browser chose one) and in
-    their team's time zone."""
+    their team's time zone, looked up only by a page that shows a time."""
     g.roster_language = entry.roster_language
-    g.reader_zone = entry.zone
+    g.reader_zone = partial(team_zone, db.session, entry.team_id)
     refresh()  # the language and zone may have been looked up before they were known
 
 

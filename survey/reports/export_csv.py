@@ -1,6 +1,6 @@
 """The response-level exports as CSV, written a chunk at a time into a file; the aggregates table.
 
-Every text cell goes through :func:`text` (that is, :func:`survey.aggregates.export.safe_cell`)
+Every text cell goes through :func:`text` (that is, :func:`survey.spreadsheet.safe_cell`)
 once per response, before rows are written, so a cell that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return; ladder words and team names are free text)
 is neutralised. Files start with a UTF-8 byte order mark, so spreadsheet programs read accents
@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from survey.aggregates.export import safe_cell
 from survey.aggregates.loading import score_matrix
 from survey.aggregates.model import INDEX
 from survey.releases.payload import SUMMARY_COLUMNS
@@ -31,7 +29,7 @@ from survey.reports.exports import (
     exported_chunks,
     exported_count,
 )
-from survey.spreadsheet import COMMA, CsvStyle
+from survey.spreadsheet import COMMA, CsvStyle, safe_cell
 
 BOM = "\ufeff"
 SCORE_DECIMALS = 2
@@ -39,11 +37,10 @@ SCORE_DECIMALS = 2
 
 @dataclass(frozen=True)
 class CsvFormat:
-    """One export: its file name, a title and description, its header and its rows per chunk."""
+    """One export (:data:`survey.reports.kinds.CSV_EXPORTS` has its title and description): its
+    file name, its header and its rows per chunk."""
 
     name: str
-    title: str
-    description: str
     header: Callable[[ExportPlan], list[str]]
     rows: Callable[[ExportPlan, Chunk], list[list]]
 
@@ -147,37 +144,11 @@ def _scores_rows(plan: ExportPlan, chunk: Chunk) -> list[list]:
 
 
 FORMATS = {
-    "responses-long": CsvFormat(
-        "responses-long",
-        _l("Responses, long"),
-        _l(
-            "One row per response and question: each statement's raw answer (1 to 7, before "
-            "reverse keying), each rung of the WHY ladder with its words, each team helped."
-        ),
-        _long_header,
-        _long_rows,
-    ),
-    "responses-wide": CsvFormat(
-        "responses-wide",
-        _l("Responses, wide"),
-        _l(
-            "One row per response: a column per statement (raw answers), the WHY ladder's rungs "
-            "and words, the teams that helped and were helped."
-        ),
-        _wide_header,
-        _wide_rows,
-    ),
-    "scores": CsvFormat(
-        "scores",
-        _l("Scores per respondent"),
-        _l(
-            "One row per response: the mindset index and the six dimensions, each from 0 "
-            "(contractual) to 100 (purpose-driven); blank where too few statements were answered."
-        ),
-        _scores_header,
-        _scores_rows,
-    ),
+    "responses-long": CsvFormat("responses-long", _long_header, _long_rows),
+    "responses-wide": CsvFormat("responses-wide", _wide_header, _wide_rows),
+    "scores": CsvFormat("scores", _scores_header, _scores_rows),
 }
+"""The rows of each export of :data:`survey.reports.kinds.CSV_EXPORTS`, by name."""
 
 
 def csv_lines(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
@@ -24,44 +25,33 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from survey.access import organisation_ids_in_scope, team_in_scope
-from survey.aggregates.export import table_csv
 from survey.file_names import file_name
 from survey.i18n import chosen_zone, language
 from survey.jobs.files import FileWriter, keep_file
 from survey.jobs.registry import JobFailed, Progress, job_kind
 from survey.models import Assessment, Job, Team, User, Wave
 from survey.releases.store import latest_releases, released_payloads
-from survey.reports.analysis_files import r_bundle, response_table, sav_file
 from survey.reports.branding import branding_of
-from survey.reports.deck import report_deck
-from survey.reports.export_csv import BOM, FORMATS, aggregate_table, export_file
-from survey.reports.exports import export_plan, rep_versions
-from survey.reports.pdf import html_to_pdf
-from survey.reports.report import Report, report_in_scope
-from survey.reports.workbook import report_workbook
+from survey.reports.kinds import (
+    AGGREGATES,
+    ANALYSIS_FILES,
+    DECK_KIND,
+    EXPORT_KINDS,
+    EXPORT_TITLES,
+    REPORT_KIND,
+    WORKBOOK_KIND,
+)
 from survey.spreadsheet import STYLES
 
-REPORT_KIND = "report_pdf"
-AGGREGATES = "aggregates"
-# One kind per export, so that the jobs pages say which file is being made.
-EXPORT_KINDS = {name: f"export_{name}" for name in [*FORMATS, AGGREGATES]}
-EXPORT_TITLES = {
-    **{name: csv_format.title for name, csv_format in FORMATS.items()},
-    AGGREGATES: _l("Aggregates per team and wave"),
-}
+if TYPE_CHECKING:
+    from survey.reports.report import Report
+
 PDF = "application/pdf"
 CSV = "text/csv"
-# Files for statistics programs: name -> (job kind, title, file kind and extension, type).
-ANALYSIS_FILES = {
-    "spss": ("export_spss", _l("Responses for SPSS"), "spss.sav", "application/x-spss-sav"),
-    "r": ("export_r", _l("Responses for R"), "r.zip", "application/zip"),
-}
 # The report's steps, for its progress: the figures, the page, the PDF.
 REPORT_STEPS = 3
-WORKBOOK_KIND = "report_xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_STEPS = 2  # the report, the workbook
-DECK_KIND = "report_pptx"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 DECK_STEPS = 2  # the report, the slides
 
@@ -103,6 +93,8 @@ def export_filename(assessment: Assessment, ending: str, version: int, versions:
 def make_report_pdf(session: Session, job: Job, progress: Progress) -> None:
     """The PDF of the report on ``params["team"]`` (None: the whole organisation) in
     ``params["wave"]``, which must have released results."""
+    from survey.reports.pdf import html_to_pdf  # imported here: heavy, see README 'Workers'
+
     with as_reader(job.params):
         progress(0, REPORT_STEPS)
         assessment, team, wave, built = _report(session, job)
@@ -118,6 +110,9 @@ def make_report_pdf(session: Session, job: Job, progress: Progress) -> None:
 @job_kind(WORKBOOK_KIND, _l("Report workbook (Excel)"), makes_file=True)
 def make_report_xlsx(session: Session, job: Job, progress: Progress) -> None:
     """The report of ``make_report_pdf`` as an Excel workbook (:mod:`survey.reports.workbook`)."""
+    # imported here: heavy, see README 'Workers'
+    from survey.reports.workbook import report_workbook
+
     with as_reader(job.params):
         progress(0, WORKBOOK_STEPS)
         assessment, team, wave, built = _report(session, job)
@@ -131,6 +126,8 @@ def make_report_xlsx(session: Session, job: Job, progress: Progress) -> None:
 def make_report_deck(session: Session, job: Job, progress: Progress) -> None:
     """The report of ``make_report_pdf`` as slides (:mod:`survey.reports.deck`), carrying the
     branding of whoever asked."""
+    from survey.reports.deck import report_deck  # imported here: heavy, see README 'Workers'
+
     with as_reader(job.params):
         progress(0, DECK_STEPS)
         assessment, team, wave, built = _report(session, job)
@@ -144,6 +141,8 @@ def _report(session: Session, job: Job) -> tuple[Assessment, Team | None, Wave, 
     """The report a job asks for (its assessment, team and wave): on ``params["team"]`` (None:
     the whole organisation) in ``params["wave"]``, which must have released results, as whoever
     asked may see it now."""
+    from survey.reports.report import report_in_scope  # imported here: heavy, see README 'Workers'
+
     params = job.params
     user, assessment = _asker_and_assessment(session, job)
     wave = session.get(Wave, params["wave"])
@@ -170,6 +169,11 @@ def _report(session: Session, job: Job) -> tuple[Assessment, Team | None, Wave, 
 def make_export(session: Session, job: Job, progress: Progress) -> None:
     """The CSV export ``params["export"]`` of the assessment's responses to questionnaire
     version ``params["version"]`` (the aggregates: every released wave), in ``params["style"]``."""
+    # imported here: heavy, see README 'Workers'
+    from survey.aggregates.export import table_csv
+    from survey.reports.export_csv import BOM, FORMATS, aggregate_table, export_file
+    from survey.reports.exports import export_plan, rep_versions
+
     params = job.params
     name, version, style = params["export"], params["version"], STYLES[params["style"]]
     with as_reader(params):
@@ -196,6 +200,10 @@ for _name, _kind in EXPORT_KINDS.items():
 def make_analysis_file(session: Session, job: Job, progress: Progress) -> None:
     """The responses to questionnaire version ``params["version"]`` with their codebook, as an
     SPSS file or an R bundle (``params["export"]``: a key of ``ANALYSIS_FILES``)."""
+    # imported here: heavy, see README 'Workers'
+    from survey.reports.analysis_files import r_bundle, response_table, sav_file
+    from survey.reports.exports import export_plan, rep_versions
+
     params = job.params
     _kind, _title, ending, mimetype = ANALYSIS_FILES[params["export"]]
     with as_reader(params):

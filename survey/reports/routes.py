@@ -23,22 +23,22 @@ from survey.models import Assessment
 from survey.models.organisation import team_paths, teams_of
 from survey.params import parse_id
 from survey.reports import bp
-from survey.reports.export_csv import FORMATS
-from survey.reports.exports import rep_versions
-from survey.reports.jobs import (
+from survey.reports.jobs import reader
+from survey.reports.kinds import (
     ANALYSIS_FILES,
+    CSV_EXPORTS,
     DECK_KIND,
     EXPORT_KINDS,
     REPORT_KIND,
     WORKBOOK_KIND,
-    reader,
 )
-from survey.reports.report import report_in_scope
 from survey.spreadsheet import requested_style
 
 
 @bp.get("/<int:assessment_id>/exports/")
 def exports(organisation_id: int, assessment_id: int):
+    from survey.reports.exports import rep_versions  # imported here: heavy, see README 'Workers'
+
     assessment = _assessment(organisation_id, assessment_id)
     teams = list(db.session.scalars(teams_of(organisation_id)))
     paths = team_paths(teams)
@@ -47,7 +47,7 @@ def exports(organisation_id: int, assessment_id: int):
         assessment=assessment,
         organisation_name=assessment.organisation.name,
         waves=list(assessment.waves),
-        formats=FORMATS.values(),
+        formats=CSV_EXPORTS.values(),
         analysis_files={name: title for name, (_kind, title, *_rest) in ANALYSIS_FILES.items()},
         versions=rep_versions(assessment),
         teams=sorted(teams, key=lambda team: paths[team.id]),
@@ -75,6 +75,8 @@ def export_for(organisation_id: int, assessment_id: int, name: str):
 def _start_export(assessment: Assessment, kind: str, name: str, **more):
     """Ask for the export ``name`` of the questionnaire version ``?version=`` (default: the
     newest the waves ask; 404 for one they do not)."""
+    from survey.reports.exports import rep_versions  # imported here: heavy, see README 'Workers'
+
     versions = rep_versions(assessment)
     version = parse_id(request.args.get("version", str(versions[-1])))
     if version not in versions:
@@ -98,6 +100,8 @@ def _assessment(organisation_id: int, assessment_id: int) -> Assessment:
 
 @bp.get("/<int:assessment_id>/report")
 def report(organisation_id: int, assessment_id: int):
+    from survey.reports.report import report_in_scope  # imported here: heavy, see README 'Workers'
+
     assessment = _assessment(organisation_id, assessment_id)
     team = chosen_team(db.session, current_user, assessment, request.args.get("team"))
     wave = chosen_wave(db.session, current_user, assessment, request.args.get("wave"))

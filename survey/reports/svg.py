@@ -7,7 +7,7 @@ import json
 
 import vl_convert
 
-from survey.aggregates.loading import score_cache
+from survey.aggregates.cache import score_cache
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 """Text is laid out in Arial's metrics (Liberation Sans shares them), so that labels fit where

@@ -5,7 +5,7 @@ suppression: a sheet holds its section's table, then says what is not shown and 
 section's findings; nothing is computed here. Numbers are number cells, rounded as the pages
 round them and formatted to show so (rates in whole percent, p-values to three decimals, counts
 whole, other numbers to one decimal). Every text goes through
-:func:`~survey.aggregates.export.safe_cell`, so that no cell is a formula. openpyxl writes the
+:func:`~survey.spreadsheet.safe_cell`, so that no cell is a formula. openpyxl writes the
 workbook in write-only mode, a row at a time.
 """
 
@@ -28,10 +28,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from survey.aggregates.export import COLUMNS, SECTION_COLUMNS, WHOLE, safe_cell
+from survey.aggregates.export import COLUMNS, SECTION_COLUMNS, WHOLE
 from survey.aggregates.model import Section
 from survey.releases.labels import reason_words, shown_value
 from survey.reports.report import Report, TeamReport
+from survey.spreadsheet import safe_cell
 
 SHEET_NAMES = {
     "headline": _l("Headline"),

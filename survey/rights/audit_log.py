@@ -15,9 +15,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
-from survey.aggregates.export import safe_cell
 from survey.models import AuditEvent, Organisation
-from survey.spreadsheet import COMMA, CsvStyle
+from survey.spreadsheet import COMMA, CsvStyle, safe_cell
 
 CSV_HEADER = ("at_utc", "user", "action", "organisation", "target", "details")
 CSV_CHUNK_ROWS = 500

@@ -15,9 +15,8 @@ from survey.audit import record, refuse
 from survey.db import db
 from survey.forms import form_page
 from survey.models import SingleSignOn
-from survey.sso import bp, client
+from survey.sso import bp
 from survey.sso.accounts import manager_for
-from survey.sso.client import SignInFailed
 from survey.sso.forms import MAX_SLUG, SLUG, SettingsForm, StartForm
 from survey.sso.settings import enabled_by_slug, save_settings, secret_lost, settings_of
 
@@ -52,19 +51,25 @@ def start_page():
 
 @bp.get("/<slug>")
 def start(slug: str):
+    # imported here: Authlib and requests, needed by a sign-in only (README, *Workers*)
+    from survey.sso import client
+
     sso = _enabled_or_404(slug)
     try:
         return client.start(sso, current_app.config["SECRET_KEY"], _callback_url(sso.slug))
-    except SignInFailed as failed:
+    except client.SignInFailed as failed:
         return _problem(sso, failed.status, failed.message)
 
 
 @bp.get("/<slug>/callback")
 def callback(slug: str):
+    # imported here: Authlib and requests, needed by a sign-in only (README, *Workers*)
+    from survey.sso import client
+
     sso = _enabled_or_404(slug)
     try:
         email = client.finish(sso, current_app.config["SECRET_KEY"])
-    except SignInFailed as failed:
+    except client.SignInFailed as failed:
         current_app.logger.warning("Single sign-on %s failed: %s", sso.slug, failed.__cause__)
         return _problem(sso, failed.status, failed.message)
     user = manager_for(db.session, sso, email)

@@ -1,6 +1,6 @@
 """The steps of a wave's WHY ladders that carry words, as a consultant reviews them.
 
-A step is named by its :func:`survey.ladder_words.word_key`, never by its response: the page
+A step is named by its :func:`survey.word_keys.word_key`, never by its response: the page
 shows no team, no date and no response id, and lists the steps in the order of their keys
 (random, and the same on every visit). A key sent back is resolved by computing the keys of the
 wave's steps again.
@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from questionnaires import NONE_OF_THESE
 from survey.i18n import language
 from survey.instruments import questionnaire_for
-from survey.ladder_words import KEY_LENGTH, word_key
 from survey.models import LadderRung, Response, Wave
+from survey.word_keys import KEY_LENGTH, word_key
 
 FILTERS = {"all": _l("All words"), "unsorted": _l("Not sorted yet"), "held": _l("Held back")}
 """The lists the page offers (``?show=``), by value; anything else shows them all."""

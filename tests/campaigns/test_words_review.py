@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from survey.ladder_words import word_key
 from survey.models import AuditEvent, LadderRung, Response
+from survey.word_keys import word_key
 from tests.auth.helpers import login
 from tests.campaigns.helpers import post_form
 from tests.conftest import without_csrf

@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import select
 
 from survey import share_back
-from survey.ladder_words import word_key, words_threshold
+from survey.ladder_words import words_threshold
 from survey.models import Assessment, LadderRung, Response
 from survey.releases.build import make_release
 from survey.releases.store import remember_erased
+from survey.word_keys import word_key
 from tests.auth.helpers import login
 from tests.factories import close, gen_response, gen_words_world, rep_questionnaire
 

@@ -38,7 +38,7 @@ from questionnaires import Questionnaire
 from survey.models import Assessment, Organisation, Release, Response, Team, Wave
 from survey.models.response import pack_values
 from survey.releases.build import make_release
-from survey.scoring import score_answers
+from survey.rep.result import score_answers
 from tests.factories.base import (
     gen_assessment,
     gen_organisation,

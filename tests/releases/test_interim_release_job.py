@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 import survey.campaigns.release_routes as release_routes
-import survey.releases.store as store
+import survey.releases.build as build
 from survey.jobs import runner
 from survey.models import AuditEvent, Job, Release
 from survey.models._columns import utcnow
@@ -156,12 +156,12 @@ def test_a_release_made_meanwhile_takes_its_place(app, world, dbs, held):
 
 
 def test_a_failure_is_shown_with_a_retry_that_releases(app, world, dbs, monkeypatch):
-    make = store.make_release
+    make = build.make_release
 
     def auditor_crashes(*args, **kwargs):
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(store, "make_release", auditor_crashes)
+    monkeypatch.setattr(build, "make_release", auditor_crashes)
     response = world.click()
     job = dbs.scalar(select(Job))
     assert job.state == "failed"
@@ -172,7 +172,7 @@ def test_a_failure_is_shown_with_a_retry_that_releases(app, world, dbs, monkeypa
     assert "stopped by an unexpected error (RuntimeError)" in text
     assert "Run it again" in text
 
-    monkeypatch.setattr(store, "make_release", make)
+    monkeypatch.setattr(build, "make_release", make)
     retried = world.consultant.post(
         f"/clients/{world.organisation.id}/jobs/{job.id}/retry",
         data={"csrf_token": csrf_from(page.get_data(as_text=True))},

@@ -32,7 +32,7 @@ def pages_made(monkeypatch) -> list[str]:
         made_pages.append(html)
         return FAKE_PDF
 
-    monkeypatch.setattr("survey.reports.jobs.html_to_pdf", fake_pdf)
+    monkeypatch.setattr("survey.reports.pdf.html_to_pdf", fake_pdf)
     return made_pages
 
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from survey.aggregates.export import safe_cell
 from survey.models import Person
+from survey.spreadsheet import safe_cell
 from tests.auth.helpers import login
 from tests.factories import gen_person, gen_response, gen_team, make_world
 from tests.reports.helpers import EXPORTS, export

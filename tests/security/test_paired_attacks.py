@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from survey.erasure import erase_person
 from survey.models import Person, ReleasedErasure
-from survey.releases import store
+from survey.releases import pairing
 from survey.releases.audit import NEVER_ERASED
 from survey.releases.pairing import WITHHELD, KeyedScores, pair_members
 from tests.disclosure_oracle import audit
@@ -184,7 +184,7 @@ def test_without_the_partners_the_answer_would_be_given_away(app, dbs, monkeypat
     """The same story with rows that forget the partners (or no row for answers kept): C's
     pairs of Oslo are shown, and p6's B answer follows from the figures. So the partners kept
     are what protects it."""
-    monkeypatch.setattr(store, "published_partners", lambda _, rows: [(None, None)] * len(rows))
+    monkeypatch.setattr(pairing, "published_partners", lambda _, rows: [(None, None)] * len(rows))
     with app.app_context():
         world = build(dbs, TREE, waves=3)
         _, _, c = world.waves

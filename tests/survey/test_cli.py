@@ -171,7 +171,7 @@ def test_demo_answers_are_on_the_scale_and_does_not_apply_only_where_offered(run
 def test_demo_tells_its_story_france_moves_towards_purpose_spain_stays(runner, dbs):
     """Answers come from analysis.simulation with the demo's countries' drifts (France 0.45,
     Spain 0 per wave in g); the demo's seed is fixed, so the means are too."""
-    from survey.scoring import score_answers
+    from survey.rep.result import score_answers
 
     waves, found = _demo_responses(runner, dbs)
     means: dict[tuple[str, str], list[float]] = {}

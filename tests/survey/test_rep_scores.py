@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from questionnaires import load_directory
-from survey.scoring import score_answers, score_matrix
+from survey.rep.result import score_answers
+from survey.scoring import score_matrix
 
 QUESTIONNAIRES = load_directory()
 
